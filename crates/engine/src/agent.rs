@@ -1,0 +1,158 @@
+//! An agent is one isolated client: its own cookie jar and session token, so
+//! that "attacker" and "victim" never share state by accident. Agents follow
+//! redirects themselves, because cookies must be stored between hops.
+
+use crate::cookies::Jar;
+use crate::error::{Error, Result};
+use crate::http::{HttpLayer, Request, Response};
+use rampart_model::Exchange;
+use std::sync::Arc;
+
+/// Where the session token travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Carrier {
+    Cookie(String),
+    /// A custom header; the value is the token as-is.
+    Header(String),
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+}
+
+impl Carrier {
+    /// The name an attacker would use for the token elsewhere (query string, body).
+    pub fn name(&self) -> &str {
+        match self {
+            Carrier::Cookie(n) | Carrier::Header(n) => n,
+            Carrier::Bearer => "token",
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Carrier::Cookie(n) => format!("cookie {n}"),
+            Carrier::Header(n) => format!("header {n}"),
+            Carrier::Bearer => "Authorization: Bearer".into(),
+        }
+    }
+}
+
+/// The final response of a request and every exchange on the way (redirects).
+#[derive(Debug, Clone)]
+pub struct Trip {
+    pub response: Response,
+    pub exchanges: Vec<Exchange>,
+}
+
+impl Trip {
+    /// The first response, before any redirect was followed.
+    pub fn first(&self) -> &Exchange {
+        &self.exchanges[0]
+    }
+}
+
+pub struct Agent {
+    layer: Arc<HttpLayer>,
+    carrier: Carrier,
+    jar: Jar,
+    token: Option<String>,
+}
+
+impl Agent {
+    pub fn new(layer: Arc<HttpLayer>, carrier: Carrier) -> Self {
+        Agent { layer, carrier, jar: Jar::default(), token: None }
+    }
+
+    /// A fresh agent holding nothing but `token`.
+    pub fn with_token(layer: Arc<HttpLayer>, carrier: Carrier, token: &str) -> Self {
+        let mut agent = Agent::new(layer, carrier);
+        agent.set_token(Some(token.to_string()));
+        agent
+    }
+
+    /// The current session token: the carrier cookie's value, or the last token taken from a body.
+    pub fn token(&self) -> Option<String> {
+        match &self.carrier {
+            Carrier::Cookie(name) => self.jar.get(name).map(str::to_string),
+            _ => self.token.clone(),
+        }
+    }
+
+    pub fn set_token(&mut self, token: Option<String>) {
+        match (&self.carrier, token) {
+            (Carrier::Cookie(name), Some(t)) => self.jar.set(name, &t),
+            (Carrier::Cookie(name), None) => self.jar.remove(name),
+            (_, t) => self.token = t,
+        }
+    }
+
+    pub fn carrier(&self) -> &Carrier {
+        &self.carrier
+    }
+
+    pub fn jar(&self) -> &Jar {
+        &self.jar
+    }
+
+    pub fn jar_mut(&mut self) -> &mut Jar {
+        &mut self.jar
+    }
+
+    pub fn layer(&self) -> &Arc<HttpLayer> {
+        &self.layer
+    }
+
+    /// Send `req` with this agent's cookies and token; follow redirects when asked.
+    pub async fn send(&mut self, req: Request, follow: bool) -> Result<Trip> {
+        let max_hops = self.layer.limits().max_redirects;
+        let start = req.url.clone();
+        let mut req = req;
+        let mut exchanges = Vec::new();
+        loop {
+            let resp = self.send_one(&req).await?;
+            exchanges.push(resp.exchange.clone());
+            let next = if follow { redirect_target(&req, &resp) } else { None };
+            match next {
+                None => return Ok(Trip { response: resp, exchanges }),
+                Some(_) if exchanges.len() > max_hops => {
+                    return Err(Error::RedirectLoop { url: start.to_string(), hops: max_hops });
+                }
+                Some(next) => req = next,
+            }
+        }
+    }
+
+    async fn send_one(&mut self, req: &Request) -> Result<Response> {
+        let mut req = req.clone();
+        if let Some(cookies) = self.jar.header() {
+            req.headers.push(("Cookie".into(), cookies));
+        }
+        match (&self.carrier, &self.token) {
+            (Carrier::Header(name), Some(t)) => req.headers.push((name.clone(), t.clone())),
+            (Carrier::Bearer, Some(t)) => req.headers.push(("Authorization".into(), format!("Bearer {t}"))),
+            _ => {}
+        }
+        let resp = self.layer.send(&req).await?;
+        for header in resp.exchange.set_cookies() {
+            self.jar.store(header);
+        }
+        Ok(resp)
+    }
+}
+
+/// The request a redirect asks for: GET without body, except 307/308 which keep both.
+fn redirect_target(req: &Request, resp: &Response) -> Option<Request> {
+    if !resp.is_redirect() {
+        return None;
+    }
+    let url = req.url.join(resp.header("location")?).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let keep = matches!(resp.status, 307 | 308);
+    Some(Request {
+        method: if keep { req.method.clone() } else { "GET".into() },
+        url,
+        headers: req.headers.iter().filter(|(n, _)| keep || !n.eq_ignore_ascii_case("content-type")).cloned().collect(),
+        body: if keep { req.body.clone() } else { None },
+    })
+}

@@ -1,0 +1,43 @@
+//! The `Check` trait every rule implements, and the context a check runs in.
+
+use crate::config::ScanConfig;
+use crate::error::Result;
+use crate::flow::Driver;
+use crate::http::HttpLayer;
+use async_trait::async_trait;
+use rampart_model::{Finding, Fingerprint, Rule};
+use std::sync::Arc;
+
+/// What a check concluded.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The check ran; an empty list means the target passed.
+    Findings(Vec<Finding>),
+    /// The rule does not apply to this target (the reason is reported).
+    NotApplicable(String),
+}
+
+/// Everything a check may use. Checks never print and never build their own client.
+pub struct Context<'a> {
+    pub config: &'a ScanConfig,
+    pub layer: Arc<HttpLayer>,
+    /// Present when a flow file was given and validated.
+    pub driver: Option<&'a Driver>,
+    pub fingerprint: &'a Fingerprint,
+}
+
+/// One rule's detection logic. Implementations are unit structs listed once in the registry.
+#[async_trait]
+pub trait Check: Send + Sync {
+    fn rule(&self) -> &'static Rule;
+
+    /// The most requests one run may send under `config` (checked by the registry test).
+    fn max_requests(&self, config: &ScanConfig) -> u64;
+
+    /// Session checks log in and out as the flow's user, so they run one at a time.
+    fn uses_flow(&self) -> bool {
+        false
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome>;
+}

@@ -1,0 +1,70 @@
+//! The immutable scan configuration, built once from the command line.
+
+use crate::flow::Flow;
+use std::time::Duration;
+use url::Url;
+
+/// Bounds on everything a scan sends and receives.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Requests per second; 0 means unlimited.
+    pub rate: u32,
+    pub timeout: Duration,
+    /// Response bodies beyond this are truncated and marked.
+    pub max_body: usize,
+    pub max_redirects: usize,
+    pub max_requests: Option<u64>,
+    pub max_duration: Option<Duration>,
+    /// Consecutive connection failures that open a host's circuit breaker.
+    pub breaker_threshold: u32,
+    /// Longest `Retry-After` rampart honours before giving up on a 429.
+    pub max_backoff: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            concurrency: 16,
+            rate: 50,
+            timeout: Duration::from_secs(10),
+            max_body: 2 * 1024 * 1024,
+            max_redirects: 10,
+            max_requests: None,
+            max_duration: None,
+            breaker_threshold: 5,
+            max_backoff: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Everything a scan needs to know, fixed before it starts.
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    pub target: Url,
+    pub limits: Limits,
+    pub flow: Option<Flow>,
+    /// Extra headers sent on every request (`--header`, `--bearer`, `--basic`, `--cookie`).
+    pub headers: Vec<(String, String)>,
+    /// Rule ids or category slugs; empty means every check.
+    pub selection: Vec<String>,
+    /// Fresh tokens SESS-006 collects.
+    pub entropy_samples: usize,
+    /// Pause before SESS-004 re-tests a token after logout.
+    pub logout_recheck: Duration,
+}
+
+impl ScanConfig {
+    pub fn new(target: Url) -> Self {
+        ScanConfig {
+            target,
+            limits: Limits::default(),
+            flow: None,
+            headers: Vec::new(),
+            selection: Vec::new(),
+            entropy_samples: 100,
+            logout_recheck: Duration::from_millis(1500),
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! The engine's error type: every cause a scan can stop or skip a check for.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("cannot connect to {host}: {cause}")]
+    Connect { host: String, cause: String },
+    #[error("TLS handshake with {host} failed: {cause}")]
+    Tls { host: String, cause: String },
+    #[error("{url} did not answer within {secs:.1} s")]
+    Timeout { url: String, secs: f64 },
+    #[error("{url}: {cause}")]
+    Transfer { url: String, cause: String },
+    #[error("more than {hops} redirects starting at {url} (redirect loop?)")]
+    RedirectLoop { url: String, hops: usize },
+    #[error("host {0} stopped answering: circuit breaker open after repeated connection failures")]
+    CircuitOpen(String),
+    #[error("request budget of {0} requests used up")]
+    Budget(u64),
+    #[error("scan deadline of {0} s reached")]
+    Deadline(u64),
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    #[error("flow file {path}: {cause}")]
+    FlowFile { path: String, cause: String },
+    #[error("flow step [{step}]: {cause}")]
+    Flow { step: &'static str, cause: String },
+}
+
+impl Error {
+    /// True when the cause is the scan's own budget, not the target.
+    pub fn is_budget(&self) -> bool {
+        matches!(self, Error::Budget(_) | Error::Deadline(_))
+    }
+
+    pub fn flow(step: &'static str, cause: impl Into<String>) -> Self {
+        Error::Flow { step, cause: cause.into() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

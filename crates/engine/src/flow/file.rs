@@ -1,0 +1,330 @@
+//! The flow file (TOML, DESIGN.md "Flow file contract"), parsed and checked
+//! into a [`Flow`] with every `${VAR}` resolved.
+
+use super::template::{env_refs, expand_env};
+use crate::agent::Carrier;
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlowFile {
+    session: Option<SessionSpec>,
+    preauth: Option<StepSpec>,
+    login: Option<StepSpec>,
+    protected: Option<StepSpec>,
+    logout: Option<StepSpec>,
+    password_change: Option<StepSpec>,
+    stack: Option<Stack>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionSpec {
+    cookie: Option<String>,
+    header: Option<String>,
+    #[serde(default)]
+    bearer: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepSpec {
+    method: Option<String>,
+    path: Option<String>,
+    form: Option<BTreeMap<String, String>>,
+    json: Option<toml::Value>,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    token_json: Option<String>,
+    csrf_field: Option<String>,
+    csrf_page: Option<String>,
+    csrf_cookie: Option<String>,
+    csrf_header: Option<String>,
+    logged_in_marker: Option<String>,
+}
+
+/// Optional hints about the target's stack, used when fingerprinting cannot tell.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stack {
+    pub framework: Option<String>,
+    pub store: Option<String>,
+}
+
+/// Which step of the flow a [`Step`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    Preauth,
+    Login,
+    Protected,
+    Logout,
+    PasswordChange,
+}
+
+impl StepKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            StepKind::Preauth => "preauth",
+            StepKind::Login => "login",
+            StepKind::Protected => "protected",
+            StepKind::Logout => "logout",
+            StepKind::PasswordChange => "password_change",
+        }
+    }
+}
+
+/// One step, ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub kind: StepKind,
+    pub method: String,
+    pub path: String,
+    pub form: Option<Vec<(String, String)>>,
+    pub json: Option<serde_json::Value>,
+    pub headers: Vec<(String, String)>,
+    /// JSON pointer to the token in this step's response body.
+    pub token_json: Option<String>,
+    pub csrf_field: Option<String>,
+    /// Page the CSRF field is copied from (default: the preauth path).
+    pub csrf_page: Option<String>,
+    pub csrf_cookie: Option<String>,
+    pub csrf_header: Option<String>,
+}
+
+/// A checked flow file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flow {
+    pub source: String,
+    /// `None`: detect the carrier from the first login.
+    pub carrier: Option<Carrier>,
+    pub preauth: Step,
+    pub login: Step,
+    pub protected: Step,
+    pub logged_in_marker: String,
+    pub logout: Option<Step>,
+    pub password_change: Option<Step>,
+    pub stack: Stack,
+    /// Values that came from the environment or password fields: never printed.
+    pub secrets: Vec<String>,
+}
+
+impl Flow {
+    pub fn load(path: &Path) -> Result<Flow> {
+        let source = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::FlowFile { path: source.clone(), cause: e.to_string() })?;
+        Flow::parse(&text, &source, &|name| std::env::var(name).ok())
+    }
+
+    pub fn parse(text: &str, source: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Flow> {
+        let fail = |cause: String| Error::FlowFile { path: source.to_string(), cause };
+        let file: FlowFile = toml::from_str(text).map_err(|e| fail(toml_cause(text, &e)))?;
+        let mut secrets = Vec::new();
+        for name in env_refs(text) {
+            if let Some(v) = env(name) {
+                secrets.push(v);
+            }
+        }
+        let mut build = |spec: Option<StepSpec>, kind: StepKind| -> Result<Option<Step>> {
+            spec.map(|s| step(s, kind, env, &mut secrets)).transpose().map_err(&fail)
+        };
+        let preauth = build(file.preauth, StepKind::Preauth)?.unwrap_or_else(default_preauth);
+        let login = build(file.login, StepKind::Login)?.ok_or_else(|| fail("missing [login] section".into()))?;
+        let missing_protected = || fail("missing [protected] section".into());
+        let protected_spec = file.protected.ok_or_else(missing_protected)?;
+        let marker = protected_spec.logged_in_marker.clone().filter(|m| !m.is_empty());
+        let logged_in_marker = marker.ok_or_else(|| fail("[protected] needs logged_in_marker".into()))?;
+        let protected = build(Some(protected_spec), StepKind::Protected)?.expect("spec given");
+        let logout = build(file.logout, StepKind::Logout)?;
+        let password_change = build(file.password_change, StepKind::PasswordChange)?;
+        let carrier = file.session.map(carrier).transpose().map_err(&fail)?;
+        if carrier.as_ref().is_some_and(|c| !matches!(c, Carrier::Cookie(_))) && login.token_json.is_none() && preauth.token_json.is_none() {
+            return Err(fail("a header or bearer session needs token_json in [preauth] or [login]".into()));
+        }
+        secrets.retain(|s| !s.is_empty());
+        secrets.sort();
+        secrets.dedup();
+        Ok(Flow { source: source.into(), carrier, preauth, login, protected, logged_in_marker, logout, password_change, stack: file.stack.unwrap_or_default(), secrets })
+    }
+}
+
+fn default_preauth() -> Step {
+    Step { kind: StepKind::Preauth, method: "GET".into(), path: "/".into(), form: None, json: None, headers: Vec::new(), token_json: None, csrf_field: None, csrf_page: None, csrf_cookie: None, csrf_header: None }
+}
+
+fn carrier(spec: SessionSpec) -> Result<Carrier, String> {
+    match (spec.cookie, spec.header, spec.bearer) {
+        (Some(c), None, false) => Ok(Carrier::Cookie(c)),
+        (None, Some(h), false) => Ok(Carrier::Header(h)),
+        (None, None, true) => Ok(Carrier::Bearer),
+        (None, None, false) => Err("[session] names no carrier (cookie, header or bearer)".into()),
+        _ => Err("[session] must name exactly one of cookie, header, bearer".into()),
+    }
+}
+
+fn step(spec: StepSpec, kind: StepKind, env: &dyn Fn(&str) -> Option<String>, secrets: &mut Vec<String>) -> Result<Step, String> {
+    let section = kind.name();
+    let expand = |v: &str| expand_env(v, env).map_err(|e| format!("[{section}]: {e}"));
+    let path = spec.path.ok_or_else(|| format!("[{section}] needs a path"))?;
+    if !path.starts_with('/') {
+        return Err(format!("[{section}] path '{path}' must start with /"));
+    }
+    if spec.form.is_some() && spec.json.is_some() {
+        return Err(format!("[{section}] has both form and json; choose one"));
+    }
+    if kind != StepKind::Protected && spec.logged_in_marker.is_some() {
+        return Err(format!("logged_in_marker belongs in [protected], not [{section}]"));
+    }
+    for pointer in spec.token_json.iter() {
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            return Err(format!("[{section}] token_json '{pointer}' is not a JSON pointer (it must start with /)"));
+        }
+    }
+    if spec.csrf_cookie.is_some() != spec.csrf_header.is_some() {
+        return Err(format!("[{section}] csrf_cookie and csrf_header go together"));
+    }
+    let mut form = Vec::new();
+    for (k, v) in spec.form.iter().flatten() {
+        let value = expand(v)?;
+        if k.to_ascii_lowercase().contains("pass") {
+            secrets.push(value.clone());
+        }
+        form.push((k.clone(), value));
+    }
+    let json = spec.json.map(|v| json_value(v, &expand, secrets)).transpose()?;
+    let headers = spec.headers.iter().map(|(k, v)| Ok((k.clone(), expand(v)?))).collect::<Result<_, String>>()?;
+    Ok(Step {
+        kind,
+        method: spec.method.unwrap_or_else(|| default_method(kind).into()).to_ascii_uppercase(),
+        path,
+        form: spec.form.is_some().then_some(form),
+        json,
+        headers,
+        token_json: spec.token_json,
+        csrf_field: spec.csrf_field,
+        csrf_page: spec.csrf_page,
+        csrf_cookie: spec.csrf_cookie,
+        csrf_header: spec.csrf_header,
+    })
+}
+
+fn default_method(kind: StepKind) -> &'static str {
+    match kind {
+        StepKind::Preauth | StepKind::Protected => "GET",
+        _ => "POST",
+    }
+}
+
+/// A TOML value as JSON, with `${VAR}` expanded in every string.
+fn json_value(v: toml::Value, expand: &dyn Fn(&str) -> Result<String, String>, secrets: &mut Vec<String>) -> Result<serde_json::Value, String> {
+    use serde_json::Value as J;
+    Ok(match v {
+        toml::Value::String(s) => J::String(expand(&s)?),
+        toml::Value::Integer(i) => J::from(i),
+        toml::Value::Float(f) => J::from(f),
+        toml::Value::Boolean(b) => J::Bool(b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.into_iter().map(|x| json_value(x, expand, secrets)).collect::<Result<_, _>>()?),
+        toml::Value::Table(t) => {
+            let mut map = serde_json::Map::new();
+            for (k, x) in t {
+                let value = json_value(x, expand, secrets)?;
+                if let (true, J::String(s)) = (k.to_ascii_lowercase().contains("pass"), &value) {
+                    secrets.push(s.clone());
+                }
+                map.insert(k, value);
+            }
+            J::Object(map)
+        }
+    })
+}
+
+/// A TOML error as one line: `line N: message`.
+fn toml_cause(text: &str, err: &toml::de::Error) -> String {
+    let message = err.message().replace('\n', " ");
+    match err.span() {
+        Some(span) => format!("line {}: {}", text[..span.start.min(text.len())].lines().count().max(1), message.trim()),
+        None => message.trim().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLOW: &str = r#"
+[session]
+cookie = "sid"
+[login]
+path = "/login"
+form = { username = "alice", password = "${PW}" }
+[protected]
+path = "/profile"
+logged_in_marker = "alice"
+[logout]
+path = "/logout"
+"#;
+
+    fn env(name: &str) -> Option<String> {
+        (name == "PW").then(|| "s3cret".to_string())
+    }
+
+    fn parse(text: &str) -> Result<Flow> {
+        Flow::parse(text, "flow.toml", &env)
+    }
+
+    #[test]
+    fn parses_the_contract_example() {
+        let flow = parse(FLOW).unwrap();
+        assert_eq!(flow.carrier, Some(Carrier::Cookie("sid".into())));
+        assert_eq!(flow.preauth.path, "/");
+        assert_eq!(flow.login.method, "POST");
+        assert_eq!(flow.login.form.as_ref().unwrap()[0], ("password".into(), "s3cret".into()));
+        assert_eq!(flow.secrets, vec!["s3cret".to_string()]);
+        assert_eq!(flow.logout.unwrap().method, "POST");
+    }
+
+    #[test]
+    fn errors_name_the_problem_on_one_line() {
+        let cases = [
+            (FLOW.replace("[login]", "[logn]"), "unknown field"),
+            (FLOW.replace("[protected]\npath = \"/profile\"\nlogged_in_marker = \"alice\"", ""), "missing [protected]"),
+            (FLOW.replace("logged_in_marker = \"alice\"", ""), "logged_in_marker"),
+            (FLOW.replace("${PW}", "${MISSING}"), "MISSING is not set"),
+            (FLOW.replace("path = \"/login\"", "path = \"login\""), "must start with /"),
+            (FLOW.replace("cookie = \"sid\"", "header = \"X-T\""), "needs token_json"),
+            (FLOW.replace("[session]", "[session"), "line 2"),
+        ];
+        for (text, expect) in cases {
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(err.contains(expect), "{err} should contain {expect}");
+            assert!(!err.contains('\n'), "{err}");
+        }
+    }
+
+    #[test]
+    fn json_login_with_bearer() {
+        let text = r#"
+[session]
+bearer = true
+[preauth]
+method = "POST"
+path = "/session/init"
+token_json = "/token"
+[login]
+path = "/login"
+json = { user = { name = "alice", password = "${PW}" } }
+headers = { "X-Session" = "{{session}}" }
+[protected]
+path = "/me"
+logged_in_marker = "alice"
+"#;
+        let flow = parse(text).unwrap();
+        assert_eq!(flow.login.json.as_ref().unwrap()["user"]["password"], "s3cret");
+        assert_eq!(flow.login.headers[0].1, "{{session}}");
+        assert!(parse(&text.replace("\"/token\"", "\"token\"")).unwrap_err().to_string().contains("JSON pointer"));
+    }
+}

@@ -1,0 +1,221 @@
+//! The HTTP layer: every request of a scan goes through [`HttpLayer::send`],
+//! which owns the rate limit, concurrency, budget, deadline, timeouts, body
+//! cap, circuit breaker, 429 back-off and evidence recording.
+
+mod breaker;
+mod classify;
+mod limits;
+mod record;
+
+use crate::config::Limits;
+use crate::error::{Error, Result};
+use breaker::Breaker;
+use limits::{Budget, RateLimiter};
+use rampart_model::{Exchange, Header};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+use url::Url;
+
+/// A request to send. Cookies and session carriers are added by [`crate::Agent`].
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub url: Url,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    pub fn get(url: Url) -> Self {
+        Request { method: "GET".into(), url, headers: Vec::new(), body: None }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+}
+
+/// A response, its body capped, and the exchange recorded for evidence.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<Header>,
+    pub body: Vec<u8>,
+    pub truncated: bool,
+    pub exchange: Exchange,
+}
+
+impl Response {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.exchange.response.header(name)
+    }
+
+    pub fn is_redirect(&self) -> bool {
+        matches!(self.status, 301 | 302 | 303 | 307 | 308)
+    }
+}
+
+/// The one HTTP client of a scan, shared by every check.
+pub struct HttpLayer {
+    client: reqwest::Client,
+    limits: Limits,
+    permits: Semaphore,
+    rate: RateLimiter,
+    budget: Budget,
+    breaker: Breaker,
+    log: Mutex<Vec<Exchange>>,
+    events: Mutex<Vec<String>>,
+    default_headers: Vec<(String, String)>,
+}
+
+/// Most exchanges a scan keeps for its HAR/log; findings keep their own.
+const LOG_CAP: usize = 20_000;
+const MAX_429_RETRIES: u32 = 2;
+
+impl HttpLayer {
+    pub fn new(limits: &Limits, default_headers: Vec<(String, String)>) -> Result<Self> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("rampart/", env!("CARGO_PKG_VERSION")))
+            .pool_max_idle_per_host(limits.concurrency)
+            .connect_timeout(limits.timeout)
+            .build()
+            .map_err(|e| Error::InvalidRequest(format!("HTTP client: {e}")))?;
+        Ok(HttpLayer {
+            client,
+            permits: Semaphore::new(limits.concurrency.max(1)),
+            rate: RateLimiter::new(limits.rate),
+            budget: Budget::new(limits.max_requests, limits.max_duration),
+            breaker: Breaker::new(limits.breaker_threshold),
+            limits: limits.clone(),
+            log: Mutex::new(Vec::new()),
+            events: Mutex::new(Vec::new()),
+            default_headers,
+        })
+    }
+
+    /// Send one request (no redirects followed), retrying politely on 429.
+    pub async fn send(&self, req: &Request) -> Result<Response> {
+        let mut req = req.clone();
+        let defaults = self.default_headers.iter().filter(|(n, _)| !req.headers.iter().any(|(m, _)| m.eq_ignore_ascii_case(n)));
+        req.headers.splice(0..0, defaults.cloned().collect::<Vec<_>>());
+        let req = &req;
+        let mut attempt = 0;
+        loop {
+            let resp = self.send_once(req).await?;
+            if resp.status != 429 || attempt >= MAX_429_RETRIES {
+                return Ok(resp);
+            }
+            attempt += 1;
+            let wait = self.backoff(&resp, attempt)?;
+            self.note(format!(
+                "{} answered 429; backed off {:.1} s (Retry-After: {})",
+                req.url.host_str().unwrap_or("?"),
+                wait.as_secs_f64(),
+                resp.header("retry-after").unwrap_or("none")
+            ));
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn send_once(&self, req: &Request) -> Result<Response> {
+        let host = req.url.host_str().unwrap_or_default().to_string();
+        self.breaker.check(&host)?;
+        let timeout = self.budget.admit(self.limits.timeout)?;
+        self.rate.wait().await;
+        let _permit = self.permits.acquire().await.map_err(|_| Error::InvalidRequest("layer closed".into()))?;
+        let started = Instant::now();
+        let result = tokio::time::timeout(timeout, self.transfer(req)).await;
+        let outcome = match result {
+            Ok(r) => r,
+            Err(_) => Err(Error::Timeout { url: req.url.to_string(), secs: timeout.as_secs_f64() }),
+        };
+        self.breaker.record(&host, &outcome);
+        let (status, headers, body, truncated) = outcome?;
+        if truncated {
+            self.note(format!("response body of {} cut at {} bytes", req.url, self.limits.max_body));
+        }
+        let exchange = record::exchange(req, status, &headers, &body, truncated, started.elapsed());
+        self.remember(&exchange);
+        Ok(Response { status, headers, body, truncated, exchange })
+    }
+
+    async fn transfer(&self, req: &Request) -> Result<(u16, Vec<Header>, Vec<u8>, bool)> {
+        let method = reqwest::Method::from_bytes(req.method.as_bytes())
+            .map_err(|_| Error::InvalidRequest(format!("method {}", req.method)))?;
+        let mut builder = self.client.request(method, req.url.clone());
+        for (name, value) in &req.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        if let Some(body) = &req.body {
+            builder = builder.body(body.clone());
+        }
+        let mut resp = builder.send().await.map_err(|e| classify::error(&req.url, e))?;
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| Header { name: k.as_str().to_string(), value: String::from_utf8_lossy(v.as_bytes()).into_owned() })
+            .collect();
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| classify::error(&req.url, e))? {
+            let room = self.limits.max_body - body.len();
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                return Ok((status, headers, body, true));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok((status, headers, body, false))
+    }
+
+    fn backoff(&self, resp: &Response, attempt: u32) -> Result<Duration> {
+        let asked = resp.header("retry-after").and_then(limits::parse_retry_after);
+        let wait = asked.unwrap_or(Duration::from_secs(1 << attempt));
+        if wait > self.limits.max_backoff {
+            return Err(Error::Transfer {
+                url: resp.exchange.request.url.clone(),
+                cause: format!("429 with Retry-After of {} s, beyond the {} s rampart waits", wait.as_secs(), self.limits.max_backoff.as_secs()),
+            });
+        }
+        Ok(wait)
+    }
+
+    fn remember(&self, exchange: &Exchange) {
+        let mut log = self.log.lock().unwrap();
+        if log.len() < LOG_CAP {
+            log.push(exchange.clone());
+        }
+    }
+
+    /// Record an event for the report (deduplicated).
+    pub fn note(&self, event: String) {
+        let mut events = self.events.lock().unwrap();
+        if !events.contains(&event) && events.len() < 100 {
+            events.push(event);
+        }
+    }
+
+    pub fn requests_sent(&self) -> u64 {
+        self.budget.sent()
+    }
+
+    pub fn events(&self) -> Vec<String> {
+        self.events.lock().unwrap().clone()
+    }
+
+    /// Every exchange recorded so far, unredacted.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.log.lock().unwrap().clone()
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+}

@@ -1,0 +1,22 @@
+//! The scan engine: one HTTP layer every request goes through, the
+//! session-flow driver, fingerprinting, and the check runner.
+
+pub mod agent;
+pub mod check;
+pub mod config;
+pub mod cookies;
+mod error;
+pub mod fingerprint;
+pub mod flow;
+pub mod http;
+pub mod redact;
+pub mod runner;
+pub mod token;
+
+pub use agent::{Agent, Carrier, Trip};
+pub use check::{Check, Context, Outcome};
+pub use config::{Limits, ScanConfig};
+pub use error::Error;
+pub use flow::{Driver, Flow};
+pub use http::{HttpLayer, Request, Response};
+pub use runner::{Progress, run_scan};

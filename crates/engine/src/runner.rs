@@ -1,0 +1,174 @@
+//! Running a scan: reach the target, fingerprint it, establish the flow, run
+//! the selected checks (session checks one at a time, the rest in parallel),
+//! then score and assemble the redacted report.
+
+use crate::agent::{Agent, Carrier};
+use crate::check::{Check, Context, Outcome};
+use crate::config::ScanConfig;
+use crate::error::Result;
+use crate::flow::Driver;
+use crate::http::{HttpLayer, Request};
+use crate::redact::Redactor;
+use crate::{fingerprint, flow::Stack};
+use futures::StreamExt;
+use rampart_model::{CheckError, Exchange, Finding, Fingerprint, Report, Stats, score};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Where a scan reports progress; the CLI draws a bar, tests ignore it.
+pub trait Progress: Send + Sync {
+    fn stage(&self, _message: &str) {}
+    fn checks(&self, _total: usize) {}
+    fn check_done(&self, _rule_id: &str) {}
+}
+
+impl Progress for () {}
+
+/// Checks that run in parallel at once (their requests are bounded by the layer anyway).
+const PARALLEL_CHECKS: usize = 8;
+
+/// Run `checks` against the configured target. Errors here are target or
+/// configuration errors (exit 2); a failing check is recorded in the report.
+pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn Progress) -> Result<Report> {
+    let started_at = now();
+    let clock = Instant::now();
+    let layer = Arc::new(HttpLayer::new(&config.limits, config.headers.clone())?);
+    let redactor = Arc::new(Redactor::default());
+    progress.stage("reaching the target");
+    let seen = reach(config, &layer).await?;
+    let driver = match &config.flow {
+        Some(flow) => {
+            progress.stage("validating the session flow");
+            Some(Driver::establish(flow.clone(), config.target.clone(), layer.clone(), redactor.clone()).await?)
+        }
+        None => None,
+    };
+    let hint = config.flow.as_ref().map(|f| f.stack.clone()).unwrap_or_default();
+    let fingerprint = identify(&seen, driver.as_ref(), &hint);
+    let ctx = Context { config, layer: layer.clone(), driver: driver.as_ref(), fingerprint: &fingerprint };
+    let selected: Vec<&dyn Check> = checks.iter().copied().filter(|c| selected(config, *c)).collect();
+    progress.checks(selected.len());
+    let results = execute(&ctx, &selected, progress).await;
+    let mut report = assemble(config, results, fingerprint, &layer);
+    report.stats.relogins = driver.as_ref().map_or(0, |d| d.relogins());
+    report.started_at = started_at;
+    report.completed_at = now();
+    report.duration_ms = clock.elapsed().as_millis() as u64;
+    redact(&mut report, &redactor, &layer);
+    Ok(report)
+}
+
+/// The first requests: the target itself (an unreachable target ends the scan)
+/// and a path that does not exist, whose answer names many frameworks.
+async fn reach(config: &ScanConfig, layer: &Arc<HttpLayer>) -> Result<Vec<Exchange>> {
+    let mut agent = Agent::new(layer.clone(), Carrier::Bearer);
+    let root = agent.send(Request::get(config.target.clone()), true).await?;
+    let mut missing = config.target.clone();
+    missing.set_path(&format!("{}/rampart-{:08x}", config.target.path().trim_end_matches('/'), rand::random::<u32>()));
+    let mut seen = root.exchanges;
+    match agent.send(Request::get(missing), false).await {
+        Ok(trip) => seen.extend(trip.exchanges),
+        Err(e) if e.is_budget() => return Err(e),
+        Err(_) => {}
+    }
+    Ok(seen)
+}
+
+fn identify(seen: &[Exchange], driver: Option<&Driver>, hint: &Stack) -> Fingerprint {
+    let flow_seen = driver.into_iter().flat_map(|d| d.baseline().exchanges());
+    fingerprint::detect(seen.iter().chain(flow_seen), hint)
+}
+
+fn selected(config: &ScanConfig, check: &dyn Check) -> bool {
+    let rule = check.rule();
+    config.selection.is_empty()
+        || config.selection.iter().any(|s| {
+            s.eq_ignore_ascii_case(rule.id)
+                || s.eq_ignore_ascii_case(rule.category.slug())
+                || (s.eq_ignore_ascii_case("session") && rule.id.starts_with("SESS-"))
+        })
+}
+
+type CheckResult = (&'static rampart_model::Rule, Result<Outcome>);
+
+async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &'a dyn Progress) -> Vec<CheckResult> {
+    let run = |check: &'a dyn Check| {
+        let rule = check.rule();
+        async move {
+            let outcome = if check.uses_flow() && ctx.driver.is_none() {
+                Ok(Outcome::NotApplicable("needs a session flow (--flow)".into()))
+            } else {
+                check.run(ctx).await
+            };
+            progress.check_done(rule.id);
+            (rule, outcome)
+        }
+    };
+    let mut results = Vec::with_capacity(checks.len());
+    for check in checks.iter().filter(|c| c.uses_flow()) {
+        results.push(run(*check).await);
+    }
+    let parallel = checks.iter().filter(|c| !c.uses_flow()).map(|c| run(*c));
+    results.extend(futures::stream::iter(parallel).buffer_unordered(PARALLEL_CHECKS).collect::<Vec<_>>().await);
+    results
+}
+
+fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerprint, layer: &HttpLayer) -> Report {
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut stats = Stats { checks_run: results.len(), ..Default::default() };
+    let mut applicable = BTreeSet::new();
+    for (rule, outcome) in results {
+        match outcome {
+            Ok(Outcome::Findings(found)) => {
+                applicable.insert(rule.category);
+                findings.extend(found);
+            }
+            Ok(Outcome::NotApplicable(why)) => {
+                stats.not_applicable.insert(rule.id.to_string(), why);
+            }
+            Err(e) => stats.errors.push(CheckError { rule_id: rule.id.to_string(), message: e.to_string() }),
+        }
+    }
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.confidence.cmp(&a.confidence)).then(a.rule_id.cmp(&b.rule_id)));
+    for (i, f) in findings.iter_mut().enumerate() {
+        f.id = format!("f-{}", i + 1);
+    }
+    let scored = score::score(&findings, &applicable);
+    stats.requests = layer.requests_sent();
+    stats.events = layer.events();
+    Report {
+        schema: rampart_model::report::SCHEMA.into(),
+        tool: Report::tool(),
+        target: config.target.to_string(),
+        started_at: String::new(),
+        completed_at: String::new(),
+        duration_ms: 0,
+        overall: scored.overall,
+        letter_grade: score::grade(scored.overall).into(),
+        categories: scored.categories.into_iter().collect::<BTreeMap<_, _>>(),
+        findings,
+        fingerprint,
+        stats,
+        exchanges: Vec::new(),
+    }
+}
+
+fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer) {
+    for finding in &mut report.findings {
+        finding.description = redactor.text(&finding.description);
+        for ex in &mut finding.evidence {
+            redactor.exchange(ex);
+        }
+    }
+    report.exchanges = layer.exchanges();
+    for ex in &mut report.exchanges {
+        redactor.exchange(ex);
+    }
+    report.stats.events = report.stats.events.iter().map(|e| redactor.text(e)).collect();
+}
+
+fn now() -> String {
+    let fmt = time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::now_utc().format(&fmt).unwrap_or_default()
+}

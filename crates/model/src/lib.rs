@@ -1,0 +1,18 @@
+//! Types shared by every rampart crate: rules, findings, recorded exchanges,
+//! reports and the scoring formula. No I/O lives here.
+
+mod category;
+mod exchange;
+mod finding;
+
+mod rule;
+pub mod report;
+pub mod score;
+mod severity;
+
+pub use category::Category;
+pub use exchange::{Exchange, Header, RecordedRequest, RecordedResponse};
+pub use finding::{Endpoint, Finding};
+pub use report::{CheckError, Fingerprint, Report, Stats};
+pub use rule::Rule;
+pub use severity::{Confidence, Severity};

@@ -1,0 +1,78 @@
+//! The report: everything a scan produced, as the JSON contract describes it.
+
+use crate::{Category, Exchange, Finding};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const SCHEMA: &str = "rampart.report/v1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+/// What rampart recognised about the target's stack.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fingerprint {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_library: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    /// The observations the guess rests on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signals: Vec<String>,
+}
+
+/// A check that failed to run; the scan went on without it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckError {
+    pub rule_id: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub requests: u64,
+    pub checks_run: usize,
+    pub errors: Vec<CheckError>,
+    /// Times the session flow logged in again after losing its session.
+    pub relogins: u64,
+    /// Rules that did not apply to this target, with the reason.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_applicable: BTreeMap<String, String>,
+    /// Events worth knowing about: 429 back-off, truncated bodies, budget reached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub schema: String,
+    pub tool: Tool,
+    pub target: String,
+    pub started_at: String,
+    pub completed_at: String,
+    pub duration_ms: u64,
+    pub overall: u8,
+    pub letter_grade: String,
+    pub categories: BTreeMap<Category, u8>,
+    pub findings: Vec<Finding>,
+    pub fingerprint: Fingerprint,
+    pub stats: Stats,
+    /// Every exchange of the scan (redacted); not part of the JSON report.
+    #[serde(skip)]
+    pub exchanges: Vec<Exchange>,
+}
+
+impl Report {
+    pub fn tool() -> Tool {
+        Tool { name: "rampart".into(), version: env!("CARGO_PKG_VERSION").into() }
+    }
+}

@@ -1,0 +1,405 @@
+"""Process control for the lab: the shared PostgreSQL, the Firestore emulator and
+the target apps. Standard library only (runs under the system python3).
+
+Everything started here is recorded in lab/.run/pids, one line per process:
+    <pid> postgres
+    <pid> firestore
+    <pid> app <target> <variant> <port>
+and is stopped by that PID (PostgreSQL through pg_ctl stop).
+"""
+from __future__ import annotations
+
+import fcntl
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+from contextlib import contextmanager
+from pathlib import Path
+
+LAB = Path(__file__).resolve().parent.parent
+RUN = LAB / ".run"
+PIDS = RUN / "pids"
+LOGS = RUN / "logs"
+VENV_PY = LAB / ".venv" / "bin" / "python"
+GO_BIN = LAB / ".build" / "go-crdb"
+
+PGBIN = Path(os.environ.get("LAB_PGBIN", "/usr/lib/postgresql/15/bin"))
+PG_PORT = int(os.environ.get("LAB_PG_PORT", "55433"))
+PG_ROOT = RUN / "pg"
+PG_DATA = PG_ROOT / "data"
+FS_PORT = int(os.environ.get("LAB_FIRESTORE_PORT", "8687"))
+FS_HOST = f"127.0.0.1:{FS_PORT}"
+
+TARGETS = ("flask-crdb", "fastapi-crdb", "django-crdb", "go-crdb", "flask-firestore")
+VARIANTS = ("vulnerable", "fixed")
+DEFAULT_PASSWORD = "wonderland-7"
+
+
+class LabError(RuntimeError):
+    pass
+
+
+def log(msg: str) -> None:
+    print(f"lab: {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- pids
+
+@contextmanager
+def _pids_locked():
+    RUN.mkdir(parents=True, exist_ok=True)
+    with open(RUN / "pids.lock", "w") as lk:
+        fcntl.flock(lk, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lk, fcntl.LOCK_UN)
+
+
+def read_pids() -> list[list[str]]:
+    if not PIDS.exists():
+        return []
+    return [ln.split() for ln in PIDS.read_text().splitlines() if ln.strip()]
+
+
+def _write_pids(rows: list[list[str]]) -> None:
+    PIDS.write_text("".join(" ".join(r) + "\n" for r in rows))
+
+
+def record_pid(pid: int, *role: str) -> None:
+    with _pids_locked():
+        rows = [r for r in read_pids() if r[0] != str(pid)]
+        rows.append([str(pid), *role])
+        _write_pids(rows)
+
+
+def forget_pid(pid: int) -> None:
+    with _pids_locked():
+        _write_pids([r for r in read_pids() if r[0] != str(pid)])
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child of ours still "exists"; reap it if it is ours.
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            if f.read().split(")")[-1].split()[0] == "Z":
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def stop_pid(pid: int, timeout: float = 8.0) -> None:
+    """SIGTERM the process (and the process group it leads, which we created),
+    wait with a deadline, then SIGKILL."""
+    if not alive(pid):
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, sig)
+            else:
+                os.kill(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not alive(pid):
+                return
+            time.sleep(0.05)
+    log(f"process {pid} did not exit")
+
+
+# --------------------------------------------------------------------------- helpers
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_status(host: str, port: int, method: str, path: str, timeout: float = 2.0) -> int | None:
+    try:
+        c = http.client.HTTPConnection(host, port, timeout=timeout)
+        c.request(method, path)
+        r = c.getresponse()
+        r.read()
+        c.close()
+        return r.status
+    except (OSError, http.client.HTTPException):
+        return None
+
+
+def _spawn(cmd: list[str], logfile: Path, env: dict | None = None,
+           cwd: Path | None = None) -> subprocess.Popen:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    with open(logfile, "ab") as out:
+        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                env=env, cwd=cwd, start_new_session=True)
+
+
+# --------------------------------------------------------------------------- postgres
+
+def _pg_running_pid() -> int | None:
+    pidfile = PG_DATA / "postmaster.pid"
+    if not pidfile.exists():
+        return None
+    try:
+        pid = int(pidfile.read_text().split()[0])
+    except (ValueError, IndexError, OSError):
+        return None
+    return pid if alive(pid) else None
+
+
+def ensure_postgres() -> None:
+    """Start the shared PostgreSQL 15 (the CockroachDB stand-in) unless it runs."""
+    pid = _pg_running_pid()
+    if pid:
+        if not any(r[0] == str(pid) for r in read_pids()):
+            record_pid(pid, "postgres")
+        return
+    if port_open(PG_PORT):
+        raise LabError(f"port {PG_PORT} is in use by a PostgreSQL the lab did not start; "
+                       "stop it or set LAB_PG_PORT")
+    if not (PGBIN / "postgres").exists():
+        raise LabError(f"PostgreSQL binaries missing under {PGBIN}; run lab/setup")
+    PG_ROOT.mkdir(parents=True, exist_ok=True)
+    shutil.chown(PG_ROOT, "postgres", "postgres")
+    if not (PG_DATA / "PG_VERSION").exists():
+        if PG_DATA.exists():
+            shutil.rmtree(PG_DATA)
+        subprocess.run(["runuser", "-u", "postgres", "--", str(PGBIN / "initdb"), "-D", str(PG_DATA),
+                        "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+    r = subprocess.run(["runuser", "-u", "postgres", "--", str(PGBIN / "pg_ctl"), "-D", str(PG_DATA),
+                        "-l", str(PG_ROOT / "log"), "-w", "-t", "30", "-o",
+                        f"-c listen_addresses=127.0.0.1 -p {PG_PORT} -c unix_socket_directories={PG_ROOT}"
+                        " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                        " -c max_connections=200",
+                        "start"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+    if r.returncode != 0:
+        raise LabError("pg_ctl start failed: " + r.stderr.decode(errors="replace")
+                       + _tail(PG_ROOT / "log"))
+    pid = _pg_running_pid()
+    if not pid:
+        raise LabError("PostgreSQL did not start" + _tail(PG_ROOT / "log"))
+    record_pid(pid, "postgres")
+    log(f"postgres started on 127.0.0.1:{PG_PORT} (pid {pid})")
+
+
+def stop_postgres() -> None:
+    if (PG_DATA / "postmaster.pid").exists():
+        subprocess.run(["runuser", "-u", "postgres", "--", str(PGBIN / "pg_ctl"), "-D", str(PG_DATA),
+                        "-m", "fast", "-w", "-t", "30", "stop"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+
+
+def psql(sql: str, db: str = "postgres") -> str:
+    r = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", db,
+                        "-v", "ON_ERROR_STOP=1", "-qAtX", "-c", sql],
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode != 0:
+        raise LabError(f"psql failed: {r.stderr.strip()}")
+    return r.stdout
+
+
+def fresh_database(name: str) -> None:
+    psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    psql(f'CREATE DATABASE "{name}"')
+
+
+# --------------------------------------------------------------------------- firestore
+
+def _firestore_jar() -> Path:
+    for sdk in ("/usr/lib/google-cloud-sdk", "/usr/share/google-cloud-sdk", "/opt/google-cloud-sdk"):
+        jar = Path(sdk) / "platform/cloud-firestore-emulator/cloud-firestore-emulator.jar"
+        if jar.exists():
+            return jar
+    try:
+        sdk = subprocess.run(["gcloud", "info", "--format=value(installation.sdk_root)"],
+                             capture_output=True, text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        sdk = ""
+    jar = Path(sdk) / "platform/cloud-firestore-emulator/cloud-firestore-emulator.jar"
+    if sdk and jar.exists():
+        return jar
+    raise LabError("Firestore emulator jar not found (Google Cloud SDK missing)")
+
+
+def ensure_firestore() -> None:
+    ours = [r for r in read_pids() if r[1:2] == ["firestore"] and alive(int(r[0]))]
+    if ours and http_status("127.0.0.1", FS_PORT, "GET", "/") is not None:
+        return
+    if port_open(FS_PORT):
+        raise LabError(f"port {FS_PORT} is in use by a process the lab did not start; "
+                       "stop it or set LAB_FIRESTORE_PORT")
+    jar = _firestore_jar()
+    p = _spawn(["java", "-cp", str(jar), "com.google.cloud.datastore.emulator.firestore.CloudFirestore",
+                "start", f"--host=127.0.0.1", f"--port={FS_PORT}", "--project_id=demo-lab"],
+               LOGS / "firestore.log")
+    record_pid(p.pid, "firestore")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if p.poll() is not None:
+            forget_pid(p.pid)
+            raise LabError("Firestore emulator exited" + _tail(LOGS / "firestore.log"))
+        if http_status("127.0.0.1", FS_PORT, "GET", "/", timeout=1) == 200:
+            log(f"firestore emulator started on {FS_HOST} (pid {p.pid})")
+            return
+        time.sleep(0.1)
+    stop_pid(p.pid)
+    forget_pid(p.pid)
+    raise LabError("Firestore emulator did not become ready in 60 s" + _tail(LOGS / "firestore.log"))
+
+
+def wipe_firestore(project: str) -> None:
+    st = http_status("127.0.0.1", FS_PORT, "DELETE",
+                     f"/emulator/v1/projects/{project}/databases/(default)/documents", timeout=10)
+    if st != 200:
+        raise LabError(f"could not wipe Firestore project {project} (HTTP {st})")
+
+
+# --------------------------------------------------------------------------- targets
+
+def db_name(target: str, variant: str) -> str:
+    return f"lab_{target.replace('-', '_')}_{variant}"
+
+
+def firestore_project(target: str, variant: str) -> str:
+    return f"demo-{target}-{variant}"
+
+
+def store_info(target: str, variant: str) -> dict:
+    if target == "flask-firestore":
+        return {"store": "firestore", "project": firestore_project(target, variant),
+                "emulator": FS_HOST, "collection": "sessions",
+                "url": f"firestore://{firestore_project(target, variant)}?emulator={FS_HOST}"}
+    name = db_name(target, variant)
+    return {"store": "postgres", "database": name,
+            "url": f"postgres://postgres@127.0.0.1:{PG_PORT}/{name}?sslmode=disable"}
+
+
+def _command(target: str, port: int) -> list[str]:
+    tdir = LAB / "targets" / target
+    if target == "go-crdb":
+        return [str(GO_BIN)]
+    return [str(VENV_PY), str(tdir / "app.py")]
+
+
+def start_app(target: str, variant: str, port: int, password: str | None = None,
+              ready_timeout: float = 60.0) -> tuple[int, str]:
+    """Start one target (and the store it needs) with a clean store; returns (pid, url)."""
+    if target not in TARGETS:
+        raise LabError(f"unknown target {target!r}; one of {', '.join(TARGETS)}")
+    if variant not in VARIANTS:
+        raise LabError(f"unknown variant {variant!r}; one of {', '.join(VARIANTS)}")
+    if target == "go-crdb" and not GO_BIN.exists():
+        raise LabError("lab/.build/go-crdb missing; run lab/setup")
+    if target != "go-crdb" and not VENV_PY.exists():
+        raise LabError("lab/.venv missing; run lab/setup")
+    if port_open(port):
+        raise LabError(f"port {port} is already in use")
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("FLASK_", "DJANGO_", "PG", "FIRESTORE_", "GOOGLE_"))}
+    env.update(LAB_VARIANT=variant, PORT=str(port), PYTHONUNBUFFERED="1",
+               LAB_PASSWORD=password or os.environ.get("LAB_PASSWORD") or DEFAULT_PASSWORD)
+    if target == "flask-firestore":
+        ensure_firestore()
+        project = firestore_project(target, variant)
+        wipe_firestore(project)
+        env.update(FIRESTORE_EMULATOR_HOST=FS_HOST, GOOGLE_CLOUD_PROJECT=project)
+    else:
+        ensure_postgres()
+        name = db_name(target, variant)
+        fresh_database(name)
+        env.update(DATABASE_URL=f"postgresql://postgres@127.0.0.1:{PG_PORT}/{name}?sslmode=disable",
+                   PGCONNECT_TIMEOUT="10")
+
+    logfile = LOGS / f"{target}-{variant}-{port}.log"
+    p = _spawn(_command(target, port), logfile, env=env, cwd=LAB / "targets" / target)
+    record_pid(p.pid, "app", target, variant, str(port))
+    deadline = time.monotonic() + ready_timeout
+    while time.monotonic() < deadline:
+        if p.poll() is not None:
+            forget_pid(p.pid)
+            raise LabError(f"{target} ({variant}) exited with {p.returncode}" + _tail(logfile))
+        st = http_status("127.0.0.1", port, "GET", "/", timeout=1)
+        if st is not None and st < 500:
+            return p.pid, f"http://127.0.0.1:{port}"
+        time.sleep(0.1)
+    stop_pid(p.pid)
+    forget_pid(p.pid)
+    raise LabError(f"{target} ({variant}) did not answer within {ready_timeout:.0f} s" + _tail(logfile))
+
+
+def stop_app(pid: int) -> None:
+    stop_pid(pid)
+    forget_pid(pid)
+
+
+def service_pids() -> dict[str, int]:
+    return {r[1]: int(r[0]) for r in read_pids() if r[1] in ("postgres", "firestore")}
+
+
+def down_all(clean: bool = True) -> None:
+    rows = read_pids()
+    # apps first (they hold database connections), then the emulator, then PostgreSQL
+    for r in rows:
+        if r[1] == "app":
+            stop_pid(int(r[0]))
+    for r in rows:
+        if r[1] == "firestore":
+            stop_pid(int(r[0]))
+    if any(r[1] == "postgres" for r in rows) or _pg_running_pid():
+        stop_postgres()
+        for r in rows:
+            if r[1] == "postgres":
+                stop_pid(int(r[0]), timeout=15)
+    if clean:
+        shutil.rmtree(RUN, ignore_errors=True)
+    else:
+        with _pids_locked():
+            _write_pids([r for r in read_pids() if alive(int(r[0]))])
+
+
+def _tail(path: Path, n: int = 30) -> str:
+    try:
+        lines = path.read_text(errors="replace").splitlines()[-n:]
+    except OSError:
+        return ""
+    return "\n--- " + str(path) + " (tail) ---\n" + "\n".join(lines)
+
+
+def load_manifest() -> list[dict]:
+    with open(LAB / "manifest.toml", "rb") as f:
+        return tomllib.load(f)["target"]
+
+
+def load_flow(entry: dict) -> dict:
+    with open(LAB / entry["flow"], "rb") as f:
+        return tomllib.load(f)
