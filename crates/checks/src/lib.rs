@@ -1,1 +1,7 @@
-//! placeholder
+//! Every rampart check, one file per rule in one folder per category, and the
+//! registry that lists them all once.
+
+pub mod registry;
+pub mod session;
+
+pub use registry::CHECKS;

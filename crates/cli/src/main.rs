@@ -1,1 +1,36 @@
-fn main(){}
+//! The `rampart` binary: parse arguments, run one subcommand, turn the result
+//! into an exit code (0 ok, 1 gate failed, 2 error with a one-line cause).
+
+mod args;
+mod cmd;
+mod config;
+mod output;
+mod progress;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => return fail(&anyhow::anyhow!("cannot start the async runtime: {err}")),
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            args::Command::Scan(scan) => cmd::scan::run(&scan).await,
+            args::Command::Checks(checks) => cmd::checks::run(&checks),
+            args::Command::Demo(demo) => cmd::demo::run(&demo).await,
+        }
+    });
+    match result {
+        Ok(code) => code.into(),
+        Err(err) => fail(&err),
+    }
+}
+
+fn fail(err: &anyhow::Error) -> ExitCode {
+    let message = format!("{err:#}").replace('\n', " ");
+    eprintln!("rampart: {message}");
+    ExitCode::from(2)
+}

@@ -1,1 +1,74 @@
-//! placeholder
+//! `rampart demo`'s target: a small login API served in-process on loopback,
+//! with each session flaw switchable, so the demo and the check tests have a
+//! vulnerable target and its corrected twin.
+
+mod app;
+mod flaws;
+mod store;
+
+pub use flaws::Flaws;
+
+use std::net::SocketAddr;
+use tokio::task::JoinHandle;
+
+/// The demo user and password (a demo, so the flow holds it in clear).
+pub const USER: &str = "alice";
+pub const PASSWORD: &str = "correct-horse-7";
+
+/// The flow file that drives the demo's login.
+pub const FLOW: &str = r#"# rampart demo: the built-in API's session flow
+[session]
+cookie = "sid"
+
+[preauth]
+method = "GET"
+path = "/login"
+
+[login]
+method = "POST"
+path = "/login"
+form = { username = "alice", password = "correct-horse-7" }
+
+[protected]
+method = "GET"
+path = "/profile"
+logged_in_marker = "alice"
+
+[logout]
+method = "POST"
+path = "/logout"
+
+[password_change]
+method = "POST"
+path = "/password"
+form = { current = "correct-horse-7", new = "correct-horse-7" }
+"#;
+
+/// A running demo server; dropping it stops the server.
+pub struct DemoServer {
+    pub addr: SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl DemoServer {
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Serve the demo API with `flaws` on a free loopback port.
+pub async fn serve(flaws: Flaws) -> std::io::Result<DemoServer> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let app = app::router(flaws);
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok(DemoServer { addr, task })
+}

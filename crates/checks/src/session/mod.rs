@@ -1,0 +1,78 @@
+//! The session-lifecycle suite (SESS-001 … SESS-013): each rule drives the
+//! login flow through [`rampart_engine::Driver`] and proves what it reports
+//! with a replayed attack and a negative control.
+
+mod cookie_attrs;
+mod entropy;
+mod remedy;
+mod sess001_fixation;
+mod sess002_adoption;
+mod sess003_url_session;
+mod sess004_logout;
+mod sess005_privilege_change;
+mod sess006_weak_ids;
+mod sess007_http_only;
+mod sess008_secure;
+mod sess009_same_site;
+mod sess010_token_exposed;
+mod sess011_lifetime;
+mod sess012_parent_domain;
+mod sess013_old_session;
+
+pub use sess001_fixation::Fixation;
+pub use sess002_adoption::Adoption;
+pub use sess003_url_session::UrlSession;
+pub use sess004_logout::LogoutKeepsSession;
+pub use sess005_privilege_change::NoRotationOnPrivilegeChange;
+pub use sess006_weak_ids::WeakIds;
+pub use sess007_http_only::CookieNoHttpOnly;
+pub use sess008_secure::CookieNoSecure;
+pub use sess009_same_site::CookieNoSameSite;
+pub use sess010_token_exposed::TokenExposed;
+pub use sess011_lifetime::LongLifetime;
+pub use sess012_parent_domain::ParentDomainCookie;
+pub use sess013_old_session::OldSessionSurvivesLogin;
+
+use rampart_engine::flow::{Step, StepOutcome};
+use rampart_engine::{Context, Driver, Error};
+use rampart_model::{Confidence, Endpoint, Finding, Rule};
+
+/// Requests one flow step may cost: the request, a CSRF page, one redirect.
+pub(crate) const STEP: u64 = 3;
+/// Requests one probe of the protected page may cost (it may redirect once).
+pub(crate) const PROBE: u64 = 2;
+
+pub(crate) const OWASP: &str = "API2:2023";
+
+/// The driver; session checks only run when a flow was validated.
+pub(crate) fn driver<'a>(ctx: &'a Context<'_>) -> Result<&'a Driver, Error> {
+    ctx.driver.ok_or_else(|| Error::flow("session", "no session flow configured"))
+}
+
+pub(crate) fn endpoint(d: &Driver, step: &Step) -> Endpoint {
+    Endpoint { method: step.method.clone(), url: d.url(&step.path).to_string() }
+}
+
+/// A finding whose remediation names the fix for the detected stack.
+pub(crate) fn finding(ctx: &Context<'_>, rule: &Rule, confidence: Confidence, endpoint: Endpoint, description: String) -> Finding {
+    Finding::new(rule, confidence, endpoint, description).with_remediation(remedy::for_stack(rule, ctx.fingerprint))
+}
+
+/// The exchanges of a step, the first one annotated.
+pub(crate) fn step_evidence(outcome: &StepOutcome, note: &str) -> Vec<rampart_model::Exchange> {
+    let mut exchanges = outcome.trip.exchanges.clone();
+    if let Some(first) = exchanges.first_mut() {
+        first.note = Some(note.to_string());
+    }
+    exchanges
+}
+
+/// The scan-wide negative control: a forged token of the same shape is not logged in.
+pub(crate) fn random_control(d: &Driver) -> rampart_model::Exchange {
+    d.baseline().random.evidence("negative control: a never-issued token of the same shape is not logged in")
+}
+
+/// Fail a check whose precondition did not hold, rather than guess a verdict.
+pub(crate) fn inconclusive(rule: &Rule, why: impl std::fmt::Display) -> Error {
+    Error::flow("session", format!("{} inconclusive: {why}", rule.id))
+}

@@ -1,0 +1,127 @@
+//! SESS-003: the session id is accepted from the URL.
+//!
+//! Proof: a logged-in token sent only as a query parameter (or a `;name=`
+//! path parameter), from a fresh client with no cookie or header, reaches the
+//! protected page; the same URL with a forged token does not (control).
+
+use super::{OWASP, PROBE, STEP, driver, finding};
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Driver, Error, Outcome, Request, ScanConfig};
+use rampart_model::{Category, Confidence, Endpoint, Rule, Severity};
+use url::Url;
+
+pub struct UrlSession;
+
+static RULE: Rule = Rule {
+    id: "SESS-003",
+    title: "Session id accepted from the URL",
+    category: Category::Authentication,
+    severity: Severity::Medium,
+    cwe: &[598, 384],
+    owasp: OWASP,
+    summary: "The application accepts the session id as a URL parameter. URLs leak through logs, Referer headers, browser history and shared links, and a crafted link fixes a victim's session.",
+    remediation: "Accept the session id only from its cookie or Authorization header.",
+    references: &["https://cwe.mitre.org/data/definitions/598.html"],
+};
+
+/// Parameter names apps commonly read a session id from.
+const COMMON_NAMES: &[&str] = &["session_id", "sessionid", "sid", "token", "session", "jsessionid", "PHPSESSID"];
+
+#[async_trait]
+impl Check for UrlSession {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        2 * STEP + (COMMON_NAMES.len() as u64 + 3) * PROBE
+    }
+
+    fn uses_flow(&self) -> bool {
+        true
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        let d = driver(ctx)?;
+        let (agent, trail) = d.fresh_session().await?;
+        let Some(token) = agent.token() else {
+            return Err(super::inconclusive(&RULE, "the fresh login left no session token"));
+        };
+        let protected = d.url(&d.flow().protected.path);
+        for candidate in candidates(&protected, d.carrier().name()) {
+            let attack = d.probe_request(request(d, candidate.url(&token))).await?;
+            if !attack.logged_in {
+                continue;
+            }
+            let control = d.probe_request(request(d, candidate.url(&d.forge()))).await?;
+            if control.logged_in {
+                continue;
+            }
+            let description = format!(
+                "A fresh client with no cookie or session header, sending the logged-in token only {}, reached the protected page as the user. The same URL with a forged token was not logged in (control).",
+                candidate.describe()
+            );
+            let mut evidence: Vec<_> = trail.iter().map(|e| e.clone().noted("victim logs in")).collect();
+            evidence.push(attack.evidence("attack: token only in the URL is logged in"));
+            evidence.push(control.evidence("control: a forged token in the same place is not"));
+            let endpoint = Endpoint { method: d.flow().protected.method.clone(), url: protected.to_string() };
+            let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint, description).with_variant(candidate.variant());
+            return Ok(Outcome::Findings(vec![f.with_evidence(evidence)]));
+        }
+        Ok(Outcome::Findings(Vec::new()))
+    }
+}
+
+fn request(d: &Driver, url: Url) -> Request {
+    let step = &d.flow().protected;
+    Request { method: step.method.clone(), url, headers: Vec::new(), body: None }
+}
+
+/// One place in the URL a token may be put.
+enum Candidate {
+    Query { base: Url, name: String },
+    PathParam { base: Url, name: String },
+}
+
+impl Candidate {
+    fn url(&self, token: &str) -> Url {
+        match self {
+            Candidate::Query { base, name } => {
+                let mut url = base.clone();
+                url.query_pairs_mut().append_pair(name, token);
+                url
+            }
+            Candidate::PathParam { base, name } => {
+                let mut url = base.clone();
+                url.set_path(&format!("{};{name}={token}", base.path()));
+                url
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Candidate::Query { name, .. } => format!("as the query parameter `{name}`"),
+            Candidate::PathParam { name, .. } => format!("as the path parameter `;{name}=`"),
+        }
+    }
+
+    fn variant(&self) -> &'static str {
+        match self {
+            Candidate::Query { .. } => "query",
+            Candidate::PathParam { .. } => "path-parameter",
+        }
+    }
+}
+
+fn candidates(protected: &Url, carrier_name: &str) -> Vec<Candidate> {
+    let mut names: Vec<String> = vec![carrier_name.to_string()];
+    for name in COMMON_NAMES {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            names.push((*name).to_string());
+        }
+    }
+    let mut list: Vec<Candidate> = names.into_iter().map(|name| Candidate::Query { base: protected.clone(), name }).collect();
+    list.push(Candidate::PathParam { base: protected.clone(), name: carrier_name.to_string() });
+    list
+}

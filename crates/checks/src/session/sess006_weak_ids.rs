@@ -1,0 +1,109 @@
+//! SESS-006: predictable or low-entropy session ids.
+//!
+//! Collects `--entropy-samples` fresh tokens and runs the statistical battery
+//! in `entropy` on their random part. When the ids form a sequence, the
+//! prediction is replayed: a victim logs in, and the predicted next id alone
+//! must reach the protected page (a forged id of the same shape must not).
+
+use super::entropy::{self, Analysis};
+use super::{OWASP, PROBE, STEP, driver, endpoint, finding, random_control};
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Driver, Error, Outcome, ScanConfig};
+use rampart_model::{Category, Confidence, Exchange, Rule, Severity};
+
+pub struct WeakIds;
+
+static RULE: Rule = Rule {
+    id: "SESS-006",
+    title: "Predictable or low-entropy session ids",
+    category: Category::Authentication,
+    severity: Severity::High,
+    cwe: &[330, 331],
+    owasp: OWASP,
+    summary: "Session ids repeat, follow a sequence, or carry too little randomness (under 64 bits). An attacker can guess or predict live sessions without stealing anything.",
+    remediation: "Generate session ids with at least 128 bits from a cryptographically secure random generator.",
+    references: &["https://cwe.mitre.org/data/definitions/330.html", "https://csrc.nist.gov/publications/detail/fips/140/2/final"],
+};
+
+/// Logins are heavier than anonymous visits; sample fewer when only login issues tokens.
+const MAX_LOGIN_SAMPLES: usize = 30;
+
+#[async_trait]
+impl Check for WeakIds {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, config: &ScanConfig) -> u64 {
+        let n = config.entropy_samples as u64;
+        let sampling = (n * STEP).max(n.min(MAX_LOGIN_SAMPLES as u64) * 2 * STEP);
+        sampling + 2 * STEP + PROBE
+    }
+
+    fn uses_flow(&self) -> bool {
+        true
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        let d = driver(ctx)?;
+        let (tokens, source) = sample(d, ctx.config.entropy_samples).await?;
+        if tokens.len() < 2 {
+            return Ok(Outcome::NotApplicable("fewer than two tokens could be collected".into()));
+        }
+        let analysis = entropy::analyze(&tokens);
+        if !analysis.weak {
+            return Ok(Outcome::Findings(Vec::new()));
+        }
+        let (confidence, mut evidence, replay) = match &analysis.progression {
+            Some(p) => replay_prediction(d, &p.next).await?,
+            None => (Confidence::Firm, Vec::new(), String::new()),
+        };
+        evidence.push(random_control(d));
+        let description = describe(&analysis, &tokens, source, &replay);
+        let f = finding(ctx, &RULE, confidence, endpoint(d, &d.flow().preauth), description);
+        Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
+    }
+}
+
+/// Up to `n` fresh tokens, from the preauth step when it issues them, else from logins.
+async fn sample(d: &Driver, n: usize) -> Result<(Vec<String>, &'static str), Error> {
+    let from_preauth = d.baseline().preauth.token_after.is_some();
+    let (n, source) = if from_preauth { (n, "[preauth]") } else { (n.min(MAX_LOGIN_SAMPLES), "[login]") };
+    let mut tokens = Vec::with_capacity(n);
+    for _ in 0..n {
+        let token = if from_preauth {
+            d.preauth(&mut d.agent()).await?.token_after
+        } else {
+            d.fresh_session().await?.0.token()
+        };
+        tokens.extend(token);
+    }
+    Ok((tokens, source))
+}
+
+/// A victim logs in; does the predicted id reach the protected page as them?
+async fn replay_prediction(d: &Driver, predicted: &str) -> Result<(Confidence, Vec<Exchange>, String), Error> {
+    let (victim, trail) = d.fresh_session().await?;
+    let probe = d.probe(predicted).await?;
+    let mut evidence: Vec<Exchange> = trail.into_iter().map(|e| e.noted("a victim logs in")).collect();
+    evidence.push(probe.evidence("attack: the predicted next id, alone"));
+    if probe.logged_in {
+        let text = " rampart predicted the next id, a victim then logged in, and the predicted id alone reached the protected page as the victim.".to_string();
+        return Ok((Confidence::Confirmed, evidence, text));
+    }
+    let matched = victim.token().as_deref() == Some(predicted);
+    let text = if matched { " The victim's next session got exactly the predicted id." } else { " The prediction was not replayed successfully (other traffic may have taken the next id)." };
+    Ok((Confidence::Firm, evidence, text.to_string()))
+}
+
+fn describe(a: &Analysis, tokens: &[String], source: &str, replay: &str) -> String {
+    let sample: Vec<String> = tokens.iter().take(3).map(|t| rampart_engine::token::preview(t)).collect();
+    format!(
+        "{} fresh tokens from {source} ({}; e.g. {}) failed: {}. Estimated entropy: {:.0} bits.{replay}",
+        a.samples,
+        a.random_part,
+        sample.join(", "),
+        a.reasons.join("; "),
+        a.entropy_bits
+    )
+}

@@ -1,0 +1,42 @@
+//! SESS-007: the session cookie is readable by scripts (no HttpOnly).
+
+use super::cookie_attrs::{Flaw, judge_session_cookies};
+use super::OWASP;
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
+use rampart_model::{Category, Rule, Severity};
+
+pub struct CookieNoHttpOnly;
+
+static RULE: Rule = Rule {
+    id: "SESS-007",
+    title: "Session cookie without HttpOnly",
+    category: Category::Authentication,
+    severity: Severity::Medium,
+    cwe: &[1004],
+    owasp: OWASP,
+    summary: "The session cookie lacks the HttpOnly attribute, so any script on the page — including one injected through XSS — can read and exfiltrate the session.",
+    remediation: "Set HttpOnly on the session cookie.",
+    references: &["https://owasp.org/www-community/HttpOnly", "https://cwe.mitre.org/data/definitions/1004.html"],
+};
+
+#[async_trait]
+impl Check for CookieNoHttpOnly {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        0
+    }
+
+    fn uses_flow(&self) -> bool {
+        true
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        judge_session_cookies(ctx, &RULE, |c, _| {
+            (!c.http_only).then(|| Flaw { description: format!("The session cookie {} is set without HttpOnly.", c.name), severity: RULE.severity })
+        })
+    }
+}

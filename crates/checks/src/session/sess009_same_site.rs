@@ -1,0 +1,47 @@
+//! SESS-009: the session cookie is sent on cross-site requests (no SameSite, or None).
+
+use super::cookie_attrs::{Flaw, judge_session_cookies};
+use super::OWASP;
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
+use rampart_model::{Category, Rule, Severity};
+
+pub struct CookieNoSameSite;
+
+static RULE: Rule = Rule {
+    id: "SESS-009",
+    title: "Session cookie without SameSite, or SameSite=None",
+    category: Category::Authentication,
+    severity: Severity::Low,
+    cwe: &[1275],
+    owasp: OWASP,
+    summary: "The session cookie has no SameSite attribute (or SameSite=None), so browsers may attach it to requests other sites trigger, which enables cross-site request forgery.",
+    remediation: "Set SameSite=Lax (or Strict) on the session cookie.",
+    references: &["https://cwe.mitre.org/data/definitions/1275.html"],
+};
+
+#[async_trait]
+impl Check for CookieNoSameSite {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        0
+    }
+
+    fn uses_flow(&self) -> bool {
+        true
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        judge_session_cookies(ctx, &RULE, |c, _| {
+            let description = match c.same_site.as_deref() {
+                None => format!("The session cookie {} is set without SameSite.", c.name),
+                Some(v) if v.eq_ignore_ascii_case("none") => format!("The session cookie {} is set with SameSite=None.", c.name),
+                Some(_) => return None,
+            };
+            Some(Flaw { description, severity: RULE.severity })
+        })
+    }
+}

@@ -1,0 +1,109 @@
+//! The command line (DESIGN.md "Command-line contract").
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "rampart", version, about = "Black-box API security scanner that proves session-lifecycle flaws")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan an API.
+    Scan(ScanArgs),
+    /// List every rule: id, title, category, severity, CWE, OWASP.
+    Checks(ChecksArgs),
+    /// Start the built-in vulnerable API on loopback and scan it end to end.
+    Demo(DemoArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Base URL of the API (http or https).
+    pub url: String,
+    /// Session flow file (TOML); enables the session-lifecycle suite.
+    #[arg(long)]
+    pub flow: Option<PathBuf>,
+    /// Extra request header 'Name: value' (repeatable).
+    #[arg(long = "header", value_name = "'K: V'")]
+    pub headers: Vec<String>,
+    /// Send 'Authorization: Bearer TOKEN'.
+    #[arg(long)]
+    pub bearer: Option<String>,
+    /// Send HTTP basic credentials user:pass.
+    #[arg(long, value_name = "USER:PASS")]
+    pub basic: Option<String>,
+    /// Send this Cookie header ('a=b; c=d').
+    #[arg(long)]
+    pub cookie: Option<String>,
+    /// Categories or rule ids, comma-separated (e.g. session,SESS-001).
+    #[arg(long, value_delimiter = ',')]
+    pub checks: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct OutputArgs {
+    /// summary | table | json (default: summary on a terminal, json otherwise).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Write the report to FILE (format from the extension if --format is absent).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct GateArgs {
+    /// Exit 1 if the overall score is below N.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub threshold: Option<u8>,
+    /// Exit 1 if any finding has severity >= SEV (info, low, medium, high, critical).
+    #[arg(long, value_name = "SEV")]
+    pub fail_on: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct LimitArgs {
+    /// Parallel requests.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+    /// Requests per second ceiling (0 = unlimited).
+    #[arg(long, default_value_t = 50)]
+    pub rate: u32,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Hard request budget for the whole scan.
+    #[arg(long)]
+    pub max_requests: Option<u64>,
+    /// Hard wall-clock budget for the whole scan, in seconds.
+    #[arg(long)]
+    pub max_duration: Option<f64>,
+    /// Fresh tokens SESS-006 collects for its randomness tests.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub entropy_samples: u32,
+}
+
+#[derive(Args, Debug)]
+pub struct ChecksArgs {
+    /// table (default) | json
+    #[arg(long, default_value = "table")]
+    pub format: String,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Scan the corrected twin of the demo API instead.
+    #[arg(long)]
+    pub fixed: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}

@@ -1,0 +1,36 @@
+//! `rampart demo`: serve the built-in vulnerable API (or, with `--fixed`, its
+//! corrected twin) on loopback and scan it with its own flow.
+
+use crate::args::DemoArgs;
+use crate::{output, progress};
+use anyhow::{Context, Result};
+use rampart_demo::Flaws;
+use rampart_engine::{Flow, ScanConfig};
+use rampart_report::Format;
+use std::process::ExitCode;
+
+pub async fn run(args: &DemoArgs) -> Result<ExitCode> {
+    let format = match &args.output.format {
+        Some(_) => output::format(&args.output, Format::Summary)?,
+        None if args.output.output.is_some() => output::format(&args.output, Format::Summary)?,
+        None => Format::Summary,
+    };
+    let flaws = if args.fixed { Flaws::fixed() } else { Flaws::vulnerable() };
+    let server = rampart_demo::serve(flaws).await.context("cannot start the demo API on loopback")?;
+    let config = demo_config(&server.url())?;
+    let variant = if args.fixed { "fixed" } else { "vulnerable" };
+    eprintln!("rampart: demo API ({variant}) listening on {}; scanning it with its built-in flow", server.url());
+    let bar = progress::Bar::new();
+    let result = rampart_engine::run_scan(&config, rampart_checks::CHECKS, &bar).await;
+    bar.finish();
+    output::write(&result?, &args.output, format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The demo scans its own loopback server, so it runs without a rate limit.
+pub fn demo_config(url: &str) -> Result<ScanConfig> {
+    let mut config = ScanConfig::new(crate::config::target(url)?);
+    config.flow = Some(Flow::parse(rampart_demo::FLOW, "built-in demo flow", &|_| None)?);
+    config.limits.rate = 0;
+    Ok(config)
+}

@@ -1,0 +1,149 @@
+//! The demo API's routes: a login page that starts a session, a form login,
+//! one protected page, logout and a password change.
+
+use crate::store::Store;
+use crate::{Flaws, PASSWORD, USER};
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+struct Demo {
+    flaws: Flaws,
+    store: Store,
+}
+
+type Shared = State<Arc<Demo>>;
+type Fields = Form<HashMap<String, String>>;
+
+pub fn router(flaws: Flaws) -> Router {
+    let demo = Arc::new(Demo { flaws, store: Store::default() });
+    Router::new()
+        .route("/", get(|| async { Json(serde_json::json!({"name": "rampart demo API", "login": "/login"})) }))
+        .route("/login", get(login_page).post(login))
+        .route("/profile", get(profile))
+        .route("/logout", post(logout))
+        .route("/password", post(change_password))
+        .with_state(demo)
+}
+
+impl Demo {
+    /// The session id the request carries (cookie, or `?sid=` when that flaw is on).
+    fn session_id(&self, headers: &HeaderMap, query: &HashMap<String, String>) -> Option<String> {
+        let from_url = self.flaws.url_session.then(|| query.get("sid").cloned()).flatten();
+        from_url.or_else(|| cookie(headers, "sid"))
+    }
+
+    fn cookie_header(&self, id: &str) -> HeaderValue {
+        let f = self.flaws;
+        let mut value = format!("sid={id}; Path=/");
+        value.push_str(if f.long_lifetime { "; Max-Age=2592000" } else { "; Max-Age=3600" });
+        for (flaw, attr) in [(f.no_http_only, "; HttpOnly"), (f.no_secure, "; Secure"), (f.no_same_site, "; SameSite=Lax")] {
+            if !flaw {
+                value.push_str(attr);
+            }
+        }
+        HeaderValue::from_str(&value).expect("ids are ASCII")
+    }
+
+    fn with_cookie(&self, id: &str, resp: impl IntoResponse) -> Response {
+        let mut resp = resp.into_response();
+        resp.headers_mut().insert(header::SET_COOKIE, self.cookie_header(id));
+        resp
+    }
+
+    /// A session for this visitor: the one it carries if known (or any, when adopting).
+    fn anonymous_session(&self, carried: Option<String>) -> (String, bool) {
+        match carried {
+            Some(id) if self.store.exists(&id) => (id, false),
+            Some(id) if self.flaws.adoption => {
+                self.store.insert(&id, None);
+                (id, true)
+            }
+            _ => (self.store.create(self.flaws.weak_ids), true),
+        }
+    }
+}
+
+async fn login_page(State(demo): Shared, headers: HeaderMap) -> Response {
+    let (id, new) = demo.anonymous_session(cookie(&headers, "sid"));
+    let page = Html("<form method=post action=/login><input name=username><input name=password type=password><button>Sign in</button></form>");
+    if new { demo.with_cookie(&id, page) } else { page.into_response() }
+}
+
+async fn login(State(demo): Shared, headers: HeaderMap, Form(fields): Fields) -> Response {
+    let f = demo.flaws;
+    if fields.get("username").map(String::as_str) != Some(USER) || fields.get("password").map(String::as_str) != Some(PASSWORD) {
+        return (StatusCode::UNAUTHORIZED, "invalid credentials").into_response();
+    }
+    let carried = cookie(&headers, "sid");
+    let chosen = fields.get("session_id").filter(|_| f.adoption).cloned();
+    let id = match (chosen, carried) {
+        (Some(id), _) => id,
+        (None, Some(id)) if f.fixation && (demo.store.exists(&id) || f.adoption) => id,
+        (None, carried) => {
+            if let Some(old) = carried {
+                demo.store.remove(&old);
+            }
+            demo.store.create(f.weak_ids)
+        }
+    };
+    demo.store.insert(&id, Some(USER));
+    if !f.concurrent_sessions {
+        demo.store.revoke_others(USER, &id);
+    }
+    if f.token_in_body {
+        return demo.with_cookie(&id, Json(serde_json::json!({"ok": true, "session": id})));
+    }
+    demo.with_cookie(&id, Redirect::to("/profile"))
+}
+
+async fn profile(State(demo): Shared, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
+    match demo.session_id(&headers, &query).and_then(|id| demo.store.user(&id)) {
+        Some(user) => Html(format!("<h1>Profile</h1><p>Signed in as {user}</p>")).into_response(),
+        None => (StatusCode::UNAUTHORIZED, "not signed in").into_response(),
+    }
+}
+
+async fn logout(State(demo): Shared, headers: HeaderMap) -> Response {
+    if let Some(id) = cookie(&headers, "sid") {
+        if !demo.flaws.logout_keeps_session {
+            demo.store.remove(&id);
+        }
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    let clear = HeaderValue::from_static("sid=; Path=/; Max-Age=0");
+    resp.headers_mut().insert(header::SET_COOKIE, clear);
+    resp
+}
+
+async fn change_password(State(demo): Shared, headers: HeaderMap, Form(fields): Fields) -> Response {
+    if cookie(&headers, "sid").and_then(|id| demo.store.user(&id)).is_none() {
+        return (StatusCode::UNAUTHORIZED, "not signed in").into_response();
+    }
+    if fields.get("current").map(String::as_str) != Some(PASSWORD) {
+        return (StatusCode::FORBIDDEN, "wrong current password").into_response();
+    }
+    if demo.flaws.password_keeps_session {
+        return "password changed".into_response();
+    }
+    let fresh = demo.store.create(false);
+    demo.store.insert(&fresh, Some(USER));
+    demo.store.revoke_others(USER, &fresh);
+    demo.with_cookie(&fresh, "password changed")
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}

@@ -1,0 +1,51 @@
+//! The session flaws the demo API can be built with, one switch each.
+
+/// Which flaws the demo API has. `vulnerable()` has all, `fixed()` none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Flaws {
+    /// SESS-001: the pre-login session id is kept through login.
+    pub fixation: bool,
+    /// SESS-002: unknown ids from the cookie or a `session_id` login field are adopted.
+    pub adoption: bool,
+    /// SESS-003: `?sid=` in the URL is accepted as the session.
+    pub url_session: bool,
+    /// SESS-004: logout only clears the cookie; the server keeps the session.
+    pub logout_keeps_session: bool,
+    /// SESS-005: a password change keeps the session id.
+    pub password_keeps_session: bool,
+    /// SESS-006: ids are a counter.
+    pub weak_ids: bool,
+    /// SESS-007, SESS-008, SESS-009: cookie without HttpOnly, Secure, SameSite.
+    pub no_http_only: bool,
+    pub no_secure: bool,
+    pub no_same_site: bool,
+    /// SESS-010: login answers with the session id in its JSON body.
+    pub token_in_body: bool,
+    /// SESS-011: the cookie lives 30 days.
+    pub long_lifetime: bool,
+    /// SESS-013: a new login leaves the user's older sessions valid.
+    pub concurrent_sessions: bool,
+}
+
+impl Flaws {
+    pub fn vulnerable() -> Self {
+        Flaws {
+            fixation: true,
+            adoption: true,
+            url_session: true,
+            logout_keeps_session: true,
+            password_keeps_session: true,
+            weak_ids: true,
+            no_http_only: true,
+            no_secure: true,
+            no_same_site: true,
+            token_in_body: true,
+            long_lifetime: true,
+            concurrent_sessions: true,
+        }
+    }
+
+    pub fn fixed() -> Self {
+        Flaws::default()
+    }
+}

@@ -1,0 +1,538 @@
+"""A small, independent implementation of rampart's session-rule semantics, driven
+by a lab flow file, using only the standard library (http.client).
+
+It exists to prove the lab's ground truth without rampart: every probe below is a
+plain sequence of HTTP requests with a positive or negative control. Each client is
+a fresh one (no shared cookies); cookies are handled by hand so that Secure cookies
+are still sent to http://127.0.0.1, as a browser does for loopback.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import math
+import os
+import re
+import secrets
+import string
+import time
+import urllib.parse
+from collections import Counter
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+
+TIMEOUT = 10.0
+MAX_BODY = 1 << 20
+URL_PARAM_NAMES = ("session_id", "sessionid", "sid", "token", "session")
+
+
+class ProbeError(RuntimeError):
+    """A control failed: the flow or the target does not behave as a probe needs."""
+
+
+@dataclass
+class Resp:
+    step: str
+    method: str
+    path: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: str
+    set_cookies: list[str] = field(default_factory=list)
+
+    def header(self, name: str) -> str | None:
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+
+def http_request(base: str, method: str, path: str, headers: dict[str, str],
+                 body: bytes | None = None, step: str = "") -> Resp:
+    u = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=TIMEOUT)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        r = conn.getresponse()
+        data = r.read(MAX_BODY + 1)[:MAX_BODY]
+        return Resp(step, method, path, r.status, list(r.getheaders()),
+                    data.decode("utf-8", errors="replace"), r.msg.get_all("Set-Cookie") or [])
+    finally:
+        conn.close()
+
+
+# ----------------------------------------------------------------------------- cookies
+
+@dataclass
+class SetCookie:
+    name: str
+    value: str
+    attrs: dict[str, str]  # lower-case attribute name -> value ("" for flags)
+
+    @classmethod
+    def parse(cls, header: str) -> "SetCookie":
+        parts = [p.strip() for p in header.split(";")]
+        name, _, value = parts[0].partition("=")
+        attrs = {}
+        for p in parts[1:]:
+            if p:
+                k, _, v = p.partition("=")
+                attrs[k.strip().lower()] = v.strip()
+        return cls(name.strip(), value.strip().strip('"'), attrs)
+
+    def lifetime_s(self) -> float | None:
+        """Seconds the cookie lives from now; None for a browser-session cookie."""
+        if "max-age" in self.attrs:
+            try:
+                return float(self.attrs["max-age"])
+            except ValueError:
+                return None
+        if "expires" in self.attrs:
+            try:
+                exp = parsedate_to_datetime(self.attrs["expires"])
+            except (TypeError, ValueError):
+                return None
+            if exp.tzinfo is None:
+                exp = exp.replace(tzinfo=timezone.utc)
+            return (exp - datetime.now(timezone.utc)).total_seconds()
+        return None
+
+    def is_deletion(self) -> bool:
+        life = self.lifetime_s()
+        return self.value == "" or (life is not None and life <= 0)
+
+
+# ----------------------------------------------------------------------------- flow client
+
+def _subst(value, token: str | None):
+    if isinstance(value, str):
+        value = re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", lambda m: os.environ.get(m.group(1), ""), value)
+        return value.replace("{{session}}", token or "")
+    if isinstance(value, dict):
+        return {k: _subst(v, token) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_subst(v, token) for v in value]
+    return value
+
+
+def json_pointer(doc, pointer: str):
+    if pointer in ("", "/"):
+        return doc
+    for raw in pointer.lstrip("/").split("/"):
+        key = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(doc, list):
+            doc = doc[int(key)]
+        elif isinstance(doc, dict):
+            doc = doc[key]
+        else:
+            raise KeyError(pointer)
+    return doc
+
+
+class Client:
+    """One fresh HTTP client following a flow file: a cookie jar plus the session
+    carrier the flow names ([session] cookie / header / bearer)."""
+
+    def __init__(self, flow: dict, base: str, token: str | None = None):
+        self.flow, self.base = flow, base
+        s = flow.get("session", {})
+        self.cookie_name = s.get("cookie")
+        self.header_name = s.get("header")
+        self.bearer = bool(s.get("bearer"))
+        self.cookies: dict[str, str] = {}
+        self.token: str | None = None
+        self.log: list[Resp] = []
+        self.preauth_body = ""
+        if token is not None:
+            self.set_token(token)
+
+    # carrier ------------------------------------------------------------------
+    def carrier_name(self) -> str:
+        return self.cookie_name or self.header_name or "Authorization"
+
+    def set_token(self, token: str | None) -> None:
+        self.token = token
+        if self.cookie_name:
+            if token is None:
+                self.cookies.pop(self.cookie_name, None)
+            else:
+                self.cookies[self.cookie_name] = token
+
+    def _headers(self, extra: dict | None) -> dict[str, str]:
+        h = {"User-Agent": "rampart-lab-verify", "Accept": "*/*"}
+        if self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if self.token and self.header_name:
+            h[self.header_name] = self.token
+        if self.token and self.bearer:
+            h["Authorization"] = f"Bearer {self.token}"
+        h.update(_subst(extra or {}, self.token))
+        return h
+
+    # transport ----------------------------------------------------------------
+    def send(self, step: str, method: str, path: str, body: bytes | None = None,
+             content_type: str | None = None, headers: dict | None = None,
+             with_carrier: bool = True) -> Resp:
+        if with_carrier:
+            h = self._headers(headers)
+        else:
+            h = {"User-Agent": "rampart-lab-verify", "Accept": "*/*"}
+        if content_type:
+            h["Content-Type"] = content_type
+        r = http_request(self.base, method, path, h, body, step)
+        for sc in r.set_cookies:
+            c = SetCookie.parse(sc)
+            if c.is_deletion():
+                self.cookies.pop(c.name, None)
+            else:
+                self.cookies[c.name] = c.value
+        if self.cookie_name:
+            self.token = self.cookies.get(self.cookie_name)
+        self.log.append(r)
+        return r
+
+    def step(self, name: str, extra_fields: dict | None = None) -> Resp:
+        spec = self.flow.get(name) or {}
+        if name == "preauth" and not spec:
+            spec = {"method": "GET", "path": "/"}
+        method = spec.get("method", "GET").upper()
+        path = spec["path"]
+        body, ctype = None, None
+        if "form" in spec or "json" in spec or extra_fields:
+            fields = dict(_subst(spec.get("form", spec.get("json", {})), self.token))
+            if spec.get("csrf_field"):
+                fields[spec["csrf_field"]] = self.csrf_value(spec["csrf_field"])
+            fields.update(extra_fields or {})
+            if "json" in spec:
+                body, ctype = json.dumps(fields).encode(), "application/json"
+            else:
+                body, ctype = urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded"
+        r = self.send(name, method, path, body, ctype, spec.get("headers"))
+        if name == "preauth":
+            self.preauth_body = r.body
+        if spec.get("token_json") and r.status < 400:
+            try:
+                self.set_token(str(json_pointer(json.loads(r.body), spec["token_json"])))
+            except (ValueError, KeyError, IndexError, TypeError):
+                raise ProbeError(f"{name}: no token at {spec['token_json']} in {r.body[:200]!r}")
+        return r
+
+    def csrf_value(self, field_name: str) -> str:
+        for pat in (rf'name=["\']{re.escape(field_name)}["\'][^>]*?value=["\']([^"\']*)["\']',
+                    rf'value=["\']([^"\']*)["\'][^>]*?name=["\']{re.escape(field_name)}["\']'):
+            m = re.search(pat, self.preauth_body)
+            if m:
+                return m.group(1)
+        raise ProbeError(f"login: csrf field {field_name!r} not found in the preauth page")
+
+    # flow steps -----------------------------------------------------------------
+    def preauth(self) -> str:
+        self.step("preauth")
+        if not self.token:
+            raise ProbeError("preauth issued no session token")
+        return self.token
+
+    def login(self, extra_fields: dict | None = None) -> Resp:
+        r = self.step("login", extra_fields)
+        if r.status >= 400:
+            raise ProbeError(f"login failed: HTTP {r.status} {r.body[:200]!r}")
+        return r
+
+    def url_probe_logged_in(self, path: str) -> bool:
+        """The protected page at `path`, sent without any carrier (no cookie, no header)."""
+        spec = self.flow["protected"]
+        r = self.send("url-probe", spec.get("method", "GET").upper(), path, with_carrier=False)
+        return marker(self.flow) in r.body
+
+    def logged_in(self) -> bool:
+        spec = self.flow["protected"]
+        r = self.send("protected", spec.get("method", "GET").upper(), spec["path"],
+                      headers=spec.get("headers"))
+        return spec.get("logged_in_marker", "alice") in r.body
+
+
+def marker(flow: dict) -> str:
+    return flow["protected"].get("logged_in_marker", "alice")
+
+
+def token_only_logged_in(flow: dict, base: str, token: str) -> bool:
+    """A fresh client that sends nothing but `token` through the carrier."""
+    return Client(flow, base, token).logged_in()
+
+
+def shaped_like(token: str) -> str:
+    """A never-issued id of the same length and alphabet as `token`."""
+    alnum = "".join(c for c in token if c.isalnum())
+    for alphabet in ("0123456789abcdef", "0123456789ABCDEF",
+                     string.digits + string.ascii_lowercase, string.digits + string.ascii_uppercase):
+        if alnum and all(c in alphabet for c in alnum):
+            break
+    else:
+        alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) if c.isalnum() else c for c in token)
+
+
+def logged_in_client(flow: dict, base: str) -> Client:
+    c = Client(flow, base)
+    c.preauth()
+    c.login()
+    if not c.logged_in():
+        raise ProbeError("control: a normal login did not reach the protected page")
+    return c
+
+
+# ----------------------------------------------------------------------------- rules
+
+def validate(flow: dict, base: str) -> str:
+    """rampart's flow validation: marker only when logged in."""
+    m = marker(flow)
+    if Client(flow, base).logged_in():
+        raise ProbeError("protected page shows the marker anonymously")
+    c = Client(flow, base)
+    t0 = c.preauth()
+    if m in c.preauth_body:
+        raise ProbeError("preauth page contains the marker")
+    if Client(flow, base, shaped_like(t0)).logged_in():
+        raise ProbeError("protected page shows the marker for a random token")
+    if Client(flow, base, t0).logged_in():
+        raise ProbeError("protected page shows the marker for the anonymous token")
+    r = c.login()
+    if not c.logged_in():
+        raise ProbeError(f"not logged in after login (HTTP {r.status})")
+    return "marker only when logged in"
+
+
+def sess_001(flow, base):
+    c = Client(flow, base)
+    t0 = c.preauth()
+    c.login()
+    if not c.logged_in():
+        raise ProbeError("control: login failed")
+    hit = token_only_logged_in(flow, base, t0)
+    rotated = c.token != t0
+    return hit, f"T0 {'still logs in' if hit else 'rejected'} after login; token {'rotated' if rotated else 'kept'}"
+
+
+def _adoption(flow, base, x: str, plant: bool, run_preauth: bool, body_field: bool):
+    """Returns (authenticated_after_login, echoed_by_login, echoed_before_login)."""
+    c = Client(flow, base, x if plant else None)
+    echoed_pre = False
+    if run_preauth:
+        r = c.step("preauth")
+        echoed_pre = c.cookie_name is not None and any(
+            SetCookie.parse(s).name == c.cookie_name and SetCookie.parse(s).value == x for s in r.set_cookies)
+        echoed_pre = echoed_pre or (bool(flow.get("preauth", {}).get("token_json")) and c.token == x)
+    r = c.step("login", {"session_id": x} if body_field else None)
+    if r.status >= 400:
+        return False, False, echoed_pre
+    echoed = any(SetCookie.parse(s).name == c.cookie_name and SetCookie.parse(s).value == x
+                 for s in r.set_cookies) if c.cookie_name else False
+    if flow["login"].get("token_json"):
+        echoed = echoed or c.token == x
+    return token_only_logged_in(flow, base, x), echoed, echoed_pre
+
+
+def sess_002(flow, base):
+    sample = Client(flow, base).preauth()
+    token_preauth = bool(flow.get("preauth", {}).get("token_json"))
+    csrf = bool(flow["login"].get("csrf_field"))
+    tries = []
+    # carrier plant, then the normal preauth (skipped when preauth hands out the token in a body)
+    tries.append(("carrier+preauth", True, not token_preauth, False))
+    if not csrf and not token_preauth:
+        tries.append(("carrier, no preauth", True, False, False))
+    tries.append(("login body session_id", False, True, True))
+    lenient, strict, hits = False, False, []
+    for label, plant, pre, body in tries:
+        x = shaped_like(sample)
+        auth, echo, echo_pre = _adoption(flow, base, x, plant, pre, body)
+        if auth or echo:
+            hits.append(f"{label}: {'authenticated' if auth else ''}{' echoed' if echo else ''}".strip())
+        lenient = lenient or auth or echo
+        strict = strict or auth or echo or echo_pre
+        if echo_pre and not (auth or echo):
+            hits.append(f"{label}: echoed before login only")
+    if lenient != strict:
+        raise ProbeError("ambiguous: the planted id is echoed before login but not adopted by it "
+                         "(" + "; ".join(hits) + ")")
+    return lenient, ("; ".join(hits) if hits else "planted ids never authenticated nor echoed")
+
+
+def sess_003(flow, base):
+    c = logged_in_client(flow, base)
+    t = c.token
+    path = flow["protected"]["path"]
+    names = []
+    for n in (c.carrier_name(), *URL_PARAM_NAMES):
+        if n not in names:
+            names.append(n)
+    hits = []
+    for n in names:
+        sep = "&" if "?" in path else "?"
+        if Client(flow, base).url_probe_logged_in(f"{path}{sep}{urllib.parse.quote(n)}={urllib.parse.quote(t)}"):
+            hits.append(f"?{n}=")
+        base_path, q, rest = path.partition("?")
+        if Client(flow, base).url_probe_logged_in(f"{base_path};{n}={urllib.parse.quote(t)}{q}{rest}"):
+            hits.append(f";{n}=")
+    return bool(hits), ("token accepted via " + ", ".join(hits)) if hits else "URL-carried token rejected"
+
+
+def sess_004(flow, base):
+    c = logged_in_client(flow, base)
+    t = c.token
+    if not token_only_logged_in(flow, base, t):
+        raise ProbeError("control: token does not log in from a fresh client")
+    r = c.step("logout")
+    if r.status >= 400:
+        raise ProbeError(f"logout failed: HTTP {r.status}")
+    hit = False
+    for delay in (0.2, 1.5):
+        time.sleep(delay)
+        hit = token_only_logged_in(flow, base, t)
+        if not hit:
+            break
+    return hit, f"token {'still logs in' if hit else 'rejected'} after logout"
+
+
+def sess_005(flow, base):
+    if "password_change" not in flow:
+        return False, "n/a: flow has no [password_change] step"
+    c = logged_in_client(flow, base)
+    t = c.token
+    r = c.step("password_change")
+    if r.status >= 400:
+        raise ProbeError(f"password change failed: HTTP {r.status} {r.body[:200]!r}")
+    if not c.logged_in():
+        raise ProbeError("control: the session did not continue after the password change")
+    hit = token_only_logged_in(flow, base, t)
+    return hit, (f"pre-change token {'still logs in' if hit else 'rejected'}; "
+                 f"token {'kept' if c.token == t else 'rotated'}")
+
+
+def entropy_estimate(tokens: list[str]) -> float:
+    n = min(len(t) for t in tokens)
+    bits = 0.0
+    for i in range(n):
+        counts = Counter(t[i] for t in tokens)
+        total = len(tokens)
+        bits += -sum(k / total * math.log2(k / total) for k in counts.values())
+    return bits
+
+
+def sess_006(flow, base, n: int = 100):
+    tokens = [Client(flow, base).preauth() for _ in range(n)]
+    dups = len(tokens) - len(set(tokens))
+    seq = False
+    for conv in (lambda s: int(s, 10), lambda s: int(s.replace("-", ""), 16)):
+        try:
+            nums = [conv(t) for t in tokens]
+        except ValueError:
+            continue
+        diffs = {b - a for a, b in zip(nums, nums[1:])}
+        seq = seq or len(diffs) == 1
+    bits = entropy_estimate(tokens)
+    weak = dups > 0 or seq or bits < 64
+    return weak, f"{n} tokens: {dups} duplicates, sequence={seq}, ~{bits:.0f} bits estimated"
+
+
+def standard_run(flow, base) -> tuple[Client, list[str]]:
+    """preauth, login, protected, [password_change, protected], logout; returns the
+    client (with its response log) and every session token seen."""
+    c = Client(flow, base)
+    tokens = [c.preauth()]
+    c.login()
+    tokens.append(c.token)
+    if not c.logged_in():
+        raise ProbeError("control: login failed")
+    if "password_change" in flow:
+        c.step("password_change")
+        tokens.append(c.token)
+        c.logged_in()
+    c.step("logout")
+    return c, [t for t in dict.fromkeys(tokens) if t]
+
+
+def session_set_cookies(flow, base) -> list[SetCookie]:
+    name = flow.get("session", {}).get("cookie")
+    c, _ = standard_run(flow, base)
+    out = []
+    for r in c.log:
+        for sc in r.set_cookies:
+            ck = SetCookie.parse(sc)
+            if ck.name == name and not ck.is_deletion():
+                out.append(ck)
+    return out
+
+
+def _cookie_rule(flow, base, pred, what: str):
+    if not flow.get("session", {}).get("cookie"):
+        return False, "n/a: the session does not travel in a cookie"
+    cookies = session_set_cookies(flow, base)
+    if not cookies:
+        raise ProbeError("no session Set-Cookie seen")
+    bad = [ck for ck in cookies if pred(ck)]
+    return bool(bad), f"{len(bad)}/{len(cookies)} session Set-Cookie {what}"
+
+
+def sess_007(flow, base):
+    return _cookie_rule(flow, base, lambda c: "httponly" not in c.attrs, "without HttpOnly")
+
+
+def sess_008(flow, base):
+    return _cookie_rule(flow, base, lambda c: "secure" not in c.attrs, "without Secure")
+
+
+def sess_009(flow, base):
+    return _cookie_rule(flow, base, lambda c: c.attrs.get("samesite", "").lower() in ("", "none"),
+                        "without SameSite (or None)")
+
+
+def sess_011(flow, base):
+    def long_lived(c):
+        life = c.lifetime_s()
+        return life is not None and life > 86400
+    r = _cookie_rule(flow, base, long_lived, "living more than a day")
+    return r
+
+
+def sess_012(flow, base):
+    host = urllib.parse.urlsplit(base).hostname
+
+    def parent(c):
+        d = c.attrs.get("domain", "").lstrip(".").lower()
+        return bool(d) and d != host and host.endswith("." + d)
+    return _cookie_rule(flow, base, parent, "scoped to a parent domain")
+
+
+def sess_010(flow, base):
+    c, tokens = standard_run(flow, base)
+    skip = {s for s in ("preauth", "login") if flow.get(s, {}).get("token_json")}
+    hits = []
+    for r in c.log:
+        loc = r.header("Location") or ""
+        for t in tokens:
+            if t in loc or urllib.parse.quote(t) in loc:
+                hits.append(f"{r.step}: Location")
+            if r.step not in skip and t in r.body:
+                hits.append(f"{r.step}: body")
+    hits = list(dict.fromkeys(hits))
+    return bool(hits), ("token seen in " + ", ".join(hits)) if hits else "token never in a URL, redirect or body"
+
+
+def sess_013(flow, base):
+    c1 = logged_in_client(flow, base)
+    t1 = c1.token
+    c2 = logged_in_client(flow, base)
+    if not token_only_logged_in(flow, base, c2.token):
+        raise ProbeError("control: second login's token does not log in")
+    hit = token_only_logged_in(flow, base, t1)
+    return hit, f"first session {'still valid' if hit else 'ended'} after a second login"
+
+
+RULES = {
+    "SESS-001": sess_001, "SESS-002": sess_002, "SESS-003": sess_003, "SESS-004": sess_004,
+    "SESS-005": sess_005, "SESS-006": sess_006, "SESS-007": sess_007, "SESS-008": sess_008,
+    "SESS-009": sess_009, "SESS-010": sess_010, "SESS-011": sess_011, "SESS-012": sess_012,
+    "SESS-013": sess_013,
+}
