@@ -22,5 +22,8 @@ pub const CHECKS: &[&dyn Check] = &[
 
 /// The check for `rule_id`, if there is one.
 pub fn find(rule_id: &str) -> Option<&'static dyn Check> {
-    CHECKS.iter().copied().find(|c| c.rule().id.eq_ignore_ascii_case(rule_id))
+    CHECKS
+        .iter()
+        .copied()
+        .find(|c| c.rule().id.eq_ignore_ascii_case(rule_id))
 }

@@ -4,7 +4,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "rampart", version, about = "Black-box API security scanner that proves session-lifecycle flaws")]
+#[command(
+    name = "rampart",
+    version,
+    about = "Black-box API security scanner that proves session-lifecycle flaws"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -87,6 +91,9 @@ pub struct LimitArgs {
     /// Hard wall-clock budget for the whole scan, in seconds.
     #[arg(long)]
     pub max_duration: Option<f64>,
+    /// Pin HOST:PORT to ADDR (like curl --resolve host:port:addr); repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<String>,
     /// Fresh tokens SESS-006 collects for its randomness tests.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     pub entropy_samples: u32,
@@ -104,6 +111,12 @@ pub struct DemoArgs {
     /// Scan the corrected twin of the demo API instead.
     #[arg(long)]
     pub fixed: bool,
+    /// Only serve the demo API (print its URL and flow file path, then wait); scan it with `rampart scan`.
+    #[arg(long)]
+    pub serve: bool,
+    /// Port for --serve (default: any free port).
+    #[arg(long, requires = "serve")]
+    pub port: Option<u16>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -20,9 +20,17 @@ type Shared = State<Arc<Demo>>;
 type Fields = Form<HashMap<String, String>>;
 
 pub fn router(flaws: Flaws) -> Router {
-    let demo = Arc::new(Demo { flaws, store: Store::default() });
+    let demo = Arc::new(Demo {
+        flaws,
+        store: Store::default(),
+    });
     Router::new()
-        .route("/", get(|| async { Json(serde_json::json!({"name": "rampart demo API", "login": "/login"})) }))
+        .route(
+            "/",
+            get(|| async {
+                Json(serde_json::json!({"name": "rampart demo API", "login": "/login"}))
+            }),
+        )
         .route("/login", get(login_page).post(login))
         .route("/profile", get(profile))
         .route("/logout", post(logout))
@@ -33,15 +41,30 @@ pub fn router(flaws: Flaws) -> Router {
 impl Demo {
     /// The session id the request carries (cookie, or `?sid=` when that flaw is on).
     fn session_id(&self, headers: &HeaderMap, query: &HashMap<String, String>) -> Option<String> {
-        let from_url = self.flaws.url_session.then(|| query.get("sid").cloned()).flatten();
+        let from_url = self
+            .flaws
+            .url_session
+            .then(|| query.get("sid").cloned())
+            .flatten();
         from_url.or_else(|| cookie(headers, "sid"))
     }
 
     fn cookie_header(&self, id: &str) -> HeaderValue {
         let f = self.flaws;
         let mut value = format!("sid={id}; Path=/");
-        value.push_str(if f.long_lifetime { "; Max-Age=2592000" } else { "; Max-Age=3600" });
-        for (flaw, attr) in [(f.no_http_only, "; HttpOnly"), (f.no_secure, "; Secure"), (f.no_same_site, "; SameSite=Lax")] {
+        value.push_str(if f.long_lifetime {
+            "; Max-Age=2592000"
+        } else {
+            "; Max-Age=3600"
+        });
+        if let Some(domain) = f.parent_domain {
+            value.push_str(&format!("; Domain={domain}"));
+        }
+        for (flaw, attr) in [
+            (f.no_http_only, "; HttpOnly"),
+            (f.no_secure, "; Secure"),
+            (f.no_same_site, "; SameSite=Lax"),
+        ] {
             if !flaw {
                 value.push_str(attr);
             }
@@ -51,7 +74,8 @@ impl Demo {
 
     fn with_cookie(&self, id: &str, resp: impl IntoResponse) -> Response {
         let mut resp = resp.into_response();
-        resp.headers_mut().insert(header::SET_COOKIE, self.cookie_header(id));
+        resp.headers_mut()
+            .insert(header::SET_COOKIE, self.cookie_header(id));
         resp
     }
 
@@ -70,13 +94,21 @@ impl Demo {
 
 async fn login_page(State(demo): Shared, headers: HeaderMap) -> Response {
     let (id, new) = demo.anonymous_session(cookie(&headers, "sid"));
-    let page = Html("<form method=post action=/login><input name=username><input name=password type=password><button>Sign in</button></form>");
-    if new { demo.with_cookie(&id, page) } else { page.into_response() }
+    let page = Html(
+        "<form method=post action=/login><input name=username><input name=password type=password><button>Sign in</button></form>",
+    );
+    if new {
+        demo.with_cookie(&id, page)
+    } else {
+        page.into_response()
+    }
 }
 
 async fn login(State(demo): Shared, headers: HeaderMap, Form(fields): Fields) -> Response {
     let f = demo.flaws;
-    if fields.get("username").map(String::as_str) != Some(USER) || fields.get("password").map(String::as_str) != Some(PASSWORD) {
+    if fields.get("username").map(String::as_str) != Some(USER)
+        || fields.get("password").map(String::as_str) != Some(PASSWORD)
+    {
         return (StatusCode::UNAUTHORIZED, "invalid credentials").into_response();
     }
     let carried = cookie(&headers, "sid");
@@ -101,8 +133,15 @@ async fn login(State(demo): Shared, headers: HeaderMap, Form(fields): Fields) ->
     demo.with_cookie(&id, Redirect::to("/profile"))
 }
 
-async fn profile(State(demo): Shared, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
-    match demo.session_id(&headers, &query).and_then(|id| demo.store.user(&id)) {
+async fn profile(
+    State(demo): Shared,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match demo
+        .session_id(&headers, &query)
+        .and_then(|id| demo.store.user(&id))
+    {
         Some(user) => Html(format!("<h1>Profile</h1><p>Signed in as {user}</p>")).into_response(),
         None => (StatusCode::UNAUTHORIZED, "not signed in").into_response(),
     }
@@ -120,8 +159,15 @@ async fn logout(State(demo): Shared, headers: HeaderMap) -> Response {
     resp
 }
 
-async fn change_password(State(demo): Shared, headers: HeaderMap, Form(fields): Fields) -> Response {
-    if cookie(&headers, "sid").and_then(|id| demo.store.user(&id)).is_none() {
+async fn change_password(
+    State(demo): Shared,
+    headers: HeaderMap,
+    Form(fields): Fields,
+) -> Response {
+    if cookie(&headers, "sid")
+        .and_then(|id| demo.store.user(&id))
+        .is_none()
+    {
         return (StatusCode::UNAUTHORIZED, "not signed in").into_response();
     }
     if fields.get("current").map(String::as_str) != Some(PASSWORD) {

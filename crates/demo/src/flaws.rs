@@ -23,6 +23,8 @@ pub struct Flaws {
     pub token_in_body: bool,
     /// SESS-011: the cookie lives 30 days.
     pub long_lifetime: bool,
+    /// SESS-012: the cookie is scoped to this parent domain (needs a host name under it).
+    pub parent_domain: Option<&'static str>,
     /// SESS-013: a new login leaves the user's older sessions valid.
     pub concurrent_sessions: bool,
 }
@@ -41,6 +43,7 @@ impl Flaws {
             no_same_site: true,
             token_in_body: true,
             long_lifetime: true,
+            parent_domain: None,
             concurrent_sessions: true,
         }
     }

@@ -64,7 +64,12 @@ impl Drop for DemoServer {
 
 /// Serve the demo API with `flaws` on a free loopback port.
 pub async fn serve(flaws: Flaws) -> std::io::Result<DemoServer> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    serve_on(flaws, 0).await
+}
+
+/// Serve the demo API with `flaws` on loopback `port` (0: any free port).
+pub async fn serve_on(flaws: Flaws, port: u16) -> std::io::Result<DemoServer> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     let app = app::router(flaws);
     let task = tokio::spawn(async move {

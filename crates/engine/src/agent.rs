@@ -59,7 +59,12 @@ pub struct Agent {
 
 impl Agent {
     pub fn new(layer: Arc<HttpLayer>, carrier: Carrier) -> Self {
-        Agent { layer, carrier, jar: Jar::default(), token: None }
+        Agent {
+            layer,
+            carrier,
+            jar: Jar::default(),
+            token: None,
+        }
     }
 
     /// A fresh agent holding nothing but `token`.
@@ -110,11 +115,23 @@ impl Agent {
         loop {
             let resp = self.send_one(&req).await?;
             exchanges.push(resp.exchange.clone());
-            let next = if follow { redirect_target(&req, &resp) } else { None };
+            let next = if follow {
+                redirect_target(&req, &resp)
+            } else {
+                None
+            };
             match next {
-                None => return Ok(Trip { response: resp, exchanges }),
+                None => {
+                    return Ok(Trip {
+                        response: resp,
+                        exchanges,
+                    });
+                }
                 Some(_) if exchanges.len() > max_hops => {
-                    return Err(Error::RedirectLoop { url: start.to_string(), hops: max_hops });
+                    return Err(Error::RedirectLoop {
+                        url: start.to_string(),
+                        hops: max_hops,
+                    });
                 }
                 Some(next) => req = next,
             }
@@ -128,7 +145,9 @@ impl Agent {
         }
         match (&self.carrier, &self.token) {
             (Carrier::Header(name), Some(t)) => req.headers.push((name.clone(), t.clone())),
-            (Carrier::Bearer, Some(t)) => req.headers.push(("Authorization".into(), format!("Bearer {t}"))),
+            (Carrier::Bearer, Some(t)) => req
+                .headers
+                .push(("Authorization".into(), format!("Bearer {t}"))),
             _ => {}
         }
         let resp = self.layer.send(&req).await?;
@@ -150,9 +169,18 @@ fn redirect_target(req: &Request, resp: &Response) -> Option<Request> {
     }
     let keep = matches!(resp.status, 307 | 308);
     Some(Request {
-        method: if keep { req.method.clone() } else { "GET".into() },
+        method: if keep {
+            req.method.clone()
+        } else {
+            "GET".into()
+        },
         url,
-        headers: req.headers.iter().filter(|(n, _)| keep || !n.eq_ignore_ascii_case("content-type")).cloned().collect(),
+        headers: req
+            .headers
+            .iter()
+            .filter(|(n, _)| keep || !n.eq_ignore_ascii_case("content-type"))
+            .cloned()
+            .collect(),
         body: if keep { req.body.clone() } else { None },
     })
 }

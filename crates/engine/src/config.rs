@@ -21,6 +21,8 @@ pub struct Limits {
     pub breaker_threshold: u32,
     /// Longest `Retry-After` rampart honours before giving up on a 429.
     pub max_backoff: Duration,
+    /// Host names pinned to addresses, like curl's `--resolve`.
+    pub resolve: Vec<(String, std::net::SocketAddr)>,
 }
 
 impl Default for Limits {
@@ -35,6 +37,7 @@ impl Default for Limits {
             max_duration: None,
             breaker_threshold: 5,
             max_backoff: Duration::from_secs(30),
+            resolve: Vec::new(),
         }
     }
 }

@@ -29,9 +29,15 @@ impl SetCookie {
         if name.is_empty() {
             return None;
         }
-        let mut cookie = SetCookie { name: name.to_string(), value: unquote(value.trim()).to_string(), ..Default::default() };
+        let mut cookie = SetCookie {
+            name: name.to_string(),
+            value: unquote(value.trim()).to_string(),
+            ..Default::default()
+        };
         for attr in parts {
-            let (key, val) = attr.split_once('=').map_or((attr.trim(), ""), |(k, v)| (k.trim(), v.trim()));
+            let (key, val) = attr
+                .split_once('=')
+                .map_or((attr.trim(), ""), |(k, v)| (k.trim(), v.trim()));
             match key.to_ascii_lowercase().as_str() {
                 "httponly" => cookie.http_only = true,
                 "secure" => cookie.secure = true,
@@ -48,7 +54,9 @@ impl SetCookie {
 
     /// True when the header deletes the cookie rather than setting it.
     pub fn is_removal(&self) -> bool {
-        self.max_age.is_some_and(|age| age <= 0) || self.value.is_empty() || self.lifetime().is_some_and(|l| l.is_zero())
+        self.max_age.is_some_and(|age| age <= 0)
+            || self.value.is_empty()
+            || self.lifetime().is_some_and(|l| l.is_zero())
     }
 
     /// How long the cookie lives from now; `None` for a browser-session cookie.
@@ -58,13 +66,17 @@ impl SetCookie {
         }
         let expires = self.expires.as_deref()?;
         let when = parse_cookie_date(expires)?;
-        let secs = (when - time::OffsetDateTime::now_utc()).whole_seconds().max(0);
+        let secs = (when - time::OffsetDateTime::now_utc())
+            .whole_seconds()
+            .max(0);
         Some(Duration::from_secs(secs as u64))
     }
 }
 
 fn unquote(v: &str) -> &str {
-    v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v)
+    v.strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(v)
 }
 
 /// Cookie dates come in RFC 1123 (`Wed, 21 Oct 2026 07:28:00 GMT`) and with dashes.
@@ -73,7 +85,9 @@ fn parse_cookie_date(s: &str) -> Option<time::OffsetDateTime> {
     let fmt = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );
-    time::PrimitiveDateTime::parse(normalised.trim(), &fmt).ok().map(|t| t.assume_utc())
+    time::PrimitiveDateTime::parse(normalised.trim(), &fmt)
+        .ok()
+        .map(|t| t.assume_utc())
 }
 
 /// The cookies one client holds, in arrival order.
@@ -84,7 +98,10 @@ pub struct Jar {
 
 impl Jar {
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.cookies.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn set(&mut self, name: &str, value: &str) {
@@ -98,7 +115,9 @@ impl Jar {
 
     /// Apply one `Set-Cookie` header.
     pub fn store(&mut self, header: &str) {
-        let Some(cookie) = SetCookie::parse(header) else { return };
+        let Some(cookie) = SetCookie::parse(header) else {
+            return;
+        };
         if cookie.is_removal() {
             self.remove(&cookie.name);
         } else {
@@ -109,7 +128,11 @@ impl Jar {
     /// The `Cookie` header value, if the jar holds anything.
     pub fn header(&self) -> Option<String> {
         (!self.cookies.is_empty()).then(|| {
-            self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ")
+            self.cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
         })
     }
 
@@ -124,7 +147,10 @@ mod tests {
 
     #[test]
     fn parses_attributes() {
-        let c = SetCookie::parse("sid=abc; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=3600; Domain=.example.com").unwrap();
+        let c = SetCookie::parse(
+            "sid=abc; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=3600; Domain=.example.com",
+        )
+        .unwrap();
         assert_eq!((c.name.as_str(), c.value.as_str()), ("sid", "abc"));
         assert!(c.http_only && c.secure);
         assert_eq!(c.same_site.as_deref(), Some("Lax"));

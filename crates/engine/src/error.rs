@@ -35,7 +35,10 @@ impl Error {
     }
 
     pub fn flow(step: &'static str, cause: impl Into<String>) -> Self {
-        Error::Flow { step, cause: cause.into() }
+        Error::Flow {
+            step,
+            cause: cause.into(),
+        }
     }
 }
 

@@ -13,18 +13,74 @@ struct Clue {
 }
 
 const CLUES: &[Clue] = &[
-    Clue { framework: "django", library: Some("django.contrib.sessions"), test: |e| cookie_named(e, &["sessionid", "csrftoken"]) },
-    Clue { framework: "django", library: None, test: |e| body_has(e, &["The requested resource was not found on this server", "<title>Page not found at"]) },
-    Clue { framework: "express", library: Some("express-session"), test: |e| cookie_named(e, &["connect.sid"]) },
-    Clue { framework: "express", library: None, test: |e| header_has(e, "x-powered-by", "express") },
-    Clue { framework: "php", library: Some("php native sessions"), test: |e| cookie_named(e, &["PHPSESSID"]) },
-    Clue { framework: "php", library: None, test: |e| header_has(e, "x-powered-by", "php") },
-    Clue { framework: "flask", library: None, test: |e| header_has(e, "server", "werkzeug") },
-    Clue { framework: "flask", library: None, test: |e| body_has(e, &["The requested URL was not found on the server"]) },
-    Clue { framework: "fastapi", library: None, test: |e| body_has(e, &["{\"detail\":\"Not Found\"}"]) },
-    Clue { framework: "fastapi", library: None, test: |e| header_has(e, "server", "uvicorn") },
-    Clue { framework: "go-net-http", library: None, test: |e| body_has(e, &["404 page not found\n"]).filter(|_| e.response.body.len() < 32) },
-    Clue { framework: "java-servlet", library: Some("servlet container sessions"), test: |e| cookie_named(e, &["JSESSIONID"]) },
+    Clue {
+        framework: "django",
+        library: Some("django.contrib.sessions"),
+        test: |e| cookie_named(e, &["sessionid", "csrftoken"]),
+    },
+    Clue {
+        framework: "django",
+        library: None,
+        test: |e| {
+            body_has(
+                e,
+                &[
+                    "The requested resource was not found on this server",
+                    "<title>Page not found at",
+                ],
+            )
+        },
+    },
+    Clue {
+        framework: "express",
+        library: Some("express-session"),
+        test: |e| cookie_named(e, &["connect.sid"]),
+    },
+    Clue {
+        framework: "express",
+        library: None,
+        test: |e| header_has(e, "x-powered-by", "express"),
+    },
+    Clue {
+        framework: "php",
+        library: Some("php native sessions"),
+        test: |e| cookie_named(e, &["PHPSESSID"]),
+    },
+    Clue {
+        framework: "php",
+        library: None,
+        test: |e| header_has(e, "x-powered-by", "php"),
+    },
+    Clue {
+        framework: "flask",
+        library: None,
+        test: |e| header_has(e, "server", "werkzeug"),
+    },
+    Clue {
+        framework: "flask",
+        library: None,
+        test: |e| body_has(e, &["The requested URL was not found on the server"]),
+    },
+    Clue {
+        framework: "fastapi",
+        library: None,
+        test: |e| body_has(e, &["{\"detail\":\"Not Found\"}"]),
+    },
+    Clue {
+        framework: "fastapi",
+        library: None,
+        test: |e| header_has(e, "server", "uvicorn"),
+    },
+    Clue {
+        framework: "go-net-http",
+        library: None,
+        test: |e| body_has(e, &["404 page not found\n"]).filter(|_| e.response.body.len() < 32),
+    },
+    Clue {
+        framework: "java-servlet",
+        library: Some("servlet container sessions"),
+        test: |e| cookie_named(e, &["JSESSIONID"]),
+    },
 ];
 
 /// Guess the stack from what the scan has seen; `hint` (the flow's `[stack]`) wins.
@@ -35,7 +91,8 @@ pub fn detect<'a>(seen: impl IntoIterator<Item = &'a Exchange>, hint: &Stack) ->
         for ex in &seen {
             if let Some(signal) = (clue.test)(ex) {
                 fp.signals.push(format!("{signal} → {}", clue.framework));
-                fp.framework.get_or_insert_with(|| clue.framework.to_string());
+                fp.framework
+                    .get_or_insert_with(|| clue.framework.to_string());
                 if fp.framework.as_deref() == Some(clue.framework) && fp.session_library.is_none() {
                     fp.session_library = clue.library.map(str::to_string);
                 }
@@ -78,7 +135,10 @@ fn cookie_named(e: &Exchange, names: &[&str]) -> Option<String> {
 
 fn header_has(e: &Exchange, name: &str, needle: &str) -> Option<String> {
     let value = e.response.header(name)?;
-    value.to_ascii_lowercase().contains(needle).then(|| format!("{name}: {value}"))
+    value
+        .to_ascii_lowercase()
+        .contains(needle)
+        .then(|| format!("{name}: {value}"))
 }
 
 fn body_has(e: &Exchange, needles: &[&str]) -> Option<String> {
@@ -93,7 +153,13 @@ mod tests {
 
     fn response(headers: &[(&str, &str)], body: &str) -> Exchange {
         let mut ex = Exchange::default();
-        ex.response.headers = headers.iter().map(|(n, v)| Header { name: n.to_string(), value: v.to_string() }).collect();
+        ex.response.headers = headers
+            .iter()
+            .map(|(n, v)| Header {
+                name: n.to_string(),
+                value: v.to_string(),
+            })
+            .collect();
         ex.response.body = body.into();
         ex
     }
@@ -101,31 +167,77 @@ mod tests {
     #[test]
     fn recognises_common_stacks() {
         let cases = [
-            (response(&[("Set-Cookie", "sessionid=abc; HttpOnly")], ""), "django"),
-            (response(&[("Server", "Werkzeug/3.0.1 Python/3.11")], ""), "flask"),
-            (response(&[("server", "uvicorn")], "{\"detail\":\"Not Found\"}"), "fastapi"),
+            (
+                response(&[("Set-Cookie", "sessionid=abc; HttpOnly")], ""),
+                "django",
+            ),
+            (
+                response(&[("Server", "Werkzeug/3.0.1 Python/3.11")], ""),
+                "flask",
+            ),
+            (
+                response(&[("server", "uvicorn")], "{\"detail\":\"Not Found\"}"),
+                "fastapi",
+            ),
             (response(&[], "404 page not found\n"), "go-net-http"),
             (response(&[("X-Powered-By", "Express")], ""), "express"),
-            (response(&[("Set-Cookie", "PHPSESSID=x; path=/")], ""), "php"),
+            (
+                response(&[("Set-Cookie", "PHPSESSID=x; path=/")], ""),
+                "php",
+            ),
         ];
         for (ex, expect) in cases {
-            assert_eq!(detect([&ex], &Stack::default()).framework.as_deref(), Some(expect));
+            assert_eq!(
+                detect([&ex], &Stack::default()).framework.as_deref(),
+                Some(expect)
+            );
         }
-        assert_eq!(detect([&Exchange::default()], &Stack::default()).framework, None);
+        assert_eq!(
+            detect([&Exchange::default()], &Stack::default()).framework,
+            None
+        );
     }
 
     #[test]
     fn flask_session_library_from_cookie_shape() {
-        let signed = response(&[("Server", "Werkzeug/3"), ("Set-Cookie", "session=eyJ4Ijox.ZfQ.abc; HttpOnly")], "");
-        assert_eq!(detect([&signed], &Stack::default()).session_library.as_deref(), Some("flask signed-cookie session"));
-        let opaque = response(&[("Server", "Werkzeug/3"), ("Set-Cookie", "session=Xy0_abcd; HttpOnly")], "");
-        assert_eq!(detect([&opaque], &Stack::default()).session_library.as_deref(), Some("flask-session (server-side)"));
+        let signed = response(
+            &[
+                ("Server", "Werkzeug/3"),
+                ("Set-Cookie", "session=eyJ4Ijox.ZfQ.abc; HttpOnly"),
+            ],
+            "",
+        );
+        assert_eq!(
+            detect([&signed], &Stack::default())
+                .session_library
+                .as_deref(),
+            Some("flask signed-cookie session")
+        );
+        let opaque = response(
+            &[
+                ("Server", "Werkzeug/3"),
+                ("Set-Cookie", "session=Xy0_abcd; HttpOnly"),
+            ],
+            "",
+        );
+        assert_eq!(
+            detect([&opaque], &Stack::default())
+                .session_library
+                .as_deref(),
+            Some("flask-session (server-side)")
+        );
     }
 
     #[test]
     fn hint_wins_and_names_the_store() {
-        let hint = Stack { framework: Some("Go-Net-HTTP".into()), store: Some("CockroachDB".into()) };
+        let hint = Stack {
+            framework: Some("Go-Net-HTTP".into()),
+            store: Some("CockroachDB".into()),
+        };
         let fp = detect([&response(&[("Server", "Werkzeug/3")], "")], &hint);
-        assert_eq!((fp.framework.as_deref(), fp.store.as_deref()), (Some("go-net-http"), Some("cockroachdb")));
+        assert_eq!(
+            (fp.framework.as_deref(), fp.store.as_deref()),
+            (Some("go-net-http"), Some("cockroachdb"))
+        );
     }
 }

@@ -22,7 +22,10 @@ impl Redactor {
 
     /// A live session token: keep a short prefix so tokens stay tell-apart.
     pub fn token(&self, value: &str) {
-        self.add(value, format!("{}[redacted]", preview(value).trim_end_matches('…')));
+        self.add(
+            value,
+            format!("{}[redacted]", preview(value).trim_end_matches('…')),
+        );
     }
 
     fn add(&self, value: &str, replacement: String) {
@@ -73,7 +76,9 @@ impl Redactor {
 /// `Bearer abcdef…` keeps the scheme and a short prefix of the credential.
 fn authorization(value: &str) -> String {
     match value.split_once(' ') {
-        Some((scheme, cred)) => format!("{scheme} {}[redacted]", preview(cred).trim_end_matches('…')),
+        Some((scheme, cred)) => {
+            format!("{scheme} {}[redacted]", preview(cred).trim_end_matches('…'))
+        }
         None => "[redacted]".into(),
     }
 }
@@ -93,11 +98,20 @@ mod tests {
         r.token("0123456789abcdef");
         let mut ex = Exchange::default();
         ex.request.body = Some("username=alice&password=wonderland-7".into());
-        ex.request.headers.push(Header { name: "Authorization".into(), value: "Bearer 0123456789abcdef".into() });
-        ex.request.headers.push(Header { name: "Cookie".into(), value: "sid=0123456789abcdef".into() });
+        ex.request.headers.push(Header {
+            name: "Authorization".into(),
+            value: "Bearer 0123456789abcdef".into(),
+        });
+        ex.request.headers.push(Header {
+            name: "Cookie".into(),
+            value: "sid=0123456789abcdef".into(),
+        });
         ex.response.body = "{\"token\":\"0123456789abcdef\"}".into();
         r.exchange(&mut ex);
-        assert_eq!(ex.request.body.as_deref(), Some("username=alice&password=[redacted]"));
+        assert_eq!(
+            ex.request.body.as_deref(),
+            Some("username=alice&password=[redacted]")
+        );
         assert_eq!(ex.request.headers[0].value, "Bearer 012345[redacted]");
         assert_eq!(ex.request.headers[1].value, "sid=012345[redacted]");
         assert!(!ex.response.body.contains("0123456789abcdef"));

@@ -30,7 +30,11 @@ const PARALLEL_CHECKS: usize = 8;
 
 /// Run `checks` against the configured target. Errors here are target or
 /// configuration errors (exit 2); a failing check is recorded in the report.
-pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn Progress) -> Result<Report> {
+pub async fn run_scan(
+    config: &ScanConfig,
+    checks: &[&dyn Check],
+    progress: &dyn Progress,
+) -> Result<Report> {
     let started_at = now();
     let clock = Instant::now();
     let layer = Arc::new(HttpLayer::new(&config.limits, config.headers.clone())?);
@@ -40,14 +44,35 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     let driver = match &config.flow {
         Some(flow) => {
             progress.stage("validating the session flow");
-            Some(Driver::establish(flow.clone(), config.target.clone(), layer.clone(), redactor.clone()).await?)
+            Some(
+                Driver::establish(
+                    flow.clone(),
+                    config.target.clone(),
+                    layer.clone(),
+                    redactor.clone(),
+                )
+                .await?,
+            )
         }
         None => None,
     };
-    let hint = config.flow.as_ref().map(|f| f.stack.clone()).unwrap_or_default();
+    let hint = config
+        .flow
+        .as_ref()
+        .map(|f| f.stack.clone())
+        .unwrap_or_default();
     let fingerprint = identify(&seen, driver.as_ref(), &hint);
-    let ctx = Context { config, layer: layer.clone(), driver: driver.as_ref(), fingerprint: &fingerprint };
-    let selected: Vec<&dyn Check> = checks.iter().copied().filter(|c| selected(config, *c)).collect();
+    let ctx = Context {
+        config,
+        layer: layer.clone(),
+        driver: driver.as_ref(),
+        fingerprint: &fingerprint,
+    };
+    let selected: Vec<&dyn Check> = checks
+        .iter()
+        .copied()
+        .filter(|c| selected(config, *c))
+        .collect();
     progress.checks(selected.len());
     let results = execute(&ctx, &selected, progress).await;
     let mut report = assemble(config, results, fingerprint, &layer);
@@ -63,9 +88,15 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
 /// and a path that does not exist, whose answer names many frameworks.
 async fn reach(config: &ScanConfig, layer: &Arc<HttpLayer>) -> Result<Vec<Exchange>> {
     let mut agent = Agent::new(layer.clone(), Carrier::Bearer);
-    let root = agent.send(Request::get(config.target.clone()), true).await?;
+    let root = agent
+        .send(Request::get(config.target.clone()), true)
+        .await?;
     let mut missing = config.target.clone();
-    missing.set_path(&format!("{}/rampart-{:08x}", config.target.path().trim_end_matches('/'), rand::random::<u32>()));
+    missing.set_path(&format!(
+        "{}/rampart-{:08x}",
+        config.target.path().trim_end_matches('/'),
+        rand::random::<u32>()
+    ));
     let mut seen = root.exchanges;
     match agent.send(Request::get(missing), false).await {
         Ok(trip) => seen.extend(trip.exchanges),
@@ -92,12 +123,18 @@ fn selected(config: &ScanConfig, check: &dyn Check) -> bool {
 
 type CheckResult = (&'static rampart_model::Rule, Result<Outcome>);
 
-async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &'a dyn Progress) -> Vec<CheckResult> {
+async fn execute<'a>(
+    ctx: &'a Context<'a>,
+    checks: &[&'a dyn Check],
+    progress: &'a dyn Progress,
+) -> Vec<CheckResult> {
     let run = |check: &'a dyn Check| {
         let rule = check.rule();
         async move {
             let outcome = if check.uses_flow() && ctx.driver.is_none() {
-                Ok(Outcome::NotApplicable("needs a session flow (--flow)".into()))
+                Ok(Outcome::NotApplicable(
+                    "needs a session flow (--flow)".into(),
+                ))
             } else {
                 check.run(ctx).await
             };
@@ -110,13 +147,26 @@ async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &
         results.push(run(*check).await);
     }
     let parallel = checks.iter().filter(|c| !c.uses_flow()).map(|c| run(*c));
-    results.extend(futures::stream::iter(parallel).buffer_unordered(PARALLEL_CHECKS).collect::<Vec<_>>().await);
+    results.extend(
+        futures::stream::iter(parallel)
+            .buffer_unordered(PARALLEL_CHECKS)
+            .collect::<Vec<_>>()
+            .await,
+    );
     results
 }
 
-fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerprint, layer: &HttpLayer) -> Report {
+fn assemble(
+    config: &ScanConfig,
+    results: Vec<CheckResult>,
+    fingerprint: Fingerprint,
+    layer: &HttpLayer,
+) -> Report {
     let mut findings: Vec<Finding> = Vec::new();
-    let mut stats = Stats { checks_run: results.len(), ..Default::default() };
+    let mut stats = Stats {
+        checks_run: results.len(),
+        ..Default::default()
+    };
     let mut applicable = BTreeSet::new();
     for (rule, outcome) in results {
         match outcome {
@@ -127,10 +177,18 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
             Ok(Outcome::NotApplicable(why)) => {
                 stats.not_applicable.insert(rule.id.to_string(), why);
             }
-            Err(e) => stats.errors.push(CheckError { rule_id: rule.id.to_string(), message: e.to_string() }),
+            Err(e) => stats.errors.push(CheckError {
+                rule_id: rule.id.to_string(),
+                message: e.to_string(),
+            }),
         }
     }
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.confidence.cmp(&a.confidence)).then(a.rule_id.cmp(&b.rule_id)));
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.confidence.cmp(&a.confidence))
+            .then(a.rule_id.cmp(&b.rule_id))
+    });
     for (i, f) in findings.iter_mut().enumerate() {
         f.id = format!("f-{}", i + 1);
     }
@@ -165,10 +223,17 @@ fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer) {
     for ex in &mut report.exchanges {
         redactor.exchange(ex);
     }
-    report.stats.events = report.stats.events.iter().map(|e| redactor.text(e)).collect();
+    report.stats.events = report
+        .stats
+        .events
+        .iter()
+        .map(|e| redactor.text(e))
+        .collect();
 }
 
 fn now() -> String {
     let fmt = time::format_description::well_known::Rfc3339;
-    time::OffsetDateTime::now_utc().format(&fmt).unwrap_or_default()
+    time::OffsetDateTime::now_utc()
+        .format(&fmt)
+        .unwrap_or_default()
 }

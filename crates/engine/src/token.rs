@@ -7,7 +7,9 @@ use rand::Rng;
 /// hex, letters keep their case, punctuation stays where it is.
 pub fn forge_like(model: &str) -> String {
     let mut rng = rand::rng();
-    let hex = model.chars().all(|c| c.is_ascii_hexdigit() || !c.is_ascii_alphanumeric());
+    let hex = model
+        .chars()
+        .all(|c| c.is_ascii_hexdigit() || !c.is_ascii_alphanumeric());
     let forged: String = model
         .chars()
         .map(|c| match c {
@@ -20,7 +22,11 @@ pub fn forge_like(model: &str) -> String {
             other => other,
         })
         .collect();
-    if forged == model || model.is_empty() { format!("{model}x{}", rng.random::<u32>()) } else { forged }
+    if forged == model || model.is_empty() {
+        format!("{model}x{}", rng.random::<u32>())
+    } else {
+        forged
+    }
 }
 
 fn pick(rng: &mut impl Rng, alphabet: &[u8], _original: char) -> char {
@@ -30,7 +36,11 @@ fn pick(rng: &mut impl Rng, alphabet: &[u8], _original: char) -> char {
 /// The first characters of a token, enough to tell tokens apart in a report.
 pub fn preview(token: &str) -> String {
     let head: String = token.chars().take(6).collect();
-    if head.len() < token.len() { format!("{head}…") } else { head }
+    if head.len() < token.len() {
+        format!("{head}…")
+    } else {
+        head
+    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ mod category;
 mod exchange;
 mod finding;
 
-mod rule;
 pub mod report;
+mod rule;
 pub mod score;
 mod severity;
 

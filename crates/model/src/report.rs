@@ -73,6 +73,9 @@ pub struct Report {
 
 impl Report {
     pub fn tool() -> Tool {
-        Tool { name: "rampart".into(), version: env!("CARGO_PKG_VERSION").into() }
+        Tool {
+            name: "rampart".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
     }
 }

@@ -12,7 +12,11 @@ pub fn curl(ex: &Exchange) -> String {
         parts.push("-X".into());
         parts.push(req.method.clone());
     }
-    for h in req.headers.iter().filter(|h| !SKIP.contains(&h.name.to_ascii_lowercase().as_str())) {
+    for h in req
+        .headers
+        .iter()
+        .filter(|h| !SKIP.contains(&h.name.to_ascii_lowercase().as_str()))
+    {
         parts.push("-H".into());
         parts.push(quote(&format!("{}: {}", h.name, h.value)));
     }
@@ -39,8 +43,14 @@ mod tests {
         let mut ex = Exchange::default();
         ex.request.method = "POST".into();
         ex.request.url = "http://h/login".into();
-        ex.request.headers = vec![Header { name: "Cookie".into(), value: "sid=it's".into() }];
+        ex.request.headers = vec![Header {
+            name: "Cookie".into(),
+            value: "sid=it's".into(),
+        }];
         ex.request.body = Some("a=1".into());
-        assert_eq!(curl(&ex), r#"curl -sS -i -X POST -H 'Cookie: sid=it'\''s' --data-raw 'a=1' 'http://h/login'"#);
+        assert_eq!(
+            curl(&ex),
+            r#"curl -sS -i -X POST -H 'Cookie: sid=it'\''s' --data-raw 'a=1' 'http://h/login'"#
+        );
     }
 }

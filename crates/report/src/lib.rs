@@ -39,7 +39,9 @@ impl FromStr for Format {
             "summary" => Ok(Format::Summary),
             "table" => Ok(Format::Table),
             "json" => Ok(Format::Json),
-            "sarif" | "junit" | "html" => Err(format!("format '{s}' is not available in this build (summary, table, json)")),
+            "sarif" | "junit" | "html" => Err(format!(
+                "format '{s}' is not available in this build (summary, table, json)"
+            )),
             _ => Err(format!("unknown format '{s}' (summary, table, json)")),
         }
     }

@@ -7,26 +7,62 @@ use std::io::{self, Write};
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "rampart {} — {}", report.tool.version, report.target)?;
     writeln!(out)?;
-    writeln!(out, "  Grade {}   Score {}/100   ({} findings, {} requests, {:.1} s)", report.letter_grade, report.overall, report.findings.len(), report.stats.requests, report.duration_ms as f64 / 1000.0)?;
+    writeln!(
+        out,
+        "  Grade {}   Score {}/100   ({} findings, {} requests, {:.1} s)",
+        report.letter_grade,
+        report.overall,
+        report.findings.len(),
+        report.stats.requests,
+        report.duration_ms as f64 / 1000.0
+    )?;
     if let Some(fw) = &report.fingerprint.framework {
-        let lib = report.fingerprint.session_library.as_deref().map(|l| format!(", {l}")).unwrap_or_default();
-        let store = report.fingerprint.store.as_deref().map(|s| format!(", store {s}")).unwrap_or_default();
+        let lib = report
+            .fingerprint
+            .session_library
+            .as_deref()
+            .map(|l| format!(", {l}"))
+            .unwrap_or_default();
+        let store = report
+            .fingerprint
+            .store
+            .as_deref()
+            .map(|s| format!(", store {s}"))
+            .unwrap_or_default();
         writeln!(out, "  Stack: {fw}{lib}{store}")?;
     }
     writeln!(out)?;
     for (category, score) in &report.categories {
-        writeln!(out, "  {:<38} {:>3}  {}", category.name(), score, bar(*score))?;
+        writeln!(
+            out,
+            "  {:<38} {:>3}  {}",
+            category.name(),
+            score,
+            bar(*score)
+        )?;
     }
     for sev in Severity::DESCENDING {
-        let group: Vec<_> = report.findings.iter().filter(|f| f.severity == sev).collect();
+        let group: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == sev)
+            .collect();
         if group.is_empty() {
             continue;
         }
         writeln!(out)?;
         writeln!(out, "{} ({})", sev.as_str().to_uppercase(), group.len())?;
         for f in group {
-            let variant = f.variant.as_deref().map(|v| format!(" [{v}]")).unwrap_or_default();
-            writeln!(out, "  {} {}{} — {} ({})", f.rule_id, f.title, variant, f.endpoint.url, f.confidence)?;
+            let variant = f
+                .variant
+                .as_deref()
+                .map(|v| format!(" [{v}]"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {} {}{} — {} ({})",
+                f.rule_id, f.title, variant, f.endpoint.url, f.confidence
+            )?;
             writeln!(out, "      {}", f.description)?;
             writeln!(out, "      Fix: {}", f.remediation)?;
         }
@@ -50,7 +86,11 @@ fn footer(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  note: {e}")?;
     }
     if stats.relogins > 0 {
-        writeln!(out, "  note: the flow logged in again {} time(s) after losing its session", stats.relogins)?;
+        writeln!(
+            out,
+            "  note: the flow logged in again {} time(s) after losing its session",
+            stats.relogins
+        )?;
     }
     Ok(())
 }

@@ -4,10 +4,30 @@ use rampart_model::Report;
 use std::io::{self, Write};
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{:<9} {:<10} {:<9} {:<44} {}", "SEVERITY", "CONFIDENCE", "RULE", "TITLE", "ENDPOINT")?;
+    writeln!(
+        out,
+        "{:<9} {:<10} {:<9} {:<44} {}",
+        "SEVERITY", "CONFIDENCE", "RULE", "TITLE", "ENDPOINT"
+    )?;
     for f in &report.findings {
         let title: String = f.title.chars().take(44).collect();
-        writeln!(out, "{:<9} {:<10} {:<9} {:<44} {} {}", f.severity.as_str(), f.confidence.as_str(), f.rule_id, title, f.endpoint.method, f.endpoint.url)?;
+        writeln!(
+            out,
+            "{:<9} {:<10} {:<9} {:<44} {} {}",
+            f.severity.as_str(),
+            f.confidence.as_str(),
+            f.rule_id,
+            title,
+            f.endpoint.method,
+            f.endpoint.url
+        )?;
     }
-    writeln!(out, "grade {} score {} findings {} requests {}", report.letter_grade, report.overall, report.findings.len(), report.stats.requests)
+    writeln!(
+        out,
+        "grade {} score {} findings {} requests {}",
+        report.letter_grade,
+        report.overall,
+        report.findings.len(),
+        report.stats.requests
+    )
 }

@@ -46,16 +46,27 @@ pub(crate) const OWASP: &str = "API2:2023";
 
 /// The driver; session checks only run when a flow was validated.
 pub(crate) fn driver<'a>(ctx: &'a Context<'_>) -> Result<&'a Driver, Error> {
-    ctx.driver.ok_or_else(|| Error::flow("session", "no session flow configured"))
+    ctx.driver
+        .ok_or_else(|| Error::flow("session", "no session flow configured"))
 }
 
 pub(crate) fn endpoint(d: &Driver, step: &Step) -> Endpoint {
-    Endpoint { method: step.method.clone(), url: d.url(&step.path).to_string() }
+    Endpoint {
+        method: step.method.clone(),
+        url: d.url(&step.path).to_string(),
+    }
 }
 
 /// A finding whose remediation names the fix for the detected stack.
-pub(crate) fn finding(ctx: &Context<'_>, rule: &Rule, confidence: Confidence, endpoint: Endpoint, description: String) -> Finding {
-    Finding::new(rule, confidence, endpoint, description).with_remediation(remedy::for_stack(rule, ctx.fingerprint))
+pub(crate) fn finding(
+    ctx: &Context<'_>,
+    rule: &Rule,
+    confidence: Confidence,
+    endpoint: Endpoint,
+    description: String,
+) -> Finding {
+    Finding::new(rule, confidence, endpoint, description)
+        .with_remediation(remedy::for_stack(rule, ctx.fingerprint))
 }
 
 /// The exchanges of a step, the first one annotated.
@@ -69,7 +80,9 @@ pub(crate) fn step_evidence(outcome: &StepOutcome, note: &str) -> Vec<rampart_mo
 
 /// The scan-wide negative control: a forged token of the same shape is not logged in.
 pub(crate) fn random_control(d: &Driver) -> rampart_model::Exchange {
-    d.baseline().random.evidence("negative control: a never-issued token of the same shape is not logged in")
+    d.baseline()
+        .random
+        .evidence("negative control: a never-issued token of the same shape is not logged in")
 }
 
 /// Fail a check whose precondition did not hold, rather than guess a verdict.

@@ -21,7 +21,10 @@ static RULE: Rule = Rule {
     owasp: OWASP,
     summary: "The session id a visitor holds before logging in keeps working after login. An attacker who plants a known id in a victim's browser (a link, a subdomain cookie, a shared device) is logged in as the victim once the victim signs in.",
     remediation: "Issue a new session id when the user authenticates and invalidate the pre-login one.",
-    references: &["https://owasp.org/www-community/attacks/Session_fixation", "https://cwe.mitre.org/data/definitions/384.html"],
+    references: &[
+        "https://owasp.org/www-community/attacks/Session_fixation",
+        "https://cwe.mitre.org/data/definitions/384.html",
+    ],
 };
 
 #[async_trait]
@@ -43,11 +46,16 @@ impl Check for Fixation {
         let mut victim = d.agent();
         let pre = d.preauth(&mut victim).await?;
         let Some(t0) = pre.token_after.clone() else {
-            return Ok(Outcome::NotApplicable("the preauth step issues no session token, so there is none to fixate".into()));
+            return Ok(Outcome::NotApplicable(
+                "the preauth step issues no session token, so there is none to fixate".into(),
+            ));
         };
         let control = d.probe(&t0).await?;
         if control.logged_in {
-            return Err(inconclusive(&RULE, "the anonymous token already shows the logged-in marker"));
+            return Err(inconclusive(
+                &RULE,
+                "the anonymous token already shows the logged-in marker",
+            ));
         }
         let login = d.login(&mut victim).await?;
         let attack = d.probe(&t0).await?;
@@ -68,7 +76,13 @@ impl Check for Fixation {
         evidence.push(control.evidence("control: T0 before login is anonymous"));
         evidence.extend(step_evidence(&login, "victim logs in presenting T0"));
         evidence.push(attack.evidence("attack: T0 alone, from a fresh client, is logged in"));
-        let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint(d, &d.flow().login), description);
+        let f = finding(
+            ctx,
+            &RULE,
+            Confidence::Confirmed,
+            endpoint(d, &d.flow().login),
+            description,
+        );
         Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
     }
 }

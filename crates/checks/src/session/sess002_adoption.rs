@@ -6,9 +6,9 @@
 
 use super::{OWASP, PROBE, STEP, driver, endpoint, finding, step_evidence};
 use async_trait::async_trait;
-use rampart_engine::token::preview;
 use rampart_engine::cookies::SetCookie;
 use rampart_engine::flow::StepOutcome;
+use rampart_engine::token::preview;
 use rampart_engine::{Carrier, Check, Context, Driver, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Finding, Rule, Severity};
 
@@ -23,7 +23,10 @@ static RULE: Rule = Rule {
     owasp: OWASP,
     summary: "The server takes a session id it never issued — from the cookie, a header or a field in the login request — and makes it the authenticated session. An attacker picks an id, gets it into the victim's login, and then holds the victim's session.",
     remediation: "Only ever use session ids the server generated; reject unknown ids and issue a fresh one on login.",
-    references: &["https://owasp.org/www-community/attacks/Session_fixation", "https://cwe.mitre.org/data/definitions/384.html"],
+    references: &[
+        "https://owasp.org/www-community/attacks/Session_fixation",
+        "https://cwe.mitre.org/data/definitions/384.html",
+    ],
 };
 
 /// The login-body fields an app may read a session id from (seed pattern: `session_id`).
@@ -63,7 +66,11 @@ enum Variant {
     LoginBody,
 }
 
-async fn attempt(ctx: &Context<'_>, d: &Driver, variant: Variant) -> Result<Option<Finding>, Error> {
+async fn attempt(
+    ctx: &Context<'_>,
+    d: &Driver,
+    variant: Variant,
+) -> Result<Option<Finding>, Error> {
     let forged = d.forge();
     let control = d.probe(&forged).await?;
     if control.logged_in {
@@ -81,7 +88,9 @@ async fn attempt(ctx: &Context<'_>, d: &Driver, variant: Variant) -> Result<Opti
             evidence.extend(step_evidence(&pre, "preauth"));
             let mut fields = vec![(BODY_FIELD.to_string(), forged.clone())];
             if let Carrier::Cookie(name) | Carrier::Header(name) = d.carrier() {
-                if !name.eq_ignore_ascii_case(BODY_FIELD) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                if !name.eq_ignore_ascii_case(BODY_FIELD)
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
                     fields.push((name.clone(), forged.clone()));
                 }
             }
@@ -94,22 +103,46 @@ async fn attempt(ctx: &Context<'_>, d: &Driver, variant: Variant) -> Result<Opti
         return Ok(None);
     }
     let (name, where_) = match variant {
-        Variant::Carrier => (carrier_variant(d.carrier()), format!("as the {}", d.carrier().describe())),
-        Variant::LoginBody => ("login-body", format!("as a `{BODY_FIELD}` field in the login body")),
+        Variant::Carrier => (
+            carrier_variant(d.carrier()),
+            format!("as the {}", d.carrier().describe()),
+        ),
+        Variant::LoginBody => (
+            "login-body",
+            format!("as a `{BODY_FIELD}` field in the login body"),
+        ),
     };
     let (confidence, result) = if attack.logged_in {
-        (Confidence::Confirmed, "after login that exact id, alone from a fresh client, was logged in as the user")
+        (
+            Confidence::Confirmed,
+            "after login that exact id, alone from a fresh client, was logged in as the user",
+        )
     } else {
-        (Confidence::Firm, "the server answered the login with that exact id as the session, though the id alone did not reach the protected page")
+        (
+            Confidence::Firm,
+            "the server answered the login with that exact id as the session, though the id alone did not reach the protected page",
+        )
     };
     let description = format!(
         "rampart chose the id {} (never issued by the server) and presented it {where_}; {result}. Before login the same id was anonymous (control).",
         preview(&forged)
     );
-    evidence.insert(0, control.evidence("control: the chosen id is anonymous before login"));
-    evidence.extend(step_evidence(&login, "login presenting the attacker-chosen id"));
+    evidence.insert(
+        0,
+        control.evidence("control: the chosen id is anonymous before login"),
+    );
+    evidence.extend(step_evidence(
+        &login,
+        "login presenting the attacker-chosen id",
+    ));
     evidence.push(attack.evidence("attack: the chosen id after login"));
-    let f = finding(ctx, &RULE, confidence, endpoint(d, &d.flow().login), description);
+    let f = finding(
+        ctx,
+        &RULE,
+        confidence,
+        endpoint(d, &d.flow().login),
+        description,
+    );
     Ok(Some(f.with_variant(name).with_evidence(evidence)))
 }
 
@@ -125,7 +158,8 @@ fn server_issued(d: &Driver, login: &StepOutcome, forged: &str) -> bool {
             .any(|c| &c.name == name && c.value == forged),
         _ => false,
     };
-    let by_body = d.flow().login.token_json.is_some() && login.token_after.as_deref() == Some(forged);
+    let by_body =
+        d.flow().login.token_json.is_some() && login.token_after.as_deref() == Some(forged);
     by_cookie || by_body
 }
 

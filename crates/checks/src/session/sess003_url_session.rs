@@ -25,7 +25,15 @@ static RULE: Rule = Rule {
 };
 
 /// Parameter names apps commonly read a session id from.
-const COMMON_NAMES: &[&str] = &["session_id", "sessionid", "sid", "token", "session", "jsessionid", "PHPSESSID"];
+const COMMON_NAMES: &[&str] = &[
+    "session_id",
+    "sessionid",
+    "sid",
+    "token",
+    "session",
+    "jsessionid",
+    "PHPSESSID",
+];
 
 #[async_trait]
 impl Check for UrlSession {
@@ -45,7 +53,10 @@ impl Check for UrlSession {
         let d = driver(ctx)?;
         let (agent, trail) = d.fresh_session().await?;
         let Some(token) = agent.token() else {
-            return Err(super::inconclusive(&RULE, "the fresh login left no session token"));
+            return Err(super::inconclusive(
+                &RULE,
+                "the fresh login left no session token",
+            ));
         };
         let protected = d.url(&d.flow().protected.path);
         for candidate in candidates(&protected, d.carrier().name()) {
@@ -53,7 +64,9 @@ impl Check for UrlSession {
             if !attack.logged_in {
                 continue;
             }
-            let control = d.probe_request(request(d, candidate.url(&d.forge()))).await?;
+            let control = d
+                .probe_request(request(d, candidate.url(&d.forge())))
+                .await?;
             if control.logged_in {
                 continue;
             }
@@ -61,11 +74,18 @@ impl Check for UrlSession {
                 "A fresh client with no cookie or session header, sending the logged-in token only {}, reached the protected page as the user. The same URL with a forged token was not logged in (control).",
                 candidate.describe()
             );
-            let mut evidence: Vec<_> = trail.iter().map(|e| e.clone().noted("victim logs in")).collect();
+            let mut evidence: Vec<_> = trail
+                .iter()
+                .map(|e| e.clone().noted("victim logs in"))
+                .collect();
             evidence.push(attack.evidence("attack: token only in the URL is logged in"));
             evidence.push(control.evidence("control: a forged token in the same place is not"));
-            let endpoint = Endpoint { method: d.flow().protected.method.clone(), url: protected.to_string() };
-            let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint, description).with_variant(candidate.variant());
+            let endpoint = Endpoint {
+                method: d.flow().protected.method.clone(),
+                url: protected.to_string(),
+            };
+            let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint, description)
+                .with_variant(candidate.variant());
             return Ok(Outcome::Findings(vec![f.with_evidence(evidence)]));
         }
         Ok(Outcome::Findings(Vec::new()))
@@ -74,7 +94,12 @@ impl Check for UrlSession {
 
 fn request(d: &Driver, url: Url) -> Request {
     let step = &d.flow().protected;
-    Request { method: step.method.clone(), url, headers: Vec::new(), body: None }
+    Request {
+        method: step.method.clone(),
+        url,
+        headers: Vec::new(),
+        body: None,
+    }
 }
 
 /// One place in the URL a token may be put.
@@ -121,7 +146,16 @@ fn candidates(protected: &Url, carrier_name: &str) -> Vec<Candidate> {
             names.push((*name).to_string());
         }
     }
-    let mut list: Vec<Candidate> = names.into_iter().map(|name| Candidate::Query { base: protected.clone(), name }).collect();
-    list.push(Candidate::PathParam { base: protected.clone(), name: carrier_name.to_string() });
+    let mut list: Vec<Candidate> = names
+        .into_iter()
+        .map(|name| Candidate::Query {
+            base: protected.clone(),
+            name,
+        })
+        .collect();
+    list.push(Candidate::PathParam {
+        base: protected.clone(),
+        name: carrier_name.to_string(),
+    });
     list
 }

@@ -5,7 +5,9 @@
 //! still logged in it is re-tested after a short delay, so a store whose
 //! invalidation lags is reported as such rather than missed or overstated.
 
-use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_control, step_evidence};
+use super::{
+    OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_control, step_evidence,
+};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -22,7 +24,10 @@ static RULE: Rule = Rule {
     owasp: OWASP,
     summary: "Logging out does not end the session on the server. Anyone who captured the token (a shared computer, a proxy log, malware) keeps the user's access after the user believes they signed out.",
     remediation: "Invalidate the session on the server at logout, not only the cookie in the browser.",
-    references: &["https://cwe.mitre.org/data/definitions/613.html", "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html"],
+    references: &[
+        "https://cwe.mitre.org/data/definitions/613.html",
+        "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html",
+    ],
 };
 
 #[async_trait]
@@ -42,18 +47,28 @@ impl Check for LogoutKeepsSession {
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let d = driver(ctx)?;
         if d.flow().logout.is_none() {
-            return Ok(Outcome::NotApplicable("the flow has no [logout] step".into()));
+            return Ok(Outcome::NotApplicable(
+                "the flow has no [logout] step".into(),
+            ));
         }
         let (mut agent, trail) = d.fresh_session().await?;
-        let token = agent.token().ok_or_else(|| inconclusive(&RULE, "the fresh login left no session token"))?;
+        let token = agent
+            .token()
+            .ok_or_else(|| inconclusive(&RULE, "the fresh login left no session token"))?;
         let before = d.probe(&token).await?;
         if !before.logged_in {
-            return Err(inconclusive(&RULE, "the fresh session was not logged in before logout"));
+            return Err(inconclusive(
+                &RULE,
+                "the fresh session was not logged in before logout",
+            ));
         }
         let logout = d.logout(&mut agent).await?.expect("flow has a logout step");
         let status = logout.trip.first().response.status;
         if status >= 400 {
-            return Err(inconclusive(&RULE, format!("the logout step answered {status}")));
+            return Err(inconclusive(
+                &RULE,
+                format!("the logout step answered {status}"),
+            ));
         }
         let after = d.probe(&token).await?;
         if !after.logged_in {
@@ -62,10 +77,14 @@ impl Check for LogoutKeepsSession {
         let delay = ctx.config.logout_recheck;
         tokio::time::sleep(delay).await;
         let later = d.probe(&token).await?;
-        let mut evidence: Vec<_> = trail.iter().map(|e| e.clone().noted("user logs in")).collect();
+        let mut evidence: Vec<_> = trail
+            .iter()
+            .map(|e| e.clone().noted("user logs in"))
+            .collect();
         evidence.push(before.evidence("before logout: the token is logged in"));
         evidence.extend(step_evidence(&logout, "logout with the token"));
-        evidence.push(after.evidence("attack: right after logout, the token alone is still logged in"));
+        evidence
+            .push(after.evidence("attack: right after logout, the token alone is still logged in"));
         evidence.push(later.evidence(&format!("re-test after {:.1} s", delay.as_secs_f64())));
         evidence.push(random_control(d));
         let secs = delay.as_secs_f64();
@@ -74,15 +93,27 @@ impl Check for LogoutKeepsSession {
                 "After the logout step succeeded (status {status}), the token {} was still logged in from a fresh client, and still was {secs:.1} s later. A forged token of the same shape is not logged in (control).",
                 preview(&token)
             );
-            finding(ctx, &RULE, Confidence::Confirmed, endpoint(d, d.flow().logout.as_ref().unwrap()), description)
+            finding(
+                ctx,
+                &RULE,
+                Confidence::Confirmed,
+                endpoint(d, d.flow().logout.as_ref().unwrap()),
+                description,
+            )
         } else {
             let description = format!(
                 "Invalidation lags: right after the logout step the token {} was still logged in from a fresh client; {secs:.1} s later it no longer was. The store invalidates sessions eventually, leaving a window in which a stolen token keeps working.",
                 preview(&token)
             );
-            finding(ctx, &RULE, Confidence::Confirmed, endpoint(d, d.flow().logout.as_ref().unwrap()), description)
-                .with_variant("lagging")
-                .with_severity(Severity::Low)
+            finding(
+                ctx,
+                &RULE,
+                Confidence::Confirmed,
+                endpoint(d, d.flow().logout.as_ref().unwrap()),
+                description,
+            )
+            .with_variant("lagging")
+            .with_severity(Severity::Low)
         };
         Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
     }

@@ -22,11 +22,16 @@ static RULE: Rule = Rule {
     owasp: OWASP,
     summary: "Session ids repeat, follow a sequence, or carry too little randomness (under 64 bits). An attacker can guess or predict live sessions without stealing anything.",
     remediation: "Generate session ids with at least 128 bits from a cryptographically secure random generator.",
-    references: &["https://cwe.mitre.org/data/definitions/330.html", "https://csrc.nist.gov/publications/detail/fips/140/2/final"],
+    references: &[
+        "https://cwe.mitre.org/data/definitions/330.html",
+        "https://csrc.nist.gov/publications/detail/fips/140/2/final",
+    ],
 };
 
 /// Logins are heavier than anonymous visits; sample fewer when only login issues tokens.
 const MAX_LOGIN_SAMPLES: usize = 30;
+/// Predicted ids tried against a victim's fresh session.
+const PREDICTIONS: usize = 4;
 
 #[async_trait]
 impl Check for WeakIds {
@@ -37,7 +42,7 @@ impl Check for WeakIds {
     fn max_requests(&self, config: &ScanConfig) -> u64 {
         let n = config.entropy_samples as u64;
         let sampling = (n * STEP).max(n.min(MAX_LOGIN_SAMPLES as u64) * 2 * STEP);
-        sampling + 2 * STEP + PROBE
+        sampling + 2 * STEP + PREDICTIONS as u64 * PROBE
     }
 
     fn uses_flow(&self) -> bool {
@@ -48,19 +53,27 @@ impl Check for WeakIds {
         let d = driver(ctx)?;
         let (tokens, source) = sample(d, ctx.config.entropy_samples).await?;
         if tokens.len() < 2 {
-            return Ok(Outcome::NotApplicable("fewer than two tokens could be collected".into()));
+            return Ok(Outcome::NotApplicable(
+                "fewer than two tokens could be collected".into(),
+            ));
         }
         let analysis = entropy::analyze(&tokens);
         if !analysis.weak {
             return Ok(Outcome::Findings(Vec::new()));
         }
         let (confidence, mut evidence, replay) = match &analysis.progression {
-            Some(p) => replay_prediction(d, &p.next).await?,
+            Some(_) => replay_prediction(d, &predictions(&tokens)).await?,
             None => (Confidence::Firm, Vec::new(), String::new()),
         };
         evidence.push(random_control(d));
         let description = describe(&analysis, &tokens, source, &replay);
-        let f = finding(ctx, &RULE, confidence, endpoint(d, &d.flow().preauth), description);
+        let f = finding(
+            ctx,
+            &RULE,
+            confidence,
+            endpoint(d, &d.flow().preauth),
+            description,
+        );
         Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
     }
 }
@@ -68,7 +81,11 @@ impl Check for WeakIds {
 /// Up to `n` fresh tokens, from the preauth step when it issues them, else from logins.
 async fn sample(d: &Driver, n: usize) -> Result<(Vec<String>, &'static str), Error> {
     let from_preauth = d.baseline().preauth.token_after.is_some();
-    let (n, source) = if from_preauth { (n, "[preauth]") } else { (n.min(MAX_LOGIN_SAMPLES), "[login]") };
+    let (n, source) = if from_preauth {
+        (n, "[preauth]")
+    } else {
+        (n.min(MAX_LOGIN_SAMPLES), "[login]")
+    };
     let mut tokens = Vec::with_capacity(n);
     for _ in 0..n {
         let token = if from_preauth {
@@ -81,23 +98,56 @@ async fn sample(d: &Driver, n: usize) -> Result<(Vec<String>, &'static str), Err
     Ok((tokens, source))
 }
 
-/// A victim logs in; does the predicted id reach the protected page as them?
-async fn replay_prediction(d: &Driver, predicted: &str) -> Result<(Confidence, Vec<Exchange>, String), Error> {
-    let (victim, trail) = d.fresh_session().await?;
-    let probe = d.probe(predicted).await?;
-    let mut evidence: Vec<Exchange> = trail.into_iter().map(|e| e.noted("a victim logs in")).collect();
-    evidence.push(probe.evidence("attack: the predicted next id, alone"));
-    if probe.logged_in {
-        let text = " rampart predicted the next id, a victim then logged in, and the predicted id alone reached the protected page as the victim.".to_string();
-        return Ok((Confidence::Confirmed, evidence, text));
+/// The next few ids the sequence predicts, in order.
+fn predictions(tokens: &[String]) -> Vec<String> {
+    let mut seen = tokens.to_vec();
+    let mut next = Vec::new();
+    while next.len() < PREDICTIONS {
+        let Some(p) = entropy::analyze(&seen).progression else {
+            break;
+        };
+        seen.push(p.next.clone());
+        next.push(p.next);
     }
-    let matched = victim.token().as_deref() == Some(predicted);
-    let text = if matched { " The victim's next session got exactly the predicted id." } else { " The prediction was not replayed successfully (other traffic may have taken the next id)." };
+    next
+}
+
+/// A victim logs in; does one of the predicted ids reach the protected page as them?
+async fn replay_prediction(
+    d: &Driver,
+    predicted: &[String],
+) -> Result<(Confidence, Vec<Exchange>, String), Error> {
+    let (victim, trail) = d.fresh_session().await?;
+    let mut evidence: Vec<Exchange> = trail
+        .into_iter()
+        .map(|e| e.noted("a victim logs in"))
+        .collect();
+    for (i, guess) in predicted.iter().enumerate() {
+        let probe = d.probe(guess).await?;
+        if probe.logged_in {
+            evidence.push(probe.evidence("attack: a predicted id, alone, is the victim's session"));
+            let text = format!(
+                " rampart predicted the next ids, a victim then logged in, and predicted id #{} alone reached the protected page as the victim.",
+                i + 1
+            );
+            return Ok((Confidence::Confirmed, evidence, text));
+        }
+    }
+    let matched = victim.token().is_some_and(|t| predicted.contains(&t));
+    let text = if matched {
+        " The victim's session got one of the predicted ids."
+    } else {
+        " Replaying the prediction did not reach the victim's session (other traffic may have taken the next ids)."
+    };
     Ok((Confidence::Firm, evidence, text.to_string()))
 }
 
 fn describe(a: &Analysis, tokens: &[String], source: &str, replay: &str) -> String {
-    let sample: Vec<String> = tokens.iter().take(3).map(|t| rampart_engine::token::preview(t)).collect();
+    let sample: Vec<String> = tokens
+        .iter()
+        .take(3)
+        .map(|t| rampart_engine::token::preview(t))
+        .collect();
     format!(
         "{} fresh tokens from {source} ({}; e.g. {}) failed: {}. Estimated entropy: {:.0} bits.{replay}",
         a.samples,

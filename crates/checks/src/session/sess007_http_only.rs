@@ -1,7 +1,7 @@
 //! SESS-007: the session cookie is readable by scripts (no HttpOnly).
 
-use super::cookie_attrs::{Flaw, judge_session_cookies};
 use super::OWASP;
+use super::cookie_attrs::{Flaw, judge_session_cookies};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Rule, Severity};
@@ -17,7 +17,10 @@ static RULE: Rule = Rule {
     owasp: OWASP,
     summary: "The session cookie lacks the HttpOnly attribute, so any script on the page — including one injected through XSS — can read and exfiltrate the session.",
     remediation: "Set HttpOnly on the session cookie.",
-    references: &["https://owasp.org/www-community/HttpOnly", "https://cwe.mitre.org/data/definitions/1004.html"],
+    references: &[
+        "https://owasp.org/www-community/HttpOnly",
+        "https://cwe.mitre.org/data/definitions/1004.html",
+    ],
 };
 
 #[async_trait]
@@ -36,7 +39,10 @@ impl Check for CookieNoHttpOnly {
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         judge_session_cookies(ctx, &RULE, |c, _| {
-            (!c.http_only).then(|| Flaw { description: format!("The session cookie {} is set without HttpOnly.", c.name), severity: RULE.severity })
+            (!c.http_only).then(|| Flaw {
+                description: format!("The session cookie {} is set without HttpOnly.", c.name),
+                severity: RULE.severity,
+            })
         })
     }
 }

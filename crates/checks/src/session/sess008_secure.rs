@@ -1,7 +1,7 @@
 //! SESS-008: the session cookie may travel over plain HTTP (no Secure).
 
-use super::cookie_attrs::{Flaw, judge_session_cookies};
 use super::OWASP;
+use super::cookie_attrs::{Flaw, judge_session_cookies};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Rule, Severity};
@@ -41,11 +41,24 @@ impl Check for CookieNoSecure {
             }
             let https = target.scheme() == "https";
             let description = if https {
-                format!("The session cookie {} is set without Secure on an HTTPS site; one plain-HTTP request leaks it.", c.name)
+                format!(
+                    "The session cookie {} is set without Secure on an HTTPS site; one plain-HTTP request leaks it.",
+                    c.name
+                )
             } else {
-                format!("The session cookie {} is set without Secure (the target is plain HTTP, so the session already travels unencrypted).", c.name)
+                format!(
+                    "The session cookie {} is set without Secure (the target is plain HTTP, so the session already travels unencrypted).",
+                    c.name
+                )
             };
-            Some(Flaw { description, severity: if https { Severity::Medium } else { Severity::Low } })
+            Some(Flaw {
+                description,
+                severity: if https {
+                    Severity::Medium
+                } else {
+                    Severity::Low
+                },
+            })
         })
     }
 }

@@ -1,7 +1,7 @@
 //! SESS-009: the session cookie is sent on cross-site requests (no SameSite, or None).
 
-use super::cookie_attrs::{Flaw, judge_session_cookies};
 use super::OWASP;
+use super::cookie_attrs::{Flaw, judge_session_cookies};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Rule, Severity};
@@ -38,10 +38,15 @@ impl Check for CookieNoSameSite {
         judge_session_cookies(ctx, &RULE, |c, _| {
             let description = match c.same_site.as_deref() {
                 None => format!("The session cookie {} is set without SameSite.", c.name),
-                Some(v) if v.eq_ignore_ascii_case("none") => format!("The session cookie {} is set with SameSite=None.", c.name),
+                Some(v) if v.eq_ignore_ascii_case("none") => {
+                    format!("The session cookie {} is set with SameSite=None.", c.name)
+                }
                 Some(_) => return None,
             };
-            Some(Flaw { description, severity: RULE.severity })
+            Some(Flaw {
+                description,
+                severity: RULE.severity,
+            })
         })
     }
 }

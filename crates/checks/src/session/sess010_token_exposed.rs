@@ -41,19 +41,42 @@ impl Check for TokenExposed {
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let d = driver(ctx)?;
         let base = d.baseline();
-        let tokens: Vec<&str> = [base.preauth.token_after.as_deref(), Some(base.token.as_str())].into_iter().flatten().collect();
+        let tokens: Vec<&str> = [
+            base.preauth.token_after.as_deref(),
+            Some(base.token.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let token_api = !matches!(d.carrier(), Carrier::Cookie(_));
-        let sanctioned = |e: &Exchange, i: usize, of: &[Exchange], declared: bool| token_api && declared && i + 1 == of.len() && !e.response.body.is_empty();
-        let steps = [(&base.preauth, d.flow().preauth.token_json.is_some()), (&base.login, d.flow().login.token_json.is_some())];
+        let sanctioned = |e: &Exchange, i: usize, of: &[Exchange], declared: bool| {
+            token_api && declared && i + 1 == of.len() && !e.response.body.is_empty()
+        };
+        let steps = [
+            (&base.preauth, d.flow().preauth.token_json.is_some()),
+            (&base.login, d.flow().login.token_json.is_some()),
+        ];
         for (outcome, declared) in steps {
             let exchanges = &outcome.trip.exchanges;
             for (i, e) in exchanges.iter().enumerate() {
                 let allowed_body = sanctioned(e, i, exchanges, declared);
-                if let Some((token, place)) = tokens.iter().find_map(|t| exposed(e, t, allowed_body).map(|p| (*t, p))) {
-                    let description = format!("The session token {} appears in the {place} of {} {}.", preview(token), e.request.method, e.request.url);
-                    let endpoint = Endpoint { method: e.request.method.clone(), url: e.request.url.clone() };
+                if let Some((token, place)) = tokens
+                    .iter()
+                    .find_map(|t| exposed(e, t, allowed_body).map(|p| (*t, p)))
+                {
+                    let description = format!(
+                        "The session token {} appears in the {place} of {} {}.",
+                        preview(token),
+                        e.request.method,
+                        e.request.url
+                    );
+                    let endpoint = Endpoint {
+                        method: e.request.method.clone(),
+                        url: e.request.url.clone(),
+                    };
                     let evidence = e.clone().noted(format!("the token in the {place}"));
-                    let f = finding(ctx, &RULE, Confidence::Firm, endpoint, description).with_variant(place);
+                    let f = finding(ctx, &RULE, Confidence::Firm, endpoint, description)
+                        .with_variant(place);
                     return Ok(Outcome::Findings(vec![f.with_evidence(vec![evidence])]));
                 }
             }
@@ -67,7 +90,10 @@ fn exposed(e: &Exchange, token: &str, body_allowed: bool) -> Option<&'static str
     if e.request.url.contains(token) {
         return Some("request URL");
     }
-    if e.response.header("location").is_some_and(|l| l.contains(token)) {
+    if e.response
+        .header("location")
+        .is_some_and(|l| l.contains(token))
+    {
         return Some("redirect Location");
     }
     (!body_allowed && e.response.body.contains(token)).then_some("response body")

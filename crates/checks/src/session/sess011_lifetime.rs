@@ -20,7 +20,9 @@ static RULE: Rule = Rule {
     owasp: OWASP,
     summary: "The session is meant to live for more than a day (or forever). Every stolen or fixated session stays useful for that long.",
     remediation: "Keep session lifetimes to hours, with an idle timeout, and give tokens an expiry.",
-    references: &["https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#session-expiration"],
+    references: &[
+        "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#session-expiration",
+    ],
 };
 
 const ONE_DAY: Duration = Duration::from_secs(24 * 3600);
@@ -45,14 +47,25 @@ impl Check for LongLifetime {
             if claims.get("exp").is_none() {
                 let description = "The session token is a JWT without an `exp` claim: it never expires unless the server keeps its own record.".to_string();
                 let evidence = d.baseline().login.trip.exchanges.clone();
-                let f = finding(ctx, &RULE, Confidence::Firm, endpoint(d, &d.flow().login), description).with_variant("jwt-no-exp");
+                let f = finding(
+                    ctx,
+                    &RULE,
+                    Confidence::Firm,
+                    endpoint(d, &d.flow().login),
+                    description,
+                )
+                .with_variant("jwt-no-exp");
                 return Ok(Outcome::Findings(vec![f.with_evidence(evidence)]));
             }
         }
         judge_session_cookies(ctx, &RULE, |c, _| {
             let lifetime = c.lifetime()?;
             (lifetime > ONE_DAY).then(|| Flaw {
-                description: format!("The session cookie {} lives {:.1} days.", c.name, lifetime.as_secs_f64() / 86400.0),
+                description: format!(
+                    "The session cookie {} lives {:.1} days.",
+                    c.name,
+                    lifetime.as_secs_f64() / 86400.0
+                ),
                 severity: RULE.severity,
             })
         })
@@ -63,7 +76,11 @@ impl Check for LongLifetime {
 pub fn jwt_claims(token: &str) -> Option<serde_json::Value> {
     let mut parts = token.split('.');
     let (header, payload, _sig) = (parts.next()?, parts.next()?, parts.next()?);
-    let decode = |p: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p.trim_end_matches('=')).ok();
+    let decode = |p: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(p.trim_end_matches('='))
+            .ok()
+    };
     let header: serde_json::Value = serde_json::from_slice(&decode(header)?).ok()?;
     header.get("alg")?;
     serde_json::from_slice(&decode(payload)?).ok()

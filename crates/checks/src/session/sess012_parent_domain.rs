@@ -1,7 +1,7 @@
 //! SESS-012: the session cookie is scoped to a parent domain.
 
-use super::cookie_attrs::{Flaw, judge_session_cookies};
 use super::OWASP;
+use super::cookie_attrs::{Flaw, judge_session_cookies};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Rule, Severity};
@@ -46,7 +46,10 @@ impl Check for ParentDomainCookie {
             let domain = c.domain.as_deref()?;
             let host = target.host_str()?;
             is_parent(domain, host).then(|| Flaw {
-                description: format!("The session cookie {} is scoped to {domain}, a parent of {host}.", c.name),
+                description: format!(
+                    "The session cookie {} is scoped to {domain}, a parent of {host}.",
+                    c.name
+                ),
                 severity: RULE.severity,
             })
         })

@@ -41,7 +41,9 @@ impl Check for OldSessionSurvivesLogin {
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let d = driver(ctx)?;
         let (first, _) = d.fresh_session().await?;
-        let t1 = first.token().ok_or_else(|| inconclusive(&RULE, "the first login left no session token"))?;
+        let t1 = first
+            .token()
+            .ok_or_else(|| inconclusive(&RULE, "the first login left no session token"))?;
         let before = d.probe(&t1).await?;
         if !before.logged_in {
             return Err(inconclusive(&RULE, "the first session was not logged in"));
@@ -56,10 +58,20 @@ impl Check for OldSessionSurvivesLogin {
             preview(&t1)
         );
         let mut evidence = vec![before.evidence("first session is logged in")];
-        evidence.extend(trail.into_iter().map(|e| e.noted("the same user logs in again elsewhere")));
+        evidence.extend(
+            trail
+                .into_iter()
+                .map(|e| e.noted("the same user logs in again elsewhere")),
+        );
         evidence.push(after.evidence("the first session is still logged in"));
         evidence.push(random_control(d));
-        let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint(d, &d.flow().login), description);
+        let f = finding(
+            ctx,
+            &RULE,
+            Confidence::Confirmed,
+            endpoint(d, &d.flow().login),
+            description,
+        );
         Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
     }
 }

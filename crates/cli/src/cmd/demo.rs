@@ -15,11 +15,23 @@ pub async fn run(args: &DemoArgs) -> Result<ExitCode> {
         None if args.output.output.is_some() => output::format(&args.output, Format::Summary)?,
         None => Format::Summary,
     };
-    let flaws = if args.fixed { Flaws::fixed() } else { Flaws::vulnerable() };
-    let server = rampart_demo::serve(flaws).await.context("cannot start the demo API on loopback")?;
+    let flaws = if args.fixed {
+        Flaws::fixed()
+    } else {
+        Flaws::vulnerable()
+    };
+    let server = rampart_demo::serve_on(flaws, args.port.unwrap_or(0))
+        .await
+        .context("cannot start the demo API on loopback")?;
+    if args.serve {
+        return serve_only(&server).await;
+    }
     let config = demo_config(&server.url())?;
     let variant = if args.fixed { "fixed" } else { "vulnerable" };
-    eprintln!("rampart: demo API ({variant}) listening on {}; scanning it with its built-in flow", server.url());
+    eprintln!(
+        "rampart: demo API ({variant}) listening on {}; scanning it with its built-in flow",
+        server.url()
+    );
     let bar = progress::Bar::new();
     let result = rampart_engine::run_scan(&config, rampart_checks::CHECKS, &bar).await;
     bar.finish();
@@ -30,7 +42,30 @@ pub async fn run(args: &DemoArgs) -> Result<ExitCode> {
 /// The demo scans its own loopback server, so it runs without a rate limit.
 pub fn demo_config(url: &str) -> Result<ScanConfig> {
     let mut config = ScanConfig::new(crate::config::target(url)?);
-    config.flow = Some(Flow::parse(rampart_demo::FLOW, "built-in demo flow", &|_| None)?);
+    config.flow = Some(Flow::parse(
+        rampart_demo::FLOW,
+        "built-in demo flow",
+        &|_| None,
+    )?);
     config.limits.rate = 0;
     Ok(config)
+}
+
+/// Keep the demo API up for scans from outside; the flow file is written next to the temp dir.
+async fn serve_only(server: &rampart_demo::DemoServer) -> Result<ExitCode> {
+    let flow = std::env::temp_dir().join(format!("rampart-demo-flow-{}.toml", std::process::id()));
+    std::fs::write(&flow, rampart_demo::FLOW)
+        .with_context(|| format!("cannot write {}", flow.display()))?;
+    println!("{}", server.url());
+    println!("{}", flow.display());
+    eprintln!(
+        "rampart: serving the demo API; scan it with: rampart scan {} --flow {}",
+        server.url(),
+        flow.display()
+    );
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    let _ = std::fs::remove_file(&flow);
+    Ok(ExitCode::SUCCESS)
 }

@@ -2,7 +2,11 @@
 
 /// The `value` of the `<input>` whose `name` is `field`, if the page has one.
 pub fn hidden_field(html: &str, field: &str) -> Option<String> {
-    let needles = [format!("name=\"{field}\""), format!("name='{field}'"), format!("name={field}")];
+    let needles = [
+        format!("name=\"{field}\""),
+        format!("name='{field}'"),
+        format!("name={field}"),
+    ];
     for needle in &needles {
         let mut from = 0;
         while let Some(pos) = html[from..].find(needle.as_str()) {
@@ -39,8 +43,12 @@ mod tests {
 
     #[test]
     fn finds_django_style_field() {
-        let html = r#"<form><input type="hidden" name="csrfmiddlewaretoken" value="AbC123"></form>"#;
-        assert_eq!(hidden_field(html, "csrfmiddlewaretoken").as_deref(), Some("AbC123"));
+        let html =
+            r#"<form><input type="hidden" name="csrfmiddlewaretoken" value="AbC123"></form>"#;
+        assert_eq!(
+            hidden_field(html, "csrfmiddlewaretoken").as_deref(),
+            Some("AbC123")
+        );
         let reversed = r#"<input value='x&amp;y' type=hidden name='csrf'/>"#;
         assert_eq!(hidden_field(reversed, "csrf").as_deref(), Some("x&y"));
         assert_eq!(hidden_field("<p>no form</p>", "csrf"), None);

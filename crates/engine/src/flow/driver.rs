@@ -4,16 +4,16 @@
 //! checks that only need credentials.
 
 use super::file::{Flow, Step};
-use super::step::{self, url_for};
 pub use super::step::StepOutcome;
+use super::step::{self, url_for};
 use crate::agent::{Agent, Carrier};
 use crate::error::{Error, Result};
 use crate::http::{HttpLayer, Request, Response};
 use crate::redact::Redactor;
 use crate::token::forge_like;
 use rampart_model::Exchange;
-use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 use url::Url;
@@ -28,7 +28,11 @@ pub struct Probe {
 impl Probe {
     /// The final exchange, annotated.
     pub fn evidence(&self, note: &str) -> Exchange {
-        self.exchanges.last().cloned().unwrap_or_default().noted(note)
+        self.exchanges
+            .last()
+            .cloned()
+            .unwrap_or_default()
+            .noted(note)
     }
 }
 
@@ -46,7 +50,12 @@ pub struct Baseline {
 impl Baseline {
     /// Every exchange of the baseline run, in order.
     pub fn exchanges(&self) -> impl Iterator<Item = &Exchange> {
-        let steps = self.preauth.trip.exchanges.iter().chain(&self.login.trip.exchanges);
+        let steps = self
+            .preauth
+            .trip
+            .exchanges
+            .iter()
+            .chain(&self.login.trip.exchanges);
         steps.chain(&self.logged_in.exchanges)
     }
 }
@@ -72,7 +81,12 @@ const RECHECK: Duration = Duration::from_secs(20);
 
 impl Driver {
     /// Detect the carrier if needed and validate the oracle; every failure names its step.
-    pub async fn establish(flow: Flow, base: Url, layer: Arc<HttpLayer>, redactor: Arc<Redactor>) -> Result<Driver> {
+    pub async fn establish(
+        flow: Flow,
+        base: Url,
+        layer: Arc<HttpLayer>,
+        redactor: Arc<Redactor>,
+    ) -> Result<Driver> {
         for secret in &flow.secrets {
             redactor.secret(secret);
         }
@@ -92,7 +106,10 @@ impl Driver {
         };
         let (baseline, agent) = driver.validate().await?;
         driver.baseline.get_or_init(|| baseline);
-        *driver.shared.lock().await = Some(Shared { agent, checked: Instant::now() });
+        *driver.shared.lock().await = Some(Shared {
+            agent,
+            checked: Instant::now(),
+        });
         Ok(driver)
     }
 
@@ -100,14 +117,20 @@ impl Driver {
         let marker = &self.flow.logged_in_marker;
         let anonymous = self.probe_agent(&mut self.agent()).await?;
         if anonymous.logged_in {
-            let cause = format!("the marker '{marker}' appears without logging in; choose text only a logged-in page shows");
+            let cause = format!(
+                "the marker '{marker}' appears without logging in; choose text only a logged-in page shows"
+            );
             return Err(Error::flow("protected", cause));
         }
         let mut victim = self.agent();
         let preauth = self.preauth(&mut victim).await?;
         let login = self.login(&mut victim).await?;
         let Some(token) = login.token_after.clone() else {
-            let cause = format!("no session token after logging in (status {}, {} not set)", login.trip.response.status, self.carrier.describe());
+            let cause = format!(
+                "no session token after logging in (status {}, {} not set)",
+                login.trip.response.status,
+                self.carrier.describe()
+            );
             return Err(Error::flow("login", cause));
         };
         let logged_in = self.probe(&token).await?;
@@ -116,16 +139,36 @@ impl Driver {
         }
         let random = self.probe(&forge_like(&token)).await?;
         if random.logged_in {
-            let cause = format!("a random {} also shows the marker '{marker}'; the page does not check the session", self.carrier.describe());
+            let cause = format!(
+                "a random {} also shows the marker '{marker}'; the page does not check the session",
+                self.carrier.describe()
+            );
             return Err(Error::flow("protected", cause));
         }
-        Ok((Baseline { anonymous, preauth, login, token, logged_in, random }, victim))
+        Ok((
+            Baseline {
+                anonymous,
+                preauth,
+                login,
+                token,
+                logged_in,
+                random,
+            },
+            victim,
+        ))
     }
 
     async fn login_failure(&self, victim: &mut Agent, login: &StepOutcome) -> Error {
-        let whole_jar = self.probe_agent(victim).await.map(|p| p.logged_in).unwrap_or(false);
+        let whole_jar = self
+            .probe_agent(victim)
+            .await
+            .map(|p| p.logged_in)
+            .unwrap_or(false);
         if whole_jar {
-            let cause = format!("logged in with the whole cookie jar but not with {} alone; name the session carrier in [session]", self.carrier.describe());
+            let cause = format!(
+                "logged in with the whole cookie jar but not with {} alone; name the session carrier in [session]",
+                self.carrier.describe()
+            );
             return Error::flow("session", cause);
         }
         let cause = format!(
@@ -149,7 +192,9 @@ impl Driver {
     }
 
     pub fn baseline(&self) -> &Baseline {
-        self.baseline.get().expect("a driver is only handed out once established")
+        self.baseline
+            .get()
+            .expect("a driver is only handed out once established")
     }
 
     pub fn base(&self) -> &Url {
@@ -178,7 +223,11 @@ impl Driver {
     }
 
     /// Log in with extra body fields (an attacker-chosen session id, say).
-    pub async fn login_with(&self, agent: &mut Agent, extra: &[(String, String)]) -> Result<StepOutcome> {
+    pub async fn login_with(
+        &self,
+        agent: &mut Agent,
+        extra: &[(String, String)],
+    ) -> Result<StepOutcome> {
         self.run(&self.flow.login, agent, extra).await
     }
 
@@ -187,7 +236,12 @@ impl Driver {
         let mut agent = self.agent();
         let pre = self.preauth(&mut agent).await?;
         let login = self.login(&mut agent).await?;
-        let trail = pre.trip.exchanges.into_iter().chain(login.trip.exchanges).collect();
+        let trail = pre
+            .trip
+            .exchanges
+            .into_iter()
+            .chain(login.trip.exchanges)
+            .collect();
         Ok((agent, trail))
     }
 
@@ -205,8 +259,17 @@ impl Driver {
         }
     }
 
-    async fn run(&self, step: &Step, agent: &mut Agent, extra: &[(String, String)]) -> Result<StepOutcome> {
-        let csrf_page = if self.flow.preauth.method == "GET" { &self.flow.preauth.path } else { "/" };
+    async fn run(
+        &self,
+        step: &Step,
+        agent: &mut Agent,
+        extra: &[(String, String)],
+    ) -> Result<StepOutcome> {
+        let csrf_page = if self.flow.preauth.method == "GET" {
+            &self.flow.preauth.path
+        } else {
+            "/"
+        };
         let outcome = step::run(&self.base, csrf_page, step, agent, extra).await?;
         for token in outcome.token_before.iter().chain(&outcome.token_after) {
             self.redactor.token(token);
@@ -224,13 +287,19 @@ impl Driver {
     /// The protected page as `agent` sees it.
     pub async fn probe_agent(&self, agent: &mut Agent) -> Result<Probe> {
         let outcome = self.run(&self.flow.protected, agent, &[]).await?;
-        Ok(Probe { logged_in: self.shows_marker(&outcome.trip.response), exchanges: outcome.trip.exchanges })
+        Ok(Probe {
+            logged_in: self.shows_marker(&outcome.trip.response),
+            exchanges: outcome.trip.exchanges,
+        })
     }
 
     /// Send a hand-built request from a fresh anonymous agent and judge it with the oracle.
     pub async fn probe_request(&self, req: Request) -> Result<Probe> {
         let trip = self.agent().send(req, true).await?;
-        Ok(Probe { logged_in: self.shows_marker(&trip.response), exchanges: trip.exchanges })
+        Ok(Probe {
+            logged_in: self.shows_marker(&trip.response),
+            exchanges: trip.exchanges,
+        })
     }
 
     /// The logged-in oracle: a successful answer that shows the marker.
@@ -242,7 +311,9 @@ impl Driver {
     pub async fn credentials(&self) -> Result<Vec<(String, String)>> {
         let mut guard = self.shared.lock().await;
         let shared = guard.as_mut().expect("established");
-        if shared.checked.elapsed() > RECHECK && !self.probe_agent(&mut shared.agent).await?.logged_in {
+        if shared.checked.elapsed() > RECHECK
+            && !self.probe_agent(&mut shared.agent).await?.logged_in
+        {
             let (agent, _) = self.fresh_session().await?;
             shared.agent = agent;
             self.relogins.fetch_add(1, Ordering::SeqCst);
@@ -277,11 +348,22 @@ async fn detect_carrier(flow: &Flow, base: &Url, layer: &Arc<HttpLayer>) -> Resu
     let names: Vec<&str> = agent.jar().names().collect();
     let sessionish = |n: &&&str| {
         let n = n.to_ascii_lowercase();
-        ["sess", "sid", "token", "auth", "jwt"].iter().any(|w| n.contains(w)) && !n.contains("csrf") && !n.contains("xsrf")
+        ["sess", "sid", "token", "auth", "jwt"]
+            .iter()
+            .any(|w| n.contains(w))
+            && !n.contains("csrf")
+            && !n.contains("xsrf")
     };
-    let name = names.iter().find(sessionish).or_else(|| names.iter().find(|n| !n.to_ascii_lowercase().contains("csrf")));
+    let name = names.iter().find(sessionish).or_else(|| {
+        names
+            .iter()
+            .find(|n| !n.to_ascii_lowercase().contains("csrf"))
+    });
     let name: Option<&&str> = name;
     name.map(|n| Carrier::Cookie(n.to_string())).ok_or_else(|| {
-        Error::flow("session", "no cookie was set by [preauth] or [login]; name the carrier in [session]")
+        Error::flow(
+            "session",
+            "no cookie was set by [preauth] or [login]; name the carrier in [session]",
+        )
     })
 }

@@ -114,13 +114,18 @@ pub struct Flow {
 impl Flow {
     pub fn load(path: &Path) -> Result<Flow> {
         let source = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::FlowFile { path: source.clone(), cause: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::FlowFile {
+            path: source.clone(),
+            cause: e.to_string(),
+        })?;
         Flow::parse(&text, &source, &|name| std::env::var(name).ok())
     }
 
     pub fn parse(text: &str, source: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Flow> {
-        let fail = |cause: String| Error::FlowFile { path: source.to_string(), cause };
+        let fail = |cause: String| Error::FlowFile {
+            path: source.to_string(),
+            cause,
+        };
         let file: FlowFile = toml::from_str(text).map_err(|e| fail(toml_cause(text, &e)))?;
         let mut secrets = Vec::new();
         for name in env_refs(text) {
@@ -129,30 +134,67 @@ impl Flow {
             }
         }
         let mut build = |spec: Option<StepSpec>, kind: StepKind| -> Result<Option<Step>> {
-            spec.map(|s| step(s, kind, env, &mut secrets)).transpose().map_err(&fail)
+            spec.map(|s| step(s, kind, env, &mut secrets))
+                .transpose()
+                .map_err(&fail)
         };
         let preauth = build(file.preauth, StepKind::Preauth)?.unwrap_or_else(default_preauth);
-        let login = build(file.login, StepKind::Login)?.ok_or_else(|| fail("missing [login] section".into()))?;
+        let login = build(file.login, StepKind::Login)?
+            .ok_or_else(|| fail("missing [login] section".into()))?;
         let missing_protected = || fail("missing [protected] section".into());
         let protected_spec = file.protected.ok_or_else(missing_protected)?;
-        let marker = protected_spec.logged_in_marker.clone().filter(|m| !m.is_empty());
-        let logged_in_marker = marker.ok_or_else(|| fail("[protected] needs logged_in_marker".into()))?;
+        let marker = protected_spec
+            .logged_in_marker
+            .clone()
+            .filter(|m| !m.is_empty());
+        let logged_in_marker =
+            marker.ok_or_else(|| fail("[protected] needs logged_in_marker".into()))?;
         let protected = build(Some(protected_spec), StepKind::Protected)?.expect("spec given");
         let logout = build(file.logout, StepKind::Logout)?;
         let password_change = build(file.password_change, StepKind::PasswordChange)?;
         let carrier = file.session.map(carrier).transpose().map_err(&fail)?;
-        if carrier.as_ref().is_some_and(|c| !matches!(c, Carrier::Cookie(_))) && login.token_json.is_none() && preauth.token_json.is_none() {
-            return Err(fail("a header or bearer session needs token_json in [preauth] or [login]".into()));
+        if carrier
+            .as_ref()
+            .is_some_and(|c| !matches!(c, Carrier::Cookie(_)))
+            && login.token_json.is_none()
+            && preauth.token_json.is_none()
+        {
+            return Err(fail(
+                "a header or bearer session needs token_json in [preauth] or [login]".into(),
+            ));
         }
         secrets.retain(|s| !s.is_empty());
         secrets.sort();
         secrets.dedup();
-        Ok(Flow { source: source.into(), carrier, preauth, login, protected, logged_in_marker, logout, password_change, stack: file.stack.unwrap_or_default(), secrets })
+        Ok(Flow {
+            source: source.into(),
+            carrier,
+            preauth,
+            login,
+            protected,
+            logged_in_marker,
+            logout,
+            password_change,
+            stack: file.stack.unwrap_or_default(),
+            secrets,
+        })
     }
 }
 
 fn default_preauth() -> Step {
-    Step { kind: StepKind::Preauth, method: "GET".into(), path: "/".into(), form: None, json: None, headers: Vec::new(), token_json: None, csrf_field: None, csrf_page: None, csrf_cookie: None, csrf_header: None }
+    Step {
+        kind: StepKind::Preauth,
+        method: "GET".into(),
+        path: "/".into(),
+        form: None,
+        json: None,
+        headers: Vec::new(),
+        token_json: None,
+        csrf_field: None,
+        csrf_page: None,
+        csrf_cookie: None,
+        csrf_header: None,
+    }
 }
 
 fn carrier(spec: SessionSpec) -> Result<Carrier, String> {
@@ -165,10 +207,17 @@ fn carrier(spec: SessionSpec) -> Result<Carrier, String> {
     }
 }
 
-fn step(spec: StepSpec, kind: StepKind, env: &dyn Fn(&str) -> Option<String>, secrets: &mut Vec<String>) -> Result<Step, String> {
+fn step(
+    spec: StepSpec,
+    kind: StepKind,
+    env: &dyn Fn(&str) -> Option<String>,
+    secrets: &mut Vec<String>,
+) -> Result<Step, String> {
     let section = kind.name();
     let expand = |v: &str| expand_env(v, env).map_err(|e| format!("[{section}]: {e}"));
-    let path = spec.path.ok_or_else(|| format!("[{section}] needs a path"))?;
+    let path = spec
+        .path
+        .ok_or_else(|| format!("[{section}] needs a path"))?;
     if !path.starts_with('/') {
         return Err(format!("[{section}] path '{path}' must start with /"));
     }
@@ -176,15 +225,21 @@ fn step(spec: StepSpec, kind: StepKind, env: &dyn Fn(&str) -> Option<String>, se
         return Err(format!("[{section}] has both form and json; choose one"));
     }
     if kind != StepKind::Protected && spec.logged_in_marker.is_some() {
-        return Err(format!("logged_in_marker belongs in [protected], not [{section}]"));
+        return Err(format!(
+            "logged_in_marker belongs in [protected], not [{section}]"
+        ));
     }
     for pointer in spec.token_json.iter() {
         if !pointer.is_empty() && !pointer.starts_with('/') {
-            return Err(format!("[{section}] token_json '{pointer}' is not a JSON pointer (it must start with /)"));
+            return Err(format!(
+                "[{section}] token_json '{pointer}' is not a JSON pointer (it must start with /)"
+            ));
         }
     }
     if spec.csrf_cookie.is_some() != spec.csrf_header.is_some() {
-        return Err(format!("[{section}] csrf_cookie and csrf_header go together"));
+        return Err(format!(
+            "[{section}] csrf_cookie and csrf_header go together"
+        ));
     }
     let mut form = Vec::new();
     for (k, v) in spec.form.iter().flatten() {
@@ -194,11 +249,21 @@ fn step(spec: StepSpec, kind: StepKind, env: &dyn Fn(&str) -> Option<String>, se
         }
         form.push((k.clone(), value));
     }
-    let json = spec.json.map(|v| json_value(v, &expand, secrets)).transpose()?;
-    let headers = spec.headers.iter().map(|(k, v)| Ok((k.clone(), expand(v)?))).collect::<Result<_, String>>()?;
+    let json = spec
+        .json
+        .map(|v| json_value(v, &expand, secrets))
+        .transpose()?;
+    let headers = spec
+        .headers
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), expand(v)?)))
+        .collect::<Result<_, String>>()?;
     Ok(Step {
         kind,
-        method: spec.method.unwrap_or_else(|| default_method(kind).into()).to_ascii_uppercase(),
+        method: spec
+            .method
+            .unwrap_or_else(|| default_method(kind).into())
+            .to_ascii_uppercase(),
         path,
         form: spec.form.is_some().then_some(form),
         json,
@@ -219,7 +284,11 @@ fn default_method(kind: StepKind) -> &'static str {
 }
 
 /// A TOML value as JSON, with `${VAR}` expanded in every string.
-fn json_value(v: toml::Value, expand: &dyn Fn(&str) -> Result<String, String>, secrets: &mut Vec<String>) -> Result<serde_json::Value, String> {
+fn json_value(
+    v: toml::Value,
+    expand: &dyn Fn(&str) -> Result<String, String>,
+    secrets: &mut Vec<String>,
+) -> Result<serde_json::Value, String> {
     use serde_json::Value as J;
     Ok(match v {
         toml::Value::String(s) => J::String(expand(&s)?),
@@ -227,7 +296,11 @@ fn json_value(v: toml::Value, expand: &dyn Fn(&str) -> Result<String, String>, s
         toml::Value::Float(f) => J::from(f),
         toml::Value::Boolean(b) => J::Bool(b),
         toml::Value::Datetime(d) => J::String(d.to_string()),
-        toml::Value::Array(a) => J::Array(a.into_iter().map(|x| json_value(x, expand, secrets)).collect::<Result<_, _>>()?),
+        toml::Value::Array(a) => J::Array(
+            a.into_iter()
+                .map(|x| json_value(x, expand, secrets))
+                .collect::<Result<_, _>>()?,
+        ),
         toml::Value::Table(t) => {
             let mut map = serde_json::Map::new();
             for (k, x) in t {
@@ -246,7 +319,11 @@ fn json_value(v: toml::Value, expand: &dyn Fn(&str) -> Result<String, String>, s
 fn toml_cause(text: &str, err: &toml::de::Error) -> String {
     let message = err.message().replace('\n', " ");
     match err.span() {
-        Some(span) => format!("line {}: {}", text[..span.start.min(text.len())].lines().count().max(1), message.trim()),
+        Some(span) => format!(
+            "line {}: {}",
+            text[..span.start.min(text.len())].lines().count().max(1),
+            message.trim()
+        ),
         None => message.trim().to_string(),
     }
 }
@@ -282,7 +359,10 @@ path = "/logout"
         assert_eq!(flow.carrier, Some(Carrier::Cookie("sid".into())));
         assert_eq!(flow.preauth.path, "/");
         assert_eq!(flow.login.method, "POST");
-        assert_eq!(flow.login.form.as_ref().unwrap()[0], ("password".into(), "s3cret".into()));
+        assert_eq!(
+            flow.login.form.as_ref().unwrap()[0],
+            ("password".into(), "s3cret".into())
+        );
         assert_eq!(flow.secrets, vec!["s3cret".to_string()]);
         assert_eq!(flow.logout.unwrap().method, "POST");
     }
@@ -291,11 +371,26 @@ path = "/logout"
     fn errors_name_the_problem_on_one_line() {
         let cases = [
             (FLOW.replace("[login]", "[logn]"), "unknown field"),
-            (FLOW.replace("[protected]\npath = \"/profile\"\nlogged_in_marker = \"alice\"", ""), "missing [protected]"),
-            (FLOW.replace("logged_in_marker = \"alice\"", ""), "logged_in_marker"),
+            (
+                FLOW.replace(
+                    "[protected]\npath = \"/profile\"\nlogged_in_marker = \"alice\"",
+                    "",
+                ),
+                "missing [protected]",
+            ),
+            (
+                FLOW.replace("logged_in_marker = \"alice\"", ""),
+                "logged_in_marker",
+            ),
             (FLOW.replace("${PW}", "${MISSING}"), "MISSING is not set"),
-            (FLOW.replace("path = \"/login\"", "path = \"login\""), "must start with /"),
-            (FLOW.replace("cookie = \"sid\"", "header = \"X-T\""), "needs token_json"),
+            (
+                FLOW.replace("path = \"/login\"", "path = \"login\""),
+                "must start with /",
+            ),
+            (
+                FLOW.replace("cookie = \"sid\"", "header = \"X-T\""),
+                "needs token_json",
+            ),
             (FLOW.replace("[session]", "[session"), "line 2"),
         ];
         for (text, expect) in cases {
@@ -323,8 +418,16 @@ path = "/me"
 logged_in_marker = "alice"
 "#;
         let flow = parse(text).unwrap();
-        assert_eq!(flow.login.json.as_ref().unwrap()["user"]["password"], "s3cret");
+        assert_eq!(
+            flow.login.json.as_ref().unwrap()["user"]["password"],
+            "s3cret"
+        );
         assert_eq!(flow.login.headers[0].1, "{{session}}");
-        assert!(parse(&text.replace("\"/token\"", "\"token\"")).unwrap_err().to_string().contains("JSON pointer"));
+        assert!(
+            parse(&text.replace("\"/token\"", "\"token\""))
+                .unwrap_err()
+                .to_string()
+                .contains("JSON pointer")
+        );
     }
 }

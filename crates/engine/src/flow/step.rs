@@ -28,62 +28,128 @@ impl StepOutcome {
 pub fn url_for(base: &Url, path: &str) -> Url {
     let mut url = base.clone();
     let prefix = base.path().trim_end_matches('/');
-    let (path, query) = path.split_once('?').map_or((path, None), |(p, q)| (p, Some(q)));
+    let (path, query) = path
+        .split_once('?')
+        .map_or((path, None), |(p, q)| (p, Some(q)));
     url.set_path(&format!("{prefix}{path}"));
     url.set_query(query);
     url
 }
 
 /// Send `step` with `agent`; `extra` adds fields to its body (attack variants).
-pub async fn run(base: &Url, csrf_default: &str, step: &Step, agent: &mut Agent, extra: &[(String, String)]) -> Result<StepOutcome> {
+pub async fn run(
+    base: &Url,
+    csrf_default: &str,
+    step: &Step,
+    agent: &mut Agent,
+    extra: &[(String, String)],
+) -> Result<StepOutcome> {
     let token_before = agent.token();
     let mut fields: Vec<(String, String)> = extra.to_vec();
     let mut headers: Vec<(String, String)> = Vec::new();
     if let Some(field) = &step.csrf_field {
         let page = step.csrf_page.as_deref().unwrap_or(csrf_default);
-        fields.push((field.clone(), csrf_from_page(base, page, field, step.kind, agent).await?));
+        fields.push((
+            field.clone(),
+            csrf_from_page(base, page, field, step.kind, agent).await?,
+        ));
     }
     if let (Some(cookie), Some(header)) = (&step.csrf_cookie, &step.csrf_header) {
-        headers.push((header.clone(), csrf_cookie(base, csrf_default, cookie, step.kind, agent).await?));
+        headers.push((
+            header.clone(),
+            csrf_cookie(base, csrf_default, cookie, step.kind, agent).await?,
+        ));
     }
     let token = token_before.as_deref();
-    headers.extend(step.headers.iter().map(|(k, v)| (k.clone(), with_session(v, token))));
-    let mut req = Request { method: step.method.clone(), url: url_for(base, &step.path), headers, body: None };
+    headers.extend(
+        step.headers
+            .iter()
+            .map(|(k, v)| (k.clone(), with_session(v, token))),
+    );
+    let mut req = Request {
+        method: step.method.clone(),
+        url: url_for(base, &step.path),
+        headers,
+        body: None,
+    };
     if let Some(form) = &step.form {
-        let pairs = form.iter().map(|(k, v)| (k.clone(), with_session(v, token))).chain(fields);
-        req.body = Some(url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish().into_bytes());
-        req.headers.push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
+        let pairs = form
+            .iter()
+            .map(|(k, v)| (k.clone(), with_session(v, token)))
+            .chain(fields);
+        req.body = Some(
+            url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(pairs)
+                .finish()
+                .into_bytes(),
+        );
+        req.headers.push((
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into(),
+        ));
     } else if let Some(json) = &step.json {
         let mut value = substitute(json, token);
         if let Some(obj) = value.as_object_mut() {
-            obj.extend(fields.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))));
+            obj.extend(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| (k, serde_json::Value::String(v))),
+            );
         }
         req.body = Some(serde_json::to_vec(&value).expect("JSON values serialise"));
-        req.headers.push(("Content-Type".into(), "application/json".into()));
+        req.headers
+            .push(("Content-Type".into(), "application/json".into()));
     }
     let trip = agent.send(req, true).await?;
     if let Some(pointer) = &step.token_json {
-        let taken = token_from_json(&trip, pointer).map_err(|cause| Error::flow(step.kind.name(), cause))?;
+        let taken = token_from_json(&trip, pointer)
+            .map_err(|cause| Error::flow(step.kind.name(), cause))?;
         if !matches!(agent.carrier(), Carrier::Cookie(_)) {
             agent.set_token(Some(taken));
         }
     }
-    Ok(StepOutcome { kind: step.kind, trip, token_before, token_after: agent.token() })
-}
-
-async fn csrf_from_page(base: &Url, page: &str, field: &str, kind: StepKind, agent: &mut Agent) -> Result<String> {
-    let trip = agent.send(Request::get(url_for(base, page)), true).await?;
-    hidden_field(&trip.response.text(), field).ok_or_else(|| {
-        Error::flow(kind.name(), format!("csrf_field '{field}' not found in {page} (status {})", trip.response.status))
+    Ok(StepOutcome {
+        kind: step.kind,
+        trip,
+        token_before,
+        token_after: agent.token(),
     })
 }
 
-async fn csrf_cookie(base: &Url, page: &str, cookie: &str, kind: StepKind, agent: &mut Agent) -> Result<String> {
+async fn csrf_from_page(
+    base: &Url,
+    page: &str,
+    field: &str,
+    kind: StepKind,
+    agent: &mut Agent,
+) -> Result<String> {
+    let trip = agent.send(Request::get(url_for(base, page)), true).await?;
+    hidden_field(&trip.response.text(), field).ok_or_else(|| {
+        Error::flow(
+            kind.name(),
+            format!(
+                "csrf_field '{field}' not found in {page} (status {})",
+                trip.response.status
+            ),
+        )
+    })
+}
+
+async fn csrf_cookie(
+    base: &Url,
+    page: &str,
+    cookie: &str,
+    kind: StepKind,
+    agent: &mut Agent,
+) -> Result<String> {
     if agent.jar().get(cookie).is_none() {
         agent.send(Request::get(url_for(base, page)), true).await?;
     }
     agent.jar().get(cookie).map(str::to_string).ok_or_else(|| {
-        Error::flow(kind.name(), format!("csrf_cookie '{cookie}' was not set by {page}"))
+        Error::flow(
+            kind.name(),
+            format!("csrf_cookie '{cookie}' was not set by {page}"),
+        )
     })
 }
 
@@ -92,7 +158,11 @@ fn substitute(value: &serde_json::Value, token: Option<&str>) -> serde_json::Val
     match value {
         J::String(s) => J::String(with_session(s, token)),
         J::Array(a) => J::Array(a.iter().map(|v| substitute(v, token)).collect()),
-        J::Object(o) => J::Object(o.iter().map(|(k, v)| (k.clone(), substitute(v, token))).collect()),
+        J::Object(o) => J::Object(
+            o.iter()
+                .map(|(k, v)| (k.clone(), substitute(v, token)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -100,15 +170,27 @@ fn substitute(value: &serde_json::Value, token: Option<&str>) -> serde_json::Val
 /// The token at `pointer` in the step's final response body.
 fn token_from_json(trip: &Trip, pointer: &str) -> Result<String, String> {
     let resp = &trip.response;
-    let body: serde_json::Value = serde_json::from_slice(&resp.body)
-        .map_err(|_| format!("token_json '{pointer}': the response (status {}) is not JSON", resp.status))?;
+    let body: serde_json::Value = serde_json::from_slice(&resp.body).map_err(|_| {
+        format!(
+            "token_json '{pointer}': the response (status {}) is not JSON",
+            resp.status
+        )
+    })?;
     match body.pointer(pointer) {
         Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(s.clone()),
         Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
-        Some(other) => Err(format!("token_json '{pointer}' points at {other}, not a token")),
+        Some(other) => Err(format!(
+            "token_json '{pointer}' points at {other}, not a token"
+        )),
         None => {
-            let keys = body.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>().join(", ")).unwrap_or_default();
-            Err(format!("token_json '{pointer}' not found in the response (status {}, top-level keys: {keys})", resp.status))
+            let keys = body
+                .as_object()
+                .map(|o| o.keys().cloned().collect::<Vec<_>>().join(", "))
+                .unwrap_or_default();
+            Err(format!(
+                "token_json '{pointer}' not found in the response (status {}, top-level keys: {keys})",
+                resp.status
+            ))
         }
     }
 }

@@ -12,7 +12,10 @@ pub struct Breaker {
 
 impl Breaker {
     pub fn new(threshold: u32) -> Self {
-        Breaker { threshold: threshold.max(1), failures: Mutex::new(HashMap::new()) }
+        Breaker {
+            threshold: threshold.max(1),
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn check(&self, host: &str) -> Result<()> {
@@ -45,7 +48,10 @@ mod tests {
     #[test]
     fn opens_after_threshold_and_closes_on_success() {
         let breaker = Breaker::new(2);
-        let fail: Result<()> = Err(Error::Connect { host: "h".into(), cause: "refused".into() });
+        let fail: Result<()> = Err(Error::Connect {
+            host: "h".into(),
+            cause: "refused".into(),
+        });
         breaker.record("h", &fail);
         assert!(breaker.check("h").is_ok());
         breaker.record("h", &fail);

@@ -7,7 +7,13 @@ pub fn error(url: &Url, err: reqwest::Error) -> Error {
     let host = url.host_str().unwrap_or_default().to_string();
     let cause = root_cause(&err);
     let lower = cause.to_ascii_lowercase();
-    let tls = ["certificate", "tls", "handshake", "invalidcontenttype", "corrupt message"];
+    let tls = [
+        "certificate",
+        "tls",
+        "handshake",
+        "invalidcontenttype",
+        "corrupt message",
+    ];
     if url.scheme() == "https" && tls.iter().any(|w| lower.contains(w)) {
         return Error::Tls { host, cause };
     }
@@ -15,9 +21,15 @@ pub fn error(url: &Url, err: reqwest::Error) -> Error {
         return Error::Connect { host, cause };
     }
     if err.is_timeout() {
-        return Error::Timeout { url: url.to_string(), secs: 0.0 };
+        return Error::Timeout {
+            url: url.to_string(),
+            secs: 0.0,
+        };
     }
-    Error::Transfer { url: url.to_string(), cause }
+    Error::Transfer {
+        url: url.to_string(),
+        cause,
+    }
 }
 
 /// The innermost error message, which names the real cause.

@@ -15,11 +15,16 @@ pub struct RateLimiter {
 impl RateLimiter {
     pub fn new(rate: u32) -> Self {
         let interval = (rate > 0).then(|| Duration::from_secs_f64(1.0 / f64::from(rate)));
-        RateLimiter { interval, next: Mutex::new(Instant::now()) }
+        RateLimiter {
+            interval,
+            next: Mutex::new(Instant::now()),
+        }
     }
 
     pub async fn wait(&self) {
-        let Some(interval) = self.interval else { return };
+        let Some(interval) = self.interval else {
+            return;
+        };
         let slot = {
             let mut next = self.next.lock().unwrap();
             let slot = (*next).max(Instant::now());
@@ -40,7 +45,12 @@ pub struct Budget {
 
 impl Budget {
     pub fn new(max_requests: Option<u64>, max_duration: Option<Duration>) -> Self {
-        Budget { max_requests, max_duration, started: Instant::now(), sent: AtomicU64::new(0) }
+        Budget {
+            max_requests,
+            max_duration,
+            started: Instant::now(),
+            sent: AtomicU64::new(0),
+        }
     }
 
     /// Count one request against the budget and return the timeout it may use.
@@ -76,8 +86,11 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let when = time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
-    let secs = (when - time::OffsetDateTime::now_utc()).whole_seconds().max(0);
+    let when =
+        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
+    let secs = (when - time::OffsetDateTime::now_utc())
+        .whole_seconds()
+        .max(0);
     Some(Duration::from_secs(secs as u64))
 }
 
@@ -90,7 +103,10 @@ mod tests {
         let budget = Budget::new(Some(2), None);
         assert!(budget.admit(Duration::from_secs(1)).is_ok());
         assert!(budget.admit(Duration::from_secs(1)).is_ok());
-        assert!(matches!(budget.admit(Duration::from_secs(1)), Err(Error::Budget(2))));
+        assert!(matches!(
+            budget.admit(Duration::from_secs(1)),
+            Err(Error::Budget(2))
+        ));
         assert_eq!(budget.sent(), 2);
     }
 
@@ -99,13 +115,19 @@ mod tests {
         let budget = Budget::new(None, Some(Duration::from_millis(50)));
         assert!(budget.admit(Duration::from_secs(10)).unwrap() <= Duration::from_millis(50));
         std::thread::sleep(Duration::from_millis(60));
-        assert!(matches!(budget.admit(Duration::from_secs(10)), Err(Error::Deadline(_))));
+        assert!(matches!(
+            budget.admit(Duration::from_secs(10)),
+            Err(Error::Deadline(_))
+        ));
     }
 
     #[test]
     fn retry_after_forms() {
         assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
     }
 

@@ -28,7 +28,12 @@ pub struct Request {
 
 impl Request {
     pub fn get(url: Url) -> Self {
-        Request { method: "GET".into(), url, headers: Vec::new(), body: None }
+        Request {
+            method: "GET".into(),
+            url,
+            headers: Vec::new(),
+            body: None,
+        }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -80,7 +85,11 @@ const MAX_429_RETRIES: u32 = 2;
 
 impl HttpLayer {
     pub fn new(limits: &Limits, default_headers: Vec<(String, String)>) -> Result<Self> {
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        for (host, addr) in &limits.resolve {
+            builder = builder.resolve(host, *addr);
+        }
+        let client = builder
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("rampart/", env!("CARGO_PKG_VERSION")))
             .pool_max_idle_per_host(limits.concurrency)
@@ -103,8 +112,12 @@ impl HttpLayer {
     /// Send one request (no redirects followed), retrying politely on 429.
     pub async fn send(&self, req: &Request) -> Result<Response> {
         let mut req = req.clone();
-        let defaults = self.default_headers.iter().filter(|(n, _)| !req.headers.iter().any(|(m, _)| m.eq_ignore_ascii_case(n)));
-        req.headers.splice(0..0, defaults.cloned().collect::<Vec<_>>());
+        let defaults = self
+            .default_headers
+            .iter()
+            .filter(|(n, _)| !req.headers.iter().any(|(m, _)| m.eq_ignore_ascii_case(n)));
+        req.headers
+            .splice(0..0, defaults.cloned().collect::<Vec<_>>());
         let req = &req;
         let mut attempt = 0;
         loop {
@@ -129,21 +142,37 @@ impl HttpLayer {
         self.breaker.check(&host)?;
         let timeout = self.budget.admit(self.limits.timeout)?;
         self.rate.wait().await;
-        let _permit = self.permits.acquire().await.map_err(|_| Error::InvalidRequest("layer closed".into()))?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| Error::InvalidRequest("layer closed".into()))?;
         let started = Instant::now();
         let result = tokio::time::timeout(timeout, self.transfer(req)).await;
         let outcome = match result {
             Ok(r) => r,
-            Err(_) => Err(Error::Timeout { url: req.url.to_string(), secs: timeout.as_secs_f64() }),
+            Err(_) => Err(Error::Timeout {
+                url: req.url.to_string(),
+                secs: timeout.as_secs_f64(),
+            }),
         };
         self.breaker.record(&host, &outcome);
         let (status, headers, body, truncated) = outcome?;
         if truncated {
-            self.note(format!("response body of {} cut at {} bytes", req.url, self.limits.max_body));
+            self.note(format!(
+                "response body of {} cut at {} bytes",
+                req.url, self.limits.max_body
+            ));
         }
         let exchange = record::exchange(req, status, &headers, &body, truncated, started.elapsed());
         self.remember(&exchange);
-        Ok(Response { status, headers, body, truncated, exchange })
+        Ok(Response {
+            status,
+            headers,
+            body,
+            truncated,
+            exchange,
+        })
     }
 
     async fn transfer(&self, req: &Request) -> Result<(u16, Vec<Header>, Vec<u8>, bool)> {
@@ -156,15 +185,25 @@ impl HttpLayer {
         if let Some(body) = &req.body {
             builder = builder.body(body.clone());
         }
-        let mut resp = builder.send().await.map_err(|e| classify::error(&req.url, e))?;
+        let mut resp = builder
+            .send()
+            .await
+            .map_err(|e| classify::error(&req.url, e))?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
             .iter()
-            .map(|(k, v)| Header { name: k.as_str().to_string(), value: String::from_utf8_lossy(v.as_bytes()).into_owned() })
+            .map(|(k, v)| Header {
+                name: k.as_str().to_string(),
+                value: String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            })
             .collect();
         let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| classify::error(&req.url, e))? {
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| classify::error(&req.url, e))?
+        {
             let room = self.limits.max_body - body.len();
             if chunk.len() > room {
                 body.extend_from_slice(&chunk[..room]);
@@ -176,12 +215,18 @@ impl HttpLayer {
     }
 
     fn backoff(&self, resp: &Response, attempt: u32) -> Result<Duration> {
-        let asked = resp.header("retry-after").and_then(limits::parse_retry_after);
+        let asked = resp
+            .header("retry-after")
+            .and_then(limits::parse_retry_after);
         let wait = asked.unwrap_or(Duration::from_secs(1 << attempt));
         if wait > self.limits.max_backoff {
             return Err(Error::Transfer {
                 url: resp.exchange.request.url.clone(),
-                cause: format!("429 with Retry-After of {} s, beyond the {} s rampart waits", wait.as_secs(), self.limits.max_backoff.as_secs()),
+                cause: format!(
+                    "429 with Retry-After of {} s, beyond the {} s rampart waits",
+                    wait.as_secs(),
+                    self.limits.max_backoff.as_secs()
+                ),
             });
         }
         Ok(wait)

@@ -7,11 +7,25 @@ use std::time::Duration;
 /// Bytes of a body kept in evidence.
 const EVIDENCE_BODY: usize = 8 * 1024;
 
-pub fn exchange(req: &Request, status: u16, headers: &[Header], body: &[u8], truncated: bool, elapsed: Duration) -> Exchange {
+pub fn exchange(
+    req: &Request,
+    status: u16,
+    headers: &[Header],
+    body: &[u8],
+    truncated: bool,
+    elapsed: Duration,
+) -> Exchange {
     let request = RecordedRequest {
         method: req.method.clone(),
         url: req.url.to_string(),
-        headers: req.headers.iter().map(|(n, v)| Header { name: n.clone(), value: v.clone() }).collect(),
+        headers: req
+            .headers
+            .iter()
+            .map(|(n, v)| Header {
+                name: n.clone(),
+                value: v.clone(),
+            })
+            .collect(),
         body: req.body.as_deref().map(|b| cut(b).0),
     };
     let (text, cut_here) = cut(body);
@@ -23,10 +37,17 @@ pub fn exchange(req: &Request, status: u16, headers: &[Header], body: &[u8], tru
         truncated: truncated || cut_here,
         elapsed_ms: elapsed.as_millis() as u64,
     };
-    Exchange { request, response, note: None }
+    Exchange {
+        request,
+        response,
+        note: None,
+    }
 }
 
 fn cut(body: &[u8]) -> (String, bool) {
     let end = body.len().min(EVIDENCE_BODY);
-    (String::from_utf8_lossy(&body[..end]).into_owned(), end < body.len())
+    (
+        String::from_utf8_lossy(&body[..end]).into_owned(),
+        end < body.len(),
+    )
 }

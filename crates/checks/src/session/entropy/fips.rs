@@ -18,7 +18,14 @@ use super::{Alphabet, Fips, Outcome};
 const BLOCK: usize = 20_000;
 /// Fewer bits than this: no FIPS result.
 pub(super) const MIN_BITS: usize = 1_000;
-const RUN_BOUNDS: [(usize, usize); 6] = [(2315, 2685), (1114, 1386), (527, 723), (240, 384), (103, 209), (103, 209)];
+const RUN_BOUNDS: [(usize, usize); 6] = [
+    (2315, 2685),
+    (1114, 1386),
+    (527, 723),
+    (240, 384),
+    (103, 209),
+    (103, 209),
+];
 const LONG_RUN: usize = 26;
 
 /// Stricter bounds (≈ 1e-8 per test for a true random source) beyond which a
@@ -30,7 +37,12 @@ const STRICT_LONG_RUN: f64 = 40.0;
 /// Extracts the random bits of equal-length `parts` and runs the tests. Only
 /// hex and base64 alphabets map to whole bits. Bit positions (index within a
 /// token) that are constant over all samples are dropped as structure.
-pub(super) fn analyze(parts: &[&[u8]], alphabet: &Alphabet, varying: &[usize], len: usize) -> Option<Fips> {
+pub(super) fn analyze(
+    parts: &[&[u8]],
+    alphabet: &Alphabet,
+    varying: &[usize],
+    len: usize,
+) -> Option<Fips> {
     let hex = match alphabet {
         Alphabet::Hex => true,
         Alphabet::Base64 | Alphabet::Base64Url => false,
@@ -41,11 +53,17 @@ pub(super) fn analyze(parts: &[&[u8]], alphabet: &Alphabet, varying: &[usize], l
         (false, true) => b64_last_bits(len),
         (false, false) => 6,
     };
-    let columns: Vec<(usize, u32, u32)> =
-        varying.iter().flat_map(|&p| (0..width(p)).map(move |b| (p, width(p), b))).collect();
+    let columns: Vec<(usize, u32, u32)> = varying
+        .iter()
+        .flat_map(|&p| (0..width(p)).map(move |b| (p, width(p), b)))
+        .collect();
     let bit = |part: &[u8], (pos, w, b): (usize, u32, u32)| -> Option<u8> {
         let c = *part.get(pos)?;
-        let v = if hex { char::from(c).to_digit(16)? as u8 } else { b64_value(c)? >> (6 - w) };
+        let v = if hex {
+            char::from(c).to_digit(16)? as u8
+        } else {
+            b64_value(c)? >> (6 - w)
+        };
         Some((v >> (w - 1 - b)) & 1)
     };
     let mut ones = vec![0usize; columns.len()];
@@ -54,12 +72,21 @@ pub(super) fn analyze(parts: &[&[u8]], alphabet: &Alphabet, varying: &[usize], l
             *count += usize::from(bit(part, col)?);
         }
     }
-    let kept: Vec<_> = columns.iter().zip(&ones).filter(|(_, n)| **n > 0 && **n < parts.len()).map(|(c, _)| *c).collect();
+    let kept: Vec<_> = columns
+        .iter()
+        .zip(&ones)
+        .filter(|(_, n)| **n > 0 && **n < parts.len())
+        .map(|(c, _)| *c)
+        .collect();
     let total = kept.len() * parts.len();
     if total < MIN_BITS {
         return None;
     }
-    let stream: Vec<u8> = parts.iter().flat_map(|p| kept.iter().map(move |&c| bit(p, c).unwrap_or(0))).take(BLOCK).collect();
+    let stream: Vec<u8> = parts
+        .iter()
+        .flat_map(|p| kept.iter().map(move |&c| bit(p, c).unwrap_or(0)))
+        .take(BLOCK)
+        .collect();
     let per_token: u32 = (0..len).map(width).sum();
     Some(test_block(&stream, total, per_token as usize - kept.len()))
 }
@@ -86,35 +113,58 @@ pub(super) fn decisive_failures(f: &Fips) -> Vec<&'static str> {
         (!f.monobit.passed && mono, "monobit"),
         (!f.poker.passed && poker, "poker"),
         (!f.runs.passed && f.runs.statistic > STRICT_Z, "runs"),
-        (!f.long_run.passed && f.long_run.statistic >= STRICT_LONG_RUN, "long run"),
+        (
+            !f.long_run.passed && f.long_run.statistic >= STRICT_LONG_RUN,
+            "long run",
+        ),
     ];
-    flags.iter().filter(|(bad, _)| *bad).map(|(_, name)| *name).collect()
+    flags
+        .iter()
+        .filter(|(bad, _)| *bad)
+        .map(|(_, name)| *name)
+        .collect()
 }
 
 fn monobit(bits: &[u8]) -> Outcome {
     let n = bits.len();
     let ones = bits.iter().filter(|&&b| b == 1).count();
     let (passed, bounds) = if n == BLOCK {
-        (ones > 9725 && ones < 10275, "FIPS 140-2 bounds 9725 < X < 10275".to_string())
+        (
+            ones > 9725 && ones < 10275,
+            "FIPS 140-2 bounds 9725 < X < 10275".to_string(),
+        )
     } else {
         let limit = 3.9 * (n as f64).sqrt() / 2.0;
         let ok = (ones as f64 - n as f64 / 2.0).abs() < limit;
-        (ok, format!("pass if within 3.9σ of {}: ±{limit:.1}", n as f64 / 2.0))
+        (
+            ok,
+            format!("pass if within 3.9σ of {}: ±{limit:.1}", n as f64 / 2.0),
+        )
     };
-    Outcome { passed, statistic: ones as f64, detail: format!("{ones} ones in {n} bits ({bounds})") }
+    Outcome {
+        passed,
+        statistic: ones as f64,
+        detail: format!("{ones} ones in {n} bits ({bounds})"),
+    }
 }
 
 fn poker(bits: &[u8]) -> Outcome {
     let k = bits.len() / 4;
     let mut f = [0u64; 16];
     for nibble in bits.chunks_exact(4) {
-        f[nibble.iter().fold(0usize, |v, &b| (v << 1) | usize::from(b))] += 1;
+        f[nibble
+            .iter()
+            .fold(0usize, |v, &b| (v << 1) | usize::from(b))] += 1;
     }
     let sum_sq: f64 = f.iter().map(|&c| (c * c) as f64).sum();
     let x = 16.0 / k.max(1) as f64 * sum_sq - k as f64;
     let passed = x > 2.16 && x < 46.17;
     let detail = format!("X = {x:.2} over {k} 4-bit blocks (pass if 2.16 < X < 46.17)");
-    Outcome { passed, statistic: x, detail }
+    Outcome {
+        passed,
+        statistic: x,
+        detail,
+    }
 }
 
 struct Runs {
@@ -124,7 +174,10 @@ struct Runs {
 }
 
 fn count_runs(bits: &[u8]) -> Runs {
-    let mut r = Runs { counts: [[0; 6]; 2], longest: 0 };
+    let mut r = Runs {
+        counts: [[0; 6]; 2],
+        longest: 0,
+    };
     let mut i = 0;
     while i < bits.len() {
         let start = i;
@@ -157,24 +210,39 @@ fn runs_outcome(runs: &Runs, n: usize) -> Outcome {
         };
         let plus = if len == 6 { "+" } else { "" };
         let what = format!("{bit}-runs of length {len}{plus}: {count} (allowed {lo:.0}–{hi:.0})");
-        checks.push(((lo..=hi).contains(&count), (count - e).abs() / e.sqrt(), what));
+        checks.push((
+            (lo..=hi).contains(&count),
+            (count - e).abs() / e.sqrt(),
+            what,
+        ));
     }
     let passed = checks.iter().all(|c| c.0);
     let statistic = checks.iter().map(|c| c.1).fold(0.0, f64::max);
     let by_z = |a: &&(bool, f64, String), b: &&(bool, f64, String)| a.1.total_cmp(&b.1);
-    let worst = checks.iter().find(|c| !c.0).or_else(|| checks.iter().max_by(by_z));
+    let worst = checks
+        .iter()
+        .find(|c| !c.0)
+        .or_else(|| checks.iter().max_by(by_z));
     let [zeros, ones] = runs.counts;
     let detail = format!(
         "runs of 0s {zeros:?}, of 1s {ones:?} (lengths 1..6+); worst: {}",
         worst.map_or("none tested", |c| c.2.as_str())
     );
-    Outcome { passed, statistic, detail }
+    Outcome {
+        passed,
+        statistic,
+        detail,
+    }
 }
 
 fn long_run(longest: usize) -> Outcome {
     let passed = longest < LONG_RUN;
     let detail = format!("longest run {longest} bits (fails at ≥ {LONG_RUN})");
-    Outcome { passed, statistic: longest as f64, detail }
+    Outcome {
+        passed,
+        statistic: longest as f64,
+        detail,
+    }
 }
 
 #[cfg(test)]
@@ -193,11 +261,22 @@ mod tests {
     #[test]
     fn known_bad_streams_fail() {
         let ones = test_block(&[1; BLOCK], BLOCK, 0);
-        assert!(!ones.monobit.passed && !ones.poker.passed && !ones.runs.passed && !ones.long_run.passed);
-        assert_eq!(decisive_failures(&ones), ["monobit", "poker", "runs", "long run"]);
+        assert!(
+            !ones.monobit.passed
+                && !ones.poker.passed
+                && !ones.runs.passed
+                && !ones.long_run.passed
+        );
+        assert_eq!(
+            decisive_failures(&ones),
+            ["monobit", "poker", "runs", "long run"]
+        );
         let alternating: Vec<u8> = (0..BLOCK).map(|i| (i % 2) as u8).collect();
         let alt = test_block(&alternating, BLOCK, 0);
-        assert!(alt.monobit.passed && !alt.poker.passed && !alt.runs.passed && alt.long_run.passed, "{alt:#?}");
+        assert!(
+            alt.monobit.passed && !alt.poker.passed && !alt.runs.passed && alt.long_run.passed,
+            "{alt:#?}"
+        );
         let mut long = random_bits(&mut Rng(1), BLOCK);
         long[500..530].fill(0);
         assert!(!test_block(&long, BLOCK, 0).long_run.passed);
@@ -207,8 +286,16 @@ mod tests {
 
     #[test]
     fn urandom_and_prng_pass() {
-        assert!(all_pass(&test_block(&random_bits(&mut Rng(5), BLOCK), BLOCK, 0)));
-        assert!(all_pass(&test_block(&random_bits(&mut Rng(6), 3000), 3000, 0)));
+        assert!(all_pass(&test_block(
+            &random_bits(&mut Rng(5), BLOCK),
+            BLOCK,
+            0
+        )));
+        assert!(all_pass(&test_block(
+            &random_bits(&mut Rng(6), 3000),
+            3000,
+            0
+        )));
         // A true random block fails FIPS ~1 time in 1,000: three tries.
         let mut u = Urandom::open();
         assert!((0..3).any(|_| all_pass(&test_block(&random_bits(&mut u, BLOCK), BLOCK, 0))));
@@ -219,9 +306,14 @@ mod tests {
     fn exact_monobit_and_poker_bounds() {
         let stream = |ones: usize| (0..BLOCK).map(|i| u8::from(i < ones)).collect::<Vec<u8>>();
         let passed = |ones| monobit(&stream(ones)).passed;
-        assert_eq!([passed(9725), passed(9726), passed(10274), passed(10275)], [false, true, true, false]);
+        assert_eq!(
+            [passed(9725), passed(9726), passed(10274), passed(10275)],
+            [false, true, true, false]
+        );
         // 4-bit counter: every nibble 312 or 313 times, X = 0.0128 < 2.16.
-        let counter: Vec<u8> = (0..BLOCK / 4).flat_map(|i| (0..4).rev().map(move |b| ((i % 16) >> b) as u8 & 1)).collect();
+        let counter: Vec<u8> = (0..BLOCK / 4)
+            .flat_map(|i| (0..4).rev().map(move |b| ((i % 16) >> b) as u8 & 1))
+            .collect();
         let p = poker(&counter);
         assert!(!p.passed && (p.statistic - 0.0128).abs() < 1e-9, "{p:?}");
         let e = long_run(25);
@@ -231,11 +323,19 @@ mod tests {
     /// Builds 20,000 bits with the given counts of runs of lengths 1..5 for
     /// both bit values, alternating, plus 103 long runs of each value (6+).
     fn runs_stream(short: [usize; 5]) -> Vec<u8> {
-        let mut lens: Vec<usize> = short.iter().enumerate().flat_map(|(i, &c)| std::iter::repeat_n(i + 1, c)).collect();
+        let mut lens: Vec<usize> = short
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &c)| std::iter::repeat_n(i + 1, c))
+            .collect();
         let used = 2 * lens.iter().sum::<usize>();
         let long = (BLOCK - used) / 2;
         lens.extend((0..103).map(|j| long / 103 + usize::from(j < long % 103)));
-        let mut bits: Vec<u8> = lens.iter().flat_map(|&l| [vec![0; l], vec![1; l]]).flatten().collect();
+        let mut bits: Vec<u8> = lens
+            .iter()
+            .flat_map(|&l| [vec![0; l], vec![1; l]])
+            .flatten()
+            .collect();
         bits.resize(BLOCK, 1);
         bits
     }
@@ -247,9 +347,18 @@ mod tests {
         assert!(r.passed, "{r:?}");
         let high = runs_stream([2685, 1386, 600, 300, 150]);
         assert!(runs_outcome(&count_runs(&high), BLOCK).passed);
-        let r = runs_outcome(&count_runs(&runs_stream([2314, 1114, 527, 240, 103])), BLOCK);
-        assert!(!r.passed && r.detail.contains("2314 (allowed 2315–2685)"), "{r:?}");
-        let r = runs_outcome(&count_runs(&runs_stream([2315, 1114, 527, 240, 210])), BLOCK);
+        let r = runs_outcome(
+            &count_runs(&runs_stream([2314, 1114, 527, 240, 103])),
+            BLOCK,
+        );
+        assert!(
+            !r.passed && r.detail.contains("2314 (allowed 2315–2685)"),
+            "{r:?}"
+        );
+        let r = runs_outcome(
+            &count_runs(&runs_stream([2315, 1114, 527, 240, 210])),
+            BLOCK,
+        );
         assert!(!r.passed, "{r:?}");
     }
 
@@ -258,14 +367,19 @@ mod tests {
         assert!((expected_runs(BLOCK, 1) - 2500.25).abs() < 1e-9);
         assert!((expected_runs(BLOCK, 6) - 156.2).abs() < 0.1);
         let mut rng = Rng(9);
-        let fails = (0..300).filter(|_| !all_pass(&test_block(&random_bits(&mut rng, 1000), 1000, 0))).count();
+        let fails = (0..300)
+            .filter(|_| !all_pass(&test_block(&random_bits(&mut rng, 1000), 1000, 0)))
+            .count();
         assert!(fails <= 2, "{fails}");
     }
 
     #[test]
     fn tokens_to_bits() {
         let parts = ["0f", "1e", "2d", "3c"].map(str::as_bytes);
-        assert!(analyze(&parts, &Alphabet::Hex, &[0, 1], 2).is_none(), "too few bits");
+        assert!(
+            analyze(&parts, &Alphabet::Hex, &[0, 1], 2).is_none(),
+            "too few bits"
+        );
         let tokens = super::super::tests::hex_tokens(&mut Rng(3), 40, 32);
         let parts: Vec<&[u8]> = tokens.iter().map(|t| t.as_bytes()).collect();
         let f = analyze(&parts, &Alphabet::Hex, &(0..32).collect::<Vec<_>>(), 32).unwrap();

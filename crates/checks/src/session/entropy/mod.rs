@@ -45,12 +45,19 @@ pub struct Analysis {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
-    Opaque { alphabet: Alphabet, len: usize },
+    Opaque {
+        alphabet: Alphabet,
+        len: usize,
+    },
     /// express-session `s:<id>.<sig>` or itsdangerous `<id>.<ts>.<sig>`.
     SignedCookie,
     /// itsdangerous / Flask `payload.timestamp.signature` carrying data.
     ClientSideSession,
-    Jwt { alg: String, has_exp: bool, has_jti: bool },
+    Jwt {
+        alg: String,
+        has_exp: bool,
+        has_jti: bool,
+    },
     Mixed,
 }
 
@@ -144,7 +151,9 @@ pub fn analyze(tokens: &[String]) -> Analysis {
     }
     if group.groups > 1 {
         let (g, m, n) = (group.groups, group.members.len(), tokens.len());
-        a.reasons.push(format!("tokens come in {g} different shapes/lengths; analysed the largest group ({m} of {n})"));
+        a.reasons.push(format!(
+            "tokens come in {g} different shapes/lengths; analysed the largest group ({m} of {n})"
+        ));
     }
     match &group.kind {
         Kind::Jwt { .. } => judge_jwt(&mut a, &parsed, &group),
@@ -165,28 +174,54 @@ fn fail(a: &mut Analysis, reason: String) {
 }
 
 fn mixed_or(group: &Group, shape: Shape) -> Shape {
-    if group.groups > 1 { Shape::Mixed } else { shape }
+    if group.groups > 1 {
+        Shape::Mixed
+    } else {
+        shape
+    }
 }
 
 fn judge_jwt(a: &mut Analysis, parsed: &[Parsed], group: &Group) {
     let claims = group.members.iter().filter_map(|&i| match &parsed[i].kind {
-        Kind::Jwt { alg, has_exp, has_jti } => Some((alg.as_str(), *has_exp, *has_jti)),
+        Kind::Jwt {
+            alg,
+            has_exp,
+            has_jti,
+        } => Some((alg.as_str(), *has_exp, *has_jti)),
         _ => None,
     });
-    let (alg, exp, jti) = claims.fold((None, true, true), |(alg, e, j), (al, he, hj)| (alg.or(Some(al)), e && he, j && hj));
+    let (alg, exp, jti) = claims.fold((None, true, true), |(alg, e, j), (al, he, hj)| {
+        (alg.or(Some(al)), e && he, j && hj)
+    });
     let alg = alg.unwrap_or("").to_string();
-    a.shape = mixed_or(group, Shape::Jwt { alg: alg.clone(), has_exp: exp, has_jti: jti });
+    a.shape = mixed_or(
+        group,
+        Shape::Jwt {
+            alg: alg.clone(),
+            has_exp: exp,
+            has_jti: jti,
+        },
+    );
     a.random_part = "none: JWTs are judged by their claims".into();
-    a.reasons.push(format!("JWT (alg {alg}, exp {}, jti {}): judged by claims, not randomness", yes(exp), yes(jti)));
+    a.reasons.push(format!(
+        "JWT (alg {alg}, exp {}, jti {}): judged by claims, not randomness",
+        yes(exp),
+        yes(jti)
+    ));
     if alg.eq_ignore_ascii_case("none") {
-        a.reasons.push("alg is none: the tokens are unsigned (reported by other rules)".into());
+        a.reasons
+            .push("alg is none: the tokens are unsigned (reported by other rules)".into());
     }
     if !exp {
-        a.reasons.push("no exp claim: the tokens do not expire (reported by other rules)".into());
+        a.reasons
+            .push("no exp claim: the tokens do not expire (reported by other rules)".into());
     }
     if a.duplicates > 0 {
         let (d, n) = (a.duplicates, a.samples);
-        fail(a, format!("{d} of {n} fresh sessions got a JWT identical to an earlier one"));
+        fail(
+            a,
+            format!("{d} of {n} fresh sessions got a JWT identical to an earlier one"),
+        );
     }
 }
 
@@ -195,12 +230,19 @@ fn yes(b: bool) -> &'static str {
 }
 
 fn judge_random(a: &mut Analysis, tokens: &[String], parsed: &[Parsed], group: &Group) {
-    let parts: Vec<&[u8]> = group.members.iter().map(|&i| parsed[i].part.as_bytes()).collect();
+    let parts: Vec<&[u8]> = group
+        .members
+        .iter()
+        .map(|&i| parsed[i].part.as_bytes())
+        .collect();
     a.duplicates = a.duplicates.max(stats::duplicates(parts.iter().copied()));
     let pos = stats::positions(&parts);
     let shape = match group.kind {
         Kind::Express | Kind::Itsdangerous => Shape::SignedCookie,
-        _ => Shape::Opaque { alphabet: pos.alphabet, len: pos.len },
+        _ => Shape::Opaque {
+            alphabet: pos.alphabet,
+            len: pos.len,
+        },
     };
     a.shape = mixed_or(group, shape);
     a.random_part = describe(&group.kind, &pos);
@@ -210,7 +252,10 @@ fn judge_random(a: &mut Analysis, tokens: &[String], parsed: &[Parsed], group: &
     a.fips = fips::analyze(&parts, &pos.alphabet, &pos.varying, pos.len);
     if a.duplicates > 0 {
         let (d, n) = (a.duplicates, a.samples);
-        fail(a, format!("{d} of {n} fresh sessions repeat an earlier session id"));
+        fail(
+            a,
+            format!("{d} of {n} fresh sessions repeat an earlier session id"),
+        );
     }
     judge_fips(a);
     judge_entropy(a, &pos, parts.len());
@@ -238,7 +283,10 @@ fn describe(kind: &Kind, pos: &Positions) -> String {
     }
     match pos.constant {
         0 => format!("{what} ({alphabet}, {} chars)", pos.len),
-        c => format!("{what} ({} chars, {c} constant; varying chars {alphabet})", pos.len),
+        c => format!(
+            "{what} ({} chars, {c} constant; varying chars {alphabet})",
+            pos.len
+        ),
     }
 }
 
@@ -246,19 +294,36 @@ fn describe(kind: &Kind, pos: &Positions) -> String {
 /// random parts (e.g. the id inside a signed cookie).
 fn find_progression(a: &mut Analysis, tokens: &[String], parts: &[&[u8]]) -> Option<Progression> {
     let full: Vec<&str> = tokens.iter().map(String::as_str).collect();
-    let ids: Vec<&str> = parts.iter().filter_map(|p| std::str::from_utf8(p).ok()).collect();
+    let ids: Vec<&str> = parts
+        .iter()
+        .filter_map(|p| std::str::from_utf8(p).ok())
+        .collect();
     let (p, how) = progression::find(&full).or_else(|| progression::find(&ids))?;
-    fail(a, format!("{how} ({}); the next one is probably {}", p.step, p.next));
+    fail(
+        a,
+        format!("{how} ({}); the next one is probably {}", p.step, p.next),
+    );
     Some(p)
 }
 
 fn judge_fips(a: &mut Analysis) {
     let Some(f) = a.fips.clone() else { return };
     let decisive = fips::decisive_failures(&f);
-    let tests = [("monobit", &f.monobit), ("poker", &f.poker), ("runs", &f.runs), ("long run", &f.long_run)];
+    let tests = [
+        ("monobit", &f.monobit),
+        ("poker", &f.poker),
+        ("runs", &f.runs),
+        ("long run", &f.long_run),
+    ];
     for (name, o) in tests.iter().filter(|(_, o)| !o.passed) {
         if decisive.contains(name) {
-            fail(a, format!("FIPS 140-2 {name} test failed on {} random bits: {}", f.bits, o.detail));
+            fail(
+                a,
+                format!(
+                    "FIPS 140-2 {name} test failed on {} random bits: {}",
+                    f.bits, o.detail
+                ),
+            );
         } else {
             a.reasons.push(format!(
                 "FIPS 140-2 {name} test failed narrowly ({}); random sources do this about once in 1,000 blocks, so it alone is not counted",
@@ -270,17 +335,25 @@ fn judge_fips(a: &mut Analysis) {
 
 fn judge_entropy(a: &mut Analysis, pos: &Positions, n: usize) {
     if n < MIN_SAMPLES {
-        let why = format!("only {n} samples of the random part: too few to estimate entropy (need ≥ {MIN_SAMPLES})");
+        let why = format!(
+            "only {n} samples of the random part: too few to estimate entropy (need ≥ {MIN_SAMPLES})"
+        );
         a.reasons.push(why);
         return;
     }
     let (e, x) = (pos.entropy, pos.extrapolated);
-    let limit = format!("with {n} samples at most {:.1} bits per position can be observed", (n as f64).log2());
+    let limit = format!(
+        "with {n} samples at most {:.1} bits per position can be observed",
+        (n as f64).log2()
+    );
     if e < MIN_ENTROPY_BITS && x < MIN_ENTROPY_BITS {
         let constant = format!("{} of {} positions constant", pos.constant, pos.len);
-        let mut why = format!("estimated entropy of the random part is {e:.1} bits (< 64; {constant})");
+        let mut why =
+            format!("estimated entropy of the random part is {e:.1} bits (< 64; {constant})");
         if pos.cap_binds {
-            why += &format!("; {limit}, but even counting uniform-looking positions in full gives only {x:.1} bits");
+            why += &format!(
+                "; {limit}, but even counting uniform-looking positions in full gives only {x:.1} bits"
+            );
         }
         fail(a, why);
     } else if e < MIN_ENTROPY_BITS {
@@ -335,48 +408,131 @@ pub(crate) mod tests {
     pub(crate) fn b64(data: &[u8], alphabet: &[u8; 64]) -> String {
         let mut out = String::new();
         for chunk in data.chunks(3) {
-            let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
-            (0..=chunk.len()).for_each(|i| out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char));
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
+            (0..=chunk.len())
+                .for_each(|i| out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char));
         }
         out
     }
-    pub(crate) const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    pub(crate) const URL: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    pub(crate) fn chars(rng: &mut impl Source, n: usize, len: usize, alphabet: &[u8]) -> Vec<String> {
-        (0..n).map(|_| (0..len).map(|_| alphabet[rng.below(alphabet.len() as u64) as usize] as char).collect()).collect()
+    pub(crate) fn chars(
+        rng: &mut impl Source,
+        n: usize,
+        len: usize,
+        alphabet: &[u8],
+    ) -> Vec<String> {
+        (0..n)
+            .map(|_| {
+                (0..len)
+                    .map(|_| alphabet[rng.below(alphabet.len() as u64) as usize] as char)
+                    .collect()
+            })
+            .collect()
     }
     pub(crate) fn hex_tokens(rng: &mut impl Source, n: usize, len: usize) -> Vec<String> {
         chars(rng, n, len, b"0123456789abcdef")
     }
     fn uuid4(rng: &mut impl Source) -> String {
-        let (hi, lo) = (rng.next() & !0xF000 | 0x4000, rng.next() & !(0xC << 60) | (0x8 << 60));
+        let (hi, lo) = (
+            rng.next() & !0xF000 | 0x4000,
+            rng.next() & !(0xC << 60) | (0x8 << 60),
+        );
         let h = format!("{hi:016x}{lo:016x}");
-        format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..]
+        )
     }
 
     /// The strong generators named in the rule, 100 tokens each by default.
     pub(crate) fn strong_sets(rng: &mut impl Source, n: usize) -> Vec<(&'static str, Vec<String>)> {
         vec![
-            ("token_urlsafe(32)", (0..n).map(|_| b64(&rng.bytes(32), URL)).collect()),
+            (
+                "token_urlsafe(32)",
+                (0..n).map(|_| b64(&rng.bytes(32), URL)).collect(),
+            ),
             ("token_hex(16)", hex_tokens(rng, n, 32)),
             ("uuid4", (0..n).map(|_| uuid4(rng)).collect()),
-            ("django", chars(rng, n, 32, b"abcdefghijklmnopqrstuvwxyz0123456789")),
-            ("go hex", (0..n).map(|_| rng.bytes(16).iter().map(|b| format!("{b:02x}")).collect()).collect()),
-            ("php", chars(rng, n, 26, b"0123456789abcdefghijklmnopqrstuv")),
-            ("express", (0..n).map(|_| format!("s:{}.{}", b64(&rng.bytes(18), URL), b64(&rng.bytes(32), STD))).collect()),
-            ("std base64 padded", (0..n).map(|_| b64(&rng.bytes(32), STD) + "=").collect()),
+            (
+                "django",
+                chars(rng, n, 32, b"abcdefghijklmnopqrstuvwxyz0123456789"),
+            ),
+            (
+                "go hex",
+                (0..n)
+                    .map(|_| rng.bytes(16).iter().map(|b| format!("{b:02x}")).collect())
+                    .collect(),
+            ),
+            (
+                "php",
+                chars(rng, n, 26, b"0123456789abcdefghijklmnopqrstuv"),
+            ),
+            (
+                "express",
+                (0..n)
+                    .map(|_| {
+                        format!(
+                            "s:{}.{}",
+                            b64(&rng.bytes(18), URL),
+                            b64(&rng.bytes(32), STD)
+                        )
+                    })
+                    .collect(),
+            ),
+            (
+                "std base64 padded",
+                (0..n).map(|_| b64(&rng.bytes(32), STD) + "=").collect(),
+            ),
         ]
     }
 
     fn weak_sets(rng: &mut impl Source) -> Vec<(&'static str, Vec<String>, &'static str)> {
         let mut t: u64 = 0x18f_3a2b_4c5d;
         vec![
-            ("decimal counter", (1001..1101).map(|i| i.to_string()).collect(), "the next one is probably 1101"),
-            ("sess counter", (123..223).map(|i| format!("sess-{i:06}")).collect(), "probably sess-000223"),
-            ("hex ms timestamps", (0..100).map(|_| { t += 1 + rng.below(250); format!("{t:x}") }).collect(), "timestamp-like"),
-            ("md5 16 bits", (0..100).map(|_| format!("{:04x}d41d8cd98f00b204e9800998ecf8", rng.below(1 << 16))).collect(), "estimated entropy"),
-            ("3 random hex", (0..100).map(|_| format!("a3f9c2e1b7d4{:03x}0000000000000000", rng.below(4096))).collect(), "estimated entropy"),
+            (
+                "decimal counter",
+                (1001..1101).map(|i| i.to_string()).collect(),
+                "the next one is probably 1101",
+            ),
+            (
+                "sess counter",
+                (123..223).map(|i| format!("sess-{i:06}")).collect(),
+                "probably sess-000223",
+            ),
+            (
+                "hex ms timestamps",
+                (0..100)
+                    .map(|_| {
+                        t += 1 + rng.below(250);
+                        format!("{t:x}")
+                    })
+                    .collect(),
+                "timestamp-like",
+            ),
+            (
+                "md5 16 bits",
+                (0..100)
+                    .map(|_| format!("{:04x}d41d8cd98f00b204e9800998ecf8", rng.below(1 << 16)))
+                    .collect(),
+                "estimated entropy",
+            ),
+            (
+                "3 random hex",
+                (0..100)
+                    .map(|_| format!("a3f9c2e1b7d4{:03x}0000000000000000", rng.below(4096)))
+                    .collect(),
+                "estimated entropy",
+            ),
         ]
     }
 
@@ -394,64 +550,139 @@ pub(crate) mod tests {
         for (name, tokens, reason) in weak_sets(&mut Rng(8)) {
             let a = analyze(&tokens);
             assert!(a.weak, "{name}: {a:#?}");
-            assert!(a.reasons.iter().any(|r| r.contains(reason)), "{name}: {:#?}", a.reasons);
+            assert!(
+                a.reasons.iter().any(|r| r.contains(reason)),
+                "{name}: {:#?}",
+                a.reasons
+            );
         }
         let mut tokens = hex_tokens(&mut Rng(9), 100, 32);
         tokens[70] = tokens[3].clone();
         let a = analyze(&tokens);
         assert!(a.weak && a.duplicates == 1, "{a:#?}");
-        assert!(a.reasons[0].contains("1 of 100 fresh sessions repeat"), "{:?}", a.reasons);
+        assert!(
+            a.reasons[0].contains("1 of 100 fresh sessions repeat"),
+            "{:?}",
+            a.reasons
+        );
     }
 
     #[test]
     fn shapes_and_random_parts() {
         let sets = strong_sets(&mut Rng(10), 100);
         let a = analyze(&sets[0].1);
-        assert_eq!(a.shape, Shape::Opaque { alphabet: Alphabet::Base64Url, len: 43 });
+        assert_eq!(
+            a.shape,
+            Shape::Opaque {
+                alphabet: Alphabet::Base64Url,
+                len: 43
+            }
+        );
         assert_eq!(a.random_part, "whole token (base64url, 43 chars)");
         let fips = a.fips.unwrap();
         assert_eq!((fips.bits, fips.constant_bits), (25_600, 0));
         let a = analyze(&sets[2].1);
-        assert_eq!(a.shape, Shape::Opaque { alphabet: Alphabet::Hex, len: 32 });
-        assert!(a.random_part.starts_with("whole token without dashes (UUID)"), "{}", a.random_part);
-        assert_eq!(a.fips.unwrap().constant_bits, 6, "version nibble and variant bits");
+        assert_eq!(
+            a.shape,
+            Shape::Opaque {
+                alphabet: Alphabet::Hex,
+                len: 32
+            }
+        );
+        assert!(
+            a.random_part
+                .starts_with("whole token without dashes (UUID)"),
+            "{}",
+            a.random_part
+        );
+        assert_eq!(
+            a.fips.unwrap().constant_bits,
+            6,
+            "version nibble and variant bits"
+        );
         let a = analyze(&sets[6].1);
-        assert_eq!((a.shape, a.random_part.as_str()), (Shape::SignedCookie, "id part of s:<id>.<sig> (base64url, 24 chars)"));
+        assert_eq!(
+            (a.shape, a.random_part.as_str()),
+            (
+                Shape::SignedCookie,
+                "id part of s:<id>.<sig> (base64url, 24 chars)"
+            )
+        );
         let a = analyze(&sets[5].1);
-        assert_eq!(a.random_part, "whole token (base36 with 32 symbols in use, 26 chars)");
+        assert_eq!(
+            a.random_part,
+            "whole token (base36 with 32 symbols in use, 26 chars)"
+        );
     }
 
     #[test]
     fn signed_cookie_with_counter_ids() {
-        let tokens: Vec<String> = (500..600).map(|i| format!("s%3A{i}.{}", b64(&Rng(i).bytes(32), STD))).collect();
+        let tokens: Vec<String> = (500..600)
+            .map(|i| format!("s%3A{i}.{}", b64(&Rng(i).bytes(32), STD)))
+            .collect();
         let a = analyze(&tokens);
-        assert_eq!(a.progression, Some(Progression { step: 1, next: "600".into() }));
+        assert_eq!(
+            a.progression,
+            Some(Progression {
+                step: 1,
+                next: "600".into()
+            })
+        );
         assert!(a.weak && a.shape == Shape::SignedCookie);
     }
 
     fn jwt(header: &str, claims: &str, sig: &str) -> String {
-        format!("{}.{}.{sig}", b64(header.as_bytes(), URL), b64(claims.as_bytes(), URL))
+        format!(
+            "{}.{}.{sig}",
+            b64(header.as_bytes(), URL),
+            b64(claims.as_bytes(), URL)
+        )
     }
 
     #[test]
     fn jwts_are_judged_by_claims() {
         let mut rng = Rng(11);
         let tokens: Vec<String> = (0..100)
-            .map(|i| jwt(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{},"jti":"{}"}}"#, 1_700_000_000 + i, rng.next()), "c2ln"))
+            .map(|i| {
+                jwt(
+                    r#"{"alg":"HS256"}"#,
+                    &format!(r#"{{"exp":{},"jti":"{}"}}"#, 1_700_000_000 + i, rng.next()),
+                    "c2ln",
+                )
+            })
             .collect();
         let a = analyze(&tokens);
-        assert_eq!(a.shape, Shape::Jwt { alg: "HS256".into(), has_exp: true, has_jti: true });
+        assert_eq!(
+            a.shape,
+            Shape::Jwt {
+                alg: "HS256".into(),
+                has_exp: true,
+                has_jti: true
+            }
+        );
         assert!(!a.weak && a.fips.is_none(), "{a:#?}");
-        let none: Vec<String> = (0..10).map(|_| jwt(r#"{"alg":"none"}"#, r#"{"sub":"anon"}"#, "")).collect();
+        let none: Vec<String> = (0..10)
+            .map(|_| jwt(r#"{"alg":"none"}"#, r#"{"sub":"anon"}"#, ""))
+            .collect();
         let a = analyze(&none);
         assert!(a.weak && a.duplicates == 9, "{a:#?}");
-        assert!(a.reasons.iter().any(|r| r.contains("alg is none")) && a.reasons.iter().any(|r| r.contains("no exp")));
+        assert!(
+            a.reasons.iter().any(|r| r.contains("alg is none"))
+                && a.reasons.iter().any(|r| r.contains("no exp"))
+        );
     }
 
     #[test]
     fn client_side_sessions_are_not_applicable() {
         let tokens: Vec<String> = (0..50)
-            .map(|i| format!("{}.ZXm8R{}.{}", b64(br#"{"_permanent":true}"#, URL), i % 3, "s".repeat(27)))
+            .map(|i| {
+                format!(
+                    "{}.ZXm8R{}.{}",
+                    b64(br#"{"_permanent":true}"#, URL),
+                    i % 3,
+                    "s".repeat(27)
+                )
+            })
             .collect();
         let a = analyze(&tokens);
         assert_eq!(a.shape, Shape::ClientSideSession);
@@ -464,7 +695,10 @@ pub(crate) mod tests {
         tokens.extend(hex_tokens(&mut Rng(13), 20, 40));
         let a = analyze(&tokens);
         assert_eq!(a.shape, Shape::Mixed);
-        assert!(!a.weak && a.reasons[0].contains("largest group (80 of 100)"), "{a:#?}");
+        assert!(
+            !a.weak && a.reasons[0].contains("largest group (80 of 100)"),
+            "{a:#?}"
+        );
     }
 
     #[test]
@@ -477,20 +711,34 @@ pub(crate) mod tests {
         let base62 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         let a = analyze(&chars(&mut Rng(15), 8, 16, base62));
         assert!(!a.weak && a.entropy_bits < 64.0, "{a:#?}");
-        assert!(a.reasons.iter().any(|r| r.contains("lower bound")), "{:?}", a.reasons);
-        let weak: Vec<String> = (0..6).map(|i| format!("AAAAAAAAAAAAAAAAAAAAAAAA{:02x}", i * 37)).collect();
+        assert!(
+            a.reasons.iter().any(|r| r.contains("lower bound")),
+            "{:?}",
+            a.reasons
+        );
+        let weak: Vec<String> = (0..6)
+            .map(|i| format!("AAAAAAAAAAAAAAAAAAAAAAAA{:02x}", i * 37))
+            .collect();
         assert!(analyze(&weak).weak);
     }
 
     #[test]
     fn biased_bits_fail_fips() {
         let mut rng = Rng(15);
-        let nibble = |rng: &mut Rng| (0..4).fold(0, |v, _| (v << 1) | u32::from(rng.below(100) < 58));
-        let tokens: Vec<String> =
-            (0..200).map(|_| (0..32).map(|_| format!("{:x}", nibble(&mut rng))).collect()).collect();
+        let nibble =
+            |rng: &mut Rng| (0..4).fold(0, |v, _| (v << 1) | u32::from(rng.below(100) < 58));
+        let tokens: Vec<String> = (0..200)
+            .map(|_| (0..32).map(|_| format!("{:x}", nibble(&mut rng))).collect())
+            .collect();
         let a = analyze(&tokens);
         assert!(a.entropy_bits > 64.0 && a.weak, "{a:#?}");
-        assert!(a.reasons.iter().any(|r| r.contains("FIPS 140-2 monobit test failed on")), "{:?}", a.reasons);
+        assert!(
+            a.reasons
+                .iter()
+                .any(|r| r.contains("FIPS 140-2 monobit test failed on")),
+            "{:?}",
+            a.reasons
+        );
     }
 
     #[test]
@@ -502,9 +750,31 @@ pub(crate) mod tests {
             s(&["x"]),
             s(&["", "", ""]),
             s(&["é", "日本語", "🙂🙂", "a\u{0}b", "ß"]),
-            s(&["a", "abcdefghijklmnop", &long, "s:", "s:.", "..", ".a.b.c", "s%3A.x"]),
-            s(&["a.b.c", "eyJ.eyJ.x", "....", "=", "==", "-", "00000000-0000-0000-0000-000000000000"]),
-            s(&["170141183460469231731687303715884105727", "170141183460469231731687303715884105728", "1", "2"]),
+            s(&[
+                "a",
+                "abcdefghijklmnop",
+                &long,
+                "s:",
+                "s:.",
+                "..",
+                ".a.b.c",
+                "s%3A.x",
+            ]),
+            s(&[
+                "a.b.c",
+                "eyJ.eyJ.x",
+                "....",
+                "=",
+                "==",
+                "-",
+                "00000000-0000-0000-0000-000000000000",
+            ]),
+            s(&[
+                "170141183460469231731687303715884105727",
+                "170141183460469231731687303715884105728",
+                "1",
+                "2",
+            ]),
             s(&["-5", "-4", "-3", "-2"]),
         ];
         for tokens in inputs {
@@ -523,7 +793,11 @@ pub(crate) mod tests {
                 let a = analyze(&tokens);
                 weak += usize::from(a.weak);
                 // uuid4's variant nibble (4 values) is genuinely non-uniform.
-                biased += a.biased_positions.iter().filter(|&&p| !(name == "uuid4" && p == 16)).count();
+                biased += a
+                    .biased_positions
+                    .iter()
+                    .filter(|&&p| !(name == "uuid4" && p == 16))
+                    .count();
                 assert!(!a.weak, "{name}: {a:#?}");
             }
         }

@@ -16,7 +16,11 @@ pub(super) enum Kind {
     /// itsdangerous / Flask cookie whose payload is JSON (or compressed) data.
     ClientSide,
     /// A JSON Web Token.
-    Jwt { alg: String, has_exp: bool, has_jti: bool },
+    Jwt {
+        alg: String,
+        has_exp: bool,
+        has_jti: bool,
+    },
 }
 
 /// One token after structure detection.
@@ -38,7 +42,10 @@ pub(super) struct Group {
 
 /// Classifies one token; never fails (falls back to [`Kind::Plain`]).
 pub(super) fn classify(token: &str) -> Parsed {
-    let parsed = |kind, part: &str| Parsed { kind, part: part.to_string() };
+    let parsed = |kind, part: &str| Parsed {
+        kind,
+        part: part.to_string(),
+    };
     if let Some(id) = express_id(token) {
         return parsed(Kind::Express, id);
     }
@@ -46,7 +53,10 @@ pub(super) fn classify(token: &str) -> Parsed {
         return p;
     }
     if is_uuid(token) {
-        return Parsed { kind: Kind::Uuid, part: token.replace('-', "") };
+        return Parsed {
+            kind: Kind::Uuid,
+            part: token.replace('-', ""),
+        };
     }
     // Base64 padding carries no randomness.
     parsed(Kind::Plain, token.trim_end_matches('='))
@@ -68,10 +78,22 @@ pub(super) fn largest_group(parsed: &[Parsed]) -> Group {
         }
     }
     let groups = keys.len();
-    let best = (0..groups).fold(0, |b, g| if members[g].len() > members[b].len() { g } else { b });
+    let best = (0..groups).fold(0, |b, g| {
+        if members[g].len() > members[b].len() {
+            g
+        } else {
+            b
+        }
+    });
     let members = members.into_iter().nth(best).unwrap_or_default();
-    let kind = members.first().map_or(Kind::Plain, |&i| parsed[i].kind.clone());
-    Group { kind, members, groups }
+    let kind = members
+        .first()
+        .map_or(Kind::Plain, |&i| parsed[i].kind.clone());
+    Group {
+        kind,
+        members,
+        groups,
+    }
 }
 
 fn group_key(kind: &Kind, len: usize) -> (u8, usize) {
@@ -108,15 +130,25 @@ fn dotted(token: &str) -> Option<Parsed> {
     }
     if !compressed {
         if let Some(kind) = jwt(parts[0], parts[1]) {
-            return Some(Parsed { kind, part: token.to_string() });
+            return Some(Parsed {
+                kind,
+                part: token.to_string(),
+            });
         }
     }
     if !(4..=8).contains(&parts[1].len()) || parts[2].len() < 16 {
         return None;
     }
     let data = b64_decode(parts[0]).unwrap_or_default();
-    let kind = if compressed || looks_like_json(&data) { Kind::ClientSide } else { Kind::Itsdangerous };
-    Some(Parsed { kind, part: parts[0].to_string() })
+    let kind = if compressed || looks_like_json(&data) {
+        Kind::ClientSide
+    } else {
+        Kind::Itsdangerous
+    };
+    Some(Parsed {
+        kind,
+        part: parts[0].to_string(),
+    })
 }
 
 fn jwt(header: &str, payload: &str) -> Option<Kind> {
@@ -128,7 +160,11 @@ fn jwt(header: &str, payload: &str) -> Option<Kind> {
     let claims = String::from_utf8_lossy(&b64_decode(payload).unwrap_or_default()).into_owned();
     let has_exp = json_value(&claims, "exp").is_some();
     let has_jti = json_value(&claims, "jti").is_some();
-    Some(Kind::Jwt { alg, has_exp, has_jti })
+    Some(Kind::Jwt {
+        alg,
+        has_exp,
+        has_jti,
+    })
 }
 
 /// The value of a top-level-looking `"key": value` pair (strings unquoted).
@@ -168,7 +204,8 @@ fn is_uuid(token: &str) -> bool {
 }
 
 fn is_b64url(s: &str) -> bool {
-    s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    s.bytes()
+        .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
 }
 
 /// Value of a base64 or base64url character.
@@ -241,7 +278,10 @@ mod tests {
         assert_eq!(p.kind, Kind::Express);
         assert_eq!(p.part, "abcDEF123_-xyzABC456789");
         let p = classify("s%3AabcDEF123_-xyzABC456789.sig%2Bsig");
-        assert_eq!((p.kind, p.part.as_str()), (Kind::Express, "abcDEF123_-xyzABC456789"));
+        assert_eq!(
+            (p.kind, p.part.as_str()),
+            (Kind::Express, "abcDEF123_-xyzABC456789")
+        );
     }
 
     #[test]
@@ -250,19 +290,48 @@ mod tests {
         let claims = b64url(br#"{"sub":"anon","exp":1700000000,"jti":"x1"}"#);
         let token = format!("{header}.{claims}.c2lnbmF0dXJlc2lnbmF0dXJl");
         let kind = classify(&token).kind;
-        assert_eq!(kind, Kind::Jwt { alg: "HS256".into(), has_exp: true, has_jti: true });
-        let none = format!("{}.{}.", b64url(br#"{"alg":"none"}"#), b64url(br#"{"sub":"a"}"#));
+        assert_eq!(
+            kind,
+            Kind::Jwt {
+                alg: "HS256".into(),
+                has_exp: true,
+                has_jti: true
+            }
+        );
+        let none = format!(
+            "{}.{}.",
+            b64url(br#"{"alg":"none"}"#),
+            b64url(br#"{"sub":"a"}"#)
+        );
         let kind = classify(&none).kind;
-        assert_eq!(kind, Kind::Jwt { alg: "none".into(), has_exp: false, has_jti: false });
+        assert_eq!(
+            kind,
+            Kind::Jwt {
+                alg: "none".into(),
+                has_exp: false,
+                has_jti: false
+            }
+        );
     }
 
     #[test]
     fn itsdangerous_payloads() {
-        let json = format!("{}.ZXm8Rg.{}", b64url(br#"{"_fresh":false}"#), "a".repeat(27));
+        let json = format!(
+            "{}.ZXm8Rg.{}",
+            b64url(br#"{"_fresh":false}"#),
+            "a".repeat(27)
+        );
         assert_eq!(classify(&json).kind, Kind::ClientSide);
-        let compressed = format!(".eJyrVkpPzUvNS1WyUlAqS8wpTVWqBQBC1AaZ.ZXm8Rg.{}", "b".repeat(27));
+        let compressed = format!(
+            ".eJyrVkpPzUvNS1WyUlAqS8wpTVWqBQBC1AaZ.ZXm8Rg.{}",
+            "b".repeat(27)
+        );
         assert_eq!(classify(&compressed).kind, Kind::ClientSide);
-        let id = format!("{}.ZXm8Rg.{}", b64url(&[7u8, 200, 13, 99, 1, 2, 250, 33, 0]), "c".repeat(27));
+        let id = format!(
+            "{}.ZXm8Rg.{}",
+            b64url(&[7u8, 200, 13, 99, 1, 2, 250, 33, 0]),
+            "c".repeat(27)
+        );
         let p = classify(&id);
         assert_eq!((p.kind, p.part.len()), (Kind::Itsdangerous, 12));
     }
@@ -270,7 +339,10 @@ mod tests {
     #[test]
     fn uuid_dashes_are_stripped_and_padding_dropped() {
         let p = classify("123e4567-e89b-42d3-a456-426614174000");
-        assert_eq!((p.kind, p.part.as_str()), (Kind::Uuid, "123e4567e89b42d3a456426614174000"));
+        assert_eq!(
+            (p.kind, p.part.as_str()),
+            (Kind::Uuid, "123e4567e89b42d3a456426614174000")
+        );
         assert_eq!(classify("abcd==").part, "abcd");
         assert_eq!(classify("a.b.c").kind, Kind::Plain);
     }
@@ -298,8 +370,14 @@ mod tests {
         assert_eq!(b64_decode("aGVsbG8").unwrap(), b"hello");
         assert_eq!(b64_decode("aGVsbG8=").unwrap(), b"hello");
         assert!(b64_decode("a*b").is_none());
-        assert_eq!(json_value(r#"{"a" : "x", "b":12}"#, "b").as_deref(), Some("12"));
-        assert_eq!(json_value(r#"{"alg":null}"#, "alg").as_deref(), Some("null"));
+        assert_eq!(
+            json_value(r#"{"a" : "x", "b":12}"#, "b").as_deref(),
+            Some("12")
+        );
+        assert_eq!(
+            json_value(r#"{"alg":null}"#, "alg").as_deref(),
+            Some("null")
+        );
         assert_eq!(json_value(r#"{"algo":1}"#, "alg"), None);
     }
 }

@@ -83,13 +83,19 @@ fn alphabet_of(counts: &[[u32; 256]], varying: &[usize], n: usize) -> (Alphabet,
     let used = if varying.is_empty() { &all } else { varying };
     let mut seen = [false; 256];
     for &i in used {
-        (0..256).filter(|&c| counts[i][c] > 0).for_each(|c| seen[c] = true);
+        (0..256)
+            .filter(|&c| counts[i][c] > 0)
+            .for_each(|c| seen[c] = true);
     }
     let alphabet = detect_alphabet(&seen);
     let standard = alphabet.size();
     let d = seen.iter().filter(|&&s| s).count();
     let observations = (n * used.len()) as f64;
-    let symbols = if d < standard && observations >= 30.0 * standard as f64 { d } else { standard };
+    let symbols = if d < standard && observations >= 30.0 * standard as f64 {
+        d
+    } else {
+        standard
+    };
     (alphabet, symbols.max(1))
 }
 
@@ -105,7 +111,12 @@ pub(super) fn b64_last_bits(len: usize) -> u32 {
 /// Counts per symbol at one position; the final base64 char is reduced to the
 /// bits it carries (when every sample has its unused low bits zero).
 fn symbol_counts(p: &Positions, counts: &[u32; 256], pos: usize) -> (Vec<u32>, usize) {
-    let plain = || (counts.iter().copied().filter(|&c| c > 0).collect(), p.symbols);
+    let plain = || {
+        (
+            counts.iter().copied().filter(|&c| c > 0).collect(),
+            p.symbols,
+        )
+    };
     let b64 = matches!(p.alphabet, Alphabet::Base64 | Alphabet::Base64Url);
     let bits = b64_last_bits(p.len);
     if !b64 || pos + 1 != p.len || bits == 6 {
@@ -114,11 +125,16 @@ fn symbol_counts(p: &Positions, counts: &[u32; 256], pos: usize) -> (Vec<u32>, u
     let mut reduced = [0u32; 64];
     for c in (0..256).filter(|&c| counts[c] > 0) {
         match b64_value(c as u8) {
-            Some(v) if v & ((1 << (6 - bits)) - 1) == 0 => reduced[(v >> (6 - bits)) as usize] += counts[c],
+            Some(v) if v & ((1 << (6 - bits)) - 1) == 0 => {
+                reduced[(v >> (6 - bits)) as usize] += counts[c]
+            }
             _ => return plain(),
         }
     }
-    (reduced.iter().copied().filter(|&c| c > 0).collect(), 1 << bits)
+    (
+        reduced.iter().copied().filter(|&c| c > 0).collect(),
+        1 << bits,
+    )
 }
 
 fn score_positions(p: &mut Positions, counts: &[[u32; 256]], n: usize) {
@@ -141,7 +157,11 @@ fn score_positions(p: &mut Positions, counts: &[[u32; 256]], n: usize) {
 
 /// Plug-in Shannon entropy (bits) plus the Miller–Madow bias correction.
 fn miller_madow(counts: &[u32], n: f64) -> f64 {
-    let h: f64 = counts.iter().map(|&c| c as f64 / n).map(|q| -q * q.log2()).sum();
+    let h: f64 = counts
+        .iter()
+        .map(|&c| c as f64 / n)
+        .map(|q| -q * q.log2())
+        .sum();
     h + (counts.len() as f64 - 1.0) / (2.0 * n * LN_2)
 }
 
@@ -167,7 +187,11 @@ pub(super) fn normal_upper_quantile(p: f64) -> f64 {
     let (mut lo, mut hi) = (-10.0, 40.0);
     for _ in 0..60 {
         let mid = (lo + hi) / 2.0;
-        if normal_tail(mid) > p { lo = mid } else { hi = mid }
+        if normal_tail(mid) > p {
+            lo = mid
+        } else {
+            hi = mid
+        }
     }
     (lo + hi) / 2.0
 }
@@ -176,14 +200,16 @@ fn normal_tail(z: f64) -> f64 {
     let (steps, width) = (200, 12.0);
     let h = width / steps as f64;
     let phi = |x: f64| (-x * x / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
-    let inner: f64 = (1..steps).map(|i| phi(z + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 }).sum();
+    let inner: f64 = (1..steps)
+        .map(|i| phi(z + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 })
+        .sum();
     (phi(z) + inner + phi(z + width)) * h / 3.0
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::tests::{Rng, Source, hex_tokens};
+    use super::*;
 
     fn refs(v: &[String]) -> Vec<&[u8]> {
         v.iter().map(|s| s.as_bytes()).collect()
@@ -199,7 +225,10 @@ mod tests {
     fn random_hex_has_about_120_bits() {
         let tokens = hex_tokens(&mut Rng(1), 100, 32);
         let p = positions(&refs(&tokens));
-        assert_eq!((p.alphabet.clone(), p.symbols, p.constant), (Alphabet::Hex, 16, 0));
+        assert_eq!(
+            (p.alphabet.clone(), p.symbols, p.constant),
+            (Alphabet::Hex, 16, 0)
+        );
         assert!(p.biased.is_empty(), "{:?}", p.biased);
         assert!((118.0..=128.0).contains(&p.entropy), "{}", p.entropy);
     }
@@ -211,7 +240,10 @@ mod tests {
             .map(|_| format!("ab{}{:x}", ["0", "1"][rng.below(2) as usize], rng.below(16)))
             .collect();
         let p = positions(&refs(&tokens));
-        assert_eq!((p.common_prefix, p.constant, p.varying.clone()), (2, 2, vec![2, 3]));
+        assert_eq!(
+            (p.common_prefix, p.constant, p.varying.clone()),
+            (2, 2, vec![2, 3])
+        );
         assert_eq!(p.biased, vec![2]);
         assert!(p.entropy < 5.1 && p.extrapolated < 9.0, "{p:?}");
     }
@@ -228,8 +260,9 @@ mod tests {
     fn unused_symbols_shrink_the_alphabet() {
         let mut rng = Rng(4);
         const A: &[u8] = b"0123456789abcdefghijklmnopqrstuv";
-        let tokens: Vec<String> =
-            (0..100).map(|_| (0..26).map(|_| A[rng.below(32) as usize] as char).collect()).collect();
+        let tokens: Vec<String> = (0..100)
+            .map(|_| (0..26).map(|_| A[rng.below(32) as usize] as char).collect())
+            .collect();
         let p = positions(&refs(&tokens));
         assert_eq!((p.alphabet.clone(), p.symbols), (Alphabet::Base36, 32));
         assert!(p.biased.is_empty() && p.entropy > 110.0, "{p:?}");

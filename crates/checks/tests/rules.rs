@@ -1,0 +1,190 @@
+//! Every session rule against the demo API: each flaw switched on alone makes
+//! exactly its rule fire, the fixed API gives zero findings, and every check
+//! stays within the request budget it declares.
+
+use rampart_checks::CHECKS;
+use rampart_demo::Flaws;
+use rampart_engine::{Flow, ScanConfig, run_scan};
+use rampart_model::{Confidence, Report};
+use std::collections::BTreeSet;
+use std::time::Duration;
+use url::Url;
+
+/// A host name under a parent domain, pinned to loopback, so SESS-012 can be exercised.
+const HOST: &str = "app.rampart.test";
+
+async fn scan(flaws: Flaws, selection: &[&str]) -> Report {
+    let server = rampart_demo::serve(flaws).await.unwrap();
+    let url = Url::parse(&format!("http://{HOST}:{}/", server.addr.port())).unwrap();
+    let mut config = ScanConfig::new(url);
+    config.flow = Some(Flow::parse(rampart_demo::FLOW, "demo", &|_| None).unwrap());
+    config.limits.rate = 0;
+    config.limits.resolve = vec![(HOST.to_string(), server.addr)];
+    config.logout_recheck = Duration::from_millis(200);
+    config.entropy_samples = 40;
+    config.selection = selection.iter().map(|s| s.to_string()).collect();
+    run_scan(&config, CHECKS, &()).await.unwrap()
+}
+
+fn fired(report: &Report) -> BTreeSet<String> {
+    report.findings.iter().map(|f| f.rule_id.clone()).collect()
+}
+
+fn only(flaw: fn(&mut Flaws)) -> Flaws {
+    let mut flaws = Flaws::fixed();
+    flaw(&mut flaws);
+    flaws
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_flaw_alone_fires_exactly_its_rule() {
+    let cases: [(&str, fn(&mut Flaws)); 13] = [
+        ("SESS-001", |f| f.fixation = true),
+        ("SESS-002", |f| f.adoption = true),
+        ("SESS-003", |f| f.url_session = true),
+        ("SESS-004", |f| f.logout_keeps_session = true),
+        ("SESS-005", |f| f.password_keeps_session = true),
+        ("SESS-006", |f| f.weak_ids = true),
+        ("SESS-007", |f| f.no_http_only = true),
+        ("SESS-008", |f| f.no_secure = true),
+        ("SESS-009", |f| f.no_same_site = true),
+        ("SESS-010", |f| f.token_in_body = true),
+        ("SESS-011", |f| f.long_lifetime = true),
+        ("SESS-012", |f| f.parent_domain = Some("rampart.test")),
+        ("SESS-013", |f| f.concurrent_sessions = true),
+    ];
+    for (rule, flaw) in cases {
+        let report = scan(only(flaw), &[]).await;
+        assert_eq!(
+            fired(&report),
+            BTreeSet::from([rule.to_string()]),
+            "flaw for {rule}: {:#?}",
+            report.findings
+        );
+        assert!(
+            report.stats.errors.is_empty(),
+            "{rule}: {:?}",
+            report.stats.errors
+        );
+        let f = &report.findings[0];
+        assert!(
+            !f.evidence.is_empty() && !f.remediation.is_empty(),
+            "{rule} needs evidence and remediation"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fixed_api_gives_no_findings() {
+    let report = scan(Flaws::fixed(), &[]).await;
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    assert!(report.stats.errors.is_empty(), "{:?}", report.stats.errors);
+    assert_eq!(report.stats.checks_run, CHECKS.len());
+    assert_eq!((report.overall, report.letter_grade.as_str()), (100, "A"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vulnerable_api_is_proven_with_controls() {
+    let report = scan(Flaws::vulnerable(), &[]).await;
+    for rule in ["SESS-001", "SESS-002", "SESS-003", "SESS-004", "SESS-006"] {
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.rule_id == rule)
+            .unwrap_or_else(|| panic!("{rule} missing"));
+        assert_eq!(f.confidence, Confidence::Confirmed, "{rule}");
+        assert!(
+            f.evidence
+                .iter()
+                .any(|e| e.note.as_deref().unwrap_or_default().contains("control")),
+            "{rule} has no control exchange"
+        );
+    }
+    assert!(
+        report.overall <= 49,
+        "a proven high caps the score: {}",
+        report.overall
+    );
+    assert_eq!(report.letter_grade, "F");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_never_reach_the_report() {
+    let report = scan(Flaws::vulnerable(), &["SESS-001", "SESS-010"]).await;
+    let mut json = Vec::new();
+    rampart_report::render(&report, rampart_report::Format::Json, &mut json).unwrap();
+    let json = String::from_utf8(json).unwrap();
+    assert!(!json.contains(rampart_demo::PASSWORD), "password leaked");
+    for ex in report.findings.iter().flat_map(|f| &f.evidence) {
+        for cookie in ex.set_cookies() {
+            assert!(
+                cookie.contains("[redacted]"),
+                "live token not redacted: {cookie}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_complete_metadata() {
+    let mut ids = BTreeSet::new();
+    for check in CHECKS {
+        let r = check.rule();
+        assert!(ids.insert(r.id), "duplicate id {}", r.id);
+        assert!(r.id.len() == 8 && r.id.starts_with("SESS-"), "{}", r.id);
+        for (field, value) in [
+            ("title", r.title),
+            ("summary", r.summary),
+            ("remediation", r.remediation),
+            ("owasp", r.owasp),
+        ] {
+            assert!(!value.trim().is_empty(), "{} has no {field}", r.id);
+        }
+        assert!(
+            !r.cwe.is_empty() && !r.references.is_empty(),
+            "{} needs CWE and references",
+            r.id
+        );
+        assert!(
+            r.owasp.starts_with("API") && r.owasp.ends_with(":2023"),
+            "{}",
+            r.owasp
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_check_stays_within_its_declared_requests() {
+    for flaws in [Flaws::vulnerable(), Flaws::fixed()] {
+        // SESS-007 sends nothing itself: its scan is the cost of reaching the target and validating the flow.
+        let overhead = scan(flaws, &["SESS-007"]).await.stats.requests;
+        let mut config = ScanConfig::new(Url::parse("http://x/").unwrap());
+        config.entropy_samples = 40;
+        for check in CHECKS {
+            let id = check.rule().id;
+            let sent = scan(flaws, &[id]).await.stats.requests - overhead;
+            assert!(
+                sent <= check.max_requests(&config),
+                "{id} sent {sent} > declared {}",
+                check.max_requests(&config)
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_render_in_every_format() {
+    let report = scan(Flaws::vulnerable(), &[]).await;
+    for format in [
+        rampart_report::Format::Summary,
+        rampart_report::Format::Table,
+        rampart_report::Format::Json,
+    ] {
+        let mut out = Vec::new();
+        rampart_report::render(&report, format, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for f in &report.findings {
+            assert!(text.contains(&f.rule_id), "{format:?} lacks {}", f.rule_id);
+        }
+    }
+}
