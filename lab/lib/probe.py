@@ -492,8 +492,7 @@ def sess_011(flow, base):
     def long_lived(c):
         life = c.lifetime_s()
         return life is not None and life > 86400
-    r = _cookie_rule(flow, base, long_lived, "living more than a day")
-    return r
+    return _cookie_rule(flow, base, long_lived, "living more than a day")
 
 
 def sess_012(flow, base):

@@ -1,0 +1,251 @@
+//! The real binary end to end: the demo's report contract, the CI gate, and a
+//! clear exit 2 for every kind of bad input.
+
+mod support;
+
+use rampart_demo::Flaws;
+use std::io::Write;
+use std::net::TcpListener;
+use std::time::Duration;
+use support::*;
+
+#[test]
+fn demo_json_follows_the_report_contract() {
+    let out = rampart(&["demo", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["schema"], "rampart.report/v1");
+    assert_eq!(report["tool"]["name"], "rampart");
+    for key in ["target", "startedAt", "completedAt", "durationMs", "overall", "letterGrade", "categories", "findings", "fingerprint", "stats"] {
+        assert!(!report[key].is_null(), "missing {key}");
+    }
+    let keys: Vec<&String> = report.as_object().unwrap().keys().collect();
+    assert_eq!(keys[0], "schema", "schema comes first");
+    for key in ["requests", "checksRun", "errors"] {
+        assert!(!report["stats"][key].is_null(), "missing stats.{key}");
+    }
+    let findings = report["findings"].as_array().unwrap();
+    for rule in ["SESS-001", "SESS-002", "SESS-003", "SESS-004", "SESS-006"] {
+        let f = findings.iter().find(|f| f["ruleId"] == rule).unwrap_or_else(|| panic!("{rule} missing"));
+        assert_eq!(f["confidence"], "confirmed", "{rule}");
+        for key in ["id", "severity", "category", "title", "description", "remediation", "cwe", "owasp", "endpoint", "evidence", "curl"] {
+            assert!(!f[key].is_null(), "{rule} lacks {key}");
+        }
+        assert!(f["curl"][0].as_str().unwrap().starts_with("curl "));
+        assert_eq!(f["category"], "Authentication");
+        assert_eq!(f["owasp"], "API2:2023");
+    }
+    assert_eq!(report["letterGrade"], "F");
+}
+
+#[test]
+fn demo_fixed_is_clean_of_session_findings() {
+    let out = rampart(&["demo", "--fixed", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert_eq!(report["overall"], 100);
+}
+
+#[test]
+fn demo_summary_is_readable() {
+    let out = rampart(&["demo", "--format", "summary"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Grade F") && text.contains("HIGH") && text.contains("SESS-001"), "{text}");
+}
+
+#[test]
+fn gate_threshold_and_fail_on() {
+    let target = demo(Flaws::vulnerable());
+    let flow = temp_file("demo-flow.toml", rampart_demo::FLOW);
+    let flow = flow.to_str().unwrap();
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", target.url.as_str(), "--flow", flow, "--format", "json", "--rate", "0", "--entropy-samples", "20"];
+        args.extend_from_slice(extra);
+        rampart(&args)
+    };
+    let failed = scan(&["--threshold", "80"]);
+    assert_eq!(failed.status.code(), Some(1), "{}", stderr(&failed));
+    assert!(stderr(&failed).contains("below the threshold 80"));
+    let high = scan(&["--fail-on", "high"]);
+    assert_eq!(high.status.code(), Some(1));
+    assert!(stderr(&high).contains("severity high or above"));
+    let fixed = demo(Flaws::fixed());
+    let clean = rampart(&["scan", fixed.url.as_str(), "--flow", flow, "--format", "json", "--rate", "0", "--threshold", "90", "--fail-on", "low"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+}
+
+#[test]
+fn output_file_takes_its_format_from_the_extension() {
+    let path = temp_file("report.json", "");
+    let out = rampart(&["demo", "--fixed", "--output", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(report["schema"], "rampart.report/v1");
+}
+
+#[test]
+fn checks_lists_every_rule() {
+    let out = rampart(&["checks", "--format", "json"]);
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for n in 1..=13 {
+        assert!(ids.contains(&format!("SESS-{n:03}").as_str()), "SESS-{n:03}");
+    }
+    assert!(rules[0]["cwe"].is_array() && rules[0]["owasp"].is_string() && rules[0]["category"].is_string());
+}
+
+#[test]
+fn connection_refused_is_a_clear_error() {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = rampart(&["scan", &format!("http://127.0.0.1:{port}/")]);
+    assert_error(&out, "cannot connect to 127.0.0.1");
+}
+
+#[test]
+fn unknown_host_is_a_clear_error() {
+    assert_error(&rampart(&["scan", "http://no-such-host.invalid/"]), "cannot connect to no-such-host.invalid");
+}
+
+#[test]
+fn tls_failure_is_a_clear_error() {
+    let target = demo(Flaws::fixed());
+    let https = target.url.replace("http://", "https://");
+    assert_error(&rampart(&["scan", &https, "--timeout", "5"]), "TLS handshake with 127.0.0.1 failed");
+}
+
+#[test]
+fn bad_arguments_are_clear_errors() {
+    assert_error(&rampart(&["scan", "not a url"]), "is not a URL");
+    assert_error(&rampart(&["scan", "ftp://example.com/"]), "not an http or https URL");
+    assert_error(&rampart(&["scan", "http://127.0.0.1:9/", "--fail-on", "severe"]), "unknown severity");
+    assert_error(&rampart(&["scan", "http://127.0.0.1:9/", "--header", "nocolon"]), "is not 'Name: value'");
+    assert_error(&rampart(&["scan", "http://127.0.0.1:9/", "--checks", "SESS-999"]), "neither a rule id nor a category");
+    assert_error(&rampart(&["scan", "http://127.0.0.1:9/", "--format", "xml"]), "unknown format");
+}
+
+fn flow_error(flow_text: &str, needle: &str) {
+    let target = demo(Flaws::vulnerable());
+    let flow = temp_file(&format!("flow-{}.toml", needle.len()), flow_text);
+    let out = rampart(&["scan", &target.url, "--flow", flow.to_str().unwrap(), "--rate", "0"]);
+    assert_error(&out, needle);
+}
+
+#[test]
+fn flow_missing_section_is_named() {
+    let text = rampart_demo::FLOW.replace("[protected]", "[unprotected]");
+    flow_error(&text, "unknown field `unprotected`");
+    let text = rampart_demo::FLOW.split("[protected]").next().unwrap().to_string();
+    flow_error(&text, "missing [protected] section");
+}
+
+#[test]
+fn flow_with_a_wrong_json_pointer_names_the_step() {
+    let text = rampart_demo::FLOW.replace("path = \"/login\"\nform", "path = \"/login\"\ntoken_json = \"/tokn\"\nform");
+    flow_error(&text, "flow step [login]: token_json '/tokn' not found");
+}
+
+#[test]
+fn oracle_that_cannot_tell_states_apart_stops_the_scan() {
+    let public_page = rampart_demo::FLOW.replace("path = \"/profile\"\nlogged_in_marker = \"alice\"", "path = \"/login\"\nlogged_in_marker = \"Sign in\"");
+    flow_error(&public_page, "flow step [protected]: the marker 'Sign in' appears without logging in");
+    let wrong_password = rampart_demo::FLOW.replace("password = \"correct-horse-7\" }", "password = \"wrong\" }");
+    flow_error(&wrong_password, "flow step [login]");
+}
+
+#[test]
+fn request_budget_stops_the_scan() {
+    let target = demo(Flaws::vulnerable());
+    let flow = temp_file("budget-flow.toml", rampart_demo::FLOW);
+    let out = rampart(&["scan", &target.url, "--flow", flow.to_str().unwrap(), "--max-requests", "3"]);
+    assert_error(&out, "request budget of 3 requests used up");
+}
+
+#[test]
+fn slow_target_times_out() {
+    let url = raw_server(|_, stream| {
+        std::thread::sleep(Duration::from_secs(4));
+        reply(stream, "200 OK", &[], b"late");
+    });
+    let out = rampart(&["scan", &url, "--timeout", "1"]);
+    assert_error(&out, "did not answer within 1.0 s");
+}
+
+#[test]
+fn scan_deadline_bounds_a_slow_body() {
+    let url = raw_server(|_, stream| {
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+        for _ in 0..40 {
+            let _ = stream.write_all(b"x");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let out = rampart(&["scan", &url, "--max-duration", "1", "--timeout", "10"]);
+    assert_error(&out, "did not answer within");
+}
+
+#[test]
+fn redirect_loop_is_a_clear_error() {
+    let url = raw_server(|_, stream| reply(stream, "302 Found", &["Location: /"], b""));
+    assert_error(&rampart(&["scan", &url]), "redirect loop");
+}
+
+#[test]
+fn endless_body_is_cut_and_noted() {
+    let url = raw_server(|head, stream| {
+        if !head.starts_with("GET / ") {
+            return reply(stream, "404 Not Found", &[], b"");
+        }
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, "a".repeat(64 * 1024));
+        while stream.write_all(chunk.as_bytes()).is_ok() {}
+    });
+    let out = rampart(&["scan", &url, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let events = json(&out)["stats"]["events"].to_string();
+    assert!(events.contains("cut at 2097152 bytes"), "{events}");
+}
+
+#[test]
+fn invalid_utf8_and_malformed_headers() {
+    let binary = raw_server(|_, stream| reply(stream, "200 OK", &["Content-Type: text/html"], &[0xff, 0xfe, 0x00, 0xc3, 0x28]));
+    let out = rampart(&["scan", &binary, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let malformed = raw_server(|_, stream| {
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nBad Header Without Colon\r\n\r\n");
+    });
+    assert_error(&rampart(&["scan", &malformed]), "127.0.0.1");
+}
+
+#[test]
+fn too_many_requests_backs_off_and_says_so() {
+    let url = raw_server(|head, stream| {
+        static SEEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        if head.starts_with("GET / ") && SEEN.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            return reply(stream, "429 Too Many Requests", &["Retry-After: 1"], b"slow down");
+        }
+        reply(stream, "200 OK", &[], b"ok");
+    });
+    let out = rampart(&["scan", &url, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let events = json(&out)["stats"]["events"].to_string();
+    assert!(events.contains("answered 429; backed off 1.0 s"), "{events}");
+}
+
+#[test]
+fn page_that_ignores_the_session_value_is_rejected() {
+    let url = raw_server(|head, stream| {
+        if head.starts_with("POST /login") {
+            return reply(stream, "200 OK", &["Set-Cookie: sid=a1b2c3d4e5f6a7b8"], b"ok");
+        }
+        if head.starts_with("GET /profile") && head.contains("sid=") {
+            return reply(stream, "200 OK", &[], b"hello alice");
+        }
+        reply(stream, "401 Unauthorized", &[], b"log in first");
+    });
+    let flow = "[session]\ncookie = \"sid\"\n[login]\npath = \"/login\"\nform = { username = \"alice\", password = \"pw12345\" }\n[protected]\npath = \"/profile\"\nlogged_in_marker = \"alice\"\n";
+    let flow = temp_file("ignores-session.toml", flow);
+    let out = rampart(&["scan", &url, "--flow", flow.to_str().unwrap(), "--rate", "0"]);
+    assert_error(&out, "a random cookie sid also shows the marker 'alice'");
+}
