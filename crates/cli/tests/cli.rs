@@ -16,7 +16,18 @@ fn demo_json_follows_the_report_contract() {
     let report = json(&out);
     assert_eq!(report["schema"], "rampart.report/v1");
     assert_eq!(report["tool"]["name"], "rampart");
-    for key in ["target", "startedAt", "completedAt", "durationMs", "overall", "letterGrade", "categories", "findings", "fingerprint", "stats"] {
+    for key in [
+        "target",
+        "startedAt",
+        "completedAt",
+        "durationMs",
+        "overall",
+        "letterGrade",
+        "categories",
+        "findings",
+        "fingerprint",
+        "stats",
+    ] {
         assert!(!report[key].is_null(), "missing {key}");
     }
     let keys: Vec<&String> = report.as_object().unwrap().keys().collect();
@@ -26,9 +37,24 @@ fn demo_json_follows_the_report_contract() {
     }
     let findings = report["findings"].as_array().unwrap();
     for rule in ["SESS-001", "SESS-002", "SESS-003", "SESS-004", "SESS-006"] {
-        let f = findings.iter().find(|f| f["ruleId"] == rule).unwrap_or_else(|| panic!("{rule} missing"));
+        let f = findings
+            .iter()
+            .find(|f| f["ruleId"] == rule)
+            .unwrap_or_else(|| panic!("{rule} missing"));
         assert_eq!(f["confidence"], "confirmed", "{rule}");
-        for key in ["id", "severity", "category", "title", "description", "remediation", "cwe", "owasp", "endpoint", "evidence", "curl"] {
+        for key in [
+            "id",
+            "severity",
+            "category",
+            "title",
+            "description",
+            "remediation",
+            "cwe",
+            "owasp",
+            "endpoint",
+            "evidence",
+            "curl",
+        ] {
             assert!(!f[key].is_null(), "{rule} lacks {key}");
         }
         assert!(f["curl"][0].as_str().unwrap().starts_with("curl "));
@@ -52,7 +78,10 @@ fn demo_fixed_is_clean_of_session_findings() {
 fn demo_summary_is_readable() {
     let out = rampart(&["demo", "--format", "summary"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Grade F") && text.contains("HIGH") && text.contains("SESS-001"), "{text}");
+    assert!(
+        text.contains("Grade F") && text.contains("HIGH") && text.contains("SESS-001"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -61,7 +90,18 @@ fn gate_threshold_and_fail_on() {
     let flow = temp_file("demo-flow.toml", rampart_demo::FLOW);
     let flow = flow.to_str().unwrap();
     let scan = |extra: &[&str]| {
-        let mut args = vec!["scan", target.url.as_str(), "--flow", flow, "--format", "json", "--rate", "0", "--entropy-samples", "20"];
+        let mut args = vec![
+            "scan",
+            target.url.as_str(),
+            "--flow",
+            flow,
+            "--format",
+            "json",
+            "--rate",
+            "0",
+            "--entropy-samples",
+            "20",
+        ];
         args.extend_from_slice(extra);
         rampart(&args)
     };
@@ -72,7 +112,20 @@ fn gate_threshold_and_fail_on() {
     assert_eq!(high.status.code(), Some(1));
     assert!(stderr(&high).contains("severity high or above"));
     let fixed = demo(Flaws::fixed());
-    let clean = rampart(&["scan", fixed.url.as_str(), "--flow", flow, "--format", "json", "--rate", "0", "--threshold", "90", "--fail-on", "low"]);
+    let clean = rampart(&[
+        "scan",
+        fixed.url.as_str(),
+        "--flow",
+        flow,
+        "--format",
+        "json",
+        "--rate",
+        "0",
+        "--threshold",
+        "90",
+        "--fail-on",
+        "low",
+    ]);
     assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
 }
 
@@ -89,46 +142,90 @@ fn output_file_takes_its_format_from_the_extension() {
 fn checks_lists_every_rule() {
     let out = rampart(&["checks", "--format", "json"]);
     let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let ids: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     for n in 1..=13 {
-        assert!(ids.contains(&format!("SESS-{n:03}").as_str()), "SESS-{n:03}");
+        assert!(
+            ids.contains(&format!("SESS-{n:03}").as_str()),
+            "SESS-{n:03}"
+        );
     }
-    assert!(rules[0]["cwe"].is_array() && rules[0]["owasp"].is_string() && rules[0]["category"].is_string());
+    assert!(
+        rules[0]["cwe"].is_array()
+            && rules[0]["owasp"].is_string()
+            && rules[0]["category"].is_string()
+    );
 }
 
 #[test]
 fn connection_refused_is_a_clear_error() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let out = rampart(&["scan", &format!("http://127.0.0.1:{port}/")]);
     assert_error(&out, "cannot connect to 127.0.0.1");
 }
 
 #[test]
 fn unknown_host_is_a_clear_error() {
-    assert_error(&rampart(&["scan", "http://no-such-host.invalid/"]), "cannot connect to no-such-host.invalid");
+    assert_error(
+        &rampart(&["scan", "http://no-such-host.invalid/"]),
+        "cannot connect to no-such-host.invalid",
+    );
 }
 
 #[test]
 fn tls_failure_is_a_clear_error() {
     let target = demo(Flaws::fixed());
     let https = target.url.replace("http://", "https://");
-    assert_error(&rampart(&["scan", &https, "--timeout", "5"]), "TLS handshake with 127.0.0.1 failed");
+    assert_error(
+        &rampart(&["scan", &https, "--timeout", "5"]),
+        "TLS handshake with 127.0.0.1 failed",
+    );
 }
 
 #[test]
 fn bad_arguments_are_clear_errors() {
     assert_error(&rampart(&["scan", "not a url"]), "is not a URL");
-    assert_error(&rampart(&["scan", "ftp://example.com/"]), "not an http or https URL");
-    assert_error(&rampart(&["scan", "http://127.0.0.1:9/", "--fail-on", "severe"]), "unknown severity");
-    assert_error(&rampart(&["scan", "http://127.0.0.1:9/", "--header", "nocolon"]), "is not 'Name: value'");
-    assert_error(&rampart(&["scan", "http://127.0.0.1:9/", "--checks", "SESS-999"]), "neither a rule id nor a category");
-    assert_error(&rampart(&["scan", "http://127.0.0.1:9/", "--format", "xml"]), "unknown format");
+    assert_error(
+        &rampart(&["scan", "ftp://example.com/"]),
+        "not an http or https URL",
+    );
+    assert_error(
+        &rampart(&["scan", "http://127.0.0.1:9/", "--fail-on", "severe"]),
+        "unknown severity",
+    );
+    assert_error(
+        &rampart(&["scan", "http://127.0.0.1:9/", "--header", "nocolon"]),
+        "is not 'Name: value'",
+    );
+    assert_error(
+        &rampart(&["scan", "http://127.0.0.1:9/", "--checks", "SESS-999"]),
+        "neither a rule id nor a category",
+    );
+    assert_error(
+        &rampart(&["scan", "http://127.0.0.1:9/", "--format", "xml"]),
+        "unknown format",
+    );
 }
 
 fn flow_error(flow_text: &str, needle: &str) {
     let target = demo(Flaws::vulnerable());
     let flow = temp_file(&format!("flow-{}.toml", needle.len()), flow_text);
-    let out = rampart(&["scan", &target.url, "--flow", flow.to_str().unwrap(), "--rate", "0"]);
+    let out = rampart(&[
+        "scan",
+        &target.url,
+        "--flow",
+        flow.to_str().unwrap(),
+        "--rate",
+        "0",
+    ]);
     assert_error(&out, needle);
 }
 
@@ -136,21 +233,35 @@ fn flow_error(flow_text: &str, needle: &str) {
 fn flow_missing_section_is_named() {
     let text = rampart_demo::FLOW.replace("[protected]", "[unprotected]");
     flow_error(&text, "unknown field `unprotected`");
-    let text = rampart_demo::FLOW.split("[protected]").next().unwrap().to_string();
+    let text = rampart_demo::FLOW
+        .split("[protected]")
+        .next()
+        .unwrap()
+        .to_string();
     flow_error(&text, "missing [protected] section");
 }
 
 #[test]
 fn flow_with_a_wrong_json_pointer_names_the_step() {
-    let text = rampart_demo::FLOW.replace("path = \"/login\"\nform", "path = \"/login\"\ntoken_json = \"/tokn\"\nform");
+    let text = rampart_demo::FLOW.replace(
+        "path = \"/login\"\nform",
+        "path = \"/login\"\ntoken_json = \"/tokn\"\nform",
+    );
     flow_error(&text, "flow step [login]: token_json '/tokn' not found");
 }
 
 #[test]
 fn oracle_that_cannot_tell_states_apart_stops_the_scan() {
-    let public_page = rampart_demo::FLOW.replace("path = \"/profile\"\nlogged_in_marker = \"alice\"", "path = \"/login\"\nlogged_in_marker = \"Sign in\"");
-    flow_error(&public_page, "flow step [protected]: the marker 'Sign in' appears without logging in");
-    let wrong_password = rampart_demo::FLOW.replace("password = \"correct-horse-7\" }", "password = \"wrong\" }");
+    let public_page = rampart_demo::FLOW.replace(
+        "path = \"/profile\"\nlogged_in_marker = \"alice\"",
+        "path = \"/login\"\nlogged_in_marker = \"Sign in\"",
+    );
+    flow_error(
+        &public_page,
+        "flow step [protected]: the marker 'Sign in' appears without logging in",
+    );
+    let wrong_password =
+        rampart_demo::FLOW.replace("password = \"correct-horse-7\" }", "password = \"wrong\" }");
     flow_error(&wrong_password, "flow step [login]");
 }
 
@@ -158,7 +269,14 @@ fn oracle_that_cannot_tell_states_apart_stops_the_scan() {
 fn request_budget_stops_the_scan() {
     let target = demo(Flaws::vulnerable());
     let flow = temp_file("budget-flow.toml", rampart_demo::FLOW);
-    let out = rampart(&["scan", &target.url, "--flow", flow.to_str().unwrap(), "--max-requests", "3"]);
+    let out = rampart(&[
+        "scan",
+        &target.url,
+        "--flow",
+        flow.to_str().unwrap(),
+        "--max-requests",
+        "3",
+    ]);
     assert_error(&out, "request budget of 3 requests used up");
 }
 
@@ -209,7 +327,14 @@ fn endless_body_is_cut_and_noted() {
 
 #[test]
 fn invalid_utf8_and_malformed_headers() {
-    let binary = raw_server(|_, stream| reply(stream, "200 OK", &["Content-Type: text/html"], &[0xff, 0xfe, 0x00, 0xc3, 0x28]));
+    let binary = raw_server(|_, stream| {
+        reply(
+            stream,
+            "200 OK",
+            &["Content-Type: text/html"],
+            &[0xff, 0xfe, 0x00, 0xc3, 0x28],
+        )
+    });
     let out = rampart(&["scan", &binary, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let malformed = raw_server(|_, stream| {
@@ -222,22 +347,36 @@ fn invalid_utf8_and_malformed_headers() {
 fn too_many_requests_backs_off_and_says_so() {
     let url = raw_server(|head, stream| {
         static SEEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        if head.starts_with("GET / ") && SEEN.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
-            return reply(stream, "429 Too Many Requests", &["Retry-After: 1"], b"slow down");
+        if head.starts_with("GET / ") && SEEN.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0
+        {
+            return reply(
+                stream,
+                "429 Too Many Requests",
+                &["Retry-After: 1"],
+                b"slow down",
+            );
         }
         reply(stream, "200 OK", &[], b"ok");
     });
     let out = rampart(&["scan", &url, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let events = json(&out)["stats"]["events"].to_string();
-    assert!(events.contains("answered 429; backed off 1.0 s"), "{events}");
+    assert!(
+        events.contains("answered 429; backed off 1.0 s"),
+        "{events}"
+    );
 }
 
 #[test]
 fn page_that_ignores_the_session_value_is_rejected() {
     let url = raw_server(|head, stream| {
         if head.starts_with("POST /login") {
-            return reply(stream, "200 OK", &["Set-Cookie: sid=a1b2c3d4e5f6a7b8"], b"ok");
+            return reply(
+                stream,
+                "200 OK",
+                &["Set-Cookie: sid=a1b2c3d4e5f6a7b8"],
+                b"ok",
+            );
         }
         if head.starts_with("GET /profile") && head.contains("sid=") {
             return reply(stream, "200 OK", &[], b"hello alice");
@@ -246,6 +385,13 @@ fn page_that_ignores_the_session_value_is_rejected() {
     });
     let flow = "[session]\ncookie = \"sid\"\n[login]\npath = \"/login\"\nform = { username = \"alice\", password = \"pw12345\" }\n[protected]\npath = \"/profile\"\nlogged_in_marker = \"alice\"\n";
     let flow = temp_file("ignores-session.toml", flow);
-    let out = rampart(&["scan", &url, "--flow", flow.to_str().unwrap(), "--rate", "0"]);
+    let out = rampart(&[
+        "scan",
+        &url,
+        "--flow",
+        flow.to_str().unwrap(),
+        "--rate",
+        "0",
+    ]);
     assert_error(&out, "a random cookie sid also shows the marker 'alice'");
 }

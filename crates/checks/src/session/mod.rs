@@ -3,7 +3,7 @@
 //! with a replayed attack and a negative control.
 
 mod cookie_attrs;
-mod entropy;
+pub mod entropy;
 mod remedy;
 mod sess001_fixation;
 mod sess002_adoption;

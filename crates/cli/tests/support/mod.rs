@@ -11,7 +11,10 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 pub fn rampart(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rampart")).args(args).output().expect("run rampart")
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(args)
+        .output()
+        .expect("run rampart")
 }
 
 pub fn stderr(out: &Output) -> String {
@@ -19,16 +22,28 @@ pub fn stderr(out: &Output) -> String {
 }
 
 pub fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
 }
 
 /// Assert exit 2 with one line on stderr that contains `needle`, and no panic.
 pub fn assert_error(out: &Output, needle: &str) {
     let err = stderr(out);
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    assert!(err.contains(needle), "stderr should mention {needle:?}: {err}");
+    assert!(
+        err.contains(needle),
+        "stderr should mention {needle:?}: {err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line expected: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line expected: {err}"
+    );
 }
 
 /// The demo API on its own runtime thread, alive while the value lives.
@@ -39,9 +54,17 @@ pub struct Demo {
 }
 
 pub fn demo(flaws: rampart_demo::Flaws) -> Demo {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     let server = runtime.block_on(rampart_demo::serve(flaws)).unwrap();
-    Demo { url: server.url(), _runtime: runtime, _server: server }
+    Demo {
+        url: server.url(),
+        _runtime: runtime,
+        _server: server,
+    }
 }
 
 /// Write `text` to a fresh temporary file and return its path.
@@ -83,7 +106,10 @@ fn read_head(stream: &mut TcpStream) -> String {
 }
 
 pub fn reply(stream: &mut TcpStream, status: &str, headers: &[&str], body: &[u8]) {
-    let mut head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
     for h in headers {
         head.push_str(h);
         head.push_str("\r\n");

@@ -1,0 +1,1 @@
+//! Benchmarks for rampart; run them from `bench/README.md`, never as tests.
