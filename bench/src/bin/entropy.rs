@@ -13,29 +13,16 @@ const RUNS: usize = 5;
 
 fn main() {
     let mut rng = rand::rng();
-    let generators: [(
-        &str,
-        Box<dyn Fn(usize, &mut rand::rngs::ThreadRng) -> String>,
-    ); 3] = [
+    let generators: [(&str, Box<dyn Fn(usize, &mut rand::rngs::ThreadRng) -> String>); 3] = [
         (
             "token_urlsafe(32)",
-            Box::new(|_, r| {
-                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r.random::<[u8; 32]>())
-            }),
+            Box::new(|_, r| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r.random::<[u8; 32]>())),
         ),
         (
             "hex(16 bytes)",
-            Box::new(|_, r| {
-                r.random::<[u8; 16]>()
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect()
-            }),
+            Box::new(|_, r| r.random::<[u8; 16]>().iter().map(|b| format!("{b:02x}")).collect()),
         ),
-        (
-            "counter sess-NNNNNN",
-            Box::new(|i, _| format!("sess-{:06}", 100 + i)),
-        ),
+        ("counter sess-NNNNNN", Box::new(|i, _| format!("sess-{:06}", 100 + i))),
     ];
     println!(
         "{:<22} {:>12} {:>14} {:>8}  verdict",

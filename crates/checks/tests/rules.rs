@@ -61,11 +61,7 @@ async fn each_flaw_alone_fires_exactly_its_rule() {
             "flaw for {rule}: {:#?}",
             report.findings
         );
-        assert!(
-            report.stats.errors.is_empty(),
-            "{rule}: {:?}",
-            report.stats.errors
-        );
+        assert!(report.stats.errors.is_empty(), "{rule}: {:?}", report.stats.errors);
         let f = &report.findings[0];
         assert!(
             !f.evidence.is_empty() && !f.remediation.is_empty(),
@@ -100,11 +96,7 @@ async fn vulnerable_api_is_proven_with_controls() {
             "{rule} has no control exchange"
         );
     }
-    assert!(
-        report.overall <= 49,
-        "a proven high caps the score: {}",
-        report.overall
-    );
+    assert!(report.overall <= 49, "a proven high caps the score: {}", report.overall);
     assert_eq!(report.letter_grade, "F");
 }
 
@@ -117,10 +109,7 @@ async fn secrets_never_reach_the_report() {
     assert!(!json.contains(rampart_demo::PASSWORD), "password leaked");
     for ex in report.findings.iter().flat_map(|f| &f.evidence) {
         for cookie in ex.set_cookies() {
-            assert!(
-                cookie.contains("[redacted]"),
-                "live token not redacted: {cookie}"
-            );
+            assert!(cookie.contains("[redacted]"), "live token not redacted: {cookie}");
         }
     }
 }
@@ -145,11 +134,7 @@ fn every_rule_has_complete_metadata() {
             "{} needs CWE and references",
             r.id
         );
-        assert!(
-            r.owasp.starts_with("API") && r.owasp.ends_with(":2023"),
-            "{}",
-            r.owasp
-        );
+        assert!(r.owasp.starts_with("API") && r.owasp.ends_with(":2023"), "{}", r.owasp);
     }
 }
 

@@ -26,8 +26,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<ScanConfig> {
 }
 
 pub fn target(raw: &str) -> Result<Url> {
-    let url = Url::parse(raw)
-        .with_context(|| format!("'{raw}' is not a URL (expected http://host[:port]/path)"))?;
+    let url = Url::parse(raw).with_context(|| format!("'{raw}' is not a URL (expected http://host[:port]/path)"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         bail!("'{raw}' is not an http or https URL");
     }
@@ -46,15 +45,8 @@ pub fn limits(args: &LimitArgs) -> Result<Limits> {
         rate: args.rate,
         timeout: secs("timeout", args.timeout)?,
         max_requests: args.max_requests,
-        max_duration: args
-            .max_duration
-            .map(|v| secs("max-duration", v))
-            .transpose()?,
-        resolve: args
-            .resolve
-            .iter()
-            .map(|r| resolve(r))
-            .collect::<Result<_>>()?,
+        max_duration: args.max_duration.map(|v| secs("max-duration", v)).transpose()?,
+        resolve: args.resolve.iter().map(|r| resolve(r)).collect::<Result<_>>()?,
         ..Limits::default()
     })
 }
@@ -65,9 +57,7 @@ fn resolve(raw: &str) -> Result<(String, std::net::SocketAddr)> {
     let (Some(host), Some(port), Some(addr)) = (parts.next(), parts.next(), parts.next()) else {
         bail!("--resolve '{raw}' is not host:port:addr");
     };
-    let port: u16 = port
-        .parse()
-        .with_context(|| format!("--resolve '{raw}': bad port"))?;
+    let port: u16 = port.parse().with_context(|| format!("--resolve '{raw}': bad port"))?;
     let ip: std::net::IpAddr = addr
         .trim_matches(['[', ']'])
         .parse()
@@ -82,11 +72,7 @@ fn headers(args: &ScanArgs) -> Result<Vec<(String, String)>> {
             .split_once(':')
             .with_context(|| format!("--header '{raw}' is not 'Name: value'"))?;
         let name = name.trim();
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
-        {
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) {
             bail!("--header '{raw}' has an invalid header name");
         }
         headers.push((name.to_string(), value.trim().to_string()));
@@ -113,8 +99,7 @@ fn check_selection(selection: &[String]) -> Result<()> {
         let known = item.eq_ignore_ascii_case("session")
             || rampart_checks::CHECKS.iter().any(|c| {
                 let rule = c.rule();
-                rule.id.eq_ignore_ascii_case(item)
-                    || rule.category.slug().eq_ignore_ascii_case(item)
+                rule.id.eq_ignore_ascii_case(item) || rule.category.slug().eq_ignore_ascii_case(item)
             });
         if !known {
             bail!("--checks: '{item}' is neither a rule id nor a category (see `rampart checks`)");

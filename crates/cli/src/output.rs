@@ -14,9 +14,8 @@ pub fn format(args: &OutputArgs, fallback_terminal: Format) -> Result<Format> {
     }
     if let Some(path) = &args.output {
         let name = path.to_string_lossy();
-        return Format::from_extension(&name).with_context(|| {
-            format!("cannot tell the format of '{name}' from its extension; add --format")
-        });
+        return Format::from_extension(&name)
+            .with_context(|| format!("cannot tell the format of '{name}' from its extension; add --format"));
     }
     Ok(if std::io::stdout().is_terminal() {
         fallback_terminal
@@ -30,8 +29,7 @@ pub fn write(report: &Report, args: &OutputArgs, format: Format) -> Result<()> {
         Some(path) => {
             let mut buf = Vec::new();
             rampart_report::render(report, format, &mut buf)?;
-            std::fs::write(path, buf)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(path, buf).with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!(
                 "rampart: report written to {} (grade {}, score {})",
                 path.display(),
@@ -41,8 +39,7 @@ pub fn write(report: &Report, args: &OutputArgs, format: Format) -> Result<()> {
         }
         None => {
             let mut lock = std::io::stdout().lock();
-            let written =
-                rampart_report::render(report, format, &mut lock).and_then(|()| lock.flush());
+            let written = rampart_report::render(report, format, &mut lock).and_then(|()| lock.flush());
             match written {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
                 other => other?,
@@ -65,10 +62,7 @@ pub fn gate(report: &Report, args: &GateArgs) -> Result<ExitCode> {
     let mut reasons = Vec::new();
     if let Some(min) = args.threshold {
         if report.overall < min {
-            reasons.push(format!(
-                "score {} is below the threshold {min}",
-                report.overall
-            ));
+            reasons.push(format!("score {} is below the threshold {min}", report.overall));
         }
     }
     if let Some(sev) = fail_on(args)? {

@@ -149,25 +149,14 @@ fn checks_lists_every_rule() {
         .map(|r| r["id"].as_str().unwrap())
         .collect();
     for n in 1..=13 {
-        assert!(
-            ids.contains(&format!("SESS-{n:03}").as_str()),
-            "SESS-{n:03}"
-        );
+        assert!(ids.contains(&format!("SESS-{n:03}").as_str()), "SESS-{n:03}");
     }
-    assert!(
-        rules[0]["cwe"].is_array()
-            && rules[0]["owasp"].is_string()
-            && rules[0]["category"].is_string()
-    );
+    assert!(rules[0]["cwe"].is_array() && rules[0]["owasp"].is_string() && rules[0]["category"].is_string());
 }
 
 #[test]
 fn connection_refused_is_a_clear_error() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let out = rampart(&["scan", &format!("http://127.0.0.1:{port}/")]);
     assert_error(&out, "cannot connect to 127.0.0.1");
 }
@@ -193,10 +182,7 @@ fn tls_failure_is_a_clear_error() {
 #[test]
 fn bad_arguments_are_clear_errors() {
     assert_error(&rampart(&["scan", "not a url"]), "is not a URL");
-    assert_error(
-        &rampart(&["scan", "ftp://example.com/"]),
-        "not an http or https URL",
-    );
+    assert_error(&rampart(&["scan", "ftp://example.com/"]), "not an http or https URL");
     assert_error(
         &rampart(&["scan", "http://127.0.0.1:9/", "--fail-on", "severe"]),
         "unknown severity",
@@ -218,14 +204,7 @@ fn bad_arguments_are_clear_errors() {
 fn flow_error(flow_text: &str, needle: &str) {
     let target = demo(Flaws::vulnerable());
     let flow = temp_file(&format!("flow-{}.toml", needle.len()), flow_text);
-    let out = rampart(&[
-        "scan",
-        &target.url,
-        "--flow",
-        flow.to_str().unwrap(),
-        "--rate",
-        "0",
-    ]);
+    let out = rampart(&["scan", &target.url, "--flow", flow.to_str().unwrap(), "--rate", "0"]);
     assert_error(&out, needle);
 }
 
@@ -233,11 +212,7 @@ fn flow_error(flow_text: &str, needle: &str) {
 fn flow_missing_section_is_named() {
     let text = rampart_demo::FLOW.replace("[protected]", "[unprotected]");
     flow_error(&text, "unknown field `unprotected`");
-    let text = rampart_demo::FLOW
-        .split("[protected]")
-        .next()
-        .unwrap()
-        .to_string();
+    let text = rampart_demo::FLOW.split("[protected]").next().unwrap().to_string();
     flow_error(&text, "missing [protected] section");
 }
 
@@ -260,8 +235,7 @@ fn oracle_that_cannot_tell_states_apart_stops_the_scan() {
         &public_page,
         "flow step [protected]: the marker 'Sign in' appears without logging in",
     );
-    let wrong_password =
-        rampart_demo::FLOW.replace("password = \"correct-horse-7\" }", "password = \"wrong\" }");
+    let wrong_password = rampart_demo::FLOW.replace("password = \"correct-horse-7\" }", "password = \"wrong\" }");
     flow_error(&wrong_password, "flow step [login]");
 }
 
@@ -347,36 +321,22 @@ fn invalid_utf8_and_malformed_headers() {
 fn too_many_requests_backs_off_and_says_so() {
     let url = raw_server(|head, stream| {
         static SEEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        if head.starts_with("GET / ") && SEEN.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0
-        {
-            return reply(
-                stream,
-                "429 Too Many Requests",
-                &["Retry-After: 1"],
-                b"slow down",
-            );
+        if head.starts_with("GET / ") && SEEN.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            return reply(stream, "429 Too Many Requests", &["Retry-After: 1"], b"slow down");
         }
         reply(stream, "200 OK", &[], b"ok");
     });
     let out = rampart(&["scan", &url, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let events = json(&out)["stats"]["events"].to_string();
-    assert!(
-        events.contains("answered 429; backed off 1.0 s"),
-        "{events}"
-    );
+    assert!(events.contains("answered 429; backed off 1.0 s"), "{events}");
 }
 
 #[test]
 fn page_that_ignores_the_session_value_is_rejected() {
     let url = raw_server(|head, stream| {
         if head.starts_with("POST /login") {
-            return reply(
-                stream,
-                "200 OK",
-                &["Set-Cookie: sid=a1b2c3d4e5f6a7b8"],
-                b"ok",
-            );
+            return reply(stream, "200 OK", &["Set-Cookie: sid=a1b2c3d4e5f6a7b8"], b"ok");
         }
         if head.starts_with("GET /profile") && head.contains("sid=") {
             return reply(stream, "200 OK", &[], b"hello alice");
@@ -385,13 +345,38 @@ fn page_that_ignores_the_session_value_is_rejected() {
     });
     let flow = "[session]\ncookie = \"sid\"\n[login]\npath = \"/login\"\nform = { username = \"alice\", password = \"pw12345\" }\n[protected]\npath = \"/profile\"\nlogged_in_marker = \"alice\"\n";
     let flow = temp_file("ignores-session.toml", flow);
-    let out = rampart(&[
-        "scan",
-        &url,
-        "--flow",
-        flow.to_str().unwrap(),
-        "--rate",
-        "0",
-    ]);
+    let out = rampart(&["scan", &url, "--flow", flow.to_str().unwrap(), "--rate", "0"]);
     assert_error(&out, "a random cookie sid also shows the marker 'alice'");
+}
+
+#[test]
+fn without_a_flow_the_cookie_rules_judge_first_contact() {
+    let url = raw_server(|_, stream| {
+        reply(
+            stream,
+            "200 OK",
+            &["Set-Cookie: sessionid=q8w7e6r5t4y3u2i1; Path=/; Max-Age=31536000"],
+            b"home",
+        )
+    });
+    let out = rampart(&["scan", &url, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    let fired: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["ruleId"].as_str().unwrap())
+        .collect();
+    for rule in ["SESS-007", "SESS-008", "SESS-009", "SESS-011"] {
+        assert!(fired.contains(&rule), "{rule} not in {fired:?}");
+    }
+    assert!(
+        !fired.contains(&"SESS-001") && !fired.contains(&"SESS-012"),
+        "{fired:?}"
+    );
+    assert_eq!(
+        report["stats"]["notApplicable"]["SESS-001"],
+        "needs a session flow (--flow)"
+    );
 }

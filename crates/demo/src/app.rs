@@ -27,9 +27,7 @@ pub fn router(flaws: Flaws) -> Router {
     Router::new()
         .route(
             "/",
-            get(|| async {
-                Json(serde_json::json!({"name": "rampart demo API", "login": "/login"}))
-            }),
+            get(|| async { Json(serde_json::json!({"name": "rampart demo API", "login": "/login"})) }),
         )
         .route("/login", get(login_page).post(login))
         .route("/profile", get(profile))
@@ -41,11 +39,7 @@ pub fn router(flaws: Flaws) -> Router {
 impl Demo {
     /// The session id the request carries (cookie, or `?sid=` when that flaw is on).
     fn session_id(&self, headers: &HeaderMap, query: &HashMap<String, String>) -> Option<String> {
-        let from_url = self
-            .flaws
-            .url_session
-            .then(|| query.get("sid").cloned())
-            .flatten();
+        let from_url = self.flaws.url_session.then(|| query.get("sid").cloned()).flatten();
         from_url.or_else(|| cookie(headers, "sid"))
     }
 
@@ -74,8 +68,7 @@ impl Demo {
 
     fn with_cookie(&self, id: &str, resp: impl IntoResponse) -> Response {
         let mut resp = resp.into_response();
-        resp.headers_mut()
-            .insert(header::SET_COOKIE, self.cookie_header(id));
+        resp.headers_mut().insert(header::SET_COOKIE, self.cookie_header(id));
         resp
     }
 
@@ -133,15 +126,8 @@ async fn login(State(demo): Shared, headers: HeaderMap, Form(fields): Fields) ->
     demo.with_cookie(&id, Redirect::to("/profile"))
 }
 
-async fn profile(
-    State(demo): Shared,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    match demo
-        .session_id(&headers, &query)
-        .and_then(|id| demo.store.user(&id))
-    {
+async fn profile(State(demo): Shared, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
+    match demo.session_id(&headers, &query).and_then(|id| demo.store.user(&id)) {
         Some(user) => Html(format!("<h1>Profile</h1><p>Signed in as {user}</p>")).into_response(),
         None => (StatusCode::UNAUTHORIZED, "not signed in").into_response(),
     }
@@ -159,15 +145,8 @@ async fn logout(State(demo): Shared, headers: HeaderMap) -> Response {
     resp
 }
 
-async fn change_password(
-    State(demo): Shared,
-    headers: HeaderMap,
-    Form(fields): Fields,
-) -> Response {
-    if cookie(&headers, "sid")
-        .and_then(|id| demo.store.user(&id))
-        .is_none()
-    {
+async fn change_password(State(demo): Shared, headers: HeaderMap, Form(fields): Fields) -> Response {
+    if cookie(&headers, "sid").and_then(|id| demo.store.user(&id)).is_none() {
         return (StatusCode::UNAUTHORIZED, "not signed in").into_response();
     }
     if fields.get("current").map(String::as_str) != Some(PASSWORD) {

@@ -18,10 +18,7 @@ impl Store {
     /// A new anonymous session id: a counter when `weak`, else 256 random bits.
     pub fn create(&self, weak: bool) -> String {
         let id = if weak {
-            format!(
-                "sess-{:06}",
-                100 + self.counter.fetch_add(1, Ordering::SeqCst)
-            )
+            format!("sess-{:06}", 100 + self.counter.fetch_add(1, Ordering::SeqCst))
         } else {
             let bytes: [u8; 32] = rand::rng().random();
             bytes.iter().map(|b| format!("{b:02x}")).collect()

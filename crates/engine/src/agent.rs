@@ -115,11 +115,7 @@ impl Agent {
         loop {
             let resp = self.send_one(&req).await?;
             exchanges.push(resp.exchange.clone());
-            let next = if follow {
-                redirect_target(&req, &resp)
-            } else {
-                None
-            };
+            let next = if follow { redirect_target(&req, &resp) } else { None };
             match next {
                 None => {
                     return Ok(Trip {
@@ -145,9 +141,7 @@ impl Agent {
         }
         match (&self.carrier, &self.token) {
             (Carrier::Header(name), Some(t)) => req.headers.push((name.clone(), t.clone())),
-            (Carrier::Bearer, Some(t)) => req
-                .headers
-                .push(("Authorization".into(), format!("Bearer {t}"))),
+            (Carrier::Bearer, Some(t)) => req.headers.push(("Authorization".into(), format!("Bearer {t}"))),
             _ => {}
         }
         let resp = self.layer.send(&req).await?;
@@ -169,11 +163,7 @@ fn redirect_target(req: &Request, resp: &Response) -> Option<Request> {
     }
     let keep = matches!(resp.status, 307 | 308);
     Some(Request {
-        method: if keep {
-            req.method.clone()
-        } else {
-            "GET".into()
-        },
+        method: if keep { req.method.clone() } else { "GET".into() },
         url,
         headers: req
             .headers

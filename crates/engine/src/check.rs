@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::flow::Driver;
 use crate::http::HttpLayer;
 use async_trait::async_trait;
-use rampart_model::{Finding, Fingerprint, Rule};
+use rampart_model::{Exchange, Finding, Fingerprint, Rule};
 use std::sync::Arc;
 
 /// What a check concluded.
@@ -24,6 +24,8 @@ pub struct Context<'a> {
     /// Present when a flow file was given and validated.
     pub driver: Option<&'a Driver>,
     pub fingerprint: &'a Fingerprint,
+    /// What reaching the target returned (its root and a missing path); passive checks read it.
+    pub seen: &'a [Exchange],
 }
 
 /// One rule's detection logic. Implementations are unit structs listed once in the registry.

@@ -56,6 +56,8 @@ pub struct ScanConfig {
     pub entropy_samples: usize,
     /// Pause before SESS-004 re-tests a token after logout.
     pub logout_recheck: Duration,
+    /// How long the shared session is trusted before it is probed (and renewed if lost).
+    pub session_recheck: Duration,
 }
 
 impl ScanConfig {
@@ -68,6 +70,7 @@ impl ScanConfig {
             selection: Vec::new(),
             entropy_samples: 100,
             logout_recheck: Duration::from_millis(1500),
+            session_recheck: Duration::from_secs(20),
         }
     }
 }

@@ -66,17 +66,13 @@ impl SetCookie {
         }
         let expires = self.expires.as_deref()?;
         let when = parse_cookie_date(expires)?;
-        let secs = (when - time::OffsetDateTime::now_utc())
-            .whole_seconds()
-            .max(0);
+        let secs = (when - time::OffsetDateTime::now_utc()).whole_seconds().max(0);
         Some(Duration::from_secs(secs as u64))
     }
 }
 
 fn unquote(v: &str) -> &str {
-    v.strip_prefix('"')
-        .and_then(|v| v.strip_suffix('"'))
-        .unwrap_or(v)
+    v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v)
 }
 
 /// Cookie dates come in RFC 1123 (`Wed, 21 Oct 2026 07:28:00 GMT`) and with dashes.
@@ -90,6 +86,12 @@ fn parse_cookie_date(s: &str) -> Option<time::OffsetDateTime> {
         .map(|t| t.assume_utc())
 }
 
+/// Does a cookie name look like a session id (`sessionid`, `sid`, `auth_token` …, not a CSRF cookie)?
+pub fn is_session_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["sess", "sid", "token", "auth", "jwt"].iter().any(|w| n.contains(w)) && !n.contains("csrf") && !n.contains("xsrf")
+}
+
 /// The cookies one client holds, in arrival order.
 #[derive(Debug, Clone, Default)]
 pub struct Jar {
@@ -98,10 +100,7 @@ pub struct Jar {
 
 impl Jar {
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.cookies
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.cookies.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     pub fn set(&mut self, name: &str, value: &str) {
@@ -147,10 +146,8 @@ mod tests {
 
     #[test]
     fn parses_attributes() {
-        let c = SetCookie::parse(
-            "sid=abc; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=3600; Domain=.example.com",
-        )
-        .unwrap();
+        let c = SetCookie::parse("sid=abc; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=3600; Domain=.example.com")
+            .unwrap();
         assert_eq!((c.name.as_str(), c.value.as_str()), ("sid", "abc"));
         assert!(c.http_only && c.secure);
         assert_eq!(c.same_site.as_deref(), Some("Lax"));

@@ -91,8 +91,7 @@ pub fn detect<'a>(seen: impl IntoIterator<Item = &'a Exchange>, hint: &Stack) ->
         for ex in &seen {
             if let Some(signal) = (clue.test)(ex) {
                 fp.signals.push(format!("{signal} → {}", clue.framework));
-                fp.framework
-                    .get_or_insert_with(|| clue.framework.to_string());
+                fp.framework.get_or_insert_with(|| clue.framework.to_string());
                 if fp.framework.as_deref() == Some(clue.framework) && fp.session_library.is_none() {
                     fp.session_library = clue.library.map(str::to_string);
                 }
@@ -167,35 +166,20 @@ mod tests {
     #[test]
     fn recognises_common_stacks() {
         let cases = [
-            (
-                response(&[("Set-Cookie", "sessionid=abc; HttpOnly")], ""),
-                "django",
-            ),
-            (
-                response(&[("Server", "Werkzeug/3.0.1 Python/3.11")], ""),
-                "flask",
-            ),
+            (response(&[("Set-Cookie", "sessionid=abc; HttpOnly")], ""), "django"),
+            (response(&[("Server", "Werkzeug/3.0.1 Python/3.11")], ""), "flask"),
             (
                 response(&[("server", "uvicorn")], "{\"detail\":\"Not Found\"}"),
                 "fastapi",
             ),
             (response(&[], "404 page not found\n"), "go-net-http"),
             (response(&[("X-Powered-By", "Express")], ""), "express"),
-            (
-                response(&[("Set-Cookie", "PHPSESSID=x; path=/")], ""),
-                "php",
-            ),
+            (response(&[("Set-Cookie", "PHPSESSID=x; path=/")], ""), "php"),
         ];
         for (ex, expect) in cases {
-            assert_eq!(
-                detect([&ex], &Stack::default()).framework.as_deref(),
-                Some(expect)
-            );
+            assert_eq!(detect([&ex], &Stack::default()).framework.as_deref(), Some(expect));
         }
-        assert_eq!(
-            detect([&Exchange::default()], &Stack::default()).framework,
-            None
-        );
+        assert_eq!(detect([&Exchange::default()], &Stack::default()).framework, None);
     }
 
     #[test]
@@ -208,22 +192,15 @@ mod tests {
             "",
         );
         assert_eq!(
-            detect([&signed], &Stack::default())
-                .session_library
-                .as_deref(),
+            detect([&signed], &Stack::default()).session_library.as_deref(),
             Some("flask signed-cookie session")
         );
         let opaque = response(
-            &[
-                ("Server", "Werkzeug/3"),
-                ("Set-Cookie", "session=Xy0_abcd; HttpOnly"),
-            ],
+            &[("Server", "Werkzeug/3"), ("Set-Cookie", "session=Xy0_abcd; HttpOnly")],
             "",
         );
         assert_eq!(
-            detect([&opaque], &Stack::default())
-                .session_library
-                .as_deref(),
+            detect([&opaque], &Stack::default()).session_library.as_deref(),
             Some("flask-session (server-side)")
         );
     }

@@ -22,10 +22,7 @@ impl Redactor {
 
     /// A live session token: keep a short prefix so tokens stay tell-apart.
     pub fn token(&self, value: &str) {
-        self.add(
-            value,
-            format!("{}[redacted]", preview(value).trim_end_matches('…')),
-        );
+        self.add(value, format!("{}[redacted]", preview(value).trim_end_matches('…')));
     }
 
     fn add(&self, value: &str, replacement: String) {
@@ -108,10 +105,7 @@ mod tests {
         });
         ex.response.body = "{\"token\":\"0123456789abcdef\"}".into();
         r.exchange(&mut ex);
-        assert_eq!(
-            ex.request.body.as_deref(),
-            Some("username=alice&password=[redacted]")
-        );
+        assert_eq!(ex.request.body.as_deref(), Some("username=alice&password=[redacted]"));
         assert_eq!(ex.request.headers[0].value, "Bearer 012345[redacted]");
         assert_eq!(ex.request.headers[1].value, "sid=012345[redacted]");
         assert!(!ex.response.body.contains("0123456789abcdef"));

@@ -30,11 +30,7 @@ const PARALLEL_CHECKS: usize = 8;
 
 /// Run `checks` against the configured target. Errors here are target or
 /// configuration errors (exit 2); a failing check is recorded in the report.
-pub async fn run_scan(
-    config: &ScanConfig,
-    checks: &[&dyn Check],
-    progress: &dyn Progress,
-) -> Result<Report> {
+pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn Progress) -> Result<Report> {
     let started_at = now();
     let clock = Instant::now();
     let layer = Arc::new(HttpLayer::new(&config.limits, config.headers.clone())?);
@@ -50,29 +46,23 @@ pub async fn run_scan(
                     config.target.clone(),
                     layer.clone(),
                     redactor.clone(),
+                    config.session_recheck,
                 )
                 .await?,
             )
         }
         None => None,
     };
-    let hint = config
-        .flow
-        .as_ref()
-        .map(|f| f.stack.clone())
-        .unwrap_or_default();
+    let hint = config.flow.as_ref().map(|f| f.stack.clone()).unwrap_or_default();
     let fingerprint = identify(&seen, driver.as_ref(), &hint);
     let ctx = Context {
         config,
         layer: layer.clone(),
         driver: driver.as_ref(),
         fingerprint: &fingerprint,
+        seen: &seen,
     };
-    let selected: Vec<&dyn Check> = checks
-        .iter()
-        .copied()
-        .filter(|c| selected(config, *c))
-        .collect();
+    let selected: Vec<&dyn Check> = checks.iter().copied().filter(|c| selected(config, *c)).collect();
     progress.checks(selected.len());
     let results = execute(&ctx, &selected, progress).await;
     let mut report = assemble(config, results, fingerprint, &layer);
@@ -88,9 +78,7 @@ pub async fn run_scan(
 /// and a path that does not exist, whose answer names many frameworks.
 async fn reach(config: &ScanConfig, layer: &Arc<HttpLayer>) -> Result<Vec<Exchange>> {
     let mut agent = Agent::new(layer.clone(), Carrier::Bearer);
-    let root = agent
-        .send(Request::get(config.target.clone()), true)
-        .await?;
+    let root = agent.send(Request::get(config.target.clone()), true).await?;
     let mut missing = config.target.clone();
     missing.set_path(&format!(
         "{}/rampart-{:08x}",
@@ -123,18 +111,12 @@ fn selected(config: &ScanConfig, check: &dyn Check) -> bool {
 
 type CheckResult = (&'static rampart_model::Rule, Result<Outcome>);
 
-async fn execute<'a>(
-    ctx: &'a Context<'a>,
-    checks: &[&'a dyn Check],
-    progress: &'a dyn Progress,
-) -> Vec<CheckResult> {
+async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &'a dyn Progress) -> Vec<CheckResult> {
     let run = |check: &'a dyn Check| {
         let rule = check.rule();
         async move {
             let outcome = if check.uses_flow() && ctx.driver.is_none() {
-                Ok(Outcome::NotApplicable(
-                    "needs a session flow (--flow)".into(),
-                ))
+                Ok(Outcome::NotApplicable("needs a session flow (--flow)".into()))
             } else {
                 check.run(ctx).await
             };
@@ -156,12 +138,7 @@ async fn execute<'a>(
     results
 }
 
-fn assemble(
-    config: &ScanConfig,
-    results: Vec<CheckResult>,
-    fingerprint: Fingerprint,
-    layer: &HttpLayer,
-) -> Report {
+fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerprint, layer: &HttpLayer) -> Report {
     let mut findings: Vec<Finding> = Vec::new();
     let mut stats = Stats {
         checks_run: results.len(),
@@ -223,17 +200,10 @@ fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer) {
     for ex in &mut report.exchanges {
         redactor.exchange(ex);
     }
-    report.stats.events = report
-        .stats
-        .events
-        .iter()
-        .map(|e| redactor.text(e))
-        .collect();
+    report.stats.events = report.stats.events.iter().map(|e| redactor.text(e)).collect();
 }
 
 fn now() -> String {
     let fmt = time::format_description::well_known::Rfc3339;
-    time::OffsetDateTime::now_utc()
-        .format(&fmt)
-        .unwrap_or_default()
+    time::OffsetDateTime::now_utc().format(&fmt).unwrap_or_default()
 }

@@ -33,12 +33,7 @@ pub struct Finding {
 
 impl Finding {
     /// A finding for `rule` with its default severity, title and remediation.
-    pub fn new(
-        rule: &Rule,
-        confidence: Confidence,
-        endpoint: Endpoint,
-        description: impl Into<String>,
-    ) -> Self {
+    pub fn new(rule: &Rule, confidence: Confidence, endpoint: Endpoint, description: impl Into<String>) -> Self {
         Finding {
             id: String::new(),
             rule_id: rule.id.to_string(),

@@ -18,31 +18,20 @@ pub struct Score {
 
 /// Score `findings` over the `applicable` categories (those where a check ran).
 pub fn score(findings: &[Finding], applicable: &BTreeSet<Category>) -> Score {
-    let categories: BTreeMap<Category, u8> = applicable
-        .iter()
-        .map(|&c| (c, category_score(c, findings)))
-        .collect();
+    let categories: BTreeMap<Category, u8> = applicable.iter().map(|&c| (c, category_score(c, findings))).collect();
     let overall = cap(weighted_mean(&categories), findings);
-    Score {
-        categories,
-        overall,
-    }
+    Score { categories, overall }
 }
 
 /// 100 minus the penalties of the rules that fired in `category`, floored at 0.
 pub fn category_score(category: Category, findings: &[Finding]) -> u8 {
     let mut per_rule: BTreeMap<&str, (Severity, usize)> = BTreeMap::new();
     for f in findings.iter().filter(|f| f.category == category) {
-        let entry = per_rule
-            .entry(f.rule_id.as_str())
-            .or_insert((f.severity, 0));
+        let entry = per_rule.entry(f.rule_id.as_str()).or_insert((f.severity, 0));
         entry.0 = entry.0.max(f.severity);
         entry.1 += 1;
     }
-    let lost: f64 = per_rule
-        .values()
-        .map(|&(sev, n)| rule_penalty(sev, n))
-        .sum();
+    let lost: f64 = per_rule.values().map(|&(sev, n)| rule_penalty(sev, n)).sum();
     (100.0 - lost).clamp(0.0, 100.0).round() as u8
 }
 
@@ -58,11 +47,7 @@ fn weighted_mean(categories: &BTreeMap<Category, u8>) -> f64 {
     if weight == 0.0 {
         return 100.0;
     }
-    categories
-        .iter()
-        .map(|(c, &s)| c.weight() * f64::from(s))
-        .sum::<f64>()
-        / weight
+    categories.iter().map(|(c, &s)| c.weight() * f64::from(s)).sum::<f64>() / weight
 }
 
 fn cap(mean: f64, findings: &[Finding]) -> u8 {
@@ -107,12 +92,7 @@ mod tests {
         }
     }
 
-    fn finding(
-        id: &'static str,
-        category: Category,
-        severity: Severity,
-        confidence: Confidence,
-    ) -> Finding {
+    fn finding(id: &'static str, category: Category, severity: Severity, confidence: Confidence) -> Finding {
         let endpoint = Endpoint {
             method: "GET".into(),
             url: "http://x/".into(),
@@ -133,17 +113,8 @@ mod tests {
             (Severity::Low, 95),
             (Severity::Info, 100),
         ] {
-            let f = [finding(
-                "X-1",
-                Category::Authentication,
-                sev,
-                Confidence::Tentative,
-            )];
-            assert_eq!(
-                category_score(Category::Authentication, &f),
-                expect,
-                "{sev}"
-            );
+            let f = [finding("X-1", Category::Authentication, sev, Confidence::Tentative)];
+            assert_eq!(category_score(Category::Authentication, &f), expect, "{sev}");
         }
     }
 
@@ -159,14 +130,7 @@ mod tests {
     fn category_floors_at_zero() {
         let f: Vec<_> = ["A-1", "A-2"]
             .into_iter()
-            .map(|id| {
-                finding(
-                    id,
-                    Category::Authentication,
-                    Severity::Critical,
-                    Confidence::Tentative,
-                )
-            })
+            .map(|id| finding(id, Category::Authentication, Severity::Critical, Confidence::Tentative))
             .collect();
         assert_eq!(category_score(Category::Authentication, &f), 0);
     }
@@ -174,12 +138,7 @@ mod tests {
     #[test]
     fn overall_is_weighted_mean_of_applicable() {
         let applicable = BTreeSet::from([Category::Authentication, Category::Bola]);
-        let f = [finding(
-            "X-1",
-            Category::Bola,
-            Severity::Medium,
-            Confidence::Tentative,
-        )];
+        let f = [finding("X-1", Category::Bola, Severity::Medium, Confidence::Tentative)];
         // (20 * 100 + 15 * 85) / 35 = 93.57
         assert_eq!(score(&f, &applicable).overall, 94);
         assert_eq!(score(&[], &BTreeSet::new()).overall, 100);
@@ -188,27 +147,12 @@ mod tests {
     #[test]
     fn proven_high_and_critical_cap_the_overall() {
         let applicable: BTreeSet<Category> = Category::ALL.into_iter().collect();
-        let high = [finding(
-            "X-1",
-            Category::Llm,
-            Severity::High,
-            Confidence::Firm,
-        )];
+        let high = [finding("X-1", Category::Llm, Severity::High, Confidence::Firm)];
         assert_eq!(score(&high, &applicable).overall, 79);
-        let tentative = [finding(
-            "X-1",
-            Category::Llm,
-            Severity::High,
-            Confidence::Tentative,
-        )];
+        let tentative = [finding("X-1", Category::Llm, Severity::High, Confidence::Tentative)];
         // (97 * 100 + 3 * 65) / 100 = 98.95
         assert_eq!(score(&tentative, &applicable).overall, 99);
-        let critical = [finding(
-            "X-1",
-            Category::Llm,
-            Severity::Critical,
-            Confidence::Confirmed,
-        )];
+        let critical = [finding("X-1", Category::Llm, Severity::Critical, Confidence::Confirmed)];
         assert_eq!(score(&critical, &applicable).overall, 49);
     }
 

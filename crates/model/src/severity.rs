@@ -60,9 +60,7 @@ impl FromStr for Severity {
         Severity::DESCENDING
             .into_iter()
             .find(|sev| sev.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                format!("unknown severity '{s}' (expected info, low, medium, high or critical)")
-            })
+            .ok_or_else(|| format!("unknown severity '{s}' (expected info, low, medium, high or critical)"))
     }
 }
 

@@ -33,31 +33,23 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out)?;
     for (category, score) in &report.categories {
-        writeln!(
-            out,
-            "  {:<38} {:>3}  {}",
-            category.name(),
-            score,
-            bar(*score)
-        )?;
+        writeln!(out, "  {:<38} {:>3}  {}", category.name(), score, bar(*score))?;
+    }
+    if report.categories.is_empty() {
+        writeln!(out, "  No category applied to this target: nothing was tested.")?;
+        for (rule, why) in report.stats.not_applicable.iter().take(3) {
+            writeln!(out, "    {rule}: {why}")?;
+        }
     }
     for sev in Severity::DESCENDING {
-        let group: Vec<_> = report
-            .findings
-            .iter()
-            .filter(|f| f.severity == sev)
-            .collect();
+        let group: Vec<_> = report.findings.iter().filter(|f| f.severity == sev).collect();
         if group.is_empty() {
             continue;
         }
         writeln!(out)?;
         writeln!(out, "{} ({})", sev.as_str().to_uppercase(), group.len())?;
         for f in group {
-            let variant = f
-                .variant
-                .as_deref()
-                .map(|v| format!(" [{v}]"))
-                .unwrap_or_default();
+            let variant = f.variant.as_deref().map(|v| format!(" [{v}]")).unwrap_or_default();
             writeln!(
                 out,
                 "  {} {}{} — {} ({})",

@@ -1,9 +1,10 @@
 //! Shared logic of the cookie-attribute rules (SESS-007/008/009/011/012):
-//! every `Set-Cookie` that carried the session during the baseline login is
-//! judged, and the first one that fails is the evidence.
+//! every `Set-Cookie` that carried the session is judged, and the first one
+//! that fails is the evidence. They need no flow: without one they judge the
+//! session-like cookies the target sets on first contact.
 
-use super::{driver, finding};
-use rampart_engine::cookies::SetCookie;
+use super::finding;
+use rampart_engine::cookies::{SetCookie, is_session_name};
 use rampart_engine::{Carrier, Context, Error, Outcome};
 use rampart_model::{Confidence, Endpoint, Exchange, Rule, Severity};
 use url::Url;
@@ -14,41 +15,58 @@ pub(crate) struct Flaw {
     pub severity: Severity,
 }
 
-/// Judge every session `Set-Cookie` of the baseline with `judge`.
+/// The session cookies to judge and where they were set: the flow's carrier
+/// cookie during the baseline login, or without a flow, session-like cookies
+/// the target set when rampart first reached it.
+fn session_cookies<'a>(ctx: &'a Context<'_>) -> Result<Vec<(SetCookie, &'a Exchange)>, String> {
+    let parsed = |e: &'a Exchange| e.set_cookies().filter_map(SetCookie::parse).map(move |c| (c, e));
+    let Some(d) = ctx.driver else {
+        let found: Vec<_> = ctx
+            .seen
+            .iter()
+            .flat_map(parsed)
+            .filter(|(c, _)| is_session_name(&c.name) && !c.is_removal())
+            .collect();
+        return if found.is_empty() {
+            Err("no session cookie was set without logging in; give --flow to test the login".into())
+        } else {
+            Ok(found)
+        };
+    };
+    let Carrier::Cookie(name) = d.carrier() else {
+        return Err(format!(
+            "the session travels in the {}, not a cookie",
+            d.carrier().describe()
+        ));
+    };
+    let found: Vec<_> = d
+        .baseline()
+        .exchanges()
+        .flat_map(parsed)
+        .filter(|(c, _)| &c.name == name && !c.is_removal())
+        .collect();
+    if found.is_empty() {
+        Err(format!("no Set-Cookie for {name} was seen"))
+    } else {
+        Ok(found)
+    }
+}
+
+/// Judge every session `Set-Cookie` with `judge`; the first that fails is the finding.
 pub(crate) fn judge_session_cookies(
     ctx: &Context<'_>,
     rule: &'static Rule,
     judge: impl Fn(&SetCookie, &Url) -> Option<Flaw>,
 ) -> Result<Outcome, Error> {
-    let d = driver(ctx)?;
-    let Carrier::Cookie(name) = d.carrier() else {
-        return Ok(Outcome::NotApplicable(format!(
-            "the session travels in the {}, not a cookie",
-            d.carrier().describe()
-        )));
+    let cookies = match session_cookies(ctx) {
+        Ok(cookies) => cookies,
+        Err(why) => return Ok(Outcome::NotApplicable(why)),
     };
-    let cookies: Vec<(SetCookie, &Exchange)> = d
-        .baseline()
-        .exchanges()
-        .flat_map(|e| {
-            e.set_cookies()
-                .filter_map(SetCookie::parse)
-                .map(move |c| (c, e))
-        })
-        .filter(|(c, _)| &c.name == name && !c.is_removal())
-        .collect();
-    if cookies.is_empty() {
-        return Ok(Outcome::NotApplicable(format!(
-            "no Set-Cookie for {name} was seen"
-        )));
-    }
-    let target = d.base();
-    let Some((flaw, exchange)) = cookies
-        .iter()
-        .find_map(|(c, e)| judge(c, target).map(|f| (f, *e)))
-    else {
+    let target = &ctx.config.target;
+    let Some((flaw, cookie, exchange)) = cookies.iter().find_map(|(c, e)| judge(c, target).map(|f| (f, c, *e))) else {
         return Ok(Outcome::Findings(Vec::new()));
     };
+    let name = &cookie.name;
     let endpoint = Endpoint {
         method: exchange.request.method.clone(),
         url: exchange.request.url.clone(),
@@ -57,16 +75,11 @@ pub(crate) fn judge_session_cookies(
         .set_cookies()
         .find(|h| h.trim_start().starts_with(&format!("{name}=")))
         .unwrap_or_default();
-    let description = format!(
-        "{} Set-Cookie: {}",
-        flaw.description,
-        redact_value(set_cookie)
-    );
+    let description = format!("{} Set-Cookie: {}", flaw.description, redact_value(set_cookie));
     let evidence = exchange
         .clone()
         .noted(format!("the session cookie {name} as the server set it"));
-    let f =
-        finding(ctx, rule, Confidence::Firm, endpoint, description).with_severity(flaw.severity);
+    let f = finding(ctx, rule, Confidence::Firm, endpoint, description).with_severity(flaw.severity);
     Ok(Outcome::Findings(vec![f.with_evidence(vec![evidence])]))
 }
 

@@ -65,8 +65,7 @@ pub(crate) fn finding(
     endpoint: Endpoint,
     description: String,
 ) -> Finding {
-    Finding::new(rule, confidence, endpoint, description)
-        .with_remediation(remedy::for_stack(rule, ctx.fingerprint))
+    Finding::new(rule, confidence, endpoint, description).with_remediation(remedy::for_stack(rule, ctx.fingerprint))
 }
 
 /// The exchanges of a step, the first one annotated.

@@ -33,10 +33,7 @@ pub fn for_stack(rule: &Rule, fp: &Fingerprint) -> String {
         .as_deref()
         .and_then(|f| framework_fix(f, fp.session_library.as_deref(), family))
     {
-        text.push_str(&format!(
-            " For {}: {fix}",
-            fp.framework.as_deref().unwrap_or_default()
-        ));
+        text.push_str(&format!(" For {}: {fix}", fp.framework.as_deref().unwrap_or_default()));
     }
     if let Some(fix) = fp.store.as_deref().and_then(|s| store_fix(s, family)) {
         text.push_str(&format!(" In the session store: {fix}"));
@@ -103,15 +100,11 @@ fn framework_fix(framework: &str, library: Option<&str>, family: Family) -> Opti
         ("express", CookieFlags) => {
             "configure session({ cookie: { httpOnly: true, secure: true, sameSite: 'lax', maxAge: 3600000 } }) without a parent domain."
         }
-        ("express", Randomness) => {
-            "keep express-session's default genid (uid-safe, 24 random bytes)."
-        }
+        ("express", Randomness) => "keep express-session's default genid (uid-safe, 24 random bytes).",
         ("php", Rotate) => {
             "call session_regenerate_id(true) right after login and enable session.use_strict_mode=1 so uninitialised ids are rejected."
         }
-        ("php", Invalidate) => {
-            "on logout call session_unset(), session_destroy() and expire the cookie."
-        }
+        ("php", Invalidate) => "on logout call session_unset(), session_destroy() and expire the cookie.",
         ("php", CookieOnly) => "set session.use_only_cookies=1 and session.use_trans_sid=0.",
         ("php", CookieFlags) => {
             "set session.cookie_httponly=1, session.cookie_secure=1, session.cookie_samesite=Lax and a short session.gc_maxlifetime/cookie_lifetime."
@@ -129,9 +122,7 @@ fn framework_fix(framework: &str, library: Option<&str>, family: Family) -> Opti
         ("go-net-http", CookieFlags) => {
             "set http.Cookie{HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode, MaxAge: 3600} and leave Domain empty."
         }
-        ("go-net-http", Randomness) => {
-            "read 32 bytes from crypto/rand and hex- or base64-encode them."
-        }
+        ("go-net-http", Randomness) => "read 32 bytes from crypto/rand and hex- or base64-encode them.",
         ("java-servlet", Rotate) => "call request.changeSessionId() after login.",
         ("java-servlet", Invalidate) => "call session.invalidate() on logout.",
         _ => return None,
@@ -154,9 +145,7 @@ fn store_fix(store: &str, family: Family) -> Option<&'static str> {
         Family::Invalidate if store == "firestore" => {
             Some("delete the session document on logout and check its expiry field on every read.")
         }
-        Family::Randomness if sql => {
-            Some("store a hash of the token (e.g. SHA-256), not the token itself.")
-        }
+        Family::Randomness if sql => Some("store a hash of the token (e.g. SHA-256), not the token itself."),
         _ => None,
     }
 }
@@ -191,10 +180,7 @@ mod tests {
         assert!(for_stack(&RULE, &fp(Some("django"), None)).contains("cycle_key()"));
         assert!(for_stack(&RULE, &fp(Some("express"), None)).contains("req.session.regenerate()"));
         assert!(for_stack(&RULE, &fp(Some("php"), None)).contains("session_regenerate_id(true)"));
-        assert!(
-            for_stack(&RULE, &fp(Some("go-net-http"), Some("cockroachdb")))
-                .contains("DELETE the pre-login row")
-        );
+        assert!(for_stack(&RULE, &fp(Some("go-net-http"), Some("cockroachdb"))).contains("DELETE the pre-login row"));
         assert!(for_stack(&RULE, &fp(None, Some("firestore"))).contains("new session document"));
     }
 

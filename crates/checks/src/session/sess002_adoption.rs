@@ -66,11 +66,7 @@ enum Variant {
     LoginBody,
 }
 
-async fn attempt(
-    ctx: &Context<'_>,
-    d: &Driver,
-    variant: Variant,
-) -> Result<Option<Finding>, Error> {
+async fn attempt(ctx: &Context<'_>, d: &Driver, variant: Variant) -> Result<Option<Finding>, Error> {
     let forged = d.forge();
     let control = d.probe(&forged).await?;
     if control.logged_in {
@@ -88,8 +84,7 @@ async fn attempt(
             evidence.extend(step_evidence(&pre, "preauth"));
             let mut fields = vec![(BODY_FIELD.to_string(), forged.clone())];
             if let Carrier::Cookie(name) | Carrier::Header(name) = d.carrier() {
-                if !name.eq_ignore_ascii_case(BODY_FIELD)
-                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                if !name.eq_ignore_ascii_case(BODY_FIELD) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 {
                     fields.push((name.clone(), forged.clone()));
                 }
@@ -107,10 +102,7 @@ async fn attempt(
             carrier_variant(d.carrier()),
             format!("as the {}", d.carrier().describe()),
         ),
-        Variant::LoginBody => (
-            "login-body",
-            format!("as a `{BODY_FIELD}` field in the login body"),
-        ),
+        Variant::LoginBody => ("login-body", format!("as a `{BODY_FIELD}` field in the login body")),
     };
     let (confidence, result) = if attack.logged_in {
         (
@@ -127,22 +119,10 @@ async fn attempt(
         "rampart chose the id {} (never issued by the server) and presented it {where_}; {result}. Before login the same id was anonymous (control).",
         preview(&forged)
     );
-    evidence.insert(
-        0,
-        control.evidence("control: the chosen id is anonymous before login"),
-    );
-    evidence.extend(step_evidence(
-        &login,
-        "login presenting the attacker-chosen id",
-    ));
+    evidence.insert(0, control.evidence("control: the chosen id is anonymous before login"));
+    evidence.extend(step_evidence(&login, "login presenting the attacker-chosen id"));
     evidence.push(attack.evidence("attack: the chosen id after login"));
-    let f = finding(
-        ctx,
-        &RULE,
-        confidence,
-        endpoint(d, &d.flow().login),
-        description,
-    );
+    let f = finding(ctx, &RULE, confidence, endpoint(d, &d.flow().login), description);
     Ok(Some(f.with_variant(name).with_evidence(evidence)))
 }
 
@@ -158,8 +138,7 @@ fn server_issued(d: &Driver, login: &StepOutcome, forged: &str) -> bool {
             .any(|c| &c.name == name && c.value == forged),
         _ => false,
     };
-    let by_body =
-        d.flow().login.token_json.is_some() && login.token_after.as_deref() == Some(forged);
+    let by_body = d.flow().login.token_json.is_some() && login.token_after.as_deref() == Some(forged);
     by_cookie || by_body
 }
 

@@ -53,10 +53,7 @@ impl Check for UrlSession {
         let d = driver(ctx)?;
         let (agent, trail) = d.fresh_session().await?;
         let Some(token) = agent.token() else {
-            return Err(super::inconclusive(
-                &RULE,
-                "the fresh login left no session token",
-            ));
+            return Err(super::inconclusive(&RULE, "the fresh login left no session token"));
         };
         let protected = d.url(&d.flow().protected.path);
         for candidate in candidates(&protected, d.carrier().name()) {
@@ -64,9 +61,7 @@ impl Check for UrlSession {
             if !attack.logged_in {
                 continue;
             }
-            let control = d
-                .probe_request(request(d, candidate.url(&d.forge())))
-                .await?;
+            let control = d.probe_request(request(d, candidate.url(&d.forge()))).await?;
             if control.logged_in {
                 continue;
             }
@@ -74,18 +69,14 @@ impl Check for UrlSession {
                 "A fresh client with no cookie or session header, sending the logged-in token only {}, reached the protected page as the user. The same URL with a forged token was not logged in (control).",
                 candidate.describe()
             );
-            let mut evidence: Vec<_> = trail
-                .iter()
-                .map(|e| e.clone().noted("victim logs in"))
-                .collect();
+            let mut evidence: Vec<_> = trail.iter().map(|e| e.clone().noted("victim logs in")).collect();
             evidence.push(attack.evidence("attack: token only in the URL is logged in"));
             evidence.push(control.evidence("control: a forged token in the same place is not"));
             let endpoint = Endpoint {
                 method: d.flow().protected.method.clone(),
                 url: protected.to_string(),
             };
-            let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint, description)
-                .with_variant(candidate.variant());
+            let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint, description).with_variant(candidate.variant());
             return Ok(Outcome::Findings(vec![f.with_evidence(evidence)]));
         }
         Ok(Outcome::Findings(Vec::new()))

@@ -5,9 +5,7 @@
 //! still logged in it is re-tested after a short delay, so a store whose
 //! invalidation lags is reported as such rather than missed or overstated.
 
-use super::{
-    OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_control, step_evidence,
-};
+use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_control, step_evidence};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -47,9 +45,7 @@ impl Check for LogoutKeepsSession {
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let d = driver(ctx)?;
         if d.flow().logout.is_none() {
-            return Ok(Outcome::NotApplicable(
-                "the flow has no [logout] step".into(),
-            ));
+            return Ok(Outcome::NotApplicable("the flow has no [logout] step".into()));
         }
         let (mut agent, trail) = d.fresh_session().await?;
         let token = agent
@@ -57,18 +53,12 @@ impl Check for LogoutKeepsSession {
             .ok_or_else(|| inconclusive(&RULE, "the fresh login left no session token"))?;
         let before = d.probe(&token).await?;
         if !before.logged_in {
-            return Err(inconclusive(
-                &RULE,
-                "the fresh session was not logged in before logout",
-            ));
+            return Err(inconclusive(&RULE, "the fresh session was not logged in before logout"));
         }
         let logout = d.logout(&mut agent).await?.expect("flow has a logout step");
         let status = logout.trip.first().response.status;
         if status >= 400 {
-            return Err(inconclusive(
-                &RULE,
-                format!("the logout step answered {status}"),
-            ));
+            return Err(inconclusive(&RULE, format!("the logout step answered {status}")));
         }
         let after = d.probe(&token).await?;
         if !after.logged_in {
@@ -77,14 +67,10 @@ impl Check for LogoutKeepsSession {
         let delay = ctx.config.logout_recheck;
         tokio::time::sleep(delay).await;
         let later = d.probe(&token).await?;
-        let mut evidence: Vec<_> = trail
-            .iter()
-            .map(|e| e.clone().noted("user logs in"))
-            .collect();
+        let mut evidence: Vec<_> = trail.iter().map(|e| e.clone().noted("user logs in")).collect();
         evidence.push(before.evidence("before logout: the token is logged in"));
         evidence.extend(step_evidence(&logout, "logout with the token"));
-        evidence
-            .push(after.evidence("attack: right after logout, the token alone is still logged in"));
+        evidence.push(after.evidence("attack: right after logout, the token alone is still logged in"));
         evidence.push(later.evidence(&format!("re-test after {:.1} s", delay.as_secs_f64())));
         evidence.push(random_control(d));
         let secs = delay.as_secs_f64();

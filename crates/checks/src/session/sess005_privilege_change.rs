@@ -4,9 +4,7 @@
 //! in before the password change is still logged in after it, from a fresh
 //! client.
 
-use super::{
-    OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_control, step_evidence,
-};
+use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_control, step_evidence};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -45,18 +43,13 @@ impl Check for NoRotationOnPrivilegeChange {
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let d = driver(ctx)?;
         let Some(step) = d.flow().password_change.as_ref() else {
-            return Ok(Outcome::NotApplicable(
-                "the flow has no [password_change] step".into(),
-            ));
+            return Ok(Outcome::NotApplicable("the flow has no [password_change] step".into()));
         };
         let (mut agent, trail) = d.fresh_session().await?;
         let token = agent
             .token()
             .ok_or_else(|| inconclusive(&RULE, "the fresh login left no session token"))?;
-        let change = d
-            .password_change(&mut agent)
-            .await?
-            .expect("flow has the step");
+        let change = d.password_change(&mut agent).await?.expect("flow has the step");
         let status = change.trip.first().response.status;
         if status >= 400 {
             return Err(inconclusive(
@@ -77,20 +70,11 @@ impl Check for NoRotationOnPrivilegeChange {
             "After the password change succeeded (status {status}), the token {} from before it was still logged in from a fresh client: {how}. A forged token of the same shape is not logged in (control).",
             preview(&token)
         );
-        let mut evidence: Vec<_> = trail
-            .iter()
-            .map(|e| e.clone().noted("user logs in"))
-            .collect();
+        let mut evidence: Vec<_> = trail.iter().map(|e| e.clone().noted("user logs in")).collect();
         evidence.extend(step_evidence(&change, "password change with the token"));
         evidence.push(after.evidence("attack: the pre-change token is still logged in"));
         evidence.push(random_control(d));
-        let f = finding(
-            ctx,
-            &RULE,
-            Confidence::Confirmed,
-            endpoint(d, step),
-            description,
-        );
+        let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint(d, step), description);
         Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
     }
 }

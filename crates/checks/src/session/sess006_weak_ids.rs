@@ -67,13 +67,7 @@ impl Check for WeakIds {
         };
         evidence.push(random_control(d));
         let description = describe(&analysis, &tokens, source, &replay);
-        let f = finding(
-            ctx,
-            &RULE,
-            confidence,
-            endpoint(d, &d.flow().preauth),
-            description,
-        );
+        let f = finding(ctx, &RULE, confidence, endpoint(d, &d.flow().preauth), description);
         Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
     }
 }
@@ -113,15 +107,9 @@ fn predictions(tokens: &[String]) -> Vec<String> {
 }
 
 /// A victim logs in; does one of the predicted ids reach the protected page as them?
-async fn replay_prediction(
-    d: &Driver,
-    predicted: &[String],
-) -> Result<(Confidence, Vec<Exchange>, String), Error> {
+async fn replay_prediction(d: &Driver, predicted: &[String]) -> Result<(Confidence, Vec<Exchange>, String), Error> {
     let (victim, trail) = d.fresh_session().await?;
-    let mut evidence: Vec<Exchange> = trail
-        .into_iter()
-        .map(|e| e.noted("a victim logs in"))
-        .collect();
+    let mut evidence: Vec<Exchange> = trail.into_iter().map(|e| e.noted("a victim logs in")).collect();
     for (i, guess) in predicted.iter().enumerate() {
         let probe = d.probe(guess).await?;
         if probe.logged_in {

@@ -33,10 +33,6 @@ impl Check for CookieNoHttpOnly {
         0
     }
 
-    fn uses_flow(&self) -> bool {
-        true
-    }
-
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         judge_session_cookies(ctx, &RULE, |c, _| {
             (!c.http_only).then(|| Flaw {

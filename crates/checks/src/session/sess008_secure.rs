@@ -30,10 +30,6 @@ impl Check for CookieNoSecure {
         0
     }
 
-    fn uses_flow(&self) -> bool {
-        true
-    }
-
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         judge_session_cookies(ctx, &RULE, |c, target| {
             if c.secure {
@@ -53,11 +49,7 @@ impl Check for CookieNoSecure {
             };
             Some(Flaw {
                 description,
-                severity: if https {
-                    Severity::Medium
-                } else {
-                    Severity::Low
-                },
+                severity: if https { Severity::Medium } else { Severity::Low },
             })
         })
     }

@@ -30,10 +30,6 @@ impl Check for CookieNoSameSite {
         0
     }
 
-    fn uses_flow(&self) -> bool {
-        true
-    }
-
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         judge_session_cookies(ctx, &RULE, |c, _| {
             let description = match c.same_site.as_deref() {

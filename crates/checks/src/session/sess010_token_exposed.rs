@@ -41,13 +41,10 @@ impl Check for TokenExposed {
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let d = driver(ctx)?;
         let base = d.baseline();
-        let tokens: Vec<&str> = [
-            base.preauth.token_after.as_deref(),
-            Some(base.token.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let tokens: Vec<&str> = [base.preauth.token_after.as_deref(), Some(base.token.as_str())]
+            .into_iter()
+            .flatten()
+            .collect();
         let token_api = !matches!(d.carrier(), Carrier::Cookie(_));
         let sanctioned = |e: &Exchange, i: usize, of: &[Exchange], declared: bool| {
             token_api && declared && i + 1 == of.len() && !e.response.body.is_empty()
@@ -60,10 +57,7 @@ impl Check for TokenExposed {
             let exchanges = &outcome.trip.exchanges;
             for (i, e) in exchanges.iter().enumerate() {
                 let allowed_body = sanctioned(e, i, exchanges, declared);
-                if let Some((token, place)) = tokens
-                    .iter()
-                    .find_map(|t| exposed(e, t, allowed_body).map(|p| (*t, p)))
-                {
+                if let Some((token, place)) = tokens.iter().find_map(|t| exposed(e, t, allowed_body).map(|p| (*t, p))) {
                     let description = format!(
                         "The session token {} appears in the {place} of {} {}.",
                         preview(token),
@@ -75,8 +69,7 @@ impl Check for TokenExposed {
                         url: e.request.url.clone(),
                     };
                     let evidence = e.clone().noted(format!("the token in the {place}"));
-                    let f = finding(ctx, &RULE, Confidence::Firm, endpoint, description)
-                        .with_variant(place);
+                    let f = finding(ctx, &RULE, Confidence::Firm, endpoint, description).with_variant(place);
                     return Ok(Outcome::Findings(vec![f.with_evidence(vec![evidence])]));
                 }
             }
@@ -90,10 +83,7 @@ fn exposed(e: &Exchange, token: &str, body_allowed: bool) -> Option<&'static str
     if e.request.url.contains(token) {
         return Some("request URL");
     }
-    if e.response
-        .header("location")
-        .is_some_and(|l| l.contains(token))
-    {
+    if e.response.header("location").is_some_and(|l| l.contains(token)) {
         return Some("redirect Location");
     }
     (!body_allowed && e.response.body.contains(token)).then_some("response body")

@@ -2,7 +2,7 @@
 //! or a JWT session token without an expiry.
 
 use super::cookie_attrs::{Flaw, judge_session_cookies};
-use super::{OWASP, driver, endpoint, finding};
+use super::{OWASP, endpoint, finding};
 use async_trait::async_trait;
 use base64::Engine;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -37,24 +37,14 @@ impl Check for LongLifetime {
         0
     }
 
-    fn uses_flow(&self) -> bool {
-        true
-    }
-
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        let d = driver(ctx)?;
-        if let Some(claims) = jwt_claims(&d.baseline().token) {
-            if claims.get("exp").is_none() {
+        if let Some(d) = ctx.driver {
+            let claims = jwt_claims(&d.baseline().token);
+            if claims.is_some_and(|c| c.get("exp").is_none()) {
                 let description = "The session token is a JWT without an `exp` claim: it never expires unless the server keeps its own record.".to_string();
                 let evidence = d.baseline().login.trip.exchanges.clone();
-                let f = finding(
-                    ctx,
-                    &RULE,
-                    Confidence::Firm,
-                    endpoint(d, &d.flow().login),
-                    description,
-                )
-                .with_variant("jwt-no-exp");
+                let f = finding(ctx, &RULE, Confidence::Firm, endpoint(d, &d.flow().login), description)
+                    .with_variant("jwt-no-exp");
                 return Ok(Outcome::Findings(vec![f.with_evidence(evidence)]));
             }
         }

@@ -37,10 +37,6 @@ impl Check for ParentDomainCookie {
         0
     }
 
-    fn uses_flow(&self) -> bool {
-        true
-    }
-
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         judge_session_cookies(ctx, &RULE, |c, target| {
             let domain = c.domain.as_deref()?;

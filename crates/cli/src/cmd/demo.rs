@@ -42,11 +42,7 @@ pub async fn run(args: &DemoArgs) -> Result<ExitCode> {
 /// The demo scans its own loopback server, so it runs without a rate limit.
 pub fn demo_config(url: &str) -> Result<ScanConfig> {
     let mut config = ScanConfig::new(crate::config::target(url)?);
-    config.flow = Some(Flow::parse(
-        rampart_demo::FLOW,
-        "built-in demo flow",
-        &|_| None,
-    )?);
+    config.flow = Some(Flow::parse(rampart_demo::FLOW, "built-in demo flow", &|_| None)?);
     config.limits.rate = 0;
     Ok(config)
 }
@@ -54,8 +50,7 @@ pub fn demo_config(url: &str) -> Result<ScanConfig> {
 /// Keep the demo API up for scans from outside; the flow file is written next to the temp dir.
 async fn serve_only(server: &rampart_demo::DemoServer) -> Result<ExitCode> {
     let flow = std::env::temp_dir().join(format!("rampart-demo-flow-{}.toml", std::process::id()));
-    std::fs::write(&flow, rampart_demo::FLOW)
-        .with_context(|| format!("cannot write {}", flow.display()))?;
+    std::fs::write(&flow, rampart_demo::FLOW).with_context(|| format!("cannot write {}", flow.display()))?;
     println!("{}", server.url());
     println!("{}", flow.display());
     eprintln!(
@@ -63,9 +58,7 @@ async fn serve_only(server: &rampart_demo::DemoServer) -> Result<ExitCode> {
         server.url(),
         flow.display()
     );
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
     let _ = std::fs::remove_file(&flow);
     Ok(ExitCode::SUCCESS)
 }

@@ -43,12 +43,8 @@ mod tests {
 
     #[test]
     fn finds_django_style_field() {
-        let html =
-            r#"<form><input type="hidden" name="csrfmiddlewaretoken" value="AbC123"></form>"#;
-        assert_eq!(
-            hidden_field(html, "csrfmiddlewaretoken").as_deref(),
-            Some("AbC123")
-        );
+        let html = r#"<form><input type="hidden" name="csrfmiddlewaretoken" value="AbC123"></form>"#;
+        assert_eq!(hidden_field(html, "csrfmiddlewaretoken").as_deref(), Some("AbC123"));
         let reversed = r#"<input value='x&amp;y' type=hidden name='csrf'/>"#;
         assert_eq!(hidden_field(reversed, "csrf").as_deref(), Some("x&y"));
         assert_eq!(hidden_field("<p>no form</p>", "csrf"), None);

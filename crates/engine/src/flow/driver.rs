@@ -28,11 +28,7 @@ pub struct Probe {
 impl Probe {
     /// The final exchange, annotated.
     pub fn evidence(&self, note: &str) -> Exchange {
-        self.exchanges
-            .last()
-            .cloned()
-            .unwrap_or_default()
-            .noted(note)
+        self.exchanges.last().cloned().unwrap_or_default().noted(note)
     }
 }
 
@@ -50,12 +46,7 @@ pub struct Baseline {
 impl Baseline {
     /// Every exchange of the baseline run, in order.
     pub fn exchanges(&self) -> impl Iterator<Item = &Exchange> {
-        let steps = self
-            .preauth
-            .trip
-            .exchanges
-            .iter()
-            .chain(&self.login.trip.exchanges);
+        let steps = self.preauth.trip.exchanges.iter().chain(&self.login.trip.exchanges);
         steps.chain(&self.logged_in.exchanges)
     }
 }
@@ -74,10 +65,8 @@ pub struct Driver {
     baseline: OnceLock<Baseline>,
     shared: Mutex<Option<Shared>>,
     relogins: AtomicU64,
+    recheck: Duration,
 }
-
-/// How long a shared session is trusted before it is probed again.
-const RECHECK: Duration = Duration::from_secs(20);
 
 impl Driver {
     /// Detect the carrier if needed and validate the oracle; every failure names its step.
@@ -86,6 +75,7 @@ impl Driver {
         base: Url,
         layer: Arc<HttpLayer>,
         redactor: Arc<Redactor>,
+        recheck: Duration,
     ) -> Result<Driver> {
         for secret in &flow.secrets {
             redactor.secret(secret);
@@ -103,6 +93,7 @@ impl Driver {
             redactor,
             carrier,
             relogins: AtomicU64::new(0),
+            recheck,
         };
         let (baseline, agent) = driver.validate().await?;
         driver.baseline.get_or_init(|| baseline);
@@ -117,9 +108,8 @@ impl Driver {
         let marker = &self.flow.logged_in_marker;
         let anonymous = self.probe_agent(&mut self.agent()).await?;
         if anonymous.logged_in {
-            let cause = format!(
-                "the marker '{marker}' appears without logging in; choose text only a logged-in page shows"
-            );
+            let cause =
+                format!("the marker '{marker}' appears without logging in; choose text only a logged-in page shows");
             return Err(Error::flow("protected", cause));
         }
         let mut victim = self.agent();
@@ -159,11 +149,7 @@ impl Driver {
     }
 
     async fn login_failure(&self, victim: &mut Agent, login: &StepOutcome) -> Error {
-        let whole_jar = self
-            .probe_agent(victim)
-            .await
-            .map(|p| p.logged_in)
-            .unwrap_or(false);
+        let whole_jar = self.probe_agent(victim).await.map(|p| p.logged_in).unwrap_or(false);
         if whole_jar {
             let cause = format!(
                 "logged in with the whole cookie jar but not with {} alone; name the session carrier in [session]",
@@ -223,11 +209,7 @@ impl Driver {
     }
 
     /// Log in with extra body fields (an attacker-chosen session id, say).
-    pub async fn login_with(
-        &self,
-        agent: &mut Agent,
-        extra: &[(String, String)],
-    ) -> Result<StepOutcome> {
+    pub async fn login_with(&self, agent: &mut Agent, extra: &[(String, String)]) -> Result<StepOutcome> {
         self.run(&self.flow.login, agent, extra).await
     }
 
@@ -236,12 +218,7 @@ impl Driver {
         let mut agent = self.agent();
         let pre = self.preauth(&mut agent).await?;
         let login = self.login(&mut agent).await?;
-        let trail = pre
-            .trip
-            .exchanges
-            .into_iter()
-            .chain(login.trip.exchanges)
-            .collect();
+        let trail = pre.trip.exchanges.into_iter().chain(login.trip.exchanges).collect();
         Ok((agent, trail))
     }
 
@@ -259,12 +236,7 @@ impl Driver {
         }
     }
 
-    async fn run(
-        &self,
-        step: &Step,
-        agent: &mut Agent,
-        extra: &[(String, String)],
-    ) -> Result<StepOutcome> {
+    async fn run(&self, step: &Step, agent: &mut Agent, extra: &[(String, String)]) -> Result<StepOutcome> {
         let csrf_page = if self.flow.preauth.method == "GET" {
             &self.flow.preauth.path
         } else {
@@ -311,9 +283,7 @@ impl Driver {
     pub async fn credentials(&self) -> Result<Vec<(String, String)>> {
         let mut guard = self.shared.lock().await;
         let shared = guard.as_mut().expect("established");
-        if shared.checked.elapsed() > RECHECK
-            && !self.probe_agent(&mut shared.agent).await?.logged_in
-        {
+        if shared.checked.elapsed() >= self.recheck && !self.probe_agent(&mut shared.agent).await?.logged_in {
             let (agent, _) = self.fresh_session().await?;
             shared.agent = agent;
             self.relogins.fetch_add(1, Ordering::SeqCst);
@@ -346,20 +316,10 @@ async fn detect_carrier(flow: &Flow, base: &Url, layer: &Arc<HttpLayer>) -> Resu
     step::run(base, &csrf_page, &flow.preauth, &mut agent, &[]).await?;
     step::run(base, &csrf_page, &flow.login, &mut agent, &[]).await?;
     let names: Vec<&str> = agent.jar().names().collect();
-    let sessionish = |n: &&&str| {
-        let n = n.to_ascii_lowercase();
-        ["sess", "sid", "token", "auth", "jwt"]
-            .iter()
-            .any(|w| n.contains(w))
-            && !n.contains("csrf")
-            && !n.contains("xsrf")
-    };
-    let name = names.iter().find(sessionish).or_else(|| {
-        names
-            .iter()
-            .find(|n| !n.to_ascii_lowercase().contains("csrf"))
-    });
-    let name: Option<&&str> = name;
+    let name = names
+        .iter()
+        .find(|n| crate::cookies::is_session_name(n))
+        .or_else(|| names.iter().find(|n| !n.to_ascii_lowercase().contains("csrf")));
     name.map(|n| Carrier::Cookie(n.to_string())).ok_or_else(|| {
         Error::flow(
             "session",

@@ -139,23 +139,16 @@ impl Flow {
                 .map_err(&fail)
         };
         let preauth = build(file.preauth, StepKind::Preauth)?.unwrap_or_else(default_preauth);
-        let login = build(file.login, StepKind::Login)?
-            .ok_or_else(|| fail("missing [login] section".into()))?;
+        let login = build(file.login, StepKind::Login)?.ok_or_else(|| fail("missing [login] section".into()))?;
         let missing_protected = || fail("missing [protected] section".into());
         let protected_spec = file.protected.ok_or_else(missing_protected)?;
-        let marker = protected_spec
-            .logged_in_marker
-            .clone()
-            .filter(|m| !m.is_empty());
-        let logged_in_marker =
-            marker.ok_or_else(|| fail("[protected] needs logged_in_marker".into()))?;
+        let marker = protected_spec.logged_in_marker.clone().filter(|m| !m.is_empty());
+        let logged_in_marker = marker.ok_or_else(|| fail("[protected] needs logged_in_marker".into()))?;
         let protected = build(Some(protected_spec), StepKind::Protected)?.expect("spec given");
         let logout = build(file.logout, StepKind::Logout)?;
         let password_change = build(file.password_change, StepKind::PasswordChange)?;
         let carrier = file.session.map(carrier).transpose().map_err(&fail)?;
-        if carrier
-            .as_ref()
-            .is_some_and(|c| !matches!(c, Carrier::Cookie(_)))
+        if carrier.as_ref().is_some_and(|c| !matches!(c, Carrier::Cookie(_)))
             && login.token_json.is_none()
             && preauth.token_json.is_none()
         {
@@ -215,9 +208,7 @@ fn step(
 ) -> Result<Step, String> {
     let section = kind.name();
     let expand = |v: &str| expand_env(v, env).map_err(|e| format!("[{section}]: {e}"));
-    let path = spec
-        .path
-        .ok_or_else(|| format!("[{section}] needs a path"))?;
+    let path = spec.path.ok_or_else(|| format!("[{section}] needs a path"))?;
     if !path.starts_with('/') {
         return Err(format!("[{section}] path '{path}' must start with /"));
     }
@@ -225,9 +216,7 @@ fn step(
         return Err(format!("[{section}] has both form and json; choose one"));
     }
     if kind != StepKind::Protected && spec.logged_in_marker.is_some() {
-        return Err(format!(
-            "logged_in_marker belongs in [protected], not [{section}]"
-        ));
+        return Err(format!("logged_in_marker belongs in [protected], not [{section}]"));
     }
     for pointer in spec.token_json.iter() {
         if !pointer.is_empty() && !pointer.starts_with('/') {
@@ -237,9 +226,7 @@ fn step(
         }
     }
     if spec.csrf_cookie.is_some() != spec.csrf_header.is_some() {
-        return Err(format!(
-            "[{section}] csrf_cookie and csrf_header go together"
-        ));
+        return Err(format!("[{section}] csrf_cookie and csrf_header go together"));
     }
     let mut form = Vec::new();
     for (k, v) in spec.form.iter().flatten() {
@@ -249,10 +236,7 @@ fn step(
         }
         form.push((k.clone(), value));
     }
-    let json = spec
-        .json
-        .map(|v| json_value(v, &expand, secrets))
-        .transpose()?;
+    let json = spec.json.map(|v| json_value(v, &expand, secrets)).transpose()?;
     let headers = spec
         .headers
         .iter()
@@ -372,25 +356,16 @@ path = "/logout"
         let cases = [
             (FLOW.replace("[login]", "[logn]"), "unknown field"),
             (
-                FLOW.replace(
-                    "[protected]\npath = \"/profile\"\nlogged_in_marker = \"alice\"",
-                    "",
-                ),
+                FLOW.replace("[protected]\npath = \"/profile\"\nlogged_in_marker = \"alice\"", ""),
                 "missing [protected]",
             ),
-            (
-                FLOW.replace("logged_in_marker = \"alice\"", ""),
-                "logged_in_marker",
-            ),
+            (FLOW.replace("logged_in_marker = \"alice\"", ""), "logged_in_marker"),
             (FLOW.replace("${PW}", "${MISSING}"), "MISSING is not set"),
             (
                 FLOW.replace("path = \"/login\"", "path = \"login\""),
                 "must start with /",
             ),
-            (
-                FLOW.replace("cookie = \"sid\"", "header = \"X-T\""),
-                "needs token_json",
-            ),
+            (FLOW.replace("cookie = \"sid\"", "header = \"X-T\""), "needs token_json"),
             (FLOW.replace("[session]", "[session"), "line 2"),
         ];
         for (text, expect) in cases {
@@ -418,10 +393,7 @@ path = "/me"
 logged_in_marker = "alice"
 "#;
         let flow = parse(text).unwrap();
-        assert_eq!(
-            flow.login.json.as_ref().unwrap()["user"]["password"],
-            "s3cret"
-        );
+        assert_eq!(flow.login.json.as_ref().unwrap()["user"]["password"], "s3cret");
         assert_eq!(flow.login.headers[0].1, "{{session}}");
         assert!(
             parse(&text.replace("\"/token\"", "\"token\""))

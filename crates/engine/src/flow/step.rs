@@ -28,9 +28,7 @@ impl StepOutcome {
 pub fn url_for(base: &Url, path: &str) -> Url {
     let mut url = base.clone();
     let prefix = base.path().trim_end_matches('/');
-    let (path, query) = path
-        .split_once('?')
-        .map_or((path, None), |(p, q)| (p, Some(q)));
+    let (path, query) = path.split_once('?').map_or((path, None), |(p, q)| (p, Some(q)));
     url.set_path(&format!("{prefix}{path}"));
     url.set_query(query);
     url
@@ -61,11 +59,7 @@ pub async fn run(
         ));
     }
     let token = token_before.as_deref();
-    headers.extend(
-        step.headers
-            .iter()
-            .map(|(k, v)| (k.clone(), with_session(v, token))),
-    );
+    headers.extend(step.headers.iter().map(|(k, v)| (k.clone(), with_session(v, token))));
     let mut req = Request {
         method: step.method.clone(),
         url: url_for(base, &step.path),
@@ -83,27 +77,19 @@ pub async fn run(
                 .finish()
                 .into_bytes(),
         );
-        req.headers.push((
-            "Content-Type".into(),
-            "application/x-www-form-urlencoded".into(),
-        ));
+        req.headers
+            .push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
     } else if let Some(json) = &step.json {
         let mut value = substitute(json, token);
         if let Some(obj) = value.as_object_mut() {
-            obj.extend(
-                fields
-                    .into_iter()
-                    .map(|(k, v)| (k, serde_json::Value::String(v))),
-            );
+            obj.extend(fields.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))));
         }
         req.body = Some(serde_json::to_vec(&value).expect("JSON values serialise"));
-        req.headers
-            .push(("Content-Type".into(), "application/json".into()));
+        req.headers.push(("Content-Type".into(), "application/json".into()));
     }
     let trip = agent.send(req, true).await?;
     if let Some(pointer) = &step.token_json {
-        let taken = token_from_json(&trip, pointer)
-            .map_err(|cause| Error::flow(step.kind.name(), cause))?;
+        let taken = token_from_json(&trip, pointer).map_err(|cause| Error::flow(step.kind.name(), cause))?;
         if !matches!(agent.carrier(), Carrier::Cookie(_)) {
             agent.set_token(Some(taken));
         }
@@ -116,13 +102,7 @@ pub async fn run(
     })
 }
 
-async fn csrf_from_page(
-    base: &Url,
-    page: &str,
-    field: &str,
-    kind: StepKind,
-    agent: &mut Agent,
-) -> Result<String> {
+async fn csrf_from_page(base: &Url, page: &str, field: &str, kind: StepKind, agent: &mut Agent) -> Result<String> {
     let trip = agent.send(Request::get(url_for(base, page)), true).await?;
     hidden_field(&trip.response.text(), field).ok_or_else(|| {
         Error::flow(
@@ -135,22 +115,15 @@ async fn csrf_from_page(
     })
 }
 
-async fn csrf_cookie(
-    base: &Url,
-    page: &str,
-    cookie: &str,
-    kind: StepKind,
-    agent: &mut Agent,
-) -> Result<String> {
+async fn csrf_cookie(base: &Url, page: &str, cookie: &str, kind: StepKind, agent: &mut Agent) -> Result<String> {
     if agent.jar().get(cookie).is_none() {
         agent.send(Request::get(url_for(base, page)), true).await?;
     }
-    agent.jar().get(cookie).map(str::to_string).ok_or_else(|| {
-        Error::flow(
-            kind.name(),
-            format!("csrf_cookie '{cookie}' was not set by {page}"),
-        )
-    })
+    agent
+        .jar()
+        .get(cookie)
+        .map(str::to_string)
+        .ok_or_else(|| Error::flow(kind.name(), format!("csrf_cookie '{cookie}' was not set by {page}")))
 }
 
 fn substitute(value: &serde_json::Value, token: Option<&str>) -> serde_json::Value {
@@ -158,11 +131,7 @@ fn substitute(value: &serde_json::Value, token: Option<&str>) -> serde_json::Val
     match value {
         J::String(s) => J::String(with_session(s, token)),
         J::Array(a) => J::Array(a.iter().map(|v| substitute(v, token)).collect()),
-        J::Object(o) => J::Object(
-            o.iter()
-                .map(|(k, v)| (k.clone(), substitute(v, token)))
-                .collect(),
-        ),
+        J::Object(o) => J::Object(o.iter().map(|(k, v)| (k.clone(), substitute(v, token))).collect()),
         other => other.clone(),
     }
 }
@@ -179,9 +148,7 @@ fn token_from_json(trip: &Trip, pointer: &str) -> Result<String, String> {
     match body.pointer(pointer) {
         Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(s.clone()),
         Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
-        Some(other) => Err(format!(
-            "token_json '{pointer}' points at {other}, not a token"
-        )),
+        Some(other) => Err(format!("token_json '{pointer}' points at {other}, not a token")),
         None => {
             let keys = body
                 .as_object()

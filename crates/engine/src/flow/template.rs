@@ -8,12 +8,9 @@ pub fn expand_env(value: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Resul
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        let end = after
-            .find('}')
-            .ok_or_else(|| format!("unclosed ${{ in '{value}'"))?;
+        let end = after.find('}').ok_or_else(|| format!("unclosed ${{ in '{value}'"))?;
         let name = &after[..end];
-        let resolved =
-            lookup(name).ok_or_else(|| format!("environment variable {name} is not set"))?;
+        let resolved = lookup(name).ok_or_else(|| format!("environment variable {name} is not set"))?;
         out.push_str(&resolved);
         rest = &after[end + 1..];
     }
@@ -50,11 +47,7 @@ mod tests {
     fn expands_known_and_rejects_unknown() {
         assert_eq!(expand_env("a-${PW}-b", &env).unwrap(), "a-s3cret-b");
         assert_eq!(expand_env("plain", &env).unwrap(), "plain");
-        assert!(
-            expand_env("${NOPE}", &env)
-                .unwrap_err()
-                .contains("NOPE is not set")
-        );
+        assert!(expand_env("${NOPE}", &env).unwrap_err().contains("NOPE is not set"));
         assert!(expand_env("${PW", &env).is_err());
         assert_eq!(env_refs("${A}x${B}"), vec!["A", "B"]);
     }

@@ -86,11 +86,8 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let when =
-        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
-    let secs = (when - time::OffsetDateTime::now_utc())
-        .whole_seconds()
-        .max(0);
+    let when = time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
+    let secs = (when - time::OffsetDateTime::now_utc()).whole_seconds().max(0);
     Some(Duration::from_secs(secs as u64))
 }
 
@@ -103,10 +100,7 @@ mod tests {
         let budget = Budget::new(Some(2), None);
         assert!(budget.admit(Duration::from_secs(1)).is_ok());
         assert!(budget.admit(Duration::from_secs(1)).is_ok());
-        assert!(matches!(
-            budget.admit(Duration::from_secs(1)),
-            Err(Error::Budget(2))
-        ));
+        assert!(matches!(budget.admit(Duration::from_secs(1)), Err(Error::Budget(2))));
         assert_eq!(budget.sent(), 2);
     }
 
@@ -115,19 +109,13 @@ mod tests {
         let budget = Budget::new(None, Some(Duration::from_millis(50)));
         assert!(budget.admit(Duration::from_secs(10)).unwrap() <= Duration::from_millis(50));
         std::thread::sleep(Duration::from_millis(60));
-        assert!(matches!(
-            budget.admit(Duration::from_secs(10)),
-            Err(Error::Deadline(_))
-        ));
+        assert!(matches!(budget.admit(Duration::from_secs(10)), Err(Error::Deadline(_))));
     }
 
     #[test]
     fn retry_after_forms() {
         assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO)
-        );
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon"), None);
     }
 

@@ -116,8 +116,7 @@ impl HttpLayer {
             .default_headers
             .iter()
             .filter(|(n, _)| !req.headers.iter().any(|(m, _)| m.eq_ignore_ascii_case(n)));
-        req.headers
-            .splice(0..0, defaults.cloned().collect::<Vec<_>>());
+        req.headers.splice(0..0, defaults.cloned().collect::<Vec<_>>());
         let req = &req;
         let mut attempt = 0;
         loop {
@@ -185,10 +184,7 @@ impl HttpLayer {
         if let Some(body) = &req.body {
             builder = builder.body(body.clone());
         }
-        let mut resp = builder
-            .send()
-            .await
-            .map_err(|e| classify::error(&req.url, e))?;
+        let mut resp = builder.send().await.map_err(|e| classify::error(&req.url, e))?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -199,11 +195,7 @@ impl HttpLayer {
             })
             .collect();
         let mut body = Vec::new();
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|e| classify::error(&req.url, e))?
-        {
+        while let Some(chunk) = resp.chunk().await.map_err(|e| classify::error(&req.url, e))? {
             let room = self.limits.max_body - body.len();
             if chunk.len() > room {
                 body.extend_from_slice(&chunk[..room]);
@@ -215,9 +207,7 @@ impl HttpLayer {
     }
 
     fn backoff(&self, resp: &Response, attempt: u32) -> Result<Duration> {
-        let asked = resp
-            .header("retry-after")
-            .and_then(limits::parse_retry_after);
+        let asked = resp.header("retry-after").and_then(limits::parse_retry_after);
         let wait = asked.unwrap_or(Duration::from_secs(1 << attempt));
         if wait > self.limits.max_backoff {
             return Err(Error::Transfer {

@@ -46,8 +46,5 @@ pub fn exchange(
 
 fn cut(body: &[u8]) -> (String, bool) {
     let end = body.len().min(EVIDENCE_BODY);
-    (
-        String::from_utf8_lossy(&body[..end]).into_owned(),
-        end < body.len(),
-    )
+    (String::from_utf8_lossy(&body[..end]).into_owned(), end < body.len())
 }

@@ -83,9 +83,7 @@ fn alphabet_of(counts: &[[u32; 256]], varying: &[usize], n: usize) -> (Alphabet,
     let used = if varying.is_empty() { &all } else { varying };
     let mut seen = [false; 256];
     for &i in used {
-        (0..256)
-            .filter(|&c| counts[i][c] > 0)
-            .for_each(|c| seen[c] = true);
+        (0..256).filter(|&c| counts[i][c] > 0).for_each(|c| seen[c] = true);
     }
     let alphabet = detect_alphabet(&seen);
     let standard = alphabet.size();
@@ -111,12 +109,7 @@ pub(super) fn b64_last_bits(len: usize) -> u32 {
 /// Counts per symbol at one position; the final base64 char is reduced to the
 /// bits it carries (when every sample has its unused low bits zero).
 fn symbol_counts(p: &Positions, counts: &[u32; 256], pos: usize) -> (Vec<u32>, usize) {
-    let plain = || {
-        (
-            counts.iter().copied().filter(|&c| c > 0).collect(),
-            p.symbols,
-        )
-    };
+    let plain = || (counts.iter().copied().filter(|&c| c > 0).collect(), p.symbols);
     let b64 = matches!(p.alphabet, Alphabet::Base64 | Alphabet::Base64Url);
     let bits = b64_last_bits(p.len);
     if !b64 || pos + 1 != p.len || bits == 6 {
@@ -125,16 +118,11 @@ fn symbol_counts(p: &Positions, counts: &[u32; 256], pos: usize) -> (Vec<u32>, u
     let mut reduced = [0u32; 64];
     for c in (0..256).filter(|&c| counts[c] > 0) {
         match b64_value(c as u8) {
-            Some(v) if v & ((1 << (6 - bits)) - 1) == 0 => {
-                reduced[(v >> (6 - bits)) as usize] += counts[c]
-            }
+            Some(v) if v & ((1 << (6 - bits)) - 1) == 0 => reduced[(v >> (6 - bits)) as usize] += counts[c],
             _ => return plain(),
         }
     }
-    (
-        reduced.iter().copied().filter(|&c| c > 0).collect(),
-        1 << bits,
-    )
+    (reduced.iter().copied().filter(|&c| c > 0).collect(), 1 << bits)
 }
 
 fn score_positions(p: &mut Positions, counts: &[[u32; 256]], n: usize) {
@@ -157,11 +145,7 @@ fn score_positions(p: &mut Positions, counts: &[[u32; 256]], n: usize) {
 
 /// Plug-in Shannon entropy (bits) plus the Miller–Madow bias correction.
 fn miller_madow(counts: &[u32], n: f64) -> f64 {
-    let h: f64 = counts
-        .iter()
-        .map(|&c| c as f64 / n)
-        .map(|q| -q * q.log2())
-        .sum();
+    let h: f64 = counts.iter().map(|&c| c as f64 / n).map(|q| -q * q.log2()).sum();
     h + (counts.len() as f64 - 1.0) / (2.0 * n * LN_2)
 }
 
@@ -187,11 +171,7 @@ pub(super) fn normal_upper_quantile(p: f64) -> f64 {
     let (mut lo, mut hi) = (-10.0, 40.0);
     for _ in 0..60 {
         let mid = (lo + hi) / 2.0;
-        if normal_tail(mid) > p {
-            lo = mid
-        } else {
-            hi = mid
-        }
+        if normal_tail(mid) > p { lo = mid } else { hi = mid }
     }
     (lo + hi) / 2.0
 }
@@ -225,10 +205,7 @@ mod tests {
     fn random_hex_has_about_120_bits() {
         let tokens = hex_tokens(&mut Rng(1), 100, 32);
         let p = positions(&refs(&tokens));
-        assert_eq!(
-            (p.alphabet.clone(), p.symbols, p.constant),
-            (Alphabet::Hex, 16, 0)
-        );
+        assert_eq!((p.alphabet.clone(), p.symbols, p.constant), (Alphabet::Hex, 16, 0));
         assert!(p.biased.is_empty(), "{:?}", p.biased);
         assert!((118.0..=128.0).contains(&p.entropy), "{}", p.entropy);
     }
@@ -240,10 +217,7 @@ mod tests {
             .map(|_| format!("ab{}{:x}", ["0", "1"][rng.below(2) as usize], rng.below(16)))
             .collect();
         let p = positions(&refs(&tokens));
-        assert_eq!(
-            (p.common_prefix, p.constant, p.varying.clone()),
-            (2, 2, vec![2, 3])
-        );
+        assert_eq!((p.common_prefix, p.constant, p.varying.clone()), (2, 2, vec![2, 3]));
         assert_eq!(p.biased, vec![2]);
         assert!(p.entropy < 5.1 && p.extrapolated < 9.0, "{p:?}");
     }
