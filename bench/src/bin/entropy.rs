@@ -13,7 +13,8 @@ const RUNS: usize = 5;
 
 fn main() {
     let mut rng = rand::rng();
-    let generators: [(&str, Box<dyn Fn(usize, &mut rand::rngs::ThreadRng) -> String>); 3] = [
+    type Generator = Box<dyn Fn(usize, &mut rand::rngs::ThreadRng) -> String>;
+    let generators: [(&str, Generator); 3] = [
         (
             "token_urlsafe(32)",
             Box::new(|_, r| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r.random::<[u8; 32]>())),

@@ -38,7 +38,8 @@ fn only(flaw: fn(&mut Flaws)) -> Flaws {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_flaw_alone_fires_exactly_its_rule() {
-    let cases: [(&str, fn(&mut Flaws)); 13] = [
+    type Case = (&'static str, fn(&mut Flaws));
+    let cases: [Case; 13] = [
         ("SESS-001", |f| f.fixation = true),
         ("SESS-002", |f| f.adoption = true),
         ("SESS-003", |f| f.url_session = true),

@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan an API.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List every rule: id, title, category, severity, CWE, OWASP.
     Checks(ChecksArgs),
     /// Start the built-in vulnerable API on loopback and scan it end to end.

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         }
     });
     match result {
-        Ok(code) => code.into(),
+        Ok(code) => code,
         Err(err) => fail(&err),
     }
 }

@@ -100,10 +100,6 @@ mod tests {
         Finding::new(&rule(id, category, severity), confidence, endpoint, "")
     }
 
-    fn auth_only() -> BTreeSet<Category> {
-        BTreeSet::from([Category::Authentication])
-    }
-
     #[test]
     fn penalties_per_severity() {
         for (sev, expect) in [

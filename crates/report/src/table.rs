@@ -6,8 +6,8 @@ use std::io::{self, Write};
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "{:<9} {:<10} {:<9} {:<44} {}",
-        "SEVERITY", "CONFIDENCE", "RULE", "TITLE", "ENDPOINT"
+        "{:<9} {:<10} {:<9} {:<44} ENDPOINT",
+        "SEVERITY", "CONFIDENCE", "RULE", "TITLE"
     )?;
     for f in &report.findings {
         let title: String = f.title.chars().take(44).collect();

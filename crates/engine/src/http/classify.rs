@@ -20,12 +20,6 @@ pub fn error(url: &Url, err: reqwest::Error) -> Error {
     if err.is_connect() {
         return Error::Connect { host, cause };
     }
-    if err.is_timeout() {
-        return Error::Timeout {
-            url: url.to_string(),
-            secs: 0.0,
-        };
-    }
     Error::Transfer {
         url: url.to_string(),
         cause,

@@ -45,9 +45,9 @@ fn template<'a>(items: &[&'a str], radix: u32) -> Option<(Template<'a>, Vec<i128
         pre -= 1;
     }
     let limit = min_len - pre;
-    let mut suf = items
-        .iter()
-        .fold(limit, |n, s| common(fb.iter().rev(), s.as_bytes().iter().rev(), n));
+    let mut suf = items.iter().fold(limit, |n, s| {
+        common(fb.iter().rev(), s.as_bytes().iter().rev(), n)
+    });
     while suf > 0 && digit(fb[fb.len() - suf]) {
         suf -= 1;
     }
@@ -79,7 +79,11 @@ fn template<'a>(items: &[&'a str], radix: u32) -> Option<(Template<'a>, Vec<i128
     ))
 }
 
-fn common<'x>(a: impl Iterator<Item = &'x u8>, b: impl Iterator<Item = &'x u8>, max: usize) -> usize {
+fn common<'x>(
+    a: impl Iterator<Item = &'x u8>,
+    b: impl Iterator<Item = &'x u8>,
+    max: usize,
+) -> usize {
     a.zip(b).take(max).take_while(|(x, y)| x == y).count()
 }
 
@@ -93,7 +97,11 @@ fn detect(values: &[i128], space_bits: f64) -> Option<(i128, i128, &'static str)
     let last = *values.last()?;
     let diffs = differences(values);
     if let Some(d) = diffs.as_deref().and_then(constant_step) {
-        return Some((d, last.checked_add(d)?, "consecutive tokens differ by the same step"));
+        return Some((
+            d,
+            last.checked_add(d)?,
+            "consecutive tokens are numbers in arithmetic progression",
+        ));
     }
     let mut sorted = values.to_vec();
     sorted.sort_unstable();
@@ -101,7 +109,7 @@ fn detect(values: &[i128], space_bits: f64) -> Option<(i128, i128, &'static str)
         return Some((
             d,
             sorted.last()?.checked_add(d)?,
-            "sorted tokens differ by the same step",
+            "the tokens, sorted, are numbers in arithmetic progression",
         ));
     }
     let diffs = diffs?;
@@ -109,20 +117,19 @@ fn detect(values: &[i128], space_bits: f64) -> Option<(i128, i128, &'static str)
         return Some((
             d,
             last.checked_add(d)?,
-            "at least 90% of consecutive tokens differ by the same step",
+            "at least 90% of consecutive tokens differ by the same amount",
         ));
     }
+    // Tiny: small steps (≤ 2^32) and a span far below the number space, so a
+    // time-ordered prefix followed by many random bits (UUIDv7) is not one.
     let span = last.checked_sub(values[0])?;
-    let tiny = (span as f64).log2() <= space_bits - 16.0;
-    if diffs.len() >= 7 && diffs.iter().all(|&d| d > 0) && tiny {
-        let mut sorted = diffs.clone();
-        sorted.sort_unstable();
-        let median = sorted[sorted.len() / 2];
-        return Some((
-            median,
-            last.checked_add(median)?,
-            "tokens increase monotonically in tiny steps (timestamp-like)",
-        ));
+    let mut steps = diffs.clone();
+    steps.sort_unstable();
+    let median = steps[steps.len() / 2];
+    let tiny = median <= 1 << 32 && (span as f64).log2() <= space_bits - 16.0;
+    if diffs.len() >= 7 && steps[0] > 0 && tiny {
+        let how = "tokens increase monotonically in tiny steps, like a timestamp";
+        return Some((median, last.checked_add(median)?, how));
     }
     None
 }
@@ -146,7 +153,11 @@ fn dominant_step(diffs: &[i128]) -> Option<i128> {
     sorted.sort_unstable();
     let (mut best, mut best_n, mut run) = (sorted[0], 0, 0);
     for (i, &d) in sorted.iter().enumerate() {
-        run = if i > 0 && sorted[i - 1] == d { run + 1 } else { 1 };
+        run = if i > 0 && sorted[i - 1] == d {
+            run + 1
+        } else {
+            1
+        };
         if run > best_n {
             (best, best_n) = (d, run);
         }
@@ -193,7 +204,9 @@ mod tests {
 
     #[test]
     fn hex_keeps_case_width_and_suffix() {
-        let items: Vec<String> = (0..10).map(|i| format!("ID{:08X}.v1", 0xFFF0 + 7 * i)).collect();
+        let items: Vec<String> = (0..10)
+            .map(|i| format!("ID{:08X}.v1", 0xFFF0 + 7 * i))
+            .collect();
         let (p, _) = run(&items).unwrap();
         assert_eq!((p.step, p.next.as_str()), (7, "ID00010036.v1"));
         let items: Vec<String> = (0..10).map(|i| format!("{:x}", 0xabc00 - 3 * i)).collect();
@@ -243,7 +256,12 @@ mod tests {
         ];
         assert!(find(&items).is_none());
         assert!(find(&["1", "2", "3"]).is_none());
-        let huge = ["9".repeat(60), "9".repeat(61), "9".repeat(62), "9".repeat(63)];
+        let huge = [
+            "9".repeat(60),
+            "9".repeat(61),
+            "9".repeat(62),
+            "9".repeat(63),
+        ];
         assert!(run(&huge).is_none());
         assert!(find(&["", "", "", ""]).is_none());
         assert!(find(&["é1", "é2", "é3", "é4"]).is_none());

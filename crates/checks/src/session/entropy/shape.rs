@@ -1,6 +1,7 @@
 //! Token structure: which part of a session token is supposed to be random.
 
 use super::Alphabet;
+use std::collections::HashMap;
 
 /// What one token turned out to be.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,7 +17,11 @@ pub(super) enum Kind {
     /// itsdangerous / Flask cookie whose payload is JSON (or compressed) data.
     ClientSide,
     /// A JSON Web Token.
-    Jwt { alg: String, has_exp: bool, has_jti: bool },
+    Jwt {
+        alg: String,
+        has_exp: bool,
+        has_jti: bool,
+    },
 }
 
 /// One token after structure detection.
@@ -61,23 +66,31 @@ pub(super) fn classify(token: &str) -> Parsed {
 /// Groups parsed tokens by (kind, random-part length) and returns the largest
 /// group (ties: the one seen first).
 pub(super) fn largest_group(parsed: &[Parsed]) -> Group {
-    let mut keys: Vec<(u8, usize)> = Vec::new();
+    let mut index: HashMap<(u8, usize), usize> = HashMap::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
     for (i, p) in parsed.iter().enumerate() {
-        let key = group_key(&p.kind, p.part.len());
-        match keys.iter().position(|k| *k == key) {
-            Some(g) => members[g].push(i),
-            None => {
-                keys.push(key);
-                members.push(vec![i]);
-            }
-        }
+        let g = *index
+            .entry(group_key(&p.kind, p.part.len()))
+            .or_insert_with(|| {
+                members.push(Vec::new());
+                members.len() - 1
+            });
+        members[g].push(i);
     }
-    let groups = keys.len();
-    let best = (0..groups).fold(0, |b, g| if members[g].len() > members[b].len() { g } else { b });
-    let members = members.into_iter().nth(best).unwrap_or_default();
-    let kind = members.first().map_or(Kind::Plain, |&i| parsed[i].kind.clone());
-    Group { kind, members, groups }
+    let groups = members.len();
+    // Largest first; among equals the one seen first.
+    let best = (0..groups).max_by_key(|&g| (members[g].len(), std::cmp::Reverse(g)));
+    let members = best
+        .and_then(|b| members.into_iter().nth(b))
+        .unwrap_or_default();
+    let kind = members
+        .first()
+        .map_or(Kind::Plain, |&i| parsed[i].kind.clone());
+    Group {
+        kind,
+        members,
+        groups,
+    }
 }
 
 fn group_key(kind: &Kind, len: usize) -> (u8, usize) {
@@ -144,12 +157,16 @@ fn jwt(header: &str, payload: &str) -> Option<Kind> {
     let claims = String::from_utf8_lossy(&b64_decode(payload).unwrap_or_default()).into_owned();
     let has_exp = json_value(&claims, "exp").is_some();
     let has_jti = json_value(&claims, "jti").is_some();
-    Some(Kind::Jwt { alg, has_exp, has_jti })
+    Some(Kind::Jwt {
+        alg,
+        has_exp,
+        has_jti,
+    })
 }
 
 /// The value of a top-level-looking `"key": value` pair (strings unquoted).
 /// A deliberately small scanner: enough to read `alg`, `exp` and `jti`.
-pub(super) fn json_value(json: &str, key: &str) -> Option<String> {
+fn json_value(json: &str, key: &str) -> Option<String> {
     let needle = format!("\"{key}\"");
     let mut from = 0;
     while let Some(at) = json.get(from..)?.find(&needle) {
@@ -184,7 +201,8 @@ fn is_uuid(token: &str) -> bool {
 }
 
 fn is_b64url(s: &str) -> bool {
-    s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    s.bytes()
+        .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
 }
 
 /// Value of a base64 or base64url character.
@@ -200,7 +218,7 @@ pub(super) fn b64_value(c: u8) -> Option<u8> {
 }
 
 /// Lenient base64 / base64url decoder (padding optional, trailing bits ignored).
-pub(super) fn b64_decode(s: &str) -> Option<Vec<u8>> {
+fn b64_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
     let (mut acc, mut nbits) = (0u32, 0u32);
     for &c in s.trim_end_matches('=').as_bytes() {
@@ -257,7 +275,10 @@ mod tests {
         assert_eq!(p.kind, Kind::Express);
         assert_eq!(p.part, "abcDEF123_-xyzABC456789");
         let p = classify("s%3AabcDEF123_-xyzABC456789.sig%2Bsig");
-        assert_eq!((p.kind, p.part.as_str()), (Kind::Express, "abcDEF123_-xyzABC456789"));
+        assert_eq!(
+            (p.kind, p.part.as_str()),
+            (Kind::Express, "abcDEF123_-xyzABC456789")
+        );
     }
 
     #[test]
@@ -274,7 +295,11 @@ mod tests {
                 has_jti: true
             }
         );
-        let none = format!("{}.{}.", b64url(br#"{"alg":"none"}"#), b64url(br#"{"sub":"a"}"#));
+        let none = format!(
+            "{}.{}.",
+            b64url(br#"{"alg":"none"}"#),
+            b64url(br#"{"sub":"a"}"#)
+        );
         let kind = classify(&none).kind;
         assert_eq!(
             kind,
@@ -288,9 +313,16 @@ mod tests {
 
     #[test]
     fn itsdangerous_payloads() {
-        let json = format!("{}.ZXm8Rg.{}", b64url(br#"{"_fresh":false}"#), "a".repeat(27));
+        let json = format!(
+            "{}.ZXm8Rg.{}",
+            b64url(br#"{"_fresh":false}"#),
+            "a".repeat(27)
+        );
         assert_eq!(classify(&json).kind, Kind::ClientSide);
-        let compressed = format!(".eJyrVkpPzUvNS1WyUlAqS8wpTVWqBQBC1AaZ.ZXm8Rg.{}", "b".repeat(27));
+        let compressed = format!(
+            ".eJyrVkpPzUvNS1WyUlAqS8wpTVWqBQBC1AaZ.ZXm8Rg.{}",
+            "b".repeat(27)
+        );
         assert_eq!(classify(&compressed).kind, Kind::ClientSide);
         let id = format!(
             "{}.ZXm8Rg.{}",
@@ -335,8 +367,14 @@ mod tests {
         assert_eq!(b64_decode("aGVsbG8").unwrap(), b"hello");
         assert_eq!(b64_decode("aGVsbG8=").unwrap(), b"hello");
         assert!(b64_decode("a*b").is_none());
-        assert_eq!(json_value(r#"{"a" : "x", "b":12}"#, "b").as_deref(), Some("12"));
-        assert_eq!(json_value(r#"{"alg":null}"#, "alg").as_deref(), Some("null"));
+        assert_eq!(
+            json_value(r#"{"a" : "x", "b":12}"#, "b").as_deref(),
+            Some("12")
+        );
+        assert_eq!(
+            json_value(r#"{"alg":null}"#, "alg").as_deref(),
+            Some("null")
+        );
         assert_eq!(json_value(r#"{"algo":1}"#, "alg"), None);
     }
 }
