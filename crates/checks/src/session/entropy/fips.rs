@@ -36,12 +36,7 @@ const STRICT_LONG_RUN: f64 = 40.0;
 /// Extracts the random bits of equal-length `parts` and runs the tests. Only
 /// hex and base64 alphabets map to whole bits. Bit positions (index within a
 /// token) that are constant over all samples are dropped as structure.
-pub(super) fn analyze(
-    parts: &[&[u8]],
-    alphabet: &Alphabet,
-    varying: &[usize],
-    len: usize,
-) -> Option<Fips> {
+pub(super) fn analyze(parts: &[&[u8]], alphabet: &Alphabet, varying: &[usize], len: usize) -> Option<Fips> {
     let hex = match alphabet {
         Alphabet::Hex => true,
         Alphabet::Base64 | Alphabet::Base64Url => false,
@@ -62,9 +57,7 @@ pub(super) fn analyze(
     for part in parts {
         decoder.row(part, &mut row)?;
         ones.resize(row.len(), 0usize);
-        ones.iter_mut()
-            .zip(&row)
-            .for_each(|(n, &b)| *n += usize::from(b));
+        ones.iter_mut().zip(&row).for_each(|(n, &b)| *n += usize::from(b));
     }
     let kept: Vec<usize> = (0..ones.len())
         .filter(|&i| ones[i] > 0 && ones[i] < parts.len())
@@ -143,11 +136,7 @@ pub(super) fn decisive_failures(f: &Fips) -> Vec<&'static str> {
             "long run",
         ),
     ];
-    flags
-        .iter()
-        .filter(|(bad, _)| *bad)
-        .map(|(_, name)| *name)
-        .collect()
+    flags.iter().filter(|(bad, _)| *bad).map(|(_, name)| *name).collect()
 }
 
 fn monobit(bits: &[u8]) -> Outcome {
@@ -161,10 +150,7 @@ fn monobit(bits: &[u8]) -> Outcome {
     } else {
         let limit = 3.9 * (n as f64).sqrt() / 2.0;
         let ok = (ones as f64 - n as f64 / 2.0).abs() < limit;
-        (
-            ok,
-            format!("pass if within 3.9σ of {}: ±{limit:.1}", n as f64 / 2.0),
-        )
+        (ok, format!("pass if within 3.9σ of {}: ±{limit:.1}", n as f64 / 2.0))
     };
     let detail = format!("{ones} ones in {n} bits ({bounds})");
     outcome(passed, ones as f64, detail)
@@ -174,9 +160,7 @@ fn poker(bits: &[u8]) -> Outcome {
     let k = bits.len() / 4;
     let mut f = [0u64; 16];
     for nibble in bits.chunks_exact(4) {
-        f[nibble
-            .iter()
-            .fold(0usize, |v, &b| (v << 1) | usize::from(b))] += 1;
+        f[nibble.iter().fold(0usize, |v, &b| (v << 1) | usize::from(b))] += 1;
     }
     let sum_sq: f64 = f.iter().map(|&c| (c * c) as f64).sum();
     let x = 16.0 / k.max(1) as f64 * sum_sq - k as f64;
@@ -228,19 +212,12 @@ fn runs_outcome(runs: &Runs, n: usize) -> Outcome {
         };
         let plus = if len == 6 { "+" } else { "" };
         let what = format!("{bit}-runs of length {len}{plus}: {count} (allowed {lo:.0}–{hi:.0})");
-        checks.push((
-            (lo..=hi).contains(&count),
-            (count - e).abs() / e.sqrt(),
-            what,
-        ));
+        checks.push(((lo..=hi).contains(&count), (count - e).abs() / e.sqrt(), what));
     }
     let passed = checks.iter().all(|c| c.0);
     let statistic = checks.iter().map(|c| c.1).fold(0.0, f64::max);
     let by_z = |a: &&(bool, f64, String), b: &&(bool, f64, String)| a.1.total_cmp(&b.1);
-    let worst = checks
-        .iter()
-        .find(|c| !c.0)
-        .or_else(|| checks.iter().max_by(by_z));
+    let worst = checks.iter().find(|c| !c.0).or_else(|| checks.iter().max_by(by_z));
     let [zeros, ones] = runs.counts;
     let detail = format!(
         "runs of 0s {zeros:?}, of 1s {ones:?} (lengths 1..6+); worst: {}",
@@ -279,16 +256,8 @@ mod tests {
     #[test]
     fn known_bad_streams_fail() {
         let ones = test_block(&[1; BLOCK], BLOCK, 0);
-        assert!(
-            !ones.monobit.passed
-                && !ones.poker.passed
-                && !ones.runs.passed
-                && !ones.long_run.passed
-        );
-        assert_eq!(
-            decisive_failures(&ones),
-            ["monobit", "poker", "runs", "long run"]
-        );
+        assert!(!ones.monobit.passed && !ones.poker.passed && !ones.runs.passed && !ones.long_run.passed);
+        assert_eq!(decisive_failures(&ones), ["monobit", "poker", "runs", "long run"]);
         let alternating: Vec<u8> = (0..BLOCK).map(|i| (i % 2) as u8).collect();
         let alt = test_block(&alternating, BLOCK, 0);
         assert!(
@@ -304,16 +273,8 @@ mod tests {
 
     #[test]
     fn urandom_and_prng_pass() {
-        assert!(all_pass(&test_block(
-            &random_bits(&mut Rng(5), BLOCK),
-            BLOCK,
-            0
-        )));
-        assert!(all_pass(&test_block(
-            &random_bits(&mut Rng(6), 3000),
-            3000,
-            0
-        )));
+        assert!(all_pass(&test_block(&random_bits(&mut Rng(5), BLOCK), BLOCK, 0)));
+        assert!(all_pass(&test_block(&random_bits(&mut Rng(6), 3000), 3000, 0)));
         // A true random block fails FIPS ~1 time in 1,000: three tries.
         let mut u = Urandom::open();
         assert!((0..3).any(|_| all_pass(&test_block(&random_bits(&mut u, BLOCK), BLOCK, 0))));
@@ -349,11 +310,7 @@ mod tests {
         let used = 2 * lens.iter().sum::<usize>();
         let long = (BLOCK - used) / 2;
         lens.extend((0..103).map(|j| long / 103 + usize::from(j < long % 103)));
-        let mut bits: Vec<u8> = lens
-            .iter()
-            .flat_map(|&l| [vec![0; l], vec![1; l]])
-            .flatten()
-            .collect();
+        let mut bits: Vec<u8> = lens.iter().flat_map(|&l| [vec![0; l], vec![1; l]]).flatten().collect();
         bits.resize(BLOCK, 1);
         bits
     }
@@ -365,18 +322,9 @@ mod tests {
         assert!(r.passed, "{r:?}");
         let high = runs_stream([2685, 1386, 600, 300, 150]);
         assert!(runs_outcome(&count_runs(&high), BLOCK).passed);
-        let r = runs_outcome(
-            &count_runs(&runs_stream([2314, 1114, 527, 240, 103])),
-            BLOCK,
-        );
-        assert!(
-            !r.passed && r.detail.contains("2314 (allowed 2315–2685)"),
-            "{r:?}"
-        );
-        let r = runs_outcome(
-            &count_runs(&runs_stream([2315, 1114, 527, 240, 210])),
-            BLOCK,
-        );
+        let r = runs_outcome(&count_runs(&runs_stream([2314, 1114, 527, 240, 103])), BLOCK);
+        assert!(!r.passed && r.detail.contains("2314 (allowed 2315–2685)"), "{r:?}");
+        let r = runs_outcome(&count_runs(&runs_stream([2315, 1114, 527, 240, 210])), BLOCK);
         assert!(!r.passed, "{r:?}");
     }
 
@@ -394,10 +342,7 @@ mod tests {
     #[test]
     fn tokens_to_bits() {
         let parts = ["0f", "1e", "2d", "3c"].map(str::as_bytes);
-        assert!(
-            analyze(&parts, &Alphabet::Hex, &[0, 1], 2).is_none(),
-            "too few bits"
-        );
+        assert!(analyze(&parts, &Alphabet::Hex, &[0, 1], 2).is_none(), "too few bits");
         let tokens = super::super::tests::hex_tokens(&mut Rng(3), 40, 32);
         let parts: Vec<&[u8]> = tokens.iter().map(|t| t.as_bytes()).collect();
         let f = analyze(&parts, &Alphabet::Hex, &(0..32).collect::<Vec<_>>(), 32).unwrap();

@@ -157,20 +157,12 @@ pub fn analyze(tokens: &[String]) -> Analysis {
 
 /// Shape of the analysed group; `Mixed` when the tokens had several.
 fn mixed_or(group: &Group, shape: Shape) -> Shape {
-    if group.groups > 1 {
-        Shape::Mixed
-    } else {
-        shape
-    }
+    if group.groups > 1 { Shape::Mixed } else { shape }
 }
 
 /// Runs every randomness test on the random parts of `group`, then judges.
 fn measure_random(a: &mut Analysis, tokens: &[String], parsed: &[Parsed], group: &Group) {
-    let parts: Vec<&[u8]> = group
-        .members
-        .iter()
-        .map(|&i| parsed[i].part.as_bytes())
-        .collect();
+    let parts: Vec<&[u8]> = group.members.iter().map(|&i| parsed[i].part.as_bytes()).collect();
     a.duplicates = a.duplicates.max(stats::duplicates(parts.iter().copied()));
     if parts.iter().any(|p| p.len() > MAX_CHARS) {
         a.reasons.push(format!(
@@ -193,10 +185,7 @@ fn measure_random(a: &mut Analysis, tokens: &[String], parsed: &[Parsed], group:
     // Over the full tokens first (keeps their format), else over the random
     // parts (e.g. the id inside a signed cookie).
     let full: Vec<&str> = tokens.iter().map(String::as_str).collect();
-    let ids: Vec<&str> = parts
-        .iter()
-        .filter_map(|p| std::str::from_utf8(p).ok())
-        .collect();
+    let ids: Vec<&str> = parts.iter().filter_map(|p| std::str::from_utf8(p).ok()).collect();
     let found = progression::find(&full).or_else(|| progression::find(&ids));
     a.fips = fips::analyze(&parts, &pos.alphabet, &pos.varying, pos.len);
     verdict::random(a, &pos, found);
@@ -253,21 +242,14 @@ pub(crate) mod tests {
                 .iter()
                 .enumerate()
                 .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
-            (0..=chunk.len())
-                .for_each(|i| out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char));
+            (0..=chunk.len()).for_each(|i| out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char));
         }
         out
     }
-    pub(crate) const URL: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    pub(crate) const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    pub(crate) fn chars(
-        rng: &mut impl Source,
-        n: usize,
-        len: usize,
-        alphabet: &[u8],
-    ) -> Vec<String> {
+    pub(crate) fn chars(rng: &mut impl Source, n: usize, len: usize, alphabet: &[u8]) -> Vec<String> {
         (0..n)
             .map(|_| {
                 (0..len)
@@ -280,54 +262,29 @@ pub(crate) mod tests {
         chars(rng, n, len, b"0123456789abcdef")
     }
     fn uuid4(rng: &mut impl Source) -> String {
-        let (hi, lo) = (
-            rng.next() & !0xF000 | 0x4000,
-            rng.next() & !(0xC << 60) | (0x8 << 60),
-        );
+        let (hi, lo) = (rng.next() & !0xF000 | 0x4000, rng.next() & !(0xC << 60) | (0x8 << 60));
         let h = format!("{hi:016x}{lo:016x}");
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..]
-        )
+        format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
     }
 
     /// The strong generators named in the rule, 100 tokens each by default.
     pub(crate) fn strong_sets(rng: &mut impl Source, n: usize) -> Vec<(&'static str, Vec<String>)> {
         vec![
-            (
-                "token_urlsafe(32)",
-                (0..n).map(|_| b64(&rng.bytes(32), URL)).collect(),
-            ),
+            ("token_urlsafe(32)", (0..n).map(|_| b64(&rng.bytes(32), URL)).collect()),
             ("token_hex(16)", hex_tokens(rng, n, 32)),
             ("uuid4", (0..n).map(|_| uuid4(rng)).collect()),
-            (
-                "django",
-                chars(rng, n, 32, b"abcdefghijklmnopqrstuvwxyz0123456789"),
-            ),
+            ("django", chars(rng, n, 32, b"abcdefghijklmnopqrstuvwxyz0123456789")),
             (
                 "go hex",
                 (0..n)
                     .map(|_| rng.bytes(16).iter().map(|b| format!("{b:02x}")).collect())
                     .collect(),
             ),
-            (
-                "php",
-                chars(rng, n, 26, b"0123456789abcdefghijklmnopqrstuv"),
-            ),
+            ("php", chars(rng, n, 26, b"0123456789abcdefghijklmnopqrstuv")),
             (
                 "express",
                 (0..n)
-                    .map(|_| {
-                        format!(
-                            "s:{}.{}",
-                            b64(&rng.bytes(18), URL),
-                            b64(&rng.bytes(32), STD)
-                        )
-                    })
+                    .map(|_| format!("s:{}.{}", b64(&rng.bytes(18), URL), b64(&rng.bytes(32), STD)))
                     .collect(),
             ),
             (
@@ -382,14 +339,7 @@ pub(crate) mod tests {
         let hi = (ms << 16) | 0x7000 | rng.below(0x1000);
         let lo = rng.next() & !(0xC << 60) | (0x8 << 60);
         let h = format!("{hi:016x}{lo:016x}");
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..]
-        )
+        format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
     }
 
     #[test]
@@ -402,10 +352,7 @@ pub(crate) mod tests {
             })
             .collect();
         let a = analyze(&tokens);
-        assert!(
-            !a.weak && a.progression.is_none() && a.entropy_bits > 64.0,
-            "{a:#?}"
-        );
+        assert!(!a.weak && a.progression.is_none() && a.entropy_bits > 64.0, "{a:#?}");
     }
 
     #[test]
@@ -422,11 +369,7 @@ pub(crate) mod tests {
         for (name, tokens, reason) in weak_sets(&mut Rng(8)) {
             let a = analyze(&tokens);
             assert!(a.weak, "{name}: {a:#?}");
-            assert!(
-                a.reasons.iter().any(|r| r.contains(reason)),
-                "{name}: {:#?}",
-                a.reasons
-            );
+            assert!(a.reasons.iter().any(|r| r.contains(reason)), "{name}: {:#?}", a.reasons);
         }
         let mut tokens = hex_tokens(&mut Rng(9), 100, 32);
         tokens[70] = tokens[3].clone();
@@ -465,24 +408,14 @@ pub(crate) mod tests {
             a.random_part,
             "UUID without dashes (32 chars, 1 constant; varying chars hex)"
         );
-        assert_eq!(
-            a.fips.unwrap().constant_bits,
-            6,
-            "version nibble and variant bits"
-        );
+        assert_eq!(a.fips.unwrap().constant_bits, 6, "version nibble and variant bits");
         let a = analyze(&sets[6].1);
         assert_eq!(
             (a.shape, a.random_part.as_str()),
-            (
-                Shape::SignedCookie,
-                "id part of s:<id>.<sig> (base64url, 24 chars)"
-            )
+            (Shape::SignedCookie, "id part of s:<id>.<sig> (base64url, 24 chars)")
         );
         let a = analyze(&sets[5].1);
-        assert_eq!(
-            a.random_part,
-            "whole token (base36 with 32 symbols in use, 26 chars)"
-        );
+        assert_eq!(a.random_part, "whole token (base36 with 32 symbols in use, 26 chars)");
     }
 
     #[test]
@@ -502,11 +435,7 @@ pub(crate) mod tests {
     }
 
     fn jwt(header: &str, claims: &str, sig: &str) -> String {
-        format!(
-            "{}.{}.{sig}",
-            b64(header.as_bytes(), URL),
-            b64(claims.as_bytes(), URL)
-        )
+        format!("{}.{}.{sig}", b64(header.as_bytes(), URL), b64(claims.as_bytes(), URL))
     }
 
     #[test]
@@ -536,10 +465,7 @@ pub(crate) mod tests {
             .collect();
         let a = analyze(&none);
         assert!(a.weak && a.duplicates == 9, "{a:#?}");
-        assert!(
-            a.reasons.iter().any(|r| r.contains("alg is none"))
-                && a.reasons.iter().any(|r| r.contains("no exp"))
-        );
+        assert!(a.reasons.iter().any(|r| r.contains("alg is none")) && a.reasons.iter().any(|r| r.contains("no exp")));
     }
 
     #[test]
@@ -565,10 +491,7 @@ pub(crate) mod tests {
         tokens.extend(hex_tokens(&mut Rng(13), 20, 40));
         let a = analyze(&tokens);
         assert_eq!(a.shape, Shape::Mixed);
-        assert!(
-            !a.weak && a.reasons[0].contains("largest group (80 of 100)"),
-            "{a:#?}"
-        );
+        assert!(!a.weak && a.reasons[0].contains("largest group (80 of 100)"), "{a:#?}");
     }
 
     #[test]
@@ -581,11 +504,7 @@ pub(crate) mod tests {
         let base62 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         let a = analyze(&chars(&mut Rng(15), 8, 16, base62));
         assert!(!a.weak && a.entropy_bits < 64.0, "{a:#?}");
-        assert!(
-            a.reasons.iter().any(|r| r.contains("lower bound")),
-            "{:?}",
-            a.reasons
-        );
+        assert!(a.reasons.iter().any(|r| r.contains("lower bound")), "{:?}", a.reasons);
         let weak: Vec<String> = (0..6)
             .map(|i| format!("AAAAAAAAAAAAAAAAAAAAAAAA{:02x}", i * 37))
             .collect();
@@ -595,8 +514,7 @@ pub(crate) mod tests {
     #[test]
     fn biased_bits_fail_fips() {
         let mut rng = Rng(15);
-        let nibble =
-            |rng: &mut Rng| (0..4).fold(0, |v, _| (v << 1) | u32::from(rng.below(100) < 58));
+        let nibble = |rng: &mut Rng| (0..4).fold(0, |v, _| (v << 1) | u32::from(rng.below(100) < 58));
         let tokens: Vec<String> = (0..200)
             .map(|_| (0..32).map(|_| format!("{:x}", nibble(&mut rng))).collect())
             .collect();
@@ -620,16 +538,7 @@ pub(crate) mod tests {
             s(&["x"]),
             s(&["", "", ""]),
             s(&["é", "日本語", "🙂🙂", "a\u{0}b", "ß"]),
-            s(&[
-                "a",
-                "abcdefghijklmnop",
-                &long,
-                "s:",
-                "s:.",
-                "..",
-                ".a.b.c",
-                "s%3A.x",
-            ]),
+            s(&["a", "abcdefghijklmnop", &long, "s:", "s:.", "..", ".a.b.c", "s%3A.x"]),
             s(&[
                 "a.b.c",
                 "eyJ.eyJ.x",
@@ -694,11 +603,7 @@ pub(crate) mod tests {
                 let a = analyze(&tokens);
                 weak += usize::from(a.weak);
                 biased += a.biased_positions.len();
-                narrow += a
-                    .reasons
-                    .iter()
-                    .filter(|r| r.contains("failed narrowly"))
-                    .count();
+                narrow += a.reasons.iter().filter(|r| r.contains("failed narrowly")).count();
                 assert!(!a.weak, "{name}: {a:#?}");
             }
         }

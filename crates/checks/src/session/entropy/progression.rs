@@ -45,9 +45,9 @@ fn template<'a>(items: &[&'a str], radix: u32) -> Option<(Template<'a>, Vec<i128
         pre -= 1;
     }
     let limit = min_len - pre;
-    let mut suf = items.iter().fold(limit, |n, s| {
-        common(fb.iter().rev(), s.as_bytes().iter().rev(), n)
-    });
+    let mut suf = items
+        .iter()
+        .fold(limit, |n, s| common(fb.iter().rev(), s.as_bytes().iter().rev(), n));
     while suf > 0 && digit(fb[fb.len() - suf]) {
         suf -= 1;
     }
@@ -79,11 +79,7 @@ fn template<'a>(items: &[&'a str], radix: u32) -> Option<(Template<'a>, Vec<i128
     ))
 }
 
-fn common<'x>(
-    a: impl Iterator<Item = &'x u8>,
-    b: impl Iterator<Item = &'x u8>,
-    max: usize,
-) -> usize {
+fn common<'x>(a: impl Iterator<Item = &'x u8>, b: impl Iterator<Item = &'x u8>, max: usize) -> usize {
     a.zip(b).take(max).take_while(|(x, y)| x == y).count()
 }
 
@@ -153,11 +149,7 @@ fn dominant_step(diffs: &[i128]) -> Option<i128> {
     sorted.sort_unstable();
     let (mut best, mut best_n, mut run) = (sorted[0], 0, 0);
     for (i, &d) in sorted.iter().enumerate() {
-        run = if i > 0 && sorted[i - 1] == d {
-            run + 1
-        } else {
-            1
-        };
+        run = if i > 0 && sorted[i - 1] == d { run + 1 } else { 1 };
         if run > best_n {
             (best, best_n) = (d, run);
         }
@@ -204,9 +196,7 @@ mod tests {
 
     #[test]
     fn hex_keeps_case_width_and_suffix() {
-        let items: Vec<String> = (0..10)
-            .map(|i| format!("ID{:08X}.v1", 0xFFF0 + 7 * i))
-            .collect();
+        let items: Vec<String> = (0..10).map(|i| format!("ID{:08X}.v1", 0xFFF0 + 7 * i)).collect();
         let (p, _) = run(&items).unwrap();
         assert_eq!((p.step, p.next.as_str()), (7, "ID00010036.v1"));
         let items: Vec<String> = (0..10).map(|i| format!("{:x}", 0xabc00 - 3 * i)).collect();
@@ -256,12 +246,7 @@ mod tests {
         ];
         assert!(find(&items).is_none());
         assert!(find(&["1", "2", "3"]).is_none());
-        let huge = [
-            "9".repeat(60),
-            "9".repeat(61),
-            "9".repeat(62),
-            "9".repeat(63),
-        ];
+        let huge = ["9".repeat(60), "9".repeat(61), "9".repeat(62), "9".repeat(63)];
         assert!(run(&huge).is_none());
         assert!(find(&["", "", "", ""]).is_none());
         assert!(find(&["é1", "é2", "é3", "é4"]).is_none());

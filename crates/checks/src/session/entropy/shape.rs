@@ -17,11 +17,7 @@ pub(super) enum Kind {
     /// itsdangerous / Flask cookie whose payload is JSON (or compressed) data.
     ClientSide,
     /// A JSON Web Token.
-    Jwt {
-        alg: String,
-        has_exp: bool,
-        has_jti: bool,
-    },
+    Jwt { alg: String, has_exp: bool, has_jti: bool },
 }
 
 /// One token after structure detection.
@@ -69,28 +65,18 @@ pub(super) fn largest_group(parsed: &[Parsed]) -> Group {
     let mut index: HashMap<(u8, usize), usize> = HashMap::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
     for (i, p) in parsed.iter().enumerate() {
-        let g = *index
-            .entry(group_key(&p.kind, p.part.len()))
-            .or_insert_with(|| {
-                members.push(Vec::new());
-                members.len() - 1
-            });
+        let g = *index.entry(group_key(&p.kind, p.part.len())).or_insert_with(|| {
+            members.push(Vec::new());
+            members.len() - 1
+        });
         members[g].push(i);
     }
     let groups = members.len();
     // Largest first; among equals the one seen first.
     let best = (0..groups).max_by_key(|&g| (members[g].len(), std::cmp::Reverse(g)));
-    let members = best
-        .and_then(|b| members.into_iter().nth(b))
-        .unwrap_or_default();
-    let kind = members
-        .first()
-        .map_or(Kind::Plain, |&i| parsed[i].kind.clone());
-    Group {
-        kind,
-        members,
-        groups,
-    }
+    let members = best.and_then(|b| members.into_iter().nth(b)).unwrap_or_default();
+    let kind = members.first().map_or(Kind::Plain, |&i| parsed[i].kind.clone());
+    Group { kind, members, groups }
 }
 
 fn group_key(kind: &Kind, len: usize) -> (u8, usize) {
@@ -157,11 +143,7 @@ fn jwt(header: &str, payload: &str) -> Option<Kind> {
     let claims = String::from_utf8_lossy(&b64_decode(payload).unwrap_or_default()).into_owned();
     let has_exp = json_value(&claims, "exp").is_some();
     let has_jti = json_value(&claims, "jti").is_some();
-    Some(Kind::Jwt {
-        alg,
-        has_exp,
-        has_jti,
-    })
+    Some(Kind::Jwt { alg, has_exp, has_jti })
 }
 
 /// The value of a top-level-looking `"key": value` pair (strings unquoted).
@@ -201,8 +183,7 @@ fn is_uuid(token: &str) -> bool {
 }
 
 fn is_b64url(s: &str) -> bool {
-    s.bytes()
-        .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
 }
 
 /// Value of a base64 or base64url character.
@@ -275,10 +256,7 @@ mod tests {
         assert_eq!(p.kind, Kind::Express);
         assert_eq!(p.part, "abcDEF123_-xyzABC456789");
         let p = classify("s%3AabcDEF123_-xyzABC456789.sig%2Bsig");
-        assert_eq!(
-            (p.kind, p.part.as_str()),
-            (Kind::Express, "abcDEF123_-xyzABC456789")
-        );
+        assert_eq!((p.kind, p.part.as_str()), (Kind::Express, "abcDEF123_-xyzABC456789"));
     }
 
     #[test]
@@ -295,11 +273,7 @@ mod tests {
                 has_jti: true
             }
         );
-        let none = format!(
-            "{}.{}.",
-            b64url(br#"{"alg":"none"}"#),
-            b64url(br#"{"sub":"a"}"#)
-        );
+        let none = format!("{}.{}.", b64url(br#"{"alg":"none"}"#), b64url(br#"{"sub":"a"}"#));
         let kind = classify(&none).kind;
         assert_eq!(
             kind,
@@ -313,16 +287,9 @@ mod tests {
 
     #[test]
     fn itsdangerous_payloads() {
-        let json = format!(
-            "{}.ZXm8Rg.{}",
-            b64url(br#"{"_fresh":false}"#),
-            "a".repeat(27)
-        );
+        let json = format!("{}.ZXm8Rg.{}", b64url(br#"{"_fresh":false}"#), "a".repeat(27));
         assert_eq!(classify(&json).kind, Kind::ClientSide);
-        let compressed = format!(
-            ".eJyrVkpPzUvNS1WyUlAqS8wpTVWqBQBC1AaZ.ZXm8Rg.{}",
-            "b".repeat(27)
-        );
+        let compressed = format!(".eJyrVkpPzUvNS1WyUlAqS8wpTVWqBQBC1AaZ.ZXm8Rg.{}", "b".repeat(27));
         assert_eq!(classify(&compressed).kind, Kind::ClientSide);
         let id = format!(
             "{}.ZXm8Rg.{}",
@@ -367,14 +334,8 @@ mod tests {
         assert_eq!(b64_decode("aGVsbG8").unwrap(), b"hello");
         assert_eq!(b64_decode("aGVsbG8=").unwrap(), b"hello");
         assert!(b64_decode("a*b").is_none());
-        assert_eq!(
-            json_value(r#"{"a" : "x", "b":12}"#, "b").as_deref(),
-            Some("12")
-        );
-        assert_eq!(
-            json_value(r#"{"alg":null}"#, "alg").as_deref(),
-            Some("null")
-        );
+        assert_eq!(json_value(r#"{"a" : "x", "b":12}"#, "b").as_deref(), Some("12"));
+        assert_eq!(json_value(r#"{"alg":null}"#, "alg").as_deref(), Some("null"));
         assert_eq!(json_value(r#"{"algo":1}"#, "alg"), None);
     }
 }

@@ -89,9 +89,7 @@ fn alphabet_of(counts: &[[u32; 256]], varying: &[usize], n: usize) -> (Alphabet,
     let used = if varying.is_empty() { &all } else { varying };
     let mut seen = [false; 256];
     for &i in used {
-        (0..256)
-            .filter(|&c| counts[i][c] > 0)
-            .for_each(|c| seen[c] = true);
+        (0..256).filter(|&c| counts[i][c] > 0).for_each(|c| seen[c] = true);
     }
     let alphabet = detect_alphabet(&seen);
     let standard = alphabet.size();
@@ -110,12 +108,7 @@ fn alphabet_of(counts: &[[u32; 256]], varying: &[usize], n: usize) -> (Alphabet,
 /// bits, the unused low bits of a final base64 char): the symbols are reduced
 /// to the free bits, and the position is tested against 2^free symbols.
 fn symbol_counts(p: &Positions, counts: &[u32; 256]) -> (Vec<u32>, usize) {
-    let plain = || {
-        (
-            counts.iter().copied().filter(|&c| c > 0).collect(),
-            p.symbols,
-        )
-    };
+    let plain = || (counts.iter().copied().filter(|&c| c > 0).collect(), p.symbols);
     let (value, width): (fn(u8) -> Option<u32>, u32) = match p.alphabet {
         Alphabet::Hex => (|c| char::from(c).to_digit(16), 4),
         Alphabet::Base64 | Alphabet::Base64Url => (|c| b64_value(c).map(u32::from), 6),
@@ -126,9 +119,7 @@ fn symbol_counts(p: &Positions, counts: &[u32; 256]) -> (Vec<u32>, usize) {
         .map(|c| Some((value(c)?, counts[c as usize])))
         .collect();
     let Some(seen) = seen else { return plain() };
-    let (or, and) = seen
-        .iter()
-        .fold((0, u32::MAX), |(o, a), &(v, _)| (o | v, a & v));
+    let (or, and) = seen.iter().fold((0, u32::MAX), |(o, a), &(v, _)| (o | v, a & v));
     let free = or ^ and;
     if free.count_ones() >= width {
         return plain();
@@ -137,10 +128,7 @@ fn symbol_counts(p: &Positions, counts: &[u32; 256]) -> (Vec<u32>, usize) {
     for (v, c) in seen {
         reduced[pack_bits(v, free)] += c;
     }
-    (
-        reduced.into_iter().filter(|&c| c > 0).collect(),
-        1 << free.count_ones(),
-    )
+    (reduced.into_iter().filter(|&c| c > 0).collect(), 1 << free.count_ones())
 }
 
 /// The bits of `v` selected by `mask`, packed together.
@@ -171,11 +159,7 @@ fn score_positions(p: &mut Positions, counts: &[[u32; 256]], n: usize) {
 
 /// Plug-in Shannon entropy (bits) plus the Miller–Madow bias correction.
 fn miller_madow(counts: &[u32], n: f64) -> f64 {
-    let h: f64 = counts
-        .iter()
-        .map(|&c| c as f64 / n)
-        .map(|q| -q * q.log2())
-        .sum();
+    let h: f64 = counts.iter().map(|&c| c as f64 / n).map(|q| -q * q.log2()).sum();
     h + (counts.len() as f64 - 1.0) / (2.0 * n * LN_2)
 }
 
@@ -201,11 +185,7 @@ pub(super) fn normal_upper_quantile(p: f64) -> f64 {
     let (mut lo, mut hi) = (-10.0, 40.0);
     for _ in 0..45 {
         let mid = (lo + hi) / 2.0;
-        if normal_tail(mid) > p {
-            lo = mid
-        } else {
-            hi = mid
-        }
+        if normal_tail(mid) > p { lo = mid } else { hi = mid }
     }
     (lo + hi) / 2.0
 }
@@ -259,29 +239,18 @@ mod tests {
             })
             .collect();
         let p = positions(&refs(&tokens));
-        assert_eq!(
-            (p.common_prefix, p.constant, p.varying.clone()),
-            (2, 2, vec![2, 3])
-        );
+        assert_eq!((p.common_prefix, p.constant, p.varying.clone()), (2, 2, vec![2, 3]));
         assert_eq!(p.biased, vec![2]);
-        assert!(
-            p.entropy < 7.5 && p.extrapolated < 7.5 && p.extrapolated > 6.0,
-            "{p:?}"
-        );
+        assert!(p.entropy < 7.5 && p.extrapolated < 7.5 && p.extrapolated > 6.0, "{p:?}");
     }
 
     #[test]
     fn fixed_bits_are_structure() {
         // UUID-like variant nibble: top bits 10, two free bits → 4 symbols.
         let mut rng = Rng(5);
-        let tokens: Vec<String> = (0..100)
-            .map(|_| format!("{:x}", 8 + rng.below(4)))
-            .collect();
+        let tokens: Vec<String> = (0..100).map(|_| format!("{:x}", 8 + rng.below(4))).collect();
         let p = positions(&refs(&tokens));
-        assert!(
-            p.biased.is_empty() && (p.entropy - 2.0).abs() < 0.1,
-            "{p:?}"
-        );
+        assert!(p.biased.is_empty() && (p.entropy - 2.0).abs() < 0.1, "{p:?}");
     }
 
     #[test]

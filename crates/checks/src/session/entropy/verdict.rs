@@ -18,9 +18,7 @@ fn fail(a: &mut Analysis, reason: String) {
 pub(super) fn mixed(a: &mut Analysis, group: &Group) {
     if group.groups > 1 {
         let (g, m, n) = (group.groups, group.members.len(), a.samples);
-        let why = format!(
-            "tokens come in {g} different shapes/lengths; analysed the largest group ({m} of {n})"
-        );
+        let why = format!("tokens come in {g} different shapes/lengths; analysed the largest group ({m} of {n})");
         a.reasons.push(why);
     }
 }
@@ -36,11 +34,7 @@ pub(super) fn client_side(a: &mut Analysis, group: &Group) {
 /// (`alg` none and a missing `exp` are reported by other rules).
 pub(super) fn jwt(a: &mut Analysis, parsed: &[Parsed], group: &Group) {
     let claims = group.members.iter().filter_map(|&i| match &parsed[i].kind {
-        Kind::Jwt {
-            alg,
-            has_exp,
-            has_jti,
-        } => Some((alg.as_str(), *has_exp, *has_jti)),
+        Kind::Jwt { alg, has_exp, has_jti } => Some((alg.as_str(), *has_exp, *has_jti)),
         _ => None,
     });
     let (alg, exp, jti) = claims.fold((None, true, true), |(alg, e, j), (al, he, hj)| {
@@ -92,10 +86,7 @@ pub(super) fn describe(kind: &Kind, pos: &Positions) -> String {
     }
     match pos.constant {
         0 => format!("{what} ({alphabet}, {} chars)", pos.len),
-        c => format!(
-            "{what} ({} chars, {c} constant; varying chars {alphabet})",
-            pos.len
-        ),
+        c => format!("{what} ({} chars, {c} constant; varying chars {alphabet})", pos.len),
     }
 }
 
@@ -103,18 +94,12 @@ pub(super) fn describe(kind: &Kind, pos: &Positions) -> String {
 pub(super) fn random(a: &mut Analysis, pos: &Positions, found: Option<(Progression, &str)>) {
     if a.duplicates > 0 {
         let (d, n) = (a.duplicates, a.samples);
-        fail(
-            a,
-            format!("{d} of {n} fresh sessions repeat an earlier session id"),
-        );
+        fail(a, format!("{d} of {n} fresh sessions repeat an earlier session id"));
     }
     if let Some((p, how)) = found {
         fail(
             a,
-            format!(
-                "{how} (step {}); the next token is probably {}",
-                p.step, p.next
-            ),
+            format!("{how} (step {}); the next token is probably {}", p.step, p.next),
         );
         a.progression = Some(p);
     }
@@ -149,10 +134,7 @@ fn judge_fips(a: &mut Analysis) {
         if decisive.contains(name) {
             fail(
                 a,
-                format!(
-                    "FIPS 140-2 {name} test failed on {} random bits: {}",
-                    f.bits, o.detail
-                ),
+                format!("FIPS 140-2 {name} test failed on {} random bits: {}", f.bits, o.detail),
             );
         } else {
             a.reasons.push(format!(
@@ -169,9 +151,7 @@ fn judge_fips(a: &mut Analysis) {
 fn judge_entropy(a: &mut Analysis, pos: &Positions) {
     let n = pos.samples;
     if n < MIN_SAMPLES {
-        let why = format!(
-            "only {n} samples of the random part: too few to estimate entropy (need ≥ {MIN_SAMPLES})"
-        );
+        let why = format!("only {n} samples of the random part: too few to estimate entropy (need ≥ {MIN_SAMPLES})");
         a.reasons.push(why);
         return;
     }
@@ -182,12 +162,9 @@ fn judge_entropy(a: &mut Analysis, pos: &Positions) {
     );
     if e < MIN_ENTROPY_BITS && x < MIN_ENTROPY_BITS {
         let constant = format!("{} of {} positions constant", pos.constant, pos.len);
-        let mut why =
-            format!("estimated entropy of the random part is {e:.1} bits (< 64; {constant})");
+        let mut why = format!("estimated entropy of the random part is {e:.1} bits (< 64; {constant})");
         if pos.cap_binds {
-            why += &format!(
-                "; {limit}, but even counting uniform-looking positions in full gives only {x:.1} bits"
-            );
+            why += &format!("; {limit}, but even counting uniform-looking positions in full gives only {x:.1} bits");
         }
         fail(a, why);
     } else if e < MIN_ENTROPY_BITS {
