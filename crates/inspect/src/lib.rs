@@ -1,0 +1,113 @@
+//! Gray-box inspection of a session store, read-only: find the table that
+//! holds a live session token, read its row before and after flow steps, and
+//! audit expiry and configuration. PostgreSQL and CockroachDB (same wire
+//! protocol) are supported here.
+
+pub mod postgres;
+
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// Why the store part of a scan could not run; one line, shown in the report.
+#[derive(Debug, Error)]
+#[error("session store: {0}")]
+pub struct InspectError(pub String);
+
+/// Where session tokens live in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// `schema.table` (SQL) or the collection path.
+    pub container: String,
+    /// The column holding the token (or its hash).
+    pub token_field: String,
+    /// True when the store holds SHA-256 hex of the token rather than the token.
+    pub hashed: bool,
+    /// The column that names the session's user, if one looks like it.
+    pub user_field: Option<String>,
+    /// The column holding the session's expiry, if one looks like it.
+    pub expiry_field: Option<String>,
+    /// Every column of the container, with its type.
+    pub fields: Vec<(String, String)>,
+}
+
+/// One session record: field name → value as text (`None` for NULL).
+pub type Record = BTreeMap<String, Option<String>>;
+
+/// How the container's rows stand on expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExpiryAudit {
+    pub rows: i64,
+    pub without_expiry: i64,
+    pub already_expired: i64,
+}
+
+/// A configuration fact that matters for sessions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// Stable short id, e.g. `rls-disabled`.
+    pub id: &'static str,
+    pub detail: String,
+    /// The query that established it (evidence).
+    pub query: String,
+}
+
+/// SHA-256 of `token` as lowercase hex: how a careful app stores tokens.
+pub fn sha256_hex(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Guess the user column among `fields` by name.
+pub fn user_field(fields: &[(String, String)]) -> Option<String> {
+    let names = ["user_id", "userid", "user", "account_id", "uid", "owner", "username"];
+    pick(fields, &names, &["user", "account"])
+}
+
+/// Guess the expiry column among `fields` by name.
+pub fn expiry_field(fields: &[(String, String)]) -> Option<String> {
+    let names = [
+        "expires_at",
+        "expiry",
+        "expires",
+        "expire_date",
+        "expiration",
+        "valid_until",
+    ];
+    pick(fields, &names, &["expir", "valid_until", "ttl"])
+}
+
+fn pick(fields: &[(String, String)], exact: &[&str], partial: &[&str]) -> Option<String> {
+    let lower = |f: &(String, String)| f.0.to_ascii_lowercase();
+    let by_exact = exact.iter().find_map(|n| fields.iter().find(|f| lower(f) == *n));
+    let by_partial = || fields.iter().find(|f| partial.iter().any(|p| lower(f).contains(p)));
+    by_exact.or_else(by_partial).map(|f| f.0.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(names: &[&str]) -> Vec<(String, String)> {
+        names.iter().map(|n| (n.to_string(), "text".to_string())).collect()
+    }
+
+    #[test]
+    fn guesses_user_and_expiry_columns() {
+        let django = fields(&["session_key", "session_data", "expire_date", "user_id"]);
+        assert_eq!(user_field(&django).as_deref(), Some("user_id"));
+        assert_eq!(expiry_field(&django).as_deref(), Some("expire_date"));
+        let bare = fields(&["token", "data"]);
+        assert_eq!((user_field(&bare), expiry_field(&bare)), (None, None));
+    }
+
+    #[test]
+    fn hashes_like_sha256sum() {
+        assert_eq!(
+            sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
