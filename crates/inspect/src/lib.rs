@@ -111,3 +111,63 @@ mod tests {
         );
     }
 }
+
+/// A connected store of any supported kind.
+pub enum Inspector {
+    Postgres(postgres::PgInspector),
+}
+
+impl Inspector {
+    /// Connect to the store `url` names (`postgres://`, `postgresql://`, `cockroachdb://`).
+    pub async fn connect(url: &str) -> Result<Inspector, InspectError> {
+        postgres::PgInspector::connect(url).await.map(Inspector::Postgres)
+    }
+
+    /// The store kind for the report's fingerprint: `postgresql` or `cockroachdb`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Inspector::Postgres(pg) => match pg.flavor() {
+                postgres::Flavor::Postgres => "postgresql",
+                postgres::Flavor::Cockroach => "cockroachdb",
+            },
+        }
+    }
+
+    pub async fn locate(&self, token: &str) -> Result<Option<Location>, InspectError> {
+        match self {
+            Inspector::Postgres(pg) => pg.locate(token).await,
+        }
+    }
+
+    pub async fn record(&self, at: &Location, token: &str) -> Result<Option<Record>, InspectError> {
+        match self {
+            Inspector::Postgres(pg) => pg.record(at, token).await,
+        }
+    }
+
+    pub async fn expiry_audit(&self, at: &Location) -> Result<Option<ExpiryAudit>, InspectError> {
+        match self {
+            Inspector::Postgres(pg) => pg.expiry_audit(at).await,
+        }
+    }
+
+    /// Up to `limit` token values of rows already past their expiry (verbatim stores only).
+    pub async fn expired_tokens(&self, at: &Location, limit: i64) -> Result<Vec<String>, InspectError> {
+        match self {
+            Inspector::Postgres(pg) => pg.expired_tokens(at, limit).await,
+        }
+    }
+
+    pub async fn facts(&self, at: &Location) -> Result<Vec<Fact>, InspectError> {
+        match self {
+            Inspector::Postgres(pg) => pg.facts(at).await,
+        }
+    }
+
+    /// The query language of the evidence: what rampart asked the store.
+    pub fn describe_lookup(&self, at: &Location) -> String {
+        match self {
+            Inspector::Postgres(_) => postgres::lookup_sql(at),
+        }
+    }
+}

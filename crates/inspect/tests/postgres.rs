@@ -201,6 +201,7 @@ async fn inspects_a_real_postgresql_read_only() {
     let audit = ro.expiry_audit(&at).await.unwrap().unwrap();
     assert_eq!((audit.rows, audit.without_expiry, audit.already_expired), (3, 1, 1));
     assert!(ro.expiry_audit(&hashed).await.unwrap().is_none(), "no expiry column");
+    assert_eq!(ro.expired_tokens(&at, 5).await.unwrap(), ["tok-user-456"]);
     let facts: Vec<&str> = ro.facts(&at).await.unwrap().iter().map(|f| f.id).collect();
     assert_eq!(facts, ["rls-disabled", "idle-timeout-unset"]);
 

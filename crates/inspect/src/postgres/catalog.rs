@@ -65,6 +65,15 @@ pub fn expiry_counts(container: &str, column: &str) -> String {
     )
 }
 
+/// Token values of rows already past their expiry ($1 = limit).
+pub fn expired_tokens(container: &str, token: &str, expiry: &str) -> String {
+    let (t, e) = (ident(token), ident(expiry));
+    format!(
+        "SELECT {t}::text FROM {} WHERE {e} < now() LIMIT $1",
+        qualified(container)
+    )
+}
+
 /// Is row-level security on for the table named by $1 (`schema.table`)?
 pub fn rls_query(flavor: Flavor) -> &'static str {
     match flavor {

@@ -124,6 +124,15 @@ impl PgInspector {
         }))
     }
 
+    /// Token values of rows past their expiry, for an HTTP replay; none for hashed stores.
+    pub async fn expired_tokens(&self, at: &Location, limit: i64) -> Result<Vec<String>, InspectError> {
+        let Some(expiry) = at.expiry_field.as_deref().filter(|_| !at.hashed) else {
+            return Ok(Vec::new());
+        };
+        let sql = catalog::expired_tokens(&at.container, &at.token_field, expiry);
+        Ok(self.query(&sql, &[&limit]).await?.iter().map(|r| r.get(0)).collect())
+    }
+
     /// Configuration facts: row-level security off on the session table, no idle-in-transaction timeout.
     pub async fn facts(&self, at: &Location) -> Result<Vec<Fact>, InspectError> {
         let mut facts = Vec::new();
@@ -169,6 +178,11 @@ impl PgInspector {
 async fn query_one(client: &Client, sql: &str) -> Result<String, InspectError> {
     let row = client.query_one(sql, &[]).await.map_err(|e| InspectError(cause(&e)))?;
     Ok(row.get(0))
+}
+
+/// The statement that reads a session row, as evidence.
+pub fn lookup_sql(at: &Location) -> String {
+    catalog::row_as_json(&at.container, &at.token_field)
 }
 
 /// `cockroachdb://` is the PostgreSQL wire protocol under another name.
