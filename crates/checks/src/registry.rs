@@ -18,6 +18,10 @@ pub const CHECKS: &[&dyn Check] = &[
     &session::LongLifetime,
     &session::ParentDomainCookie,
     &session::OldSessionSurvivesLogin,
+    &session::StoreUpdatedInPlace,
+    &session::StorePlaintextTokens,
+    &session::StoreExpiry,
+    &session::StoreConfiguration,
 ];
 
 /// The check for `rule_id`, if there is one.

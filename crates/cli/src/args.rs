@@ -22,6 +22,8 @@ pub enum Command {
     Checks(ChecksArgs),
     /// Start the built-in vulnerable API on loopback and scan it end to end.
     Demo(DemoArgs),
+    /// Compare two JSON reports: new, fixed and unchanged findings, and the score drift.
+    Diff(DiffArgs),
 }
 
 #[derive(Args, Debug)]
@@ -46,6 +48,9 @@ pub struct ScanArgs {
     /// Categories or rule ids, comma-separated (e.g. session,SESS-001).
     #[arg(long, value_delimiter = ',')]
     pub checks: Vec<String>,
+    /// Session store to watch read-only: postgres://, postgresql:// or cockroachdb:// URL.
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -56,12 +61,15 @@ pub struct ScanArgs {
 
 #[derive(Args, Debug, Default)]
 pub struct OutputArgs {
-    /// summary | table | json (default: summary on a terminal, json otherwise).
+    /// summary | table | json | sarif | junit | html (default: summary on a terminal, json otherwise).
     #[arg(long)]
     pub format: Option<String>,
     /// Write the report to FILE (format from the extension if --format is absent).
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Also write every exchange of the scan (redacted) to FILE as HAR 1.2.
+    #[arg(long, value_name = "FILE")]
+    pub har: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Default)]
@@ -72,6 +80,12 @@ pub struct GateArgs {
     /// Exit 1 if any finding has severity >= SEV (info, low, medium, high, critical).
     #[arg(long, value_name = "SEV")]
     pub fail_on: Option<String>,
+    /// An earlier JSON report: mark each finding "new" or "unchanged" against it.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
+    /// Exit 1 if any finding NEW since --baseline has severity >= SEV.
+    #[arg(long, value_name = "SEV", requires = "baseline")]
+    pub fail_on_new: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -119,4 +133,15 @@ pub struct DemoArgs {
     pub port: Option<u16>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The earlier JSON report.
+    pub old: PathBuf,
+    /// The later JSON report.
+    pub new: PathBuf,
+    /// text (default) | json
+    #[arg(long, default_value = "text")]
+    pub format: String,
 }

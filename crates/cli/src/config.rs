@@ -19,6 +19,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<ScanConfig> {
         .filter(|s| !s.is_empty())
         .collect();
     check_selection(&config.selection)?;
+    config.store = args.store.clone();
     if let Some(path) = &args.flow {
         config.flow = Some(Flow::load(path)?);
     }

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
             args::Command::Scan(scan) => cmd::scan::run(&scan).await,
             args::Command::Checks(checks) => cmd::checks::run(&checks),
             args::Command::Demo(demo) => cmd::demo::run(&demo).await,
+            args::Command::Diff(diff) => cmd::diff::run(&diff),
         }
     });
     match result {

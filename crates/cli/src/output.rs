@@ -2,7 +2,7 @@
 
 use crate::args::{GateArgs, OutputArgs};
 use anyhow::{Context, Result, bail};
-use rampart_model::{Report, Severity};
+use rampart_model::{BaselineStatus, Report, Severity};
 use rampart_report::Format;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -49,11 +49,39 @@ pub fn write(report: &Report, args: &OutputArgs, format: Format) -> Result<()> {
     Ok(())
 }
 
-/// Parse `--fail-on` before the scan so a typo fails fast.
-pub fn fail_on(args: &GateArgs) -> Result<Option<Severity>> {
-    args.fail_on
-        .as_deref()
-        .map(|s| s.parse::<Severity>().map_err(anyhow::Error::msg))
+/// Every exchange of the scan as HAR 1.2, when `--har` asks for it.
+pub fn write_har(report: &Report, args: &OutputArgs) -> Result<()> {
+    let Some(path) = &args.har else {
+        return Ok(());
+    };
+    let mut buf = Vec::new();
+    rampart_report::har::render(report, &mut buf)?;
+    std::fs::write(path, buf).with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!(
+        "rampart: HAR written to {} ({} exchanges)",
+        path.display(),
+        report.exchanges.len()
+    );
+    Ok(())
+}
+
+/// Parse `--fail-on` and `--fail-on-new` before the scan so a typo fails fast.
+pub fn validate_gate(args: &GateArgs) -> Result<()> {
+    fail_on(args)?;
+    fail_on_new(args)?;
+    Ok(())
+}
+
+fn fail_on(args: &GateArgs) -> Result<Option<Severity>> {
+    severity(args.fail_on.as_deref())
+}
+
+fn fail_on_new(args: &GateArgs) -> Result<Option<Severity>> {
+    severity(args.fail_on_new.as_deref())
+}
+
+fn severity(raw: Option<&str>) -> Result<Option<Severity>> {
+    raw.map(|s| s.parse::<Severity>().map_err(anyhow::Error::msg))
         .transpose()
 }
 
@@ -71,6 +99,17 @@ pub fn gate(report: &Report, args: &GateArgs) -> Result<ExitCode> {
             reasons.push(format!("{hits} finding(s) of severity {sev} or above"));
         }
     }
+    if let Some(sev) = fail_on_new(args)? {
+        let new = Some(BaselineStatus::New);
+        let hits = report
+            .findings
+            .iter()
+            .filter(|f| f.severity >= sev && f.baseline == new)
+            .count();
+        if hits > 0 {
+            reasons.push(format!("{hits} new finding(s) of severity {sev} or above"));
+        }
+    }
     if reasons.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
@@ -80,10 +119,15 @@ pub fn gate(report: &Report, args: &GateArgs) -> Result<ExitCode> {
 
 /// Reject impossible combinations before any request is sent.
 pub fn validate(args: &OutputArgs) -> Result<()> {
-    if let Some(path) = &args.output {
-        if path.is_dir() {
-            bail!("--output {} is a directory", path.display());
+    for (flag, path) in [("output", &args.output), ("har", &args.har)] {
+        if let Some(path) = path {
+            if path.is_dir() {
+                bail!("--{flag} {} is a directory", path.display());
+            }
         }
+    }
+    if args.har.is_some() && args.har == args.output {
+        bail!("--har and --output name the same file");
     }
     Ok(())
 }

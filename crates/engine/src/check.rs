@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::flow::Driver;
 use crate::http::HttpLayer;
 use async_trait::async_trait;
+use rampart_inspect::Inspector;
 use rampart_model::{Exchange, Finding, Fingerprint, Rule};
 use std::sync::Arc;
 
@@ -26,6 +27,8 @@ pub struct Context<'a> {
     pub fingerprint: &'a Fingerprint,
     /// What reaching the target returned (its root and a missing path); passive checks read it.
     pub seen: &'a [Exchange],
+    /// The session store, when `--store` was given and rampart could connect (read-only).
+    pub store: Option<&'a Inspector>,
 }
 
 /// One rule's detection logic. Implementations are unit structs listed once in the registry.

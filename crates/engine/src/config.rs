@@ -52,6 +52,8 @@ pub struct ScanConfig {
     pub headers: Vec<(String, String)>,
     /// Rule ids or category slugs; empty means every check.
     pub selection: Vec<String>,
+    /// Session store to inspect read-only (`--store`).
+    pub store: Option<String>,
     /// Fresh tokens SESS-006 collects.
     pub entropy_samples: usize,
     /// Pause before SESS-004 re-tests a token after logout.
@@ -68,6 +70,7 @@ impl ScanConfig {
             flow: None,
             headers: Vec::new(),
             selection: Vec::new(),
+            store: None,
             entropy_samples: 100,
             logout_recheck: Duration::from_millis(1500),
             session_recheck: Duration::from_secs(20),

@@ -24,6 +24,8 @@ pub enum Error {
     InvalidRequest(String),
     #[error("flow file {path}: {cause}")]
     FlowFile { path: String, cause: String },
+    #[error("session store: {0}")]
+    Store(String),
     #[error("flow step [{step}]: {cause}")]
     Flow { step: &'static str, cause: String },
 }

@@ -11,6 +11,7 @@ use crate::http::{HttpLayer, Request};
 use crate::redact::Redactor;
 use crate::{fingerprint, flow::Stack};
 use futures::StreamExt;
+use rampart_inspect::Inspector;
 use rampart_model::{CheckError, Exchange, Finding, Fingerprint, Report, Stats, score};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -54,18 +55,24 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
         None => None,
     };
     let hint = config.flow.as_ref().map(|f| f.stack.clone()).unwrap_or_default();
-    let fingerprint = identify(&seen, driver.as_ref(), &hint);
+    let store = connect_store(config, &layer).await;
+    let mut fingerprint = identify(&seen, driver.as_ref(), &hint);
+    if let Some(inspector) = &store {
+        fingerprint.store.get_or_insert_with(|| inspector.kind().to_string());
+    }
     let ctx = Context {
         config,
         layer: layer.clone(),
         driver: driver.as_ref(),
         fingerprint: &fingerprint,
         seen: &seen,
+        store: store.as_ref(),
     };
     let selected: Vec<&dyn Check> = checks.iter().copied().filter(|c| selected(config, *c)).collect();
     progress.checks(selected.len());
     let results = execute(&ctx, &selected, progress).await;
     let mut report = assemble(config, results, fingerprint, &layer);
+    report.rules = selected.iter().map(|c| *c.rule()).collect();
     report.stats.relogins = driver.as_ref().map_or(0, |d| d.relogins());
     report.started_at = started_at;
     report.completed_at = now();
@@ -92,6 +99,18 @@ async fn reach(config: &ScanConfig, layer: &Arc<HttpLayer>) -> Result<Vec<Exchan
         Err(_) => {}
     }
     Ok(seen)
+}
+
+/// The store named by `--store`; a store that cannot be reached is noted and the HTTP scan goes on.
+async fn connect_store(config: &ScanConfig, layer: &HttpLayer) -> Option<Inspector> {
+    let url = config.store.as_deref()?;
+    match Inspector::connect(url).await {
+        Ok(inspector) => Some(inspector),
+        Err(e) => {
+            layer.note(format!("store inspection skipped: {e}"));
+            None
+        }
+    }
 }
 
 fn identify(seen: &[Exchange], driver: Option<&Driver>, hint: &Stack) -> Fingerprint {
@@ -186,6 +205,7 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
         fingerprint,
         stats,
         exchanges: Vec::new(),
+        rules: Vec::new(),
     }
 }
 
@@ -194,6 +214,12 @@ fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer) {
         finding.description = redactor.text(&finding.description);
         for ex in &mut finding.evidence {
             redactor.exchange(ex);
+        }
+        for seen in &mut finding.store_evidence {
+            seen.note = redactor.text(&seen.note);
+            for value in seen.record.iter_mut().flat_map(|r| r.values_mut()).flatten() {
+                *value = redactor.text(value);
+            }
         }
     }
     report.exchanges = layer.exchanges();

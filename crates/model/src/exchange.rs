@@ -41,6 +41,10 @@ pub struct Exchange {
     /// What this exchange shows, in one line (e.g. "control: random token is not logged in").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// When the request was sent: RFC 3339 UTC with milliseconds. Absent in
+    /// reports written before it was recorded.
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
 }
 
 impl Exchange {
@@ -70,5 +74,23 @@ impl RecordedResponse {
             .iter()
             .find(|h| h.name.eq_ignore_ascii_case(name))
             .map(|h| h.value.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exchanges_without_a_timestamp_still_parse() {
+        let old = r#"{"request":{"method":"GET","url":"http://h/","headers":[]},
+            "response":{"status":200,"headers":[],"body":"","bodyBytes":0,"elapsedMs":3}}"#;
+        let ex: Exchange = serde_json::from_str(old).unwrap();
+        assert_eq!(ex.started_at, None);
+        let mut stamped = ex.clone();
+        stamped.started_at = Some("2026-01-02T03:04:05.678Z".into());
+        let json = serde_json::to_value(&stamped).unwrap();
+        assert_eq!(json["startedAt"], "2026-01-02T03:04:05.678Z");
+        assert!(serde_json::to_value(&ex).unwrap().get("startedAt").is_none());
     }
 }

@@ -12,7 +12,7 @@ mod severity;
 
 pub use category::Category;
 pub use exchange::{Exchange, Header, RecordedRequest, RecordedResponse};
-pub use finding::{Endpoint, Finding};
+pub use finding::{BaselineStatus, Endpoint, Finding, StoreEvidence};
 pub use report::{CheckError, Fingerprint, Report, Stats};
 pub use rule::Rule;
 pub use severity::{Confidence, Severity};

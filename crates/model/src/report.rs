@@ -1,6 +1,6 @@
 //! The report: everything a scan produced, as the JSON contract describes it.
 
-use crate::{Category, Exchange, Finding};
+use crate::{Category, Exchange, Finding, Rule};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -69,6 +69,10 @@ pub struct Report {
     /// Every exchange of the scan (redacted); not part of the JSON report.
     #[serde(skip)]
     pub exchanges: Vec<Exchange>,
+    /// Metadata of every check that ran, in registry order; renderers list
+    /// them as SARIF rules and JUnit test cases. Not part of the JSON report.
+    #[serde(skip)]
+    pub rules: Vec<Rule>,
 }
 
 impl Report {

@@ -1,4 +1,5 @@
-//! The JSON report (DESIGN.md "Report contract"), with a curl reproduction per evidence exchange.
+//! The JSON report (DESIGN.md "Report contract"), with a curl reproduction per
+//! evidence exchange and each finding's stable fingerprint.
 
 use crate::curl::curl;
 use rampart_model::Report;
@@ -10,8 +11,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         for (json, finding) in findings.iter_mut().zip(&report.findings) {
             let curls: Vec<String> = finding.evidence.iter().map(curl).collect();
             json["curl"] = serde_json::json!(curls);
+            json["fingerprint"] = serde_json::json!(finding.fingerprint());
         }
     }
-    serde_json::to_writer_pretty(&mut *out, &value).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &value).map_err(io::Error::from)?;
     writeln!(out)
 }

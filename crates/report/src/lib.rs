@@ -1,7 +1,15 @@
 //! Renderers: a report and a writer in, text out. Renderers never send requests.
 
 mod curl;
+pub mod diff;
+pub mod har;
+mod html;
 mod json;
+mod junit;
+mod rules;
+#[cfg(test)]
+mod sample;
+mod sarif;
 mod summary;
 mod table;
 
@@ -17,15 +25,27 @@ pub enum Format {
     Summary,
     Table,
     Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// JUnit XML, one test case per rule, for CI test reports.
+    Junit,
+    /// One self-contained HTML page.
+    Html,
 }
 
 impl Format {
-    /// The format a file name implies (`--output r.json`).
+    /// The format a file name implies (`--output r.json`, `r.sarif.json`, `r.html`).
     pub fn from_extension(path: &str) -> Option<Format> {
+        if path.to_ascii_lowercase().ends_with(".sarif.json") {
+            return Some(Format::Sarif);
+        }
         let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
         match ext.as_str() {
             "json" => Some(Format::Json),
             "txt" => Some(Format::Summary),
+            "sarif" => Some(Format::Sarif),
+            "xml" => Some(Format::Junit),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -39,10 +59,10 @@ impl FromStr for Format {
             "summary" => Ok(Format::Summary),
             "table" => Ok(Format::Table),
             "json" => Ok(Format::Json),
-            "sarif" | "junit" | "html" => Err(format!(
-                "format '{s}' is not available in this build (summary, table, json)"
-            )),
-            _ => Err(format!("unknown format '{s}' (summary, table, json)")),
+            "sarif" => Ok(Format::Sarif),
+            "junit" => Ok(Format::Junit),
+            "html" => Ok(Format::Html),
+            _ => Err(format!("unknown format '{s}' (summary, table, json, sarif, junit, html)")),
         }
     }
 }
@@ -52,5 +72,8 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
         Format::Summary => summary::render(report, out),
         Format::Table => table::render(report, out),
         Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Junit => junit::render(report, out),
+        Format::Html => html::render(report, out),
     }
 }

@@ -1,7 +1,7 @@
 //! The terminal summary: grade and score, category scores, and the findings
 //! grouped by severity with their proof level and remediation.
 
-use rampart_model::{Report, Severity};
+use rampart_model::{BaselineStatus, Report, Severity};
 use std::io::{self, Write};
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -16,6 +16,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         report.stats.requests,
         report.duration_ms as f64 / 1000.0
     )?;
+    baseline(report, out)?;
     if let Some(fw) = &report.fingerprint.framework {
         let lib = report
             .fingerprint
@@ -50,9 +51,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{} ({})", sev.as_str().to_uppercase(), group.len())?;
         for f in group {
             let variant = f.variant.as_deref().map(|v| format!(" [{v}]")).unwrap_or_default();
+            let baseline = f.baseline.map(|b| format!(", {}", b.as_str())).unwrap_or_default();
             writeln!(
                 out,
-                "  {} {}{} — {} ({})",
+                "  {} {}{} — {} ({}{baseline})",
                 f.rule_id, f.title, variant, f.endpoint.url, f.confidence
             )?;
             writeln!(out, "      {}", f.description)?;
@@ -64,6 +66,16 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "No findings.")?;
     }
     footer(report, out)
+}
+
+/// How many findings are new since the `--baseline` report, when one was given.
+fn baseline(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let marked: Vec<BaselineStatus> = report.findings.iter().filter_map(|f| f.baseline).collect();
+    if marked.is_empty() {
+        return Ok(());
+    }
+    let new = marked.iter().filter(|&&b| b == BaselineStatus::New).count();
+    writeln!(out, "  Baseline: {new} new, {} unchanged", marked.len() - new)
 }
 
 fn footer(report: &Report, out: &mut dyn Write) -> io::Result<()> {

@@ -18,6 +18,11 @@ mod sess010_token_exposed;
 mod sess011_lifetime;
 mod sess012_parent_domain;
 mod sess013_old_session;
+mod sess014_store_in_place;
+mod sess015_plaintext;
+mod sess016_store_expiry;
+mod sess018_store_config;
+mod store;
 
 pub use sess001_fixation::Fixation;
 pub use sess002_adoption::Adoption;
@@ -32,6 +37,10 @@ pub use sess010_token_exposed::TokenExposed;
 pub use sess011_lifetime::LongLifetime;
 pub use sess012_parent_domain::ParentDomainCookie;
 pub use sess013_old_session::OldSessionSurvivesLogin;
+pub use sess014_store_in_place::StoreUpdatedInPlace;
+pub use sess015_plaintext::StorePlaintextTokens;
+pub use sess016_store_expiry::StoreExpiry;
+pub use sess018_store_config::StoreConfiguration;
 
 use rampart_engine::flow::{Step, StepOutcome};
 use rampart_engine::{Context, Driver, Error};

@@ -15,6 +15,7 @@ pub async fn run(args: &DemoArgs) -> Result<ExitCode> {
         None if args.output.output.is_some() => output::format(&args.output, Format::Summary)?,
         None => Format::Summary,
     };
+    output::validate(&args.output)?;
     let flaws = if args.fixed {
         Flaws::fixed()
     } else {
@@ -35,7 +36,9 @@ pub async fn run(args: &DemoArgs) -> Result<ExitCode> {
     let bar = progress::Bar::new();
     let result = rampart_engine::run_scan(&config, rampart_checks::CHECKS, &bar).await;
     bar.finish();
-    output::write(&result?, &args.output, format)?;
+    let report = result?;
+    output::write(&report, &args.output, format)?;
+    output::write_har(&report, &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
 

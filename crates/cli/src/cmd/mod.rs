@@ -2,4 +2,5 @@
 
 pub mod checks;
 pub mod demo;
+pub mod diff;
 pub mod scan;

@@ -1,6 +1,8 @@
-//! `rampart scan URL`: build the configuration, run the engine, render, gate.
+//! `rampart scan URL`: build the configuration, run the engine, mark findings
+//! against a baseline, render, gate.
 
 use crate::args::ScanArgs;
+use crate::cmd::diff;
 use crate::{config, output, progress};
 use anyhow::Result;
 use rampart_report::Format;
@@ -9,12 +11,17 @@ use std::process::ExitCode;
 pub async fn run(args: &ScanArgs) -> Result<ExitCode> {
     let config = config::scan_config(args)?;
     let format = output::format(&args.output, Format::Summary)?;
-    output::fail_on(&args.gate)?;
+    output::validate_gate(&args.gate)?;
     output::validate(&args.output)?;
+    let baseline = args.gate.baseline.as_deref().map(diff::load).transpose()?;
     let bar = progress::Bar::new();
     let result = rampart_engine::run_scan(&config, rampart_checks::CHECKS, &bar).await;
     bar.finish();
-    let report = result?;
+    let mut report = result?;
+    if let Some(baseline) = &baseline {
+        rampart_report::diff::mark(&mut report, baseline);
+    }
     output::write(&report, &args.output, format)?;
+    output::write_har(&report, &args.output)?;
     output::gate(&report, &args.gate)
 }

@@ -13,7 +13,7 @@ use breaker::Breaker;
 use limits::{Budget, RateLimiter};
 use rampart_model::{Exchange, Header};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::Semaphore;
 use url::Url;
 
@@ -146,7 +146,7 @@ impl HttpLayer {
             .acquire()
             .await
             .map_err(|_| Error::InvalidRequest("layer closed".into()))?;
-        let started = Instant::now();
+        let started = record::Stopwatch::start();
         let result = tokio::time::timeout(timeout, self.transfer(req)).await;
         let outcome = match result {
             Ok(r) => r,
@@ -163,7 +163,7 @@ impl HttpLayer {
                 req.url, self.limits.max_body
             ));
         }
-        let exchange = record::exchange(req, status, &headers, &body, truncated, started.elapsed());
+        let exchange = record::exchange(req, status, &headers, &body, truncated, &started);
         self.remember(&exchange);
         Ok(Response {
             status,

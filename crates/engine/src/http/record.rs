@@ -2,7 +2,31 @@
 
 use super::Request;
 use rampart_model::{Exchange, Header, RecordedRequest, RecordedResponse};
-use std::time::Duration;
+use std::time::Instant;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+/// When a request was sent: by the wall clock (the exchange's timestamp) and
+/// by the monotonic clock (its duration).
+pub struct Stopwatch {
+    wall: OffsetDateTime,
+    start: Instant,
+}
+
+impl Stopwatch {
+    pub fn start() -> Self {
+        Stopwatch {
+            wall: OffsetDateTime::now_utc(),
+            start: Instant::now(),
+        }
+    }
+
+    /// RFC 3339 in UTC with milliseconds, as HAR's `startedDateTime` expects.
+    fn timestamp(&self) -> Option<String> {
+        let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+        self.wall.format(&fmt).ok()
+    }
+}
 
 /// Bytes of a body kept in evidence.
 const EVIDENCE_BODY: usize = 8 * 1024;
@@ -13,7 +37,7 @@ pub fn exchange(
     headers: &[Header],
     body: &[u8],
     truncated: bool,
-    elapsed: Duration,
+    started: &Stopwatch,
 ) -> Exchange {
     let request = RecordedRequest {
         method: req.method.clone(),
@@ -35,12 +59,13 @@ pub fn exchange(
         body: text,
         body_bytes: body.len(),
         truncated: truncated || cut_here,
-        elapsed_ms: elapsed.as_millis() as u64,
+        elapsed_ms: started.start.elapsed().as_millis() as u64,
     };
     Exchange {
         request,
         response,
         note: None,
+        started_at: started.timestamp(),
     }
 }
 

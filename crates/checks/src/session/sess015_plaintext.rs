@@ -1,0 +1,66 @@
+//! SESS-015: the store holds live session tokens verbatim.
+//!
+//! Gray-box proof: the token of a fresh login is found as-is in the store
+//! (a SHA-256 hash of it would be fine and is recognised).
+
+use super::store::{failed, observed, store};
+use super::{OWASP, STEP, driver, endpoint, finding, inconclusive};
+use async_trait::async_trait;
+use rampart_engine::token::preview;
+use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
+use rampart_model::{Category, Confidence, Rule, Severity};
+
+pub struct StorePlaintextTokens;
+
+static RULE: Rule = Rule {
+    id: "SESS-015",
+    title: "Store: session tokens stored in plain text",
+    category: Category::Authentication,
+    severity: Severity::Medium,
+    cwe: &[312, 522],
+    owasp: OWASP,
+    summary: "The session store holds live tokens verbatim. Anyone who can read the table — a backup, a replica, a SQL injection elsewhere, a support tool — can take over every live session.",
+    remediation: "Store a hash of the token (e.g. SHA-256) and look sessions up by the hash of the presented token.",
+    references: &["https://cwe.mitre.org/data/definitions/312.html", "https://cwe.mitre.org/data/definitions/522.html"],
+};
+
+#[async_trait]
+impl Check for StorePlaintextTokens {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        2 * STEP
+    }
+
+    fn uses_flow(&self) -> bool {
+        true
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        let inspector = match store(ctx) {
+            Ok(s) => s,
+            Err(outcome) => return Ok(outcome),
+        };
+        let d = driver(ctx)?;
+        let (agent, _) = d.fresh_session().await?;
+        let token = agent.token().ok_or_else(|| inconclusive(&RULE, "the fresh login left no session token"))?;
+        let Some(at) = inspector.locate(&token).await.map_err(failed)? else {
+            return Ok(Outcome::NotApplicable("the live token is in no table the store user can read, verbatim or hashed".into()));
+        };
+        if at.hashed {
+            return Ok(Outcome::Findings(Vec::new()));
+        }
+        let record = inspector.record(&at, &token).await.map_err(failed)?;
+        let description = format!(
+            "The live session token {} is stored verbatim in {}.{}.",
+            preview(&token),
+            at.container,
+            at.token_field
+        );
+        let evidence = vec![observed(inspector, &at, "the live token, verbatim in the store", record.as_ref())];
+        let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint(d, &d.flow().login), description);
+        Ok(Outcome::Findings(vec![f.with_store_evidence(evidence)]))
+    }
+}
