@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import http.client
+import json
 import os
 import shutil
 import signal
@@ -283,6 +284,32 @@ def wipe_firestore(project: str) -> None:
         raise LabError(f"could not wipe Firestore project {project} (HTTP {st})")
 
 
+def firestore_rules_file(target: str, variant: str) -> Path:
+    """The security rules the manifest gives the target's project (store_rules)."""
+    for e in load_manifest():
+        if e["name"] == target and e["variant"] == variant and e.get("store_rules"):
+            return LAB / e["store_rules"]
+    raise LabError(f"lab/manifest.toml gives {target} ({variant}) no store_rules")
+
+
+def install_firestore_rules(project: str, rules: Path) -> None:
+    """Give one emulator project its own security rules. The emulator's --rules flag
+    would apply one file to every project it serves; this endpoint is per project.
+    Rules survive a document wipe, so they are installed on every start."""
+    body = json.dumps({"rules": {"files": [{"name": rules.name, "content": rules.read_text()}]}})
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", FS_PORT, timeout=10)
+        c.request("PUT", f"/emulator/v1/projects/{project}:securityRules", body=body,
+                  headers={"Content-Type": "application/json"})
+        r = c.getresponse()
+        answer = r.read().decode(errors="replace")
+        c.close()
+    except (OSError, http.client.HTTPException) as e:
+        raise LabError(f"could not install Firestore rules for {project}: {e}") from e
+    if r.status != 200:
+        raise LabError(f"Firestore emulator rejected {rules} for {project} (HTTP {r.status}): {answer[:300]}")
+
+
 # --------------------------------------------------------------------------- targets
 
 def db_name(target: str, variant: str) -> str:
@@ -294,13 +321,15 @@ def firestore_project(target: str, variant: str) -> str:
 
 
 def store_info(target: str, variant: str) -> dict:
+    """Where the target keeps its sessions; "url" is what `rampart scan --store` takes."""
     if target == "flask-firestore":
-        return {"store": "firestore", "project": firestore_project(target, variant),
-                "emulator": FS_HOST, "collection": "sessions",
-                "url": f"firestore://{firestore_project(target, variant)}?emulator={FS_HOST}"}
+        project = firestore_project(target, variant)
+        return {"store": "firestore", "project": project, "emulator": FS_HOST, "collection": "sessions",
+                "rules": str(firestore_rules_file(target, variant)),
+                "url": f"firestore://{project}?emulator={FS_HOST}&collection=sessions"}
     name = db_name(target, variant)
     return {"store": "postgres", "database": name,
-            "url": f"postgres://postgres@127.0.0.1:{PG_PORT}/{name}?sslmode=disable"}
+            "url": f"postgres://postgres@127.0.0.1:{PG_PORT}/{name}"}
 
 
 def _command(target: str, port: int) -> list[str]:
@@ -332,6 +361,7 @@ def start_app(target: str, variant: str, port: int, password: str | None = None,
         ensure_firestore()
         project = firestore_project(target, variant)
         wipe_firestore(project)
+        install_firestore_rules(project, firestore_rules_file(target, variant))
         env.update(FIRESTORE_EMULATOR_HOST=FS_HOST, GOOGLE_CLOUD_PROJECT=project)
     else:
         ensure_postgres()

@@ -21,6 +21,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &session::StoreUpdatedInPlace,
     &session::StorePlaintextTokens,
     &session::StoreExpiry,
+    &session::StoreReadableAnonymously,
     &session::StoreConfiguration,
 ];
 

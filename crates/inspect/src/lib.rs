@@ -1,8 +1,9 @@
 //! Gray-box inspection of a session store, read-only: find the table that
 //! holds a live session token, read its row before and after flow steps, and
 //! audit expiry and configuration. PostgreSQL and CockroachDB (same wire
-//! protocol) are supported here.
+//! protocol) and Firestore (REST API v1) are supported here.
 
+pub mod firestore;
 pub mod postgres;
 
 use std::collections::BTreeMap;
@@ -86,6 +87,77 @@ fn pick(fields: &[(String, String)], exact: &[&str], partial: &[&str]) -> Option
     by_exact.or_else(by_partial).map(|f| f.0.clone())
 }
 
+/// A connected store of any supported kind.
+pub enum Inspector {
+    Postgres(postgres::PgInspector),
+    Firestore(firestore::FsInspector),
+}
+
+impl Inspector {
+    /// Connect to the store `url` names (`postgres://`, `postgresql://`, `cockroachdb://`, `firestore://`).
+    pub async fn connect(url: &str) -> Result<Inspector, InspectError> {
+        if url.starts_with("firestore://") {
+            return firestore::FsInspector::connect(url).await.map(Inspector::Firestore);
+        }
+        postgres::PgInspector::connect(url).await.map(Inspector::Postgres)
+    }
+
+    /// The store kind for the report's fingerprint: `postgresql`, `cockroachdb` or `firestore`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Inspector::Postgres(pg) => match pg.flavor() {
+                postgres::Flavor::Postgres => "postgresql",
+                postgres::Flavor::Cockroach => "cockroachdb",
+            },
+            Inspector::Firestore(_) => "firestore",
+        }
+    }
+
+    pub async fn locate(&self, token: &str) -> Result<Option<Location>, InspectError> {
+        match self {
+            Inspector::Postgres(pg) => pg.locate(token).await,
+            Inspector::Firestore(fs) => fs.locate(token).await,
+        }
+    }
+
+    pub async fn record(&self, at: &Location, token: &str) -> Result<Option<Record>, InspectError> {
+        match self {
+            Inspector::Postgres(pg) => pg.record(at, token).await,
+            Inspector::Firestore(fs) => fs.record(at, token).await,
+        }
+    }
+
+    pub async fn expiry_audit(&self, at: &Location) -> Result<Option<ExpiryAudit>, InspectError> {
+        match self {
+            Inspector::Postgres(pg) => pg.expiry_audit(at).await,
+            Inspector::Firestore(fs) => fs.expiry_audit(at).await,
+        }
+    }
+
+    /// Up to `limit` token values of signed-in sessions already past their expiry (verbatim stores only).
+    pub async fn expired_tokens(&self, at: &Location, limit: i64) -> Result<Vec<String>, InspectError> {
+        match self {
+            Inspector::Postgres(pg) => pg.expired_tokens(at, limit).await,
+            Inspector::Firestore(fs) => fs.expired_tokens(at, limit).await,
+        }
+    }
+
+    pub async fn facts(&self, at: &Location) -> Result<Vec<Fact>, InspectError> {
+        match self {
+            Inspector::Postgres(pg) => pg.facts(at).await,
+            Inspector::Firestore(fs) => fs.facts(at).await,
+        }
+    }
+
+    /// The query language of the evidence: what rampart asked the store.
+    pub fn describe_lookup(&self, at: &Location) -> String {
+        match self {
+            Inspector::Postgres(_) => postgres::lookup_sql(at),
+            Inspector::Firestore(fs) => fs.describe_lookup(at),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,65 +181,5 @@ mod tests {
             sha256_hex("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-    }
-}
-
-/// A connected store of any supported kind.
-pub enum Inspector {
-    Postgres(postgres::PgInspector),
-}
-
-impl Inspector {
-    /// Connect to the store `url` names (`postgres://`, `postgresql://`, `cockroachdb://`).
-    pub async fn connect(url: &str) -> Result<Inspector, InspectError> {
-        postgres::PgInspector::connect(url).await.map(Inspector::Postgres)
-    }
-
-    /// The store kind for the report's fingerprint: `postgresql` or `cockroachdb`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Inspector::Postgres(pg) => match pg.flavor() {
-                postgres::Flavor::Postgres => "postgresql",
-                postgres::Flavor::Cockroach => "cockroachdb",
-            },
-        }
-    }
-
-    pub async fn locate(&self, token: &str) -> Result<Option<Location>, InspectError> {
-        match self {
-            Inspector::Postgres(pg) => pg.locate(token).await,
-        }
-    }
-
-    pub async fn record(&self, at: &Location, token: &str) -> Result<Option<Record>, InspectError> {
-        match self {
-            Inspector::Postgres(pg) => pg.record(at, token).await,
-        }
-    }
-
-    pub async fn expiry_audit(&self, at: &Location) -> Result<Option<ExpiryAudit>, InspectError> {
-        match self {
-            Inspector::Postgres(pg) => pg.expiry_audit(at).await,
-        }
-    }
-
-    /// Up to `limit` token values of rows already past their expiry (verbatim stores only).
-    pub async fn expired_tokens(&self, at: &Location, limit: i64) -> Result<Vec<String>, InspectError> {
-        match self {
-            Inspector::Postgres(pg) => pg.expired_tokens(at, limit).await,
-        }
-    }
-
-    pub async fn facts(&self, at: &Location) -> Result<Vec<Fact>, InspectError> {
-        match self {
-            Inspector::Postgres(pg) => pg.facts(at).await,
-        }
-    }
-
-    /// The query language of the evidence: what rampart asked the store.
-    pub fn describe_lookup(&self, at: &Location) -> String {
-        match self {
-            Inspector::Postgres(_) => postgres::lookup_sql(at),
-        }
     }
 }

@@ -62,7 +62,9 @@ impl FromStr for Format {
             "sarif" => Ok(Format::Sarif),
             "junit" => Ok(Format::Junit),
             "html" => Ok(Format::Html),
-            _ => Err(format!("unknown format '{s}' (summary, table, json, sarif, junit, html)")),
+            _ => Err(format!(
+                "unknown format '{s}' (summary, table, json, sarif, junit, html)"
+            )),
         }
     }
 }

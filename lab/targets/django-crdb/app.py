@@ -9,6 +9,7 @@ CockroachDB), in one file. Seed 002.
 
 Sessions use Django's db backend with the documented custom-model extension
 (AbstractBaseSession) adding a user_id column, NULL until login (table lab_session).
+session_key is widened to 64 characters in both variants.
 
 LAB_VARIANT=vulnerable reproduces seed 002: the login view authenticates and stores
 the user in the existing session by hand -- no login(), no cycle_key() -- so the
@@ -16,7 +17,12 @@ pre-login key stays valid; logout only deletes the cookie in the browser; cookie
 off (no HttpOnly, no Secure, no SameSite) and Django's default two-week lifetime.
 LAB_VARIANT=fixed: login() (which cycles the key), logout() (which flushes the
 session), SESSION_COOKIE_SECURE/HTTPONLY/SAMESITE and a one-hour SESSION_COOKIE_AGE.
+The fixed SessionStore persists lowercase SHA-256 hex of the session key as the
+primary key (never the key the cookie carries) and finds rows by hashing the
+presented key; exists/load/save/delete/cycle_key (and their async twins) all go
+through the hash. Both variants: expire_date is NOT NULL and enforced on load.
 """
+import hashlib
 import os
 import secrets
 import sys
@@ -83,6 +89,7 @@ from django.http import HttpResponse  # noqa: E402
 from django.middleware.csrf import get_token  # noqa: E402
 from django.shortcuts import redirect  # noqa: E402
 from django.urls import path  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from django.utils.html import escape  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 from django.views.decorators.http import require_http_methods, require_POST  # noqa: E402
@@ -90,7 +97,9 @@ from django.views.decorators.http import require_http_methods, require_POST  # n
 
 class LabSession(AbstractBaseSession):
     """Django's documented custom session model: session_key, session_data,
-    expire_date, plus user_id (NULL for anonymous sessions)."""
+    expire_date, plus user_id (NULL for anonymous sessions). session_key is widened
+    from 40 to 64 characters so that it can hold a SHA-256 hex digest (fixed)."""
+    session_key = models.CharField("session key", max_length=64, primary_key=True)
     user_id = models.IntegerField(null=True, db_index=True)
 
     class Meta:
@@ -102,18 +111,93 @@ class LabSession(AbstractBaseSession):
         return SessionStore
 
 
-class SessionStore(DBStore):
+def _user_id(data):
+    try:
+        return int(data.get(SESSION_KEY))
+    except (TypeError, ValueError):
+        return None
+
+
+class PlainSessionStore(DBStore):
+    """Vulnerable: Django's db store on LabSession; the row key is the cookie value."""
+
     @classmethod
     def get_model_class(cls):
         return LabSession
 
     def create_model_instance(self, data):
         obj = super().create_model_instance(data)
-        try:
-            obj.user_id = int(data.get(SESSION_KEY))
-        except (TypeError, ValueError):
-            obj.user_id = None
+        obj.user_id = _user_id(data)
         return obj
+
+    async def acreate_model_instance(self, data):
+        obj = await super().acreate_model_instance(data)
+        obj.user_id = _user_id(data)
+        return obj
+
+
+def _digest(session_key):
+    return hashlib.sha256(session_key.encode("utf-8")).hexdigest()
+
+
+class HashedSessionStore(PlainSessionStore):
+    """Fixed: the store object keeps the real key in self.session_key (it is what the
+    middleware puts in the cookie), but every database access uses _digest(key):
+    the row written by save(), the row read by load(), the uniqueness test in
+    exists() (used when create() picks a new key) and the row removed by delete().
+    cycle_key() is create() + delete(old key), so it goes through the hash too;
+    expire_date must still be in the future on every read."""
+
+    def _row(self, session_key):
+        return self.model.objects.filter(session_key=_digest(session_key))
+
+    def _get_session_from_db(self):
+        if self.session_key is None:
+            return None
+        try:
+            return self._row(self.session_key).get(expire_date__gt=timezone.now())
+        except self.model.DoesNotExist:
+            self._session_key = None
+            return None
+
+    async def _aget_session_from_db(self):
+        if self.session_key is None:
+            return None
+        try:
+            return await self._row(self.session_key).aget(expire_date__gt=timezone.now())
+        except self.model.DoesNotExist:
+            self._session_key = None
+            return None
+
+    def exists(self, session_key):
+        return self._row(session_key).exists()
+
+    async def aexists(self, session_key):
+        return await self._row(session_key).aexists()
+
+    def create_model_instance(self, data):
+        obj = super().create_model_instance(data)  # obj.session_key is the real key here
+        obj.session_key = _digest(obj.session_key)
+        return obj
+
+    async def acreate_model_instance(self, data):
+        obj = await super().acreate_model_instance(data)
+        obj.session_key = _digest(obj.session_key)
+        return obj
+
+    def delete(self, session_key=None):
+        key = self.session_key if session_key is None else session_key
+        if key is not None:
+            self._row(key).delete()
+
+    async def adelete(self, session_key=None):
+        key = self.session_key if session_key is None else session_key
+        if key is not None:
+            await self._row(key).adelete()
+
+
+# SESSION_ENGINE is this module: Django's middleware imports SessionStore from here.
+SessionStore = HashedSessionStore if FIXED else PlainSessionStore
 
 
 def html(title, body, status=200):

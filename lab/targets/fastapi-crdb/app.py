@@ -15,7 +15,9 @@ HttpOnly, no Secure; Starlette adds SameSite=lax by itself); logout only deletes
 cookie in the browser.
 LAB_VARIANT=fixed: server-generated secrets.token_urlsafe(32) on login (the pre-auth
 row is deleted in the same transaction), parameterised queries with expiry enforced,
-HttpOnly + Secure + SameSite=Lax cookie for one hour, logout deletes the row.
+HttpOnly + Secure + SameSite=Lax cookie for one hour, logout deletes the row. The
+session_id column holds lowercase SHA-256 hex of the token, never the token; every
+lookup hashes the presented cookie. Every row (pre-auth too) has an expires_at.
 """
 import hashlib
 import hmac
@@ -55,6 +57,12 @@ CREATE TABLE IF NOT EXISTS sessions (
 
 def db() -> psycopg.Connection:
     return psycopg.connect(DSN, autocommit=True, connect_timeout=10)
+
+
+def store_key(sid: str) -> str:
+    """What sessions.session_id holds for a token: the token itself (vulnerable) or
+    SHA-256 hex of its UTF-8 bytes (fixed)."""
+    return hashlib.sha256(sid.encode("utf-8")).hexdigest() if FIXED else sid
 
 
 def hash_password(password: str, salt: bytes) -> bytes:
@@ -113,12 +121,13 @@ def login_page(request: Request, response: Response):
     with db() as conn:
         if FIXED:
             known = sid and conn.execute(
-                "SELECT 1 FROM sessions WHERE session_id = %s AND expires_at > now()", (sid,)).fetchone()
+                "SELECT 1 FROM sessions WHERE session_id = %s AND expires_at > now()",
+                (store_key(sid),)).fetchone()
             if known:
                 return LOGIN_PAGE
             sid = secrets.token_urlsafe(32)
             conn.execute("INSERT INTO sessions (session_id, user_id, expires_at) "
-                         f"VALUES (%s, NULL, now() + INTERVAL '{PREAUTH_LIFETIME}')", (sid,))
+                         f"VALUES (%s, NULL, now() + INTERVAL '{PREAUTH_LIFETIME}')", (store_key(sid),))
         else:
             # FLAW: whatever id the browser already carries is kept and stored.
             sid = sid or str(uuid.uuid4())
@@ -140,9 +149,10 @@ def login(data: LoginBody, request: Request, response: Response):
             with conn.transaction():
                 old_sid = request.cookies.get(COOKIE)
                 if old_sid:
-                    conn.execute("DELETE FROM sessions WHERE session_id = %s AND user_id IS NULL", (old_sid,))
+                    conn.execute("DELETE FROM sessions WHERE session_id = %s AND user_id IS NULL",
+                                 (store_key(old_sid),))
                 conn.execute("INSERT INTO sessions (session_id, user_id, expires_at) "
-                             "VALUES (%s, %s, now() + INTERVAL '1 hour')", (new_sid, user))
+                             "VALUES (%s, %s, now() + INTERVAL '1 hour')", (store_key(new_sid), user))
             set_session_cookie(response, new_sid)
         else:
             # FLAW (seed 001): attacker-controllable id, stored and set as the cookie as-is.
@@ -168,7 +178,7 @@ def profile(request: Request):
     row = None
     if sid:
         with db() as conn:
-            row = conn.execute(query, (sid,)).fetchone()
+            row = conn.execute(query, (store_key(sid),)).fetchone()
     if not row or not row[0]:
         return JSONResponse({"detail": "not authenticated"}, status_code=401)
     return {"user": row[0]}
@@ -180,7 +190,7 @@ def logout(request: Request, response: Response):
         sid = request.cookies.get(COOKIE)
         if sid:
             with db() as conn:
-                conn.execute("DELETE FROM sessions WHERE session_id = %s", (sid,))
+                conn.execute("DELETE FROM sessions WHERE session_id = %s", (store_key(sid),))
         response.delete_cookie(COOKIE, httponly=True, secure=True, samesite="lax")
     else:
         # FLAW: the browser forgets the cookie, the server keeps the session.

@@ -13,8 +13,13 @@ after a password change; the cookie has no Secure and no SameSite and lives 31 d
 (Flask's default PERMANENT_SESSION_LIFETIME).
 LAB_VARIANT=fixed: the session is cleared and regenerated on login and on password
 change (the old row is deleted), the cookie is HttpOnly, Secure, SameSite=Lax and
-lives one hour.
+lives one hour. The store is keyed by the token's hash: sessions.session_id holds
+lowercase SHA-256 hex of the cookie value (Flask-Session's _get_store_id, the one
+place where the sid becomes the storage key, is overridden), never the value itself.
+Both variants: every row has an expiry (SESSION_PERMANENT) and Flask-Session rejects
+(and deletes) a row whose expiry has passed.
 """
+import hashlib
 import os
 from datetime import timedelta
 
@@ -58,6 +63,14 @@ class User(db.Model):
 class UserColumnSessionInterface(SqlAlchemySessionInterface):
     """Flask-Session's SQLAlchemy interface, plus a plain user_id column on the
     sessions row (NULL until login) so the store shows who a session belongs to."""
+
+    def _get_store_id(self, sid: str) -> str:
+        # Every read, write and delete (open_session, save_session, regenerate) asks
+        # this method for the row key. Fixed: the row is keyed by SHA-256 hex of the
+        # session id, so the store never holds a usable token.
+        if FIXED:
+            return self.key_prefix + hashlib.sha256(sid.encode("utf-8")).hexdigest()
+        return super()._get_store_id(sid)
 
     def _upsert_session(self, session_lifetime, session, store_id):
         super()._upsert_session(session_lifetime, session, store_id)

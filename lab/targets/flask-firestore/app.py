@@ -13,10 +13,22 @@ login. The interface also adopts any id it is handed (an unknown id becomes a ne
 document under that id), reads the id from ?sid= when no cookie is sent, and the
 login redirect rewrites the id into the URL (/profile?sid=...) for cookie-less
 clients. Cookie: Flask defaults (HttpOnly, no Secure, no SameSite, browser session).
+The document id is the session id itself, and expires_at is written as the server's
+timestamp at write time, as in seed 004 ("expires: SERVER_TIMESTAMP", TTL "set
+separately") -- so every session document is already expired when written -- and it
+is never checked: expired documents keep authenticating.
 LAB_VARIANT=fixed: unknown or expired ids are never adopted; login regenerates the id,
-writes a new document and deletes the old one; expiry and ownership are checked;
-cookie HttpOnly + Secure + SameSite=Lax, one hour.
+writes a new document and deletes the old one; expiry (now + one hour on every
+document, anonymous ones too) and ownership are checked; the document id is
+lowercase SHA-256 hex of the session id, never the id itself; cookie HttpOnly +
+Secure + SameSite=Lax, one hour.
+
+Security rules are the project's, not the app's: lab/up installs
+rules/<variant>.rules for the project through the emulator (vulnerable: sessions
+readable and listable by anyone; fixed: nothing readable or writable without admin
+credentials). The app talks to the emulator as its owner, which bypasses rules.
 """
+import hashlib
 import os
 import secrets
 from datetime import datetime, timedelta, timezone
@@ -66,12 +78,19 @@ class FirestoreSessionInterface(SessionInterface):
     def new_sid():
         return secrets.token_urlsafe(32)
 
+    def doc(self, sid):
+        """The session's document: sessions/<sid> (vulnerable) or
+        sessions/<sha256 hex of sid> (fixed)."""
+        if FIXED:
+            sid = hashlib.sha256(sid.encode("utf-8")).hexdigest()
+        return self.sessions.document(sid)
+
     def open_session(self, app, request):
         sid = request.cookies.get(self.get_cookie_name(app))
         if not sid and not FIXED:
             sid = request.args.get("sid")  # FLAW: the session id is accepted from the URL
         if sid:
-            snap = self.sessions.document(sid).get()
+            snap = self.doc(sid).get()
             if snap.exists:
                 doc = snap.to_dict()
                 if not FIXED or doc["expires_at"] > datetime.now(timezone.utc):
@@ -91,7 +110,7 @@ class FirestoreSessionInterface(SessionInterface):
         domain, path = self.get_cookie_domain(app), self.get_cookie_path(app)
         if not session:
             if session.modified:
-                self.sessions.document(session.sid).delete()
+                self.doc(session.sid).delete()
                 response.delete_cookie(name, domain=domain, path=path,
                                        secure=self.get_cookie_secure(app),
                                        httponly=self.get_cookie_httponly(app),
@@ -99,16 +118,21 @@ class FirestoreSessionInterface(SessionInterface):
             return
         if not session.modified:
             return
-        now = datetime.now(timezone.utc)
-        lifetime = app.permanent_session_lifetime if (FIXED or session.permanent) else timedelta(days=31)
-        self.sessions.document(session.sid).set({
+        if FIXED:
+            now = datetime.now(timezone.utc)
+            created, expires = now, now + app.permanent_session_lifetime
+        else:
+            # FLAW (seed 004): expiry "set separately" -- it is the write time, i.e.
+            # already past, and nothing ever looks at it.
+            created = expires = firestore.SERVER_TIMESTAMP
+        self.doc(session.sid).set({
             "user_id": session.get("user_id"),
             "data": dict(session),
-            "created_at": now,
-            "expires_at": now + lifetime,
+            "created_at": created,
+            "expires_at": expires,
         })
         if session.old_sid and session.old_sid != session.sid:
-            self.sessions.document(session.old_sid).delete()
+            self.doc(session.old_sid).delete()
         response.set_cookie(name, session.sid,
                             expires=self.get_expiration_time(app, session),
                             httponly=self.get_cookie_httponly(app), domain=domain, path=path,
@@ -176,7 +200,7 @@ def profile():
         return page("Profile", "<p>Not signed in.</p>", 401)
     if FIXED:
         # ownership: the session document must belong to the user it names
-        owner = db.collection("sessions").document(session.sid).get()
+        owner = app.session_interface.doc(session.sid).get()
         if not (owner.exists and owner.get("user_id") == user.id):
             return page("Profile", "<p>Not signed in.</p>", 401)
     return page("Profile", f"<p>Signed in as {escape(user.get('username'))}</p>")

@@ -8,15 +8,23 @@
 //
 // LAB_VARIANT=vulnerable reproduces seed 003's flawed pattern: login upserts the
 // presented token (INSERT ... ON CONFLICT) and then UPDATEs the same row with the
-// user id, returning the very token the client came with; /me never looks at
-// expires_at. LAB_VARIANT=fixed applies seed 003's patterns 1 and 2: one
-// transaction deletes the pre-auth row and inserts a fresh database-generated
-// token (INSERT ... RETURNING), and every lookup enforces expires_at > now().
+// user id, returning the very token the client came with. Like the seed's upsert,
+// it never writes expires_at, so every row has expires_at NULL (the column is
+// nullable in this variant), and /me never looks at expires_at either. The token
+// itself is the primary key (stored verbatim).
+// LAB_VARIANT=fixed applies seed 003's pattern 1 (one transaction deletes the
+// pre-auth row and inserts a fresh token) and its hardening advice (every lookup
+// enforces expires_at > now(); expires_at is NOT NULL and set on every row,
+// pre-auth rows included), and stores only SHA-256 hex of the token: the token
+// (a random UUID) is generated here and only its hash reaches the database; every
+// lookup hashes the presented token. The column keeps its name, "token".
 package main
 
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -35,6 +43,8 @@ var (
 	vulnerable bool
 )
 
+// schema takes the expires_at constraint: "NULL" (vulnerable, as the seed's upsert
+// never sets it) or "NOT NULL" (fixed).
 const schema = `
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 CREATE TABLE IF NOT EXISTS users (
@@ -43,11 +53,11 @@ CREATE TABLE IF NOT EXISTS users (
     password_hash TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sessions (
-    token      TEXT PRIMARY KEY,
+    token      TEXT PRIMARY KEY, -- vulnerable: the token; fixed: lowercase SHA-256 hex of it
     user_id    INT NULL REFERENCES users(id) ON DELETE CASCADE,
     created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     updated_at TIMESTAMPTZ,
-    expires_at TIMESTAMPTZ NOT NULL
+    expires_at TIMESTAMPTZ %s
 );`
 
 func main() {
@@ -76,7 +86,11 @@ func main() {
 	db.SetMaxOpenConns(8)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	if _, err := db.ExecContext(ctx, schema); err != nil {
+	expiryConstraint := "NOT NULL"
+	if vulnerable {
+		expiryConstraint = "NULL"
+	}
+	if _, err := db.ExecContext(ctx, fmt.Sprintf(schema, expiryConstraint)); err != nil {
 		log.Fatalf("schema: %v", err)
 	}
 	if _, err := db.ExecContext(ctx,
@@ -139,23 +153,33 @@ func newUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-func sessionInit(w http.ResponseWriter, r *http.Request) {
-	var token string
+// storeKey is what the sessions.token column holds for a token: the token itself
+// (vulnerable) or the lowercase hex SHA-256 of its bytes (fixed).
+func storeKey(token string) string {
 	if vulnerable {
-		// Seed 003: token generated before login, stored with user_id NULL via an upsert.
-		token = newUUID()
+		return token
+	}
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func sessionInit(w http.ResponseWriter, r *http.Request) {
+	token := newUUID()
+	if vulnerable {
+		// Seed 003: token generated before login, stored with user_id NULL via an
+		// upsert that (like the seed's) sets no expires_at: the row never expires.
 		_, err := db.ExecContext(r.Context(),
-			`INSERT INTO sessions (token, created_at, expires_at) VALUES ($1, now(), now() + INTERVAL '24 hours')
+			`INSERT INTO sessions (token, created_at) VALUES ($1, now())
 			 ON CONFLICT (token) DO UPDATE SET created_at = EXCLUDED.created_at`, token)
 		if err != nil {
 			serverError(w, err)
 			return
 		}
 	} else {
-		// Fixed: the database generates the token; short-lived pre-auth row.
-		err := db.QueryRowContext(r.Context(),
-			`INSERT INTO sessions (token, expires_at) VALUES (gen_random_uuid()::text, now() + INTERVAL '15 minutes')
-			 RETURNING token`).Scan(&token)
+		// Fixed: short-lived pre-auth row keyed by the token's hash.
+		_, err := db.ExecContext(r.Context(),
+			`INSERT INTO sessions (token, expires_at) VALUES ($1, now() + INTERVAL '15 minutes')`,
+			storeKey(token))
 		if err != nil {
 			serverError(w, err)
 			return
@@ -194,9 +218,9 @@ func login(w http.ResponseWriter, r *http.Request) {
 		if token == "" {
 			token = newUUID()
 		}
-		// FLAW (seed 003): upsert whatever token the client presented ...
+		// FLAW (seed 003): upsert whatever token the client presented (no expires_at) ...
 		if _, err := db.ExecContext(ctx,
-			`INSERT INTO sessions (token, created_at, expires_at) VALUES ($1, now(), now() + INTERVAL '24 hours')
+			`INSERT INTO sessions (token, created_at) VALUES ($1, now())
 			 ON CONFLICT (token) DO UPDATE SET created_at = EXCLUDED.created_at`, token); err != nil {
 			serverError(w, err)
 			return
@@ -220,8 +244,8 @@ func login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// Fixed (seed 003 pattern 1 + 2): authenticate first, then one transaction that
-	// drops the pre-auth row and inserts a fresh, database-generated token.
+	// Fixed (seed 003 pattern 1): authenticate first, then one transaction that
+	// drops the pre-auth row and inserts a fresh token (stored as its hash).
 	userID, ok, err := authenticate(ctx, c)
 	if err != nil {
 		serverError(w, err)
@@ -239,16 +263,16 @@ func login(w http.ResponseWriter, r *http.Request) {
 	defer tx.Rollback()
 	if oldToken != "" {
 		if _, err := tx.ExecContext(ctx,
-			`DELETE FROM sessions WHERE token = $1 AND user_id IS NULL`, oldToken); err != nil {
+			`DELETE FROM sessions WHERE token = $1 AND user_id IS NULL`, storeKey(oldToken)); err != nil {
 			serverError(w, err)
 			return
 		}
 	}
-	var newToken string
-	if err := tx.QueryRowContext(ctx,
+	newToken := newUUID()
+	if _, err := tx.ExecContext(ctx,
 		`INSERT INTO sessions (token, user_id, created_at, expires_at)
-		 VALUES (gen_random_uuid()::text, $1, now(), now() + INTERVAL '1 hour') RETURNING token`,
-		userID).Scan(&newToken); err != nil {
+		 VALUES ($1, $2, now(), now() + INTERVAL '1 hour')`,
+		storeKey(newToken), userID); err != nil {
 		serverError(w, err)
 		return
 	}
@@ -269,7 +293,7 @@ func me(w http.ResponseWriter, r *http.Request) {
 		         WHERE s.token = $1`
 	}
 	var username string
-	err := db.QueryRowContext(r.Context(), query, token).Scan(&username)
+	err := db.QueryRowContext(r.Context(), query, storeKey(token)).Scan(&username)
 	if err == sql.ErrNoRows || token == "" {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "not authenticated"})
 		return
@@ -284,7 +308,7 @@ func me(w http.ResponseWriter, r *http.Request) {
 func logout(w http.ResponseWriter, r *http.Request) {
 	token := r.Header.Get(tokenHeader)
 	if token != "" {
-		if _, err := db.ExecContext(r.Context(), `DELETE FROM sessions WHERE token = $1`, token); err != nil {
+		if _, err := db.ExecContext(r.Context(), `DELETE FROM sessions WHERE token = $1`, storeKey(token)); err != nil {
 			serverError(w, err)
 			return
 		}

@@ -21,6 +21,7 @@ mod sess013_old_session;
 mod sess014_store_in_place;
 mod sess015_plaintext;
 mod sess016_store_expiry;
+mod sess017_store_readable;
 mod sess018_store_config;
 mod store;
 
@@ -40,6 +41,7 @@ pub use sess013_old_session::OldSessionSurvivesLogin;
 pub use sess014_store_in_place::StoreUpdatedInPlace;
 pub use sess015_plaintext::StorePlaintextTokens;
 pub use sess016_store_expiry::StoreExpiry;
+pub use sess017_store_readable::StoreReadableAnonymously;
 pub use sess018_store_config::StoreConfiguration;
 
 use rampart_engine::flow::{Step, StepOutcome};

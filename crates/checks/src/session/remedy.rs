@@ -12,6 +12,8 @@ enum Family {
     CookieOnly,
     CookieFlags,
     Randomness,
+    /// The rule's own remediation is the whole fix (no per-stack addition).
+    RuleOnly,
 }
 
 fn family(rule_id: &str) -> Family {
@@ -20,6 +22,7 @@ fn family(rule_id: &str) -> Family {
         "SESS-004" | "SESS-013" | "SESS-016" => Family::Invalidate,
         "SESS-003" | "SESS-010" => Family::CookieOnly,
         "SESS-006" | "SESS-015" => Family::Randomness,
+        "SESS-017" | "SESS-018" => Family::RuleOnly,
         _ => Family::CookieFlags,
     }
 }
@@ -188,5 +191,15 @@ mod tests {
     fn falls_back_to_the_rules_generic_fix() {
         assert_eq!(for_stack(&RULE, &fp(Some("cobol-cgi"), None)), "Rotate.");
         assert_eq!(for_stack(&RULE, &fp(None, None)), "Rotate.");
+    }
+
+    #[test]
+    fn store_rules_keep_their_own_fix() {
+        let rule = Rule {
+            id: "SESS-017",
+            remediation: "Deny reads.",
+            ..RULE
+        };
+        assert_eq!(for_stack(&rule, &fp(Some("flask"), Some("firestore"))), "Deny reads.");
     }
 }

@@ -46,10 +46,14 @@ impl Check for StoreUpdatedInPlace {
         let d = driver(ctx)?;
         let mut victim = d.agent();
         let Some(t0) = d.preauth(&mut victim).await?.token_after else {
-            return Ok(Outcome::NotApplicable("the preauth step issues no session token".into()));
+            return Ok(Outcome::NotApplicable(
+                "the preauth step issues no session token".into(),
+            ));
         };
         let Some(at) = inspector.locate(&t0).await.map_err(failed)? else {
-            return Ok(Outcome::NotApplicable("the pre-login token is not kept in the store".into()));
+            return Ok(Outcome::NotApplicable(
+                "the pre-login token is not kept in the store".into(),
+            ));
         };
         let before = inspector.record(&at, &t0).await.map_err(failed)?;
         let user = at.user_field.as_deref();
@@ -68,10 +72,26 @@ impl Check for StoreUpdatedInPlace {
             user.unwrap_or_default()
         );
         let evidence = vec![
-            observed(inspector, &at, "before login: the row keyed by T0 has no user (control)", before.as_ref()),
-            observed(inspector, &at, "after login: the same row names the user", after.as_ref()),
+            observed(
+                inspector,
+                &at,
+                "before login: the row keyed by T0 has no user (control)",
+                before.as_ref(),
+            ),
+            observed(
+                inspector,
+                &at,
+                "after login: the same row names the user",
+                after.as_ref(),
+            ),
         ];
-        let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint(d, &d.flow().login), description);
+        let f = finding(
+            ctx,
+            &RULE,
+            Confidence::Confirmed,
+            endpoint(d, &d.flow().login),
+            description,
+        );
         Ok(Outcome::Findings(vec![f.with_store_evidence(evidence)]))
     }
 }

@@ -21,7 +21,10 @@ static RULE: Rule = Rule {
     owasp: OWASP,
     summary: "The session store holds live tokens verbatim. Anyone who can read the table — a backup, a replica, a SQL injection elsewhere, a support tool — can take over every live session.",
     remediation: "Store a hash of the token (e.g. SHA-256) and look sessions up by the hash of the presented token.",
-    references: &["https://cwe.mitre.org/data/definitions/312.html", "https://cwe.mitre.org/data/definitions/522.html"],
+    references: &[
+        "https://cwe.mitre.org/data/definitions/312.html",
+        "https://cwe.mitre.org/data/definitions/522.html",
+    ],
 };
 
 #[async_trait]
@@ -45,9 +48,13 @@ impl Check for StorePlaintextTokens {
         };
         let d = driver(ctx)?;
         let (agent, _) = d.fresh_session().await?;
-        let token = agent.token().ok_or_else(|| inconclusive(&RULE, "the fresh login left no session token"))?;
+        let token = agent
+            .token()
+            .ok_or_else(|| inconclusive(&RULE, "the fresh login left no session token"))?;
         let Some(at) = inspector.locate(&token).await.map_err(failed)? else {
-            return Ok(Outcome::NotApplicable("the live token is in no table the store user can read, verbatim or hashed".into()));
+            return Ok(Outcome::NotApplicable(
+                "the live token is in no table the store user can read, verbatim or hashed".into(),
+            ));
         };
         if at.hashed {
             return Ok(Outcome::Findings(Vec::new()));
@@ -59,8 +66,19 @@ impl Check for StorePlaintextTokens {
             at.container,
             at.token_field
         );
-        let evidence = vec![observed(inspector, &at, "the live token, verbatim in the store", record.as_ref())];
-        let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint(d, &d.flow().login), description);
+        let evidence = vec![observed(
+            inspector,
+            &at,
+            "the live token, verbatim in the store",
+            record.as_ref(),
+        )];
+        let f = finding(
+            ctx,
+            &RULE,
+            Confidence::Confirmed,
+            endpoint(d, &d.flow().login),
+            description,
+        );
         Ok(Outcome::Findings(vec![f.with_store_evidence(evidence)]))
     }
 }

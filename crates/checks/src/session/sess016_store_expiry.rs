@@ -50,16 +50,26 @@ impl Check for StoreExpiry {
         };
         let d = driver(ctx)?;
         let (agent, _) = d.fresh_session().await?;
-        let token = agent.token().ok_or_else(|| inconclusive(&RULE, "the fresh login left no session token"))?;
+        let token = agent
+            .token()
+            .ok_or_else(|| inconclusive(&RULE, "the fresh login left no session token"))?;
         let Some(at) = inspector.locate(&token).await.map_err(failed)? else {
-            return Ok(Outcome::NotApplicable("the live token is in no table the store user can read".into()));
+            return Ok(Outcome::NotApplicable(
+                "the live token is in no table the store user can read".into(),
+            ));
         };
         let live = inspector.record(&at, &token).await.map_err(failed)?;
         let evidence = vec![observed(inspector, &at, "the live session's row", live.as_ref())];
         let Some(expiry) = at.expiry_field.clone() else {
             let columns: Vec<&str> = at.fields.iter().map(|(n, _)| n.as_str()).collect();
-            let description = format!("{} has no expiry column (columns: {}).", at.container, columns.join(", "));
-            return Ok(one(found(ctx, d, Confidence::Firm, "no-expiry-column", description).with_store_evidence(evidence)));
+            let description = format!(
+                "{} has no expiry column (columns: {}).",
+                at.container,
+                columns.join(", ")
+            );
+            return Ok(one(
+                found(ctx, d, Confidence::Firm, "no-expiry-column", description).with_store_evidence(evidence)
+            ));
         };
         if let Some(f) = expired_still_valid(ctx, d, inspector, &at).await? {
             return Ok(one(f));
@@ -72,12 +82,19 @@ impl Check for StoreExpiry {
             "{} of {} rows in {} have no {expiry}: those sessions never expire.",
             audit.without_expiry, audit.rows, at.container
         );
-        Ok(one(found(ctx, d, Confidence::Firm, "rows-without-expiry", description).with_store_evidence(evidence)))
+        Ok(one(
+            found(ctx, d, Confidence::Firm, "rows-without-expiry", description).with_store_evidence(evidence)
+        ))
     }
 }
 
 /// Replay the tokens of rows already past their expiry; one still logged in proves the expiry is ignored.
-async fn expired_still_valid(ctx: &Context<'_>, d: &Driver, inspector: &Inspector, at: &Location) -> Result<Option<Finding>, Error> {
+async fn expired_still_valid(
+    ctx: &Context<'_>,
+    d: &Driver,
+    inspector: &Inspector,
+    at: &Location,
+) -> Result<Option<Finding>, Error> {
     for token in inspector.expired_tokens(at, REPLAYS).await.map_err(failed)? {
         let probe = d.probe(&token).await?;
         if !probe.logged_in {
@@ -90,7 +107,10 @@ async fn expired_still_valid(ctx: &Context<'_>, d: &Driver, inspector: &Inspecto
             at.container
         );
         let store_evidence = vec![observed(inspector, at, "a row already past its expiry", row.as_ref())];
-        let http = vec![probe.evidence("attack: the expired session's token is still logged in"), random_control(d)];
+        let http = vec![
+            probe.evidence("attack: the expired session's token is still logged in"),
+            random_control(d),
+        ];
         let f = found(ctx, d, Confidence::Confirmed, "expired-still-valid", description);
         return Ok(Some(f.with_evidence(http).with_store_evidence(store_evidence)));
     }

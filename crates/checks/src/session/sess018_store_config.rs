@@ -1,5 +1,6 @@
 //! SESS-018: store configuration that weakens sessions (information):
 //! row-level security off on the session table, no idle-in-transaction timeout.
+//! Anonymous reads of a Firestore session collection are SESS-017's.
 
 use super::store::{failed, store};
 use super::{OWASP, driver, endpoint, finding};
@@ -42,11 +43,14 @@ impl Check for StoreConfiguration {
         };
         let d = driver(ctx)?;
         let Some(at) = inspector.locate(&d.baseline().token).await.map_err(failed)? else {
-            return Ok(Outcome::NotApplicable("the session table was not found in the store".into()));
+            return Ok(Outcome::NotApplicable(
+                "the session table was not found in the store".into(),
+            ));
         };
         let facts = inspector.facts(&at).await.map_err(failed)?;
         let findings = facts
             .into_iter()
+            .filter(|fact| fact.id != super::sess017_store_readable::FACT)
             .map(|fact| {
                 let evidence = StoreEvidence {
                     store: inspector.kind().to_string(),

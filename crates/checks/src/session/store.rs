@@ -1,4 +1,4 @@
-//! Shared logic of the gray-box store rules (SESS-014 … SESS-016, SESS-018):
+//! Shared logic of the gray-box store rules (SESS-014 … SESS-018):
 //! run the flow over HTTP while reading the session store read-only.
 
 use rampart_engine::{Context, Error, Outcome};
@@ -7,7 +7,8 @@ use rampart_model::StoreEvidence;
 
 /// The store, or why the rule does not apply.
 pub(crate) fn store<'a>(ctx: &'a Context<'_>) -> Result<&'a Inspector, Outcome> {
-    ctx.store.ok_or_else(|| Outcome::NotApplicable("needs read access to the session store (--store)".into()))
+    ctx.store
+        .ok_or_else(|| Outcome::NotApplicable("needs read access to the session store (--store)".into()))
 }
 
 pub(crate) fn failed(e: InspectError) -> Error {

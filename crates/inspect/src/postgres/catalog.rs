@@ -65,11 +65,14 @@ pub fn expiry_counts(container: &str, column: &str) -> String {
     )
 }
 
-/// Token values of rows already past their expiry ($1 = limit).
-pub fn expired_tokens(container: &str, token: &str, expiry: &str) -> String {
+/// Token values of signed-in rows (when a user column is known) already past their expiry ($1 = limit).
+pub fn expired_tokens(container: &str, token: &str, expiry: &str, user: Option<&str>) -> String {
     let (t, e) = (ident(token), ident(expiry));
+    let signed_in = user
+        .map(|u| format!(" AND {} IS NOT NULL", ident(u)))
+        .unwrap_or_default();
     format!(
-        "SELECT {t}::text FROM {} WHERE {e} < now() LIMIT $1",
+        "SELECT {t}::text FROM {} WHERE {e} < now(){signed_in} LIMIT $1",
         qualified(container)
     )
 }

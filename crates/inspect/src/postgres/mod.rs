@@ -129,7 +129,7 @@ impl PgInspector {
         let Some(expiry) = at.expiry_field.as_deref().filter(|_| !at.hashed) else {
             return Ok(Vec::new());
         };
-        let sql = catalog::expired_tokens(&at.container, &at.token_field, expiry);
+        let sql = catalog::expired_tokens(&at.container, &at.token_field, expiry, at.user_field.as_deref());
         Ok(self.query(&sql, &[&limit]).await?.iter().map(|r| r.get(0)).collect())
     }
 
