@@ -3,8 +3,8 @@
 //! Gray-box proof: the token of a fresh login is found as-is in the store
 //! (a SHA-256 hash of it would be fine and is recognised).
 
-use super::store::{failed, observed, store};
-use super::{OWASP, STEP, driver, endpoint, finding, inconclusive};
+use super::store::{failed, live_location, observed, store};
+use super::{OWASP, STEP, driver, endpoint, finding};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -47,14 +47,9 @@ impl Check for StorePlaintextTokens {
             Err(outcome) => return Ok(outcome),
         };
         let d = driver(ctx)?;
-        let (agent, _) = d.fresh_session().await?;
-        let token = agent
-            .token()
-            .ok_or_else(|| inconclusive(&RULE, "the fresh login left no session token"))?;
-        let Some(at) = inspector.locate(&token).await.map_err(failed)? else {
-            return Ok(Outcome::NotApplicable(
-                "the live token is in no table the store user can read, verbatim or hashed".into(),
-            ));
+        let (token, at) = match live_location(d, inspector, &RULE).await? {
+            Ok(found) => found,
+            Err(outcome) => return Ok(outcome),
         };
         if at.hashed {
             return Ok(Outcome::Findings(Vec::new()));

@@ -4,8 +4,8 @@
 //! still reaches the protected page (replayed over HTTP; a forged token does
 //! not); no expiry column at all; rows with no expiry value.
 
-use super::store::{failed, observed, store};
-use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_control};
+use super::store::{failed, live_location, observed, store};
+use super::{OWASP, PROBE, STEP, driver, endpoint, finding, random_control};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Driver, Error, Outcome, ScanConfig};
@@ -49,14 +49,9 @@ impl Check for StoreExpiry {
             Err(outcome) => return Ok(outcome),
         };
         let d = driver(ctx)?;
-        let (agent, _) = d.fresh_session().await?;
-        let token = agent
-            .token()
-            .ok_or_else(|| inconclusive(&RULE, "the fresh login left no session token"))?;
-        let Some(at) = inspector.locate(&token).await.map_err(failed)? else {
-            return Ok(Outcome::NotApplicable(
-                "the live token is in no table the store user can read".into(),
-            ));
+        let (token, at) = match live_location(d, inspector, &RULE).await? {
+            Ok(found) => found,
+            Err(outcome) => return Ok(outcome),
         };
         let live = inspector.record(&at, &token).await.map_err(failed)?;
         let evidence = vec![observed(inspector, &at, "the live session's row", live.as_ref())];

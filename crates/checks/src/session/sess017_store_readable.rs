@@ -4,11 +4,11 @@
 //! token, an unauthenticated REST read of the sessions collection (a listing
 //! or one document) returns a session document.
 
-use super::store::{failed, store};
-use super::{OWASP, driver, endpoint, finding};
+use super::store::{container_facts, fact_finding, store};
+use super::{OWASP, driver};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity, StoreEvidence};
+use rampart_model::{Category, Confidence, Rule, Severity};
 
 pub struct StoreReadableAnonymously;
 
@@ -50,33 +50,15 @@ impl Check for StoreReadableAnonymously {
             Err(outcome) => return Ok(outcome),
         };
         let d = driver(ctx)?;
-        let Some(at) = inspector.locate(&d.baseline().token).await.map_err(failed)? else {
-            return Ok(Outcome::NotApplicable(
-                "the session collection was not found in the store".into(),
-            ));
+        let (at, facts) = match container_facts(d, inspector).await? {
+            Ok(found) => found,
+            Err(outcome) => return Ok(outcome),
         };
-        let facts = inspector.facts(&at).await.map_err(failed)?;
+        let note = "requested without any Authorization header: the store returned a session document";
         let findings = facts
             .into_iter()
             .filter(|fact| fact.id == FACT)
-            .map(|fact| {
-                let evidence = StoreEvidence {
-                    store: inspector.kind().to_string(),
-                    container: at.container.clone(),
-                    query: fact.query.clone(),
-                    record: None,
-                    note: "requested without any Authorization header: the store returned a session document".into(),
-                };
-                let description = format!("In the session store: {}.", fact.detail);
-                finding(
-                    ctx,
-                    &RULE,
-                    Confidence::Confirmed,
-                    endpoint(d, &d.flow().login),
-                    description,
-                )
-                .with_store_evidence(vec![evidence])
-            })
+            .map(|fact| fact_finding(ctx, &RULE, Confidence::Confirmed, (inspector, &at), fact, note.into()))
             .collect();
         Ok(Outcome::Findings(findings))
     }

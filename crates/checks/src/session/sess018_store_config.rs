@@ -2,11 +2,11 @@
 //! row-level security off on the session table, no idle-in-transaction timeout.
 //! Anonymous reads of a Firestore session collection are SESS-017's.
 
-use super::store::{failed, store};
-use super::{OWASP, driver, endpoint, finding};
+use super::store::{container_facts, fact_finding, store};
+use super::{OWASP, driver};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity, StoreEvidence};
+use rampart_model::{Category, Confidence, Rule, Severity};
 
 pub struct StoreConfiguration;
 
@@ -42,27 +42,16 @@ impl Check for StoreConfiguration {
             Err(outcome) => return Ok(outcome),
         };
         let d = driver(ctx)?;
-        let Some(at) = inspector.locate(&d.baseline().token).await.map_err(failed)? else {
-            return Ok(Outcome::NotApplicable(
-                "the session table was not found in the store".into(),
-            ));
+        let (at, facts) = match container_facts(d, inspector).await? {
+            Ok(found) => found,
+            Err(outcome) => return Ok(outcome),
         };
-        let facts = inspector.facts(&at).await.map_err(failed)?;
         let findings = facts
             .into_iter()
             .filter(|fact| fact.id != super::sess017_store_readable::FACT)
             .map(|fact| {
-                let evidence = StoreEvidence {
-                    store: inspector.kind().to_string(),
-                    container: at.container.clone(),
-                    query: fact.query.clone(),
-                    record: None,
-                    note: fact.detail.clone(),
-                };
-                let description = format!("In the session store: {}.", fact.detail);
-                finding(ctx, &RULE, Confidence::Firm, endpoint(d, &d.flow().login), description)
-                    .with_variant(fact.id)
-                    .with_store_evidence(vec![evidence])
+                let note = fact.detail.clone();
+                fact_finding(ctx, &RULE, Confidence::Firm, (inspector, &at), fact, note)
             })
             .collect();
         Ok(Outcome::Findings(findings))

@@ -18,6 +18,8 @@ pub struct PgInspector {
     client: Client,
     flavor: Flavor,
     version: String,
+    /// The column the last token was found in: tried first, so each store rule does not rescan the catalog.
+    found: std::sync::Mutex<Option<(String, String, String)>>,
 }
 
 impl PgInspector {
@@ -39,6 +41,7 @@ impl PgInspector {
             .map_err(|e| InspectError(format!("cannot make the session read-only: {}", cause(&e))))?;
         let version: String = query_one(&client, "SELECT version()").await?;
         Ok(PgInspector {
+            found: std::sync::Mutex::new(None),
             flavor: Flavor::from_version(&version),
             client,
             version,
@@ -55,26 +58,46 @@ impl PgInspector {
 
     /// Find the table and column holding `token` verbatim or as SHA-256 hex.
     pub async fn locate(&self, token: &str) -> Result<Option<Location>, InspectError> {
-        let rows = self.query(catalog::TEXT_COLUMNS, &[]).await?;
         let hash = sha256_hex(token);
+        let remembered = self.found.lock().unwrap().clone();
+        if let Some((schema, table, column)) = remembered {
+            if let Some(at) = self.probe_column(&schema, &table, &column, token, &hash).await? {
+                return Ok(Some(at));
+            }
+        }
+        let rows = self.query(catalog::TEXT_COLUMNS, &[]).await?;
         for row in rows.iter().take(MAX_CANDIDATES) {
             let (schema, table, column): (String, String, String) = (row.get(0), row.get(1), row.get(2));
-            let sql = catalog::match_token(&schema, &table, &column);
-            let hit: Option<bool> = self.query(&sql, &[&token, &hash]).await?.first().map(|r| r.get(0));
-            if let Some(verbatim) = hit {
-                let fields = self.fields(&schema, &table).await?;
-                return Ok(Some(Location {
-                    container: format!("{schema}.{table}"),
-                    token_field: column,
-                    hashed: !verbatim,
-                    user_field: user_field(&fields),
-                    expiry_field: expiry_field(&fields),
-                    fields,
-                }));
+            if let Some(at) = self.probe_column(&schema, &table, &column, token, &hash).await? {
+                *self.found.lock().unwrap() = Some((schema, table, column));
+                return Ok(Some(at));
             }
         }
         self.unreadable_tables().await?;
         Ok(None)
+    }
+
+    /// The location, if `column` holds `token` verbatim or as `hash`.
+    async fn probe_column(
+        &self,
+        schema: &str,
+        table: &str,
+        column: &str,
+        token: &str,
+        hash: &str,
+    ) -> Result<Option<Location>, InspectError> {
+        let sql = catalog::match_token(schema, table, column);
+        let hit: Option<bool> = self.query(&sql, &[&token, &hash]).await?.first().map(|r| r.get(0));
+        let Some(verbatim) = hit else { return Ok(None) };
+        let fields = self.fields(schema, table).await?;
+        Ok(Some(Location {
+            container: format!("{schema}.{table}"),
+            token_field: column.to_string(),
+            hashed: !verbatim,
+            user_field: user_field(&fields),
+            expiry_field: expiry_field(&fields),
+            fields,
+        }))
     }
 
     /// A token found nowhere may hide in tables the store user cannot read: say so instead.
