@@ -3,5 +3,6 @@
 
 pub mod registry;
 pub mod session;
+pub mod web;
 
 pub use registry::CHECKS;

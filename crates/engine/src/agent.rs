@@ -172,5 +172,6 @@ fn redirect_target(req: &Request, resp: &Response) -> Option<Request> {
             .cloned()
             .collect(),
         body: if keep { req.body.clone() } else { None },
+        anonymous: req.anonymous,
     })
 }

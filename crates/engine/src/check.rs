@@ -1,9 +1,12 @@
 //! The `Check` trait every rule implements, and the context a check runs in.
 
+use crate::callback::Listener;
 use crate::config::ScanConfig;
 use crate::error::Result;
 use crate::flow::Driver;
 use crate::http::HttpLayer;
+use crate::inventory::Inventory;
+use crate::survey::Surveyed;
 use async_trait::async_trait;
 use rampart_inspect::Inspector;
 use rampart_model::{Exchange, Finding, Fingerprint, Rule};
@@ -29,6 +32,36 @@ pub struct Context<'a> {
     pub seen: &'a [Exchange],
     /// The session store, when `--store` was given and rampart could connect (read-only).
     pub store: Option<&'a Inspector>,
+    /// Every endpoint known: from `--spec`, else the target and discovery.
+    pub inventory: &'a Inventory,
+    /// First answers of every safe GET endpoint, sent once by the runner.
+    pub survey: &'a [Surveyed],
+    /// The callback listener, when a selected check asked for one and it could bind.
+    pub callback: Option<&'a Listener>,
+}
+
+impl Context<'_> {
+    /// Headers that authenticate: the configured ones (`--header`, `--bearer`…), else the
+    /// flow's session; `None` when the scan has no credentials at all.
+    pub async fn auth_headers(&self) -> Result<Option<Vec<(String, String)>>> {
+        credentials(self.config, self.driver).await
+    }
+
+    /// The surveyed answers of one endpoint, by its index in the inventory.
+    pub fn surveyed(&self, endpoint: usize) -> Option<&Surveyed> {
+        self.survey.iter().find(|s| s.endpoint == endpoint)
+    }
+}
+
+/// Headers that authenticate: configured ones, else the flow's session (renewed if lost).
+pub async fn credentials(config: &ScanConfig, driver: Option<&Driver>) -> Result<Option<Vec<(String, String)>>> {
+    if !config.headers.is_empty() {
+        return Ok(Some(config.headers.clone()));
+    }
+    match driver {
+        Some(d) => Ok(Some(d.credentials().await?)),
+        None => Ok(None),
+    }
 }
 
 /// One rule's detection logic. Implementations are unit structs listed once in the registry.
@@ -41,6 +74,11 @@ pub trait Check: Send + Sync {
 
     /// Session checks log in and out as the flow's user, so they run one at a time.
     fn uses_flow(&self) -> bool {
+        false
+    }
+
+    /// Checks that hand the target a URL of the scan's callback listener.
+    fn uses_callback(&self) -> bool {
         false
     }
 

@@ -60,6 +60,39 @@ pub struct ScanConfig {
     pub logout_recheck: Duration,
     /// How long the shared session is trusted before it is probed (and renewed if lost).
     pub session_recheck: Duration,
+    /// OpenAPI 3.x or Swagger 2.0 document: a file path or an http(s) URL (`--spec`).
+    pub spec: Option<String>,
+    /// Allow checks that send writing methods (POST/PUT/PATCH/DELETE) to the API (`--active`).
+    pub active: bool,
+    /// Active LLM probes to send; `None` keeps the LLM rules passive (`--llm-tier`).
+    pub llm_tier: Option<LlmTier>,
+    /// Where the scan's callback listener binds (`--callback-listen`); SSRF and
+    /// exfiltration probes point the target at it.
+    pub callback_listen: std::net::SocketAddr,
+    /// The base URL the target should use to reach the listener, when it differs
+    /// from the bound address (`--callback-url`, e.g. behind NAT).
+    pub callback_url: Option<Url>,
+}
+
+/// How many active LLM probes to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LlmTier {
+    Quick,
+    Standard,
+    Deep,
+}
+
+impl std::str::FromStr for LlmTier {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "quick" => Ok(LlmTier::Quick),
+            "standard" => Ok(LlmTier::Standard),
+            "deep" => Ok(LlmTier::Deep),
+            _ => Err(format!("unknown LLM tier '{s}' (quick, standard, deep)")),
+        }
+    }
 }
 
 impl ScanConfig {
@@ -74,6 +107,11 @@ impl ScanConfig {
             entropy_samples: 100,
             logout_recheck: Duration::from_millis(1500),
             session_recheck: Duration::from_secs(20),
+            spec: None,
+            active: false,
+            llm_tier: None,
+            callback_listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            callback_url: None,
         }
     }
 }

@@ -24,6 +24,10 @@ pub enum Error {
     InvalidRequest(String),
     #[error("flow file {path}: {cause}")]
     FlowFile { path: String, cause: String },
+    #[error("spec {location}: {cause}")]
+    Spec { location: String, cause: String },
+    #[error("callback listener: {0}")]
+    Callback(String),
     #[error("session store: {0}")]
     Store(String),
     #[error("flow step [{step}]: {cause}")]

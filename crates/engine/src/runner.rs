@@ -3,6 +3,7 @@
 //! then score and assemble the redacted report.
 
 use crate::agent::{Agent, Carrier};
+use crate::callback::Listener;
 use crate::check::{Check, Context, Outcome};
 use crate::config::ScanConfig;
 use crate::error::Result;
@@ -54,8 +55,15 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
         }
         None => None,
     };
+    progress.stage("reading the API inventory");
+    let inventory = crate::spec::inventory(config, &layer).await?;
+    let auth = crate::check::credentials(config, driver.as_ref()).await?;
+    progress.stage("surveying the endpoints");
+    let survey = crate::survey::run(&inventory, &layer, auth.as_deref()).await?;
     let hint = config.flow.as_ref().map(|f| f.stack.clone()).unwrap_or_default();
     let store = connect_store(config, &layer).await;
+    let selected: Vec<&dyn Check> = checks.iter().copied().filter(|c| selected(config, *c)).collect();
+    let callback = listen(config, &selected, &layer).await;
     let mut fingerprint = identify(&seen, driver.as_ref(), &hint);
     if let Some(inspector) = &store {
         fingerprint.store.get_or_insert_with(|| inspector.kind().to_string());
@@ -67,8 +75,10 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
         fingerprint: &fingerprint,
         seen: &seen,
         store: store.as_ref(),
+        inventory: &inventory,
+        survey: &survey,
+        callback: callback.as_ref(),
     };
-    let selected: Vec<&dyn Check> = checks.iter().copied().filter(|c| selected(config, *c)).collect();
     progress.checks(selected.len());
     let results = execute(&ctx, &selected, progress).await;
     let mut report = assemble(config, results, fingerprint, &layer);
@@ -113,6 +123,20 @@ async fn connect_store(config: &ScanConfig, layer: &HttpLayer) -> Option<Inspect
     }
 }
 
+/// The callback listener, started only when a selected check uses it; a bind failure is noted.
+async fn listen(config: &ScanConfig, checks: &[&dyn Check], layer: &HttpLayer) -> Option<Listener> {
+    if !checks.iter().any(|c| c.uses_callback()) {
+        return None;
+    }
+    match Listener::start(config.callback_listen, config.callback_url.clone()).await {
+        Ok(listener) => Some(listener),
+        Err(e) => {
+            layer.note(format!("callback checks skipped: {e}"));
+            None
+        }
+    }
+}
+
 fn identify(seen: &[Exchange], driver: Option<&Driver>, hint: &Stack) -> Fingerprint {
     let flow_seen = driver.into_iter().flat_map(|d| d.baseline().exchanges());
     fingerprint::detect(seen.iter().chain(flow_seen), hint)
@@ -120,12 +144,7 @@ fn identify(seen: &[Exchange], driver: Option<&Driver>, hint: &Stack) -> Fingerp
 
 fn selected(config: &ScanConfig, check: &dyn Check) -> bool {
     let rule = check.rule();
-    config.selection.is_empty()
-        || config.selection.iter().any(|s| {
-            s.eq_ignore_ascii_case(rule.id)
-                || s.eq_ignore_ascii_case(rule.category.slug())
-                || (s.eq_ignore_ascii_case("session") && rule.id.starts_with("SESS-"))
-        })
+    config.selection.is_empty() || config.selection.iter().any(|s| crate::input::selects(s, rule))
 }
 
 type CheckResult = (&'static rampart_model::Rule, Result<Outcome>);

@@ -85,12 +85,7 @@ impl Check for UrlSession {
 
 fn request(d: &Driver, url: Url) -> Request {
     let step = &d.flow().protected;
-    Request {
-        method: step.method.clone(),
-        url,
-        headers: Vec::new(),
-        body: None,
-    }
+    Request::new(&step.method, url)
 }
 
 /// One place in the URL a token may be put.

@@ -60,12 +60,8 @@ pub async fn run(
     }
     let token = token_before.as_deref();
     headers.extend(step.headers.iter().map(|(k, v)| (k.clone(), with_session(v, token))));
-    let mut req = Request {
-        method: step.method.clone(),
-        url: url_for(base, &step.path),
-        headers,
-        body: None,
-    };
+    let mut req = Request::new(&step.method, url_for(base, &step.path));
+    req.headers = headers;
     if let Some(form) = &step.form {
         let pairs = form
             .iter()

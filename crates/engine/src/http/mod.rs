@@ -24,21 +24,40 @@ pub struct Request {
     pub url: Url,
     pub headers: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
+    /// Send without the scan's configured credentials (`--header`, `--bearer`…).
+    pub anonymous: bool,
 }
 
 impl Request {
     pub fn get(url: Url) -> Self {
+        Request::new("GET", url)
+    }
+
+    pub fn new(method: &str, url: Url) -> Self {
         Request {
-            method: "GET".into(),
+            method: method.to_string(),
             url,
             headers: Vec::new(),
             body: None,
+            anonymous: false,
         }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_string(), value.to_string()));
         self
+    }
+
+    /// The same request without the scan's configured credentials.
+    pub fn anonymous(mut self) -> Self {
+        self.anonymous = true;
+        self
+    }
+
+    /// A JSON body (and its content type).
+    pub fn json(mut self, body: &serde_json::Value) -> Self {
+        self.body = Some(body.to_string().into_bytes());
+        self.header("Content-Type", "application/json")
     }
 }
 
@@ -112,11 +131,13 @@ impl HttpLayer {
     /// Send one request (no redirects followed), retrying politely on 429.
     pub async fn send(&self, req: &Request) -> Result<Response> {
         let mut req = req.clone();
-        let defaults = self
-            .default_headers
-            .iter()
-            .filter(|(n, _)| !req.headers.iter().any(|(m, _)| m.eq_ignore_ascii_case(n)));
-        req.headers.splice(0..0, defaults.cloned().collect::<Vec<_>>());
+        if !req.anonymous {
+            let defaults = self
+                .default_headers
+                .iter()
+                .filter(|(n, _)| !req.headers.iter().any(|(m, _)| m.eq_ignore_ascii_case(n)));
+            req.headers.splice(0..0, defaults.cloned().collect::<Vec<_>>());
+        }
         let req = &req;
         let mut attempt = 0;
         loop {

@@ -1,0 +1,176 @@
+//! Small helpers the API-category checks share: reading answers as JSON,
+//! walking JSON keys, telling content from error and login pages, and
+//! building findings for an inventory endpoint.
+
+use rampart_engine::http::Response;
+use rampart_engine::{Endpoint as Operation, Request};
+use rampart_model::{Confidence, Endpoint, Finding, Rule};
+use serde_json::Value;
+use url::Url;
+
+/// Deepest JSON nesting [`keys`] walks.
+const MAX_DEPTH: usize = 8;
+/// Most keys [`keys`] returns.
+const MAX_KEYS: usize = 5000;
+
+/// The body as JSON, when it parses as JSON.
+pub fn json(resp: &Response) -> Option<Value> {
+    serde_json::from_slice(&resp.body).ok()
+}
+
+/// Every object key in `value`, dotted by path (`user.email`; array items share their parent's path).
+pub fn keys(value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(value, "", 0, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn walk(value: &Value, prefix: &str, depth: usize, out: &mut Vec<String>) {
+    if depth > MAX_DEPTH || out.len() >= MAX_KEYS {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                out.push(path.clone());
+                walk(v, &path, depth + 1, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| walk(v, prefix, depth + 1, out)),
+        _ => {}
+    }
+}
+
+/// Every (key, scalar value as text) pair in `value`, keys being the last path segment.
+pub fn fields(value: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    collect(value, "", 0, &mut out);
+    out
+}
+
+fn collect(value: &Value, key: &str, depth: usize, out: &mut Vec<(String, String)>) {
+    if depth > MAX_DEPTH || out.len() >= MAX_KEYS {
+        return;
+    }
+    match value {
+        Value::Object(map) => map.iter().for_each(|(k, v)| collect(v, k, depth + 1, out)),
+        Value::Array(items) => items.iter().for_each(|v| collect(v, key, depth + 1, out)),
+        Value::String(s) => out.push((key.to_string(), s.clone())),
+        Value::Null => {}
+        other => out.push((key.to_string(), other.to_string())),
+    }
+}
+
+/// A 2xx answer with a body that is not an error or a login page: the resource itself.
+pub fn has_content(resp: &Response) -> bool {
+    (200..300).contains(&resp.status) && !resp.body.is_empty() && !looks_like_error(resp) && !looks_like_login(resp)
+}
+
+/// JSON error envelopes (`{"error": …}`, `{"detail": "Not authenticated"}`) and error words in short bodies.
+pub fn looks_like_error(resp: &Response) -> bool {
+    if let Some(Value::Object(map)) = json(resp) {
+        let only_error = map.len() <= 3
+            && map
+                .keys()
+                .any(|k| matches!(k.as_str(), "error" | "errors" | "detail" | "message"));
+        if only_error
+            && map.keys().all(|k| {
+                matches!(
+                    k.as_str(),
+                    "error" | "errors" | "detail" | "message" | "status" | "code"
+                )
+            })
+        {
+            return true;
+        }
+        return false;
+    }
+    let text = resp.text().to_ascii_lowercase();
+    text.len() < 512
+        && ["not found", "unauthorized", "forbidden", "not authenticated", "error"]
+            .iter()
+            .any(|w| text.contains(w))
+}
+
+/// An HTML page with a password field: the target sent a login form instead of the resource.
+pub fn looks_like_login(resp: &Response) -> bool {
+    let text = resp.text().to_ascii_lowercase();
+    text.contains("<form") && text.contains("type=\"password\"")
+}
+
+/// A path under `base` that cannot exist, for negative controls.
+pub fn random_path(base: &Url, near: &str) -> Url {
+    let mut url = base.clone();
+    let parent = near.rsplit_once('/').map_or("", |(p, _)| p);
+    url.set_path(&format!("{parent}/rampart-{:08x}", rand::random::<u32>()));
+    url.set_query(None);
+    url
+}
+
+/// The report endpoint of an inventory operation (its concrete URL).
+pub fn endpoint(op: &Operation) -> Endpoint {
+    Endpoint {
+        method: op.method.clone(),
+        url: op.url.to_string(),
+    }
+}
+
+/// A finding on `op` with its generic remediation.
+pub fn finding(rule: &Rule, confidence: Confidence, op: &Operation, description: impl Into<String>) -> Finding {
+    Finding::new(rule, confidence, endpoint(op), description)
+}
+
+/// `GET url` without the scan's credentials.
+pub fn anon_get(url: Url) -> Request {
+    Request::get(url).anonymous()
+}
+
+/// `GET url` with `auth` headers added (the layer adds configured ones on its own).
+pub fn authed_get(url: Url, auth: &[(String, String)]) -> Request {
+    let mut req = Request::get(url);
+    req.headers.extend(auth.iter().cloned());
+    req
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keys_are_dotted_and_arrays_share_a_path() {
+        let v = json!({"user": {"email": "a@b.c", "roles": [{"name": "x"}]}, "items": [{"id": 1}, {"id": 2, "extra": true}]});
+        assert_eq!(
+            keys(&v),
+            [
+                "items",
+                "items.extra",
+                "items.id",
+                "user",
+                "user.email",
+                "user.roles",
+                "user.roles.name"
+            ]
+        );
+    }
+
+    #[test]
+    fn fields_pair_leaf_keys_with_values() {
+        let v = json!({"a": {"b": "x"}, "n": [1, 2], "z": null});
+        assert_eq!(
+            fields(&v),
+            [
+                ("b".into(), "x".into()),
+                ("n".into(), "1".into()),
+                ("n".into(), "2".into())
+            ]
+        );
+    }
+}
