@@ -37,7 +37,9 @@ PG_DATA = PG_ROOT / "data"
 FS_PORT = int(os.environ.get("LAB_FIRESTORE_PORT", "8687"))
 FS_HOST = f"127.0.0.1:{FS_PORT}"
 
-TARGETS = ("flask-crdb", "fastapi-crdb", "django-crdb", "go-crdb", "flask-firestore")
+TARGETS = ("flask-crdb", "fastapi-crdb", "django-crdb", "go-crdb", "flask-firestore", "api-zoo")
+# Targets without a session store (in-memory data; each variant is its own app).
+STORELESS = ("api-zoo",)
 VARIANTS = ("vulnerable", "fixed")
 DEFAULT_PASSWORD = "wonderland-7"
 
@@ -228,9 +230,20 @@ def psql(sql: str, db: str = "postgres") -> str:
     return r.stdout
 
 
+# The role lab/check hands rampart: it may connect and SELECT, nothing else, so a
+# scan that completes with it is a scan that never wrote.
+READ_ONLY_ROLE = "rampart_ro"
+
+
 def fresh_database(name: str) -> None:
     psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     psql(f'CREATE DATABASE "{name}"')
+    psql(f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{READ_ONLY_ROLE}') "
+         f"THEN CREATE ROLE {READ_ONLY_ROLE} LOGIN; END IF; END $$")
+    psql(f'GRANT CONNECT ON DATABASE "{name}" TO {READ_ONLY_ROLE}; '
+         f"GRANT USAGE ON SCHEMA public TO {READ_ONLY_ROLE}; "
+         f"ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT SELECT ON TABLES TO {READ_ONLY_ROLE}",
+         db=name)
 
 
 # --------------------------------------------------------------------------- firestore
@@ -321,7 +334,10 @@ def firestore_project(target: str, variant: str) -> str:
 
 
 def store_info(target: str, variant: str) -> dict:
-    """Where the target keeps its sessions; "url" is what `rampart scan --store` takes."""
+    """Where the target keeps its sessions; "url" is what `rampart scan --store` takes
+    (None for a target without a store)."""
+    if target in STORELESS:
+        return {"store": "none", "url": None}
     if target == "flask-firestore":
         project = firestore_project(target, variant)
         return {"store": "firestore", "project": project, "emulator": FS_HOST, "collection": "sessions",
@@ -329,14 +345,19 @@ def store_info(target: str, variant: str) -> dict:
                 "url": f"firestore://{project}?emulator={FS_HOST}&collection=sessions"}
     name = db_name(target, variant)
     return {"store": "postgres", "database": name,
-            "url": f"postgres://postgres@127.0.0.1:{PG_PORT}/{name}"}
+            "url": f"postgres://{READ_ONLY_ROLE}@127.0.0.1:{PG_PORT}/{name}"}
 
 
-def _command(target: str, port: int) -> list[str]:
+def app_dir(target: str, variant: str) -> Path:
+    """Where the target's app lives (api-zoo: one app per variant)."""
     tdir = LAB / "targets" / target
+    return tdir / variant if target in STORELESS else tdir
+
+
+def _command(target: str, variant: str) -> list[str]:
     if target == "go-crdb":
         return [str(GO_BIN)]
-    return [str(VENV_PY), str(tdir / "app.py")]
+    return [str(VENV_PY), str(app_dir(target, variant) / "app.py")]
 
 
 def start_app(target: str, variant: str, port: int, password: str | None = None,
@@ -357,7 +378,9 @@ def start_app(target: str, variant: str, port: int, password: str | None = None,
            if not k.startswith(("FLASK_", "DJANGO_", "PG", "FIRESTORE_", "GOOGLE_"))}
     env.update(LAB_VARIANT=variant, PORT=str(port), PYTHONUNBUFFERED="1",
                LAB_PASSWORD=password or os.environ.get("LAB_PASSWORD") or DEFAULT_PASSWORD)
-    if target == "flask-firestore":
+    if target in STORELESS:
+        pass
+    elif target == "flask-firestore":
         ensure_firestore()
         project = firestore_project(target, variant)
         wipe_firestore(project)
@@ -371,7 +394,7 @@ def start_app(target: str, variant: str, port: int, password: str | None = None,
                    PGCONNECT_TIMEOUT="10")
 
     logfile = LOGS / f"{target}-{variant}-{port}.log"
-    p = _spawn(_command(target, port), logfile, env=env, cwd=LAB / "targets" / target)
+    p = _spawn(_command(target, variant), logfile, env=env, cwd=app_dir(target, variant))
     record_pid(p.pid, "app", target, variant, str(port))
     deadline = time.monotonic() + ready_timeout
     while time.monotonic() < deadline:

@@ -8,6 +8,8 @@ are still sent to http://127.0.0.1, as a browser does for loopback.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import http.client
 import json
 import math
@@ -227,9 +229,11 @@ class Client:
         raise ProbeError(f"login: csrf field {field_name!r} not found in the preauth page")
 
     # flow steps -----------------------------------------------------------------
-    def preauth(self) -> str:
+    def preauth(self, required: bool = True) -> str | None:
+        """The pre-auth token; None when the flow's preauth issues none (a JWT API) and
+        `required` is False."""
         self.step("preauth")
-        if not self.token:
+        if not self.token and required:
             raise ProbeError("preauth issued no session token")
         return self.token
 
@@ -273,9 +277,21 @@ def shaped_like(token: str) -> str:
     return "".join(secrets.choice(alphabet) if c.isalnum() else c for c in token)
 
 
+def jwt_claims(token: str | None) -> dict | None:
+    """The claims of `token` if it is a JWT (a JSON header with "alg", a JSON payload)."""
+    parts = (token or "").split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        header, claims = (json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4))) for p in parts[:2])
+    except (ValueError, binascii.Error):
+        return None
+    return claims if isinstance(header, dict) and "alg" in header and isinstance(claims, dict) else None
+
+
 def logged_in_client(flow: dict, base: str) -> Client:
     c = Client(flow, base)
-    c.preauth()
+    c.preauth(required=False)
     c.login()
     if not c.logged_in():
         raise ProbeError("control: a normal login did not reach the protected page")
@@ -290,22 +306,26 @@ def validate(flow: dict, base: str) -> str:
     if Client(flow, base).logged_in():
         raise ProbeError("protected page shows the marker anonymously")
     c = Client(flow, base)
-    t0 = c.preauth()
+    t0 = c.preauth(required=False)
     if m in c.preauth_body:
         raise ProbeError("preauth page contains the marker")
-    if Client(flow, base, shaped_like(t0)).logged_in():
+    if t0 and Client(flow, base, shaped_like(t0)).logged_in():
         raise ProbeError("protected page shows the marker for a random token")
-    if Client(flow, base, t0).logged_in():
+    if t0 and Client(flow, base, t0).logged_in():
         raise ProbeError("protected page shows the marker for the anonymous token")
     r = c.login()
     if not c.logged_in():
         raise ProbeError(f"not logged in after login (HTTP {r.status})")
-    return "marker only when logged in"
+    if not t0 and Client(flow, base, shaped_like(c.token)).logged_in():
+        raise ProbeError("protected page shows the marker for a random token")
+    return "marker only when logged in" + ("" if t0 else " (preauth issues no token)")
 
 
 def sess_001(flow, base):
     c = Client(flow, base)
-    t0 = c.preauth()
+    t0 = c.preauth(required=False)
+    if not t0:
+        return False, "n/a: the preauth step issues no session token, so there is none to fixate"
     c.login()
     if not c.logged_in():
         raise ProbeError("control: login failed")
@@ -334,7 +354,7 @@ def _adoption(flow, base, x: str, plant: bool, run_preauth: bool, body_field: bo
 
 
 def sess_002(flow, base):
-    sample = Client(flow, base).preauth()
+    sample = Client(flow, base).preauth(required=False) or logged_in_client(flow, base).token
     token_preauth = bool(flow.get("preauth", {}).get("token_json"))
     csrf = bool(flow["login"].get("csrf_field"))
     tries = []
@@ -379,6 +399,8 @@ def sess_003(flow, base):
 
 
 def sess_004(flow, base):
+    if "logout" not in flow:
+        return False, "n/a: flow has no [logout] step"
     c = logged_in_client(flow, base)
     t = c.token
     if not token_only_logged_in(flow, base, t):
@@ -420,9 +442,24 @@ def entropy_estimate(tokens: list[str]) -> float:
     return bits
 
 
-def sess_006(flow, base, n: int = 100):
-    tokens = [Client(flow, base).preauth() for _ in range(n)]
+def login_token(flow, base) -> str:
+    c = Client(flow, base)
+    c.preauth(required=False)
+    c.login()
+    if not c.token:
+        raise ProbeError("login issued no session token")
+    return c.token
+
+
+def sess_006(flow, base, n: int = 100, n_login: int = 30):
+    if Client(flow, base).preauth(required=False):
+        tokens, source = [Client(flow, base).preauth() for _ in range(n)], "pre-auth"
+    else:
+        tokens, source = [login_token(flow, base) for _ in range(n_login)], "login"
     dups = len(tokens) - len(set(tokens))
+    if all(jwt_claims(t) is not None for t in tokens):
+        # a JWT is signed data, not a random id: only repeats make it guessable (as rampart judges it)
+        return dups > 0, f"{len(tokens)} {source} tokens, all JWTs: {dups} duplicates"
     seq = False
     for conv in (lambda s: int(s, 10), lambda s: int(s.replace("-", ""), 16)):
         try:
@@ -433,14 +470,14 @@ def sess_006(flow, base, n: int = 100):
         seq = seq or len(diffs) == 1
     bits = entropy_estimate(tokens)
     weak = dups > 0 or seq or bits < 64
-    return weak, f"{n} tokens: {dups} duplicates, sequence={seq}, ~{bits:.0f} bits estimated"
+    return weak, f"{len(tokens)} {source} tokens: {dups} duplicates, sequence={seq}, ~{bits:.0f} bits estimated"
 
 
 def standard_run(flow, base) -> tuple[Client, list[str]]:
     """preauth, login, protected, [password_change, protected], logout; returns the
     client (with its response log) and every session token seen."""
     c = Client(flow, base)
-    tokens = [c.preauth()]
+    tokens = [c.preauth(required=False)]
     c.login()
     tokens.append(c.token)
     if not c.logged_in():
@@ -449,7 +486,8 @@ def standard_run(flow, base) -> tuple[Client, list[str]]:
         c.step("password_change")
         tokens.append(c.token)
         c.logged_in()
-    c.step("logout")
+    if "logout" in flow:
+        c.step("logout")
     return c, [t for t in dict.fromkeys(tokens) if t]
 
 
@@ -489,10 +527,16 @@ def sess_009(flow, base):
 
 
 def sess_011(flow, base):
+    claims = jwt_claims(logged_in_client(flow, base).token)
+    if claims is not None and "exp" not in claims:
+        return True, "the session token is a JWT without an exp claim"
+    note = f"JWT exp in {claims['exp'] - time.time():.0f} s; " if claims is not None else ""
+
     def long_lived(c):
         life = c.lifetime_s()
         return life is not None and life > 86400
-    return _cookie_rule(flow, base, long_lived, "living more than a day")
+    observed, detail = _cookie_rule(flow, base, long_lived, "living more than a day")
+    return observed, note + detail
 
 
 def sess_012(flow, base):

@@ -1,8 +1,20 @@
 //! Every rampart check, one file per rule in one folder per category, and the
 //! registry that lists them all once.
 
+pub mod auth;
+pub mod bfla;
+pub mod bola;
+pub mod prop;
+pub mod crypto;
+pub mod data;
+pub mod input;
+pub mod inv;
+pub mod rate;
 pub mod registry;
 pub mod session;
+pub mod ssrf;
+pub mod consume;
+pub mod llm;
 pub mod web;
 
 pub use registry::CHECKS;

@@ -1,7 +1,13 @@
 //! The one ordered list of every check. `rampart checks`, the report's rule
 //! metadata and the docs are generated from it.
 
+use crate::auth;
+use crate::bfla;
+use crate::bola;
+use crate::prop;
+use crate::{crypto, data, input, inv, rate};
 use crate::session;
+use crate::{consume, llm, ssrf};
 use rampart_engine::Check;
 
 pub const CHECKS: &[&dyn Check] = &[
@@ -23,6 +29,63 @@ pub const CHECKS: &[&dyn Check] = &[
     &session::StoreExpiry,
     &session::StoreReadableAnonymously,
     &session::StoreConfiguration,
+    &auth::NoAuth,
+    &auth::InvalidCredentials,
+    &auth::MethodBypass,
+    &auth::AlgNone,
+    &auth::WeakSecret,
+    &auth::ExpiredJwt,
+    &auth::NoExpiry,
+    &auth::SensitiveClaims,
+    &auth::SecurityHeaders,
+    &auth::NoWwwAuthenticate,
+    &bola::SequentialIds,
+    &bola::ForeignObject,
+    &bola::OwnerQuery,
+    &bfla::AdminAnonymous,
+    &bfla::AdminOrdinaryUser,
+    &bfla::RoleFields,
+    &prop::SensitiveFields,
+    &prop::UndocumentedFields,
+    &prop::MassAssignment,
+    &input::CorsReflectsOrigin,
+    &input::CorsNullOrigin,
+    &input::CorsWildcard,
+    &input::TraceEnabled,
+    &input::UndeclaredMethods,
+    &input::DebugEndpoint,
+    &rate::NoRateLimit,
+    &rate::UnboundedList,
+    &rate::UncappedPageSize,
+    &rate::OversizedResponse,
+    &data::CardNumbers,
+    &data::PersonalData,
+    &data::Credentials,
+    &data::StackTrace,
+    &crypto::PlainHttp,
+    &crypto::WeakHsts,
+    &crypto::InvalidCertificate,
+    &crypto::OldTls,
+    &crypto::MixedContent,
+    &crypto::CookieWithoutSecure,
+    &ssrf::ServerFetch,
+    &ssrf::InternalReflected,
+    &ssrf::UrlParameters,
+    &inv::Unversioned,
+    &inv::OldVersionLive,
+    &inv::DeprecatedLive,
+    &inv::VersionDisclosed,
+    &inv::DocumentsExposed,
+    &consume::WebhookUnvalidated,
+    &consume::OpenRedirect,
+    &consume::UpstreamRelayed,
+    &llm::ModelDisclosure,
+    &llm::SystemPromptLeaked,
+    &llm::SystemPromptExtraction,
+    &llm::InstructionOverride,
+    &llm::RolePlayJailbreak,
+    &llm::EncodedInjection,
+    &llm::MarkdownExfiltration,
 ];
 
 /// The check for `rule_id`, if there is one.

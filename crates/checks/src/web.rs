@@ -1,10 +1,11 @@
 //! Small helpers the API-category checks share: reading answers as JSON,
-//! walking JSON keys, telling content from error and login pages, and
-//! building findings for an inventory endpoint.
+//! walking JSON keys, telling content from error and login pages, building
+//! findings for an inventory endpoint, and listing the answers the scan
+//! already holds.
 
 use rampart_engine::http::Response;
-use rampart_engine::{Endpoint as Operation, Request};
-use rampart_model::{Confidence, Endpoint, Finding, Rule};
+use rampart_engine::{Context, Endpoint as Operation, Request};
+use rampart_model::{Confidence, Endpoint, Exchange, Finding, Rule};
 use serde_json::Value;
 use url::Url;
 
@@ -137,6 +138,84 @@ pub fn authed_get(url: Url, auth: &[(String, String)]) -> Request {
     let mut req = Request::get(url);
     req.headers.extend(auth.iter().cloned());
     req
+}
+
+/// `url` with query parameter `name` set to `value` (replaced if present).
+pub fn with_query(url: &Url, name: &str, value: &str) -> Url {
+    let mut out = url.clone();
+    let others: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != name)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    out.query_pairs_mut()
+        .clear()
+        .extend_pairs(others)
+        .append_pair(name, value);
+    out
+}
+
+/// The survey's anonymous answer to `GET url`, when `url` is an inventory endpoint.
+pub fn surveyed_anon<'a>(ctx: &'a Context<'_>, url: &Url) -> Option<&'a Response> {
+    let index = ctx
+        .inventory
+        .endpoints
+        .iter()
+        .position(|op| op.method == "GET" && op.url == *url)?;
+    ctx.surveyed(index)?.anon.as_ref()
+}
+
+/// One answer the scan already holds: first contact, the flow's baseline or the survey.
+pub struct Observed<'a> {
+    pub exchange: &'a Exchange,
+    /// The body as received (survey answers keep more than the evidence copy).
+    pub body: &'a [u8],
+    /// Sent without any credentials.
+    pub anonymous: bool,
+}
+
+impl Observed<'_> {
+    /// The report endpoint of this answer's request.
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint {
+            method: self.exchange.request.method.clone(),
+            url: self.exchange.request.url.clone(),
+        }
+    }
+
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(self.body)
+    }
+}
+
+/// Every answer received before the checks ran, for passive rules: the survey
+/// (anonymous, then authenticated), first contact with the target and the flow's baseline.
+pub fn observed<'a>(ctx: &Context<'a>) -> Vec<Observed<'a>> {
+    let survey: &'a [rampart_engine::Surveyed] = ctx.survey;
+    let seen: &'a [Exchange] = ctx.seen;
+    let uncredentialed = ctx.config.headers.is_empty();
+    let mut out = Vec::new();
+    for s in survey {
+        let answers = [(s.anon.as_ref(), true), (s.authed.as_ref(), false)];
+        for (resp, anonymous) in answers {
+            if let Some(r) = resp {
+                out.push(Observed {
+                    exchange: &r.exchange,
+                    body: &r.body,
+                    anonymous,
+                });
+            }
+        }
+    }
+    let flow = ctx.driver.into_iter().flat_map(|d| d.baseline().exchanges());
+    for (exchange, anonymous) in seen.iter().map(|e| (e, uncredentialed)).chain(flow.map(|e| (e, false))) {
+        out.push(Observed {
+            exchange,
+            body: exchange.response.body.as_bytes(),
+            anonymous,
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -121,7 +121,15 @@ fn every_rule_has_complete_metadata() {
     for check in CHECKS {
         let r = check.rule();
         assert!(ids.insert(r.id), "duplicate id {}", r.id);
-        assert!(r.id.len() == 8 && r.id.starts_with("SESS-"), "{}", r.id);
+        let (prefix, number) = r.id.split_once('-').unwrap_or_default();
+        let prefixes = [
+            "SESS", "AUTH", "BOLA", "BFLA", "PROP", "INPUT", "RATE", "DATA", "CRYPTO", "SSRF", "INV", "CONSUME", "LLM",
+        ];
+        assert!(
+            prefixes.contains(&prefix) && number.len() == 3 && number.bytes().all(|b| b.is_ascii_digit()),
+            "{}",
+            r.id
+        );
         for (field, value) in [
             ("title", r.title),
             ("summary", r.summary),

@@ -24,6 +24,12 @@ pub enum Command {
     Demo(DemoArgs),
     /// Compare two JSON reports: new, fixed and unchanged findings, and the score drift.
     Diff(DiffArgs),
+    /// Serve scans to AI coding assistants over MCP (stdio; --http for loopback HTTP).
+    Mcp(McpArgs),
+    /// List saved scans, newest first.
+    List(ListArgs),
+    /// Render a saved scan again, in any report format.
+    Results(ResultsArgs),
 }
 
 #[derive(Args, Debug)]
@@ -48,25 +54,56 @@ pub struct ScanArgs {
     /// Categories or rule ids, comma-separated (e.g. session,SESS-001).
     #[arg(long, value_delimiter = ',')]
     pub checks: Vec<String>,
-    /// Session store to watch read-only: postgres://, postgresql:// or cockroachdb:// URL.
+    /// Session store to watch read-only: postgres://, postgresql://, cockroachdb:// or firestore://PROJECT URL.
     #[arg(long, value_name = "URL")]
     pub store: Option<String>,
+    /// The table (schema.table) or Firestore collection that holds sessions; default: found by the live token.
+    #[arg(long, value_name = "TABLE", requires = "store")]
+    pub store_table: Option<String>,
+    /// OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML): a file or an http(s) URL.
+    #[arg(long, value_name = "FILE|URL")]
+    pub spec: Option<String>,
+    /// Allow probes that write (POST/PUT/PATCH/DELETE to the API's own operations).
+    #[arg(long)]
+    pub active: bool,
+    /// Send active LLM probes: quick | standard | deep (default: passive LLM checks only).
+    #[arg(long, value_name = "TIER")]
+    pub llm_tier: Option<String>,
+    /// Address the scan's callback listener binds for SSRF probes (default 127.0.0.1:0).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub callback_listen: Option<String>,
+    /// Base URL the target uses to reach the callback listener, when it is not the bound address.
+    #[arg(long, value_name = "URL")]
+    pub callback_url: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
     pub gate: GateArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub history: HistoryArgs,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct HistoryArgs {
+    /// Scan history database (default: $RAMPART_DB, else <data dir>/rampart/history.db).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Do not save this scan to the history.
+    #[arg(long)]
+    pub no_save: bool,
 }
 
 #[derive(Args, Debug, Default)]
 pub struct OutputArgs {
-    /// summary | table | json | sarif | junit | html (default: summary on a terminal, json otherwise).
+    /// summary | table | json | sarif | junit | html | markdown (default: summary on a terminal, json otherwise).
     #[arg(long)]
     pub format: Option<String>,
-    /// Write the report to FILE (format from the extension if --format is absent).
-    #[arg(long)]
-    pub output: Option<PathBuf>,
+    /// Write the report to FILE instead of stdout; repeatable, each file in the format of its extension
+    /// (.json .sarif .xml .html .md .txt); --format overrides it only with a single --output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
     /// Also write every exchange of the scan (redacted) to FILE as HAR 1.2.
     #[arg(long, value_name = "FILE")]
     pub har: Option<PathBuf>,
@@ -131,8 +168,52 @@ pub struct DemoArgs {
     /// Port for --serve (default: any free port).
     #[arg(long, requires = "serve")]
     pub port: Option<u16>,
+    /// Save the demo scan to this history database (the demo is not saved otherwise).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Scan history database (default: $RAMPART_DB, else <data dir>/rampart/history.db).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Show at most N scans.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Only scans of this target URL.
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
+    /// table (default) | json
+    #[arg(long, default_value = "table")]
+    pub format: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ResultsArgs {
+    /// The scan's id, or a unique prefix of it (see `rampart list`).
+    pub id: String,
+    /// Scan history database (default: $RAMPART_DB, else <data dir>/rampart/history.db).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The report format, as for `scan` (default: summary on a terminal, json otherwise).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Write the report to FILE instead of stdout (repeatable, as for `scan`).
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct McpArgs {
+    /// Scan history database (default: $RAMPART_DB, else the user data directory).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Serve streamable HTTP at http://ADDR/mcp instead of stdio (loopback addresses only).
+    #[arg(long, value_name = "127.0.0.1:PORT")]
+    pub http: Option<std::net::SocketAddr>,
 }
 
 #[derive(Args, Debug)]

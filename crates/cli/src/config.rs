@@ -1,9 +1,9 @@
 //! Turning parsed arguments into the one immutable scan configuration.
 
 use crate::args::{LimitArgs, ScanArgs};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use base64::Engine;
-use rampart_engine::{Flow, Limits, ScanConfig};
+use rampart_engine::{Flow, Limits, ScanConfig, input};
 use std::time::Duration;
 use url::Url;
 
@@ -12,26 +12,35 @@ pub fn scan_config(args: &ScanArgs) -> Result<ScanConfig> {
     config.limits = limits(&args.limits)?;
     config.entropy_samples = args.limits.entropy_samples as usize;
     config.headers = headers(args)?;
-    config.selection = args
-        .checks
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    check_selection(&config.selection)?;
+    config.selection = input::selection(&args.checks, rampart_checks::CHECKS)
+        .map_err(|e| anyhow!("--checks: {e} (see `rampart checks`)"))?;
     config.store = args.store.clone();
+    config.store_table = args.store_table.clone();
+    config.spec = args.spec.clone();
+    config.active = args.active;
+    config.llm_tier = args.llm_tier.as_deref().map(str::parse).transpose().map_err(|e| anyhow!("--llm-tier: {e}"))?;
+    if let Some(addr) = &args.callback_listen {
+        config.callback_listen = addr
+            .parse()
+            .with_context(|| format!("--callback-listen '{addr}' is not ADDR:PORT"))?;
+    }
+    config.callback_url = args.callback_url.as_deref().map(callback_url).transpose()?;
     if let Some(path) = &args.flow {
         config.flow = Some(Flow::load(path)?);
     }
     Ok(config)
 }
 
-pub fn target(raw: &str) -> Result<Url> {
-    let url = Url::parse(raw).with_context(|| format!("'{raw}' is not a URL (expected http://host[:port]/path)"))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        bail!("'{raw}' is not an http or https URL");
+fn callback_url(raw: &str) -> Result<Url> {
+    let url = Url::parse(raw).with_context(|| format!("--callback-url '{raw}'"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        bail!("--callback-url '{raw}' must be an http(s) URL");
     }
     Ok(url)
+}
+
+pub fn target(raw: &str) -> Result<Url> {
+    Ok(input::target(raw)?)
 }
 
 pub fn limits(args: &LimitArgs) -> Result<Limits> {
@@ -69,14 +78,7 @@ fn resolve(raw: &str) -> Result<(String, std::net::SocketAddr)> {
 fn headers(args: &ScanArgs) -> Result<Vec<(String, String)>> {
     let mut headers = Vec::new();
     for raw in &args.headers {
-        let (name, value) = raw
-            .split_once(':')
-            .with_context(|| format!("--header '{raw}' is not 'Name: value'"))?;
-        let name = name.trim();
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) {
-            bail!("--header '{raw}' has an invalid header name");
-        }
-        headers.push((name.to_string(), value.trim().to_string()));
+        headers.push(input::header(raw).map_err(|e| anyhow!("--header {e}"))?);
     }
     if let Some(token) = &args.bearer {
         headers.push(("Authorization".into(), format!("Bearer {token}")));
@@ -92,19 +94,4 @@ fn headers(args: &ScanArgs) -> Result<Vec<(String, String)>> {
         headers.push(("Cookie".into(), cookie.clone()));
     }
     Ok(headers)
-}
-
-/// Every `--checks` entry must name a rule, a category or `session`.
-fn check_selection(selection: &[String]) -> Result<()> {
-    for item in selection {
-        let known = item.eq_ignore_ascii_case("session")
-            || rampart_checks::CHECKS.iter().any(|c| {
-                let rule = c.rule();
-                rule.id.eq_ignore_ascii_case(item) || rule.category.slug().eq_ignore_ascii_case(item)
-            });
-        if !known {
-            bail!("--checks: '{item}' is neither a rule id nor a category (see `rampart checks`)");
-        }
-    }
-    Ok(())
 }

@@ -4,6 +4,7 @@
 mod args;
 mod cmd;
 mod config;
+mod history;
 mod output;
 mod progress;
 
@@ -22,6 +23,9 @@ fn main() -> ExitCode {
             args::Command::Checks(checks) => cmd::checks::run(&checks),
             args::Command::Demo(demo) => cmd::demo::run(&demo).await,
             args::Command::Diff(diff) => cmd::diff::run(&diff),
+            args::Command::Mcp(mcp) => cmd::mcp::run(&mcp).await,
+            args::Command::List(list) => cmd::list::run(&list).await,
+            args::Command::Results(results) => cmd::results::run(&results).await,
         }
     });
     match result {

@@ -5,48 +5,84 @@ use anyhow::{Context, Result, bail};
 use rampart_model::{BaselineStatus, Report, Severity};
 use rampart_report::Format;
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The format to use: `--format`, else the output file's extension, else by terminal.
-pub fn format(args: &OutputArgs, fallback_terminal: Format) -> Result<Format> {
-    if let Some(f) = &args.format {
-        return f.parse().map_err(anyhow::Error::msg);
+/// Where the report goes, decided before the scan so a bad `--output` fails fast.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// One rendering on stdout (no `--output`).
+    Stdout(Format),
+    /// One rendering per `--output` file, nothing on stdout.
+    Files(Vec<(PathBuf, Format)>),
+}
+
+/// The plan for `args`: with no `--output`, stdout in `--format` (else
+/// `fallback_terminal` on a terminal, JSON when piped); with one, that file in
+/// `--format` or the format its extension implies; with several, each file in
+/// the format of its extension, and `--format` is refused as ambiguous.
+pub fn plan(args: &OutputArgs, fallback_terminal: Format) -> Result<Plan> {
+    let format = args
+        .format
+        .as_deref()
+        .map(|f| f.parse::<Format>().map_err(anyhow::Error::msg))
+        .transpose()?;
+    match (args.output.as_slice(), format) {
+        ([], Some(format)) => Ok(Plan::Stdout(format)),
+        ([], None) if std::io::stdout().is_terminal() => Ok(Plan::Stdout(fallback_terminal)),
+        ([], None) => Ok(Plan::Stdout(Format::Json)),
+        ([path], Some(format)) => Ok(Plan::Files(vec![(path.clone(), format)])),
+        ([path], None) => Ok(Plan::Files(vec![(
+            path.clone(),
+            from_extension(path, "; add --format")?,
+        )])),
+        (_, Some(_)) => {
+            bail!("--format applies to a single --output; with several, each file takes the format of its extension")
+        }
+        (paths, None) => {
+            let files = paths
+                .iter()
+                .map(|p| Ok((p.clone(), from_extension(p, "")?)))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Plan::Files(files))
+        }
     }
-    if let Some(path) = &args.output {
-        let name = path.to_string_lossy();
-        return Format::from_extension(&name)
-            .with_context(|| format!("cannot tell the format of '{name}' from its extension; add --format"));
-    }
-    Ok(if std::io::stdout().is_terminal() {
-        fallback_terminal
-    } else {
-        Format::Json
+}
+
+fn from_extension(path: &Path, hint: &str) -> Result<Format> {
+    let name = path.to_string_lossy();
+    Format::from_extension(&name).with_context(|| {
+        format!("cannot tell the format of '{name}' from its extension (.json .sarif .xml .html .md .txt){hint}")
     })
 }
 
-pub fn write(report: &Report, args: &OutputArgs, format: Format) -> Result<()> {
-    match &args.output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            rampart_report::render(report, format, &mut buf)?;
-            std::fs::write(path, buf).with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!(
-                "rampart: report written to {} (grade {}, score {})",
-                path.display(),
-                report.letter_grade,
-                report.overall
-            );
-        }
-        None => {
-            let mut lock = std::io::stdout().lock();
-            let written = rampart_report::render(report, format, &mut lock).and_then(|()| lock.flush());
-            match written {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                other => other?,
-            }
-        }
+/// Render the report as `plan` says: to stdout, or to each file in turn.
+pub fn write(report: &Report, plan: &Plan) -> Result<()> {
+    let files = match plan {
+        Plan::Stdout(format) => return write_stdout(report, *format),
+        Plan::Files(files) => files,
+    };
+    for (path, format) in files {
+        let mut buf = Vec::new();
+        rampart_report::render(report, *format, &mut buf)?;
+        std::fs::write(path, buf).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!(
+            "rampart: report written to {} (grade {}, score {})",
+            path.display(),
+            report.letter_grade,
+            report.overall
+        );
     }
     Ok(())
+}
+
+fn write_stdout(report: &Report, format: Format) -> Result<()> {
+    let mut lock = std::io::stdout().lock();
+    let written = rampart_report::render(report, format, &mut lock).and_then(|()| lock.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 /// Every exchange of the scan as HAR 1.2, when `--har` asks for it.
@@ -119,14 +155,18 @@ pub fn gate(report: &Report, args: &GateArgs) -> Result<ExitCode> {
 
 /// Reject impossible combinations before any request is sent.
 pub fn validate(args: &OutputArgs) -> Result<()> {
-    for (flag, path) in [("output", &args.output), ("har", &args.har)] {
-        if let Some(path) = path {
-            if path.is_dir() {
-                bail!("--{flag} {} is a directory", path.display());
-            }
+    let outputs = args.output.iter().map(|p| ("output", p));
+    for (flag, path) in outputs.chain(args.har.iter().map(|p| ("har", p))) {
+        if path.is_dir() {
+            bail!("--{flag} {} is a directory", path.display());
         }
     }
-    if args.har.is_some() && args.har == args.output {
+    for (i, path) in args.output.iter().enumerate() {
+        if args.output[..i].contains(path) {
+            bail!("--output {} is given twice", path.display());
+        }
+    }
+    if args.har.as_ref().is_some_and(|har| args.output.contains(har)) {
         bail!("--har and --output name the same file");
     }
     Ok(())

@@ -1,5 +1,5 @@
 //! The demo API's routes: a login page that starts a session, a form login,
-//! one protected page, logout and a password change.
+//! one protected page, logout, a password change, and its OpenAPI document.
 
 use crate::store::Store;
 use crate::{Flaws, PASSWORD, USER};
@@ -19,6 +19,9 @@ struct Demo {
 type Shared = State<Arc<Demo>>;
 type Fields = Form<HashMap<String, String>>;
 
+/// The OpenAPI 3.0 document describing the demo's routes.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
 pub fn router(flaws: Flaws) -> Router {
     let demo = Arc::new(Demo {
         flaws,
@@ -29,11 +32,28 @@ pub fn router(flaws: Flaws) -> Router {
             "/",
             get(|| async { Json(serde_json::json!({"name": "rampart demo API", "login": "/login"})) }),
         )
+        .route("/openapi.json", get(openapi))
         .route("/login", get(login_page).post(login))
         .route("/profile", get(profile))
         .route("/logout", post(logout))
         .route("/password", post(change_password))
         .with_state(demo)
+        .layer(axum::middleware::map_response(move |resp| harden(flaws.bare_headers, resp)))
+}
+
+/// Security headers on every answer and a challenge on every 401, unless the flaw is on.
+async fn harden(bare: bool, mut resp: Response) -> Response {
+    if bare {
+        return resp;
+    }
+    let headers = resp.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if resp.status() == StatusCode::UNAUTHORIZED {
+        let challenge = HeaderValue::from_static("Cookie realm=\"rampart demo\", cookie-name=sid");
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
+    }
+    resp
 }
 
 impl Demo {
@@ -83,6 +103,11 @@ impl Demo {
             _ => (self.store.create(self.flaws.weak_ids), true),
         }
     }
+}
+
+/// The OpenAPI document of these routes, served by every variant.
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
 async fn login_page(State(demo): Shared, headers: HeaderMap) -> Response {

@@ -27,6 +27,8 @@ pub struct Flaws {
     pub parent_domain: Option<&'static str>,
     /// SESS-013: a new login leaves the user's older sessions valid.
     pub concurrent_sessions: bool,
+    /// AUTH-009, AUTH-010: no nosniff or X-Frame-Options headers, and 401s without WWW-Authenticate.
+    pub bare_headers: bool,
 }
 
 impl Flaws {
@@ -45,6 +47,7 @@ impl Flaws {
             long_lifetime: true,
             parent_domain: None,
             concurrent_sessions: true,
+            bare_headers: true,
         }
     }
 

@@ -54,6 +54,8 @@ pub struct ScanConfig {
     pub selection: Vec<String>,
     /// Session store to inspect read-only (`--store`).
     pub store: Option<String>,
+    /// The table (`schema.table`) or collection holding sessions, instead of searching for the live token (`--store-table`).
+    pub store_table: Option<String>,
     /// Fresh tokens SESS-006 collects.
     pub entropy_samples: usize,
     /// Pause before SESS-004 re-tests a token after logout.
@@ -104,6 +106,7 @@ impl ScanConfig {
             headers: Vec::new(),
             selection: Vec::new(),
             store: None,
+            store_table: None,
             entropy_samples: 100,
             logout_recheck: Duration::from_millis(1500),
             session_recheck: Duration::from_secs(20),

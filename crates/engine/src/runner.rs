@@ -114,7 +114,11 @@ async fn reach(config: &ScanConfig, layer: &Arc<HttpLayer>) -> Result<Vec<Exchan
 /// The store named by `--store`; a store that cannot be reached is noted and the HTTP scan goes on.
 async fn connect_store(config: &ScanConfig, layer: &HttpLayer) -> Option<Inspector> {
     let url = config.store.as_deref()?;
-    match Inspector::connect(url).await {
+    let connected = match (Inspector::connect(url).await, &config.store_table) {
+        (Ok(inspector), Some(table)) => inspector.restrict(table).await,
+        (result, _) => result,
+    };
+    match connected {
         Ok(inspector) => Some(inspector),
         Err(e) => {
             layer.note(format!("store inspection skipped: {e}"));

@@ -72,6 +72,14 @@ impl FsInspector {
         Ok(fs)
     }
 
+    /// Look for session documents in `collection` instead (`--store-table`); it must answer.
+    pub async fn restrict(mut self, collection: &str) -> Result<FsInspector, InspectError> {
+        self.collection = collection.trim_matches('/').to_string();
+        let (status, body) = self.get(&format!("{}?pageSize=1", self.collection_url()), true).await?;
+        check(status, &body, &self.collection_url())?;
+        Ok(self)
+    }
+
     fn collection_url(&self) -> String {
         format!("{}/{}", self.base, self.collection)
     }

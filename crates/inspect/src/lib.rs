@@ -102,6 +102,14 @@ impl Inspector {
         postgres::PgInspector::connect(url).await.map(Inspector::Postgres)
     }
 
+    /// Search only this table (`schema.table`) or Firestore collection for session tokens (`--store-table`).
+    pub async fn restrict(self, table: &str) -> Result<Inspector, InspectError> {
+        match self {
+            Inspector::Postgres(pg) => pg.restrict(table).await.map(Inspector::Postgres),
+            Inspector::Firestore(fs) => fs.restrict(table).await.map(Inspector::Firestore),
+        }
+    }
+
     /// The store kind for the report's fingerprint: `postgresql`, `cockroachdb` or `firestore`.
     pub fn kind(&self) -> &'static str {
         match self {

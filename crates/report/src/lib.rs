@@ -6,6 +6,7 @@ pub mod har;
 mod html;
 mod json;
 mod junit;
+mod markdown;
 mod rules;
 #[cfg(test)]
 mod sample;
@@ -31,10 +32,12 @@ pub enum Format {
     Junit,
     /// One self-contained HTML page.
     Html,
+    /// GitHub-flavoured Markdown, for CI job summaries.
+    Markdown,
 }
 
 impl Format {
-    /// The format a file name implies (`--output r.json`, `r.sarif.json`, `r.html`).
+    /// The format a file name implies (`--output r.json`, `r.sarif.json`, `r.html`, `summary.md`).
     pub fn from_extension(path: &str) -> Option<Format> {
         if path.to_ascii_lowercase().ends_with(".sarif.json") {
             return Some(Format::Sarif);
@@ -46,6 +49,7 @@ impl Format {
             "sarif" => Some(Format::Sarif),
             "xml" => Some(Format::Junit),
             "html" | "htm" => Some(Format::Html),
+            "md" | "markdown" => Some(Format::Markdown),
             _ => None,
         }
     }
@@ -62,8 +66,9 @@ impl FromStr for Format {
             "sarif" => Ok(Format::Sarif),
             "junit" => Ok(Format::Junit),
             "html" => Ok(Format::Html),
+            "markdown" | "md" => Ok(Format::Markdown),
             _ => Err(format!(
-                "unknown format '{s}' (summary, table, json, sarif, junit, html)"
+                "unknown format '{s}' (summary, table, json, sarif, junit, html, markdown)"
             )),
         }
     }
@@ -77,5 +82,6 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
         Format::Sarif => sarif::render(report, out),
         Format::Junit => junit::render(report, out),
         Format::Html => html::render(report, out),
+        Format::Markdown => markdown::render(report, out),
     }
 }

@@ -31,6 +31,33 @@ pub(crate) fn value<'r>(record: &'r Record, field: Option<&str>) -> Option<&'r s
     record.get(field?)?.as_deref().filter(|v| !v.is_empty())
 }
 
+/// The token's record when the store still holds it bound to a user: a stale
+/// authenticated row that corroborates an HTTP replay (SESS-001, SESS-004).
+/// Without a store, or when the row is gone or anonymous, there is none; a
+/// store error is noted in the report and costs only the corroboration.
+pub(crate) async fn stale_row(ctx: &Context<'_>, token: &str, note: &str) -> Vec<StoreEvidence> {
+    let Some(inspector) = ctx.store else {
+        return Vec::new();
+    };
+    let read = async {
+        let Some(at) = inspector.locate(token).await? else {
+            return Ok(None);
+        };
+        let record = inspector.record(&at, token).await?;
+        Ok::<_, InspectError>(record.map(|r| (at, r)))
+    };
+    match read.await {
+        Ok(Some((at, record))) if value(&record, at.user_field.as_deref()).is_some() => {
+            vec![observed(inspector, &at, note, Some(&record))]
+        }
+        Ok(_) => Vec::new(),
+        Err(e) => {
+            ctx.layer.note(format!("store corroboration skipped: {e}"));
+            Vec::new()
+        }
+    }
+}
+
 /// A fresh login's token and where the store keeps it, or why the rule does not apply.
 pub(crate) async fn live_location(
     d: &Driver,

@@ -10,10 +10,10 @@ use rampart_report::Format;
 use std::process::ExitCode;
 
 pub async fn run(args: &DemoArgs) -> Result<ExitCode> {
-    let format = match &args.output.format {
-        Some(_) => output::format(&args.output, Format::Summary)?,
-        None if args.output.output.is_some() => output::format(&args.output, Format::Summary)?,
-        None => Format::Summary,
+    let plan = if args.output.format.is_none() && args.output.output.is_empty() {
+        output::Plan::Stdout(Format::Summary)
+    } else {
+        output::plan(&args.output, Format::Summary)?
     };
     output::validate(&args.output)?;
     let flaws = if args.fixed {
@@ -37,8 +37,11 @@ pub async fn run(args: &DemoArgs) -> Result<ExitCode> {
     let result = rampart_engine::run_scan(&config, rampart_checks::CHECKS, &bar).await;
     bar.finish();
     let report = result?;
-    output::write(&report, &args.output, format)?;
+    output::write(&report, &plan)?;
     output::write_har(&report, &args.output)?;
+    if let Some(db) = &args.db {
+        crate::history::save(&report, db, true).await;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,4 +3,7 @@
 pub mod checks;
 pub mod demo;
 pub mod diff;
+pub mod list;
+pub mod mcp;
+pub mod results;
 pub mod scan;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 pub async fn run(args: &ScanArgs) -> Result<ExitCode> {
     let config = config::scan_config(args)?;
-    let format = output::format(&args.output, Format::Summary)?;
+    let plan = output::plan(&args.output, Format::Summary)?;
     output::validate_gate(&args.gate)?;
     output::validate(&args.output)?;
     let baseline = args.gate.baseline.as_deref().map(diff::load).transpose()?;
@@ -21,7 +21,8 @@ pub async fn run(args: &ScanArgs) -> Result<ExitCode> {
     if let Some(baseline) = &baseline {
         rampart_report::diff::mark(&mut report, baseline);
     }
-    output::write(&report, &args.output, format)?;
+    output::write(&report, &plan)?;
     output::write_har(&report, &args.output)?;
+    crate::history::record(&report, &args.history).await;
     output::gate(&report, &args.gate)
 }

@@ -10,8 +10,12 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
 
+/// Run the binary. Scans save to a per-process temporary history, never the
+/// user's, unless the arguments name `--db`.
 pub fn rampart(args: &[&str]) -> Output {
+    let history = std::env::temp_dir().join(format!("rampart-test-{}-history.db", std::process::id()));
     Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .env("RAMPART_DB", history)
         .args(args)
         .output()
         .expect("run rampart")

@@ -130,6 +130,12 @@ impl HttpLayer {
 
     /// Send one request (no redirects followed), retrying politely on 429.
     pub async fn send(&self, req: &Request) -> Result<Response> {
+        self.send_capped(req, self.limits.max_body).await
+    }
+
+    /// [`HttpLayer::send`] with its own response body cap, for documents larger
+    /// than API answers (an OpenAPI spec).
+    pub async fn send_capped(&self, req: &Request, max_body: usize) -> Result<Response> {
         let mut req = req.clone();
         if !req.anonymous {
             let defaults = self
@@ -141,7 +147,7 @@ impl HttpLayer {
         let req = &req;
         let mut attempt = 0;
         loop {
-            let resp = self.send_once(req).await?;
+            let resp = self.send_once(req, max_body).await?;
             if resp.status != 429 || attempt >= MAX_429_RETRIES {
                 return Ok(resp);
             }
@@ -157,7 +163,7 @@ impl HttpLayer {
         }
     }
 
-    async fn send_once(&self, req: &Request) -> Result<Response> {
+    async fn send_once(&self, req: &Request, max_body: usize) -> Result<Response> {
         let host = req.url.host_str().unwrap_or_default().to_string();
         self.breaker.check(&host)?;
         let timeout = self.budget.admit(self.limits.timeout)?;
@@ -168,7 +174,7 @@ impl HttpLayer {
             .await
             .map_err(|_| Error::InvalidRequest("layer closed".into()))?;
         let started = record::Stopwatch::start();
-        let result = tokio::time::timeout(timeout, self.transfer(req)).await;
+        let result = tokio::time::timeout(timeout, self.transfer(req, max_body)).await;
         let outcome = match result {
             Ok(r) => r,
             Err(_) => Err(Error::Timeout {
@@ -179,10 +185,7 @@ impl HttpLayer {
         self.breaker.record(&host, &outcome);
         let (status, headers, body, truncated) = outcome?;
         if truncated {
-            self.note(format!(
-                "response body of {} cut at {} bytes",
-                req.url, self.limits.max_body
-            ));
+            self.note(format!("response body of {} cut at {max_body} bytes", req.url));
         }
         let exchange = record::exchange(req, status, &headers, &body, truncated, &started);
         self.remember(&exchange);
@@ -195,7 +198,7 @@ impl HttpLayer {
         })
     }
 
-    async fn transfer(&self, req: &Request) -> Result<(u16, Vec<Header>, Vec<u8>, bool)> {
+    async fn transfer(&self, req: &Request, max_body: usize) -> Result<(u16, Vec<Header>, Vec<u8>, bool)> {
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
             .map_err(|_| Error::InvalidRequest(format!("method {}", req.method)))?;
         let mut builder = self.client.request(method, req.url.clone());
@@ -217,7 +220,7 @@ impl HttpLayer {
             .collect();
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| classify::error(&req.url, e))? {
-            let room = self.limits.max_body - body.len();
+            let room = max_body - body.len();
             if chunk.len() > room {
                 body.extend_from_slice(&chunk[..room]);
                 return Ok((status, headers, body, true));

@@ -1,14 +1,213 @@
 //! OpenAPI 3.0/3.1 and Swagger 2.0 ingestion, and discovery of well-known
-//! paths when no spec is given: both yield the [`Inventory`] checks iterate.
+//! paths: both yield the [`Inventory`] checks iterate.
+
+pub mod discover;
+mod endpoint;
+mod examples;
+pub mod load;
+mod nesting;
+mod openapi3;
+pub mod refs;
+mod schema;
+mod swagger2;
 
 use crate::config::ScanConfig;
 use crate::error::Result;
 use crate::http::HttpLayer;
-use crate::inventory::Inventory;
+use crate::inventory::{Endpoint, Inventory, Location, ResponseShape, Source};
+use endpoint::Op;
+use load::{Origin, spec_error};
+use refs::{DocId, Docs};
+use schema::{Walker, kind};
+use serde_json::Value;
 use std::sync::Arc;
+use url::Url;
 
-/// The inventory for this scan: the spec's operations when `--spec` was given,
-/// else the target itself.
-pub async fn inventory(config: &ScanConfig, _layer: &Arc<HttpLayer>) -> Result<Inventory> {
-    Ok(Inventory::root(&config.target))
+/// Most operations read from one spec.
+pub const MAX_OPERATIONS: usize = 5_000;
+/// The HTTP methods a path item may hold, in the order they are listed.
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// The inventory for this scan: the `--spec` document's operations, else a
+/// spec that discovery found, else the target itself; plus every well-known
+/// document discovery saw answer, each also as a `GET` endpoint.
+pub async fn inventory(config: &ScanConfig, layer: &Arc<HttpLayer>) -> Result<Inventory> {
+    let target = &config.target;
+    let given = match &config.spec {
+        Some(source) => Some(read(source, target, layer).await?),
+        None => None,
+    };
+    let found = discover::run(target, layer).await?;
+    let mut inventory = match (given, found.spec) {
+        (Some(inventory), _) => inventory,
+        (None, Some((url, value))) => match from_value(Origin::Url(url.clone()), value, target, layer).await {
+            Ok(inventory) => inventory,
+            Err(e) if e.is_budget() => return Err(e),
+            Err(e) => {
+                layer.note(format!("discovered spec at {url} not used: {e}"));
+                Inventory::root(target)
+            }
+        },
+        (None, None) => Inventory::root(target),
+    };
+    for doc in &found.documents {
+        if !inventory.endpoints.iter().any(|e| e.method == "GET" && e.url == doc.url) {
+            inventory.endpoints.push(Endpoint::get(doc.url.clone()));
+        }
+    }
+    inventory.documents = found.documents;
+    Ok(inventory)
+}
+
+/// The inventory of the spec at `source` (a file path or an http(s) URL), its
+/// operations placed under `target`. Notes (cycles cut, bounds reached) go to the layer.
+pub async fn read(source: &str, target: &Url, layer: &HttpLayer) -> Result<Inventory> {
+    let origin = Origin::parse(source)?;
+    let value = load::fetch(&origin, layer, target).await?;
+    from_value(origin, value, target, layer).await
+}
+
+async fn from_value(origin: Origin, value: Value, target: &Url, layer: &HttpLayer) -> Result<Inventory> {
+    let docs = Docs::load(origin, value, layer, target).await?;
+    let mut notes = Notes::default();
+    let inventory = build(&docs, target, &mut notes)?;
+    for note in notes.0 {
+        layer.note(note);
+    }
+    Ok(inventory)
+}
+
+/// The inventory of loaded documents.
+pub fn build(docs: &Docs, target: &Url, notes: &mut Notes) -> Result<Inventory> {
+    let root = docs.root().value;
+    let origin = docs.origin(0).to_string();
+    let Some(top) = root.as_object() else {
+        return Err(spec_error(origin, "not an OpenAPI or Swagger document: the top level is not an object"));
+    };
+    let mut paths = Paths::new(target);
+    let (version, schemes) = if let Some(v) = top.get("openapi") {
+        let version = version_text(v);
+        if !(version.starts_with("3.0") || version.starts_with("3.1")) {
+            return Err(unsupported(origin, "OpenAPI", &version));
+        }
+        openapi3::read(docs, notes, &mut paths)?;
+        (version, openapi3::schemes(docs)?)
+    } else if let Some(v) = top.get("swagger") {
+        let version = version_text(v);
+        if version != "2.0" && version != "2" {
+            return Err(unsupported(origin, "Swagger", &version));
+        }
+        swagger2::read(docs, notes, &mut paths)?;
+        ("2.0".to_string(), swagger2::schemes(docs)?)
+    } else {
+        return Err(spec_error(
+            origin,
+            "not an OpenAPI or Swagger document: no 'openapi' or 'swagger' version field",
+        ));
+    };
+    Ok(Inventory {
+        source: Source::Spec {
+            location: origin,
+            version,
+        },
+        endpoints: paths.endpoints,
+        schemes,
+        documents: Vec::new(),
+    })
+}
+
+fn version_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.trim().to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn unsupported(origin: String, what: &str, version: &str) -> crate::Error {
+    spec_error(
+        origin,
+        format!("unsupported {what} version '{version}' (rampart reads OpenAPI 3.0, 3.1 and Swagger 2.0)"),
+    )
+}
+
+/// What a spec read left to say: cycles cut, bounds reached. Deduplicated and capped.
+#[derive(Debug, Default)]
+pub struct Notes(pub Vec<String>);
+
+impl Notes {
+    pub fn push(&mut self, note: String) {
+        if self.0.len() < 50 && !self.0.contains(&note) {
+            self.0.push(note);
+        }
+    }
+}
+
+/// The endpoints read so far, placed under the target, at most [`MAX_OPERATIONS`].
+struct Paths<'t> {
+    target: &'t Url,
+    endpoints: Vec<Endpoint>,
+}
+
+impl<'t> Paths<'t> {
+    fn new(target: &'t Url) -> Self {
+        Paths {
+            target,
+            endpoints: Vec::new(),
+        }
+    }
+
+    /// True (and noted) once no further operation is taken.
+    fn full(&self, notes: &mut Notes) -> bool {
+        let full = self.endpoints.len() >= MAX_OPERATIONS;
+        if full {
+            notes.push(format!("spec: more than {MAX_OPERATIONS} operations; the rest are ignored"));
+        }
+        full
+    }
+
+    fn push(&mut self, server_path: &str, op: Op) {
+        let base = endpoint::base_path(self.target, server_path);
+        self.endpoints.push(endpoint::build(self.target, &base, op));
+    }
+}
+
+/// The document's `paths` object, in document order.
+fn paths_of(docs: &Docs) -> Result<Vec<(&String, &Value)>> {
+    match docs.root().value.get("paths") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(map)) => Ok(map.iter().collect()),
+        Some(_) => Err(spec_error(docs.at(0, "/paths"), "'paths' is not an object")),
+    }
+}
+
+/// A path template as one JSON-pointer token (`/pets/{id}` → `~1pets~1{id}`).
+fn pointer_token(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+/// The shape of one documented response.
+fn shape<'a>(w: &mut Walker<'a>, doc: DocId, status: &str, schema: Option<&'a Value>) -> Result<ResponseShape> {
+    let Some(schema) = schema else {
+        return Ok(ResponseShape {
+            status: status.to_string(),
+            properties: None,
+            is_array: false,
+        });
+    };
+    let (resolved, _) = w.docs.deref(doc, schema, &w.at)?;
+    let flat = w.flatten(doc, schema)?;
+    Ok(ResponseShape {
+        status: status.to_string(),
+        properties: flat.declared.then_some(flat.properties),
+        is_array: kind(resolved.value) == Some("array"),
+    })
+}
+
+/// Where an `apiKey` scheme's key travels.
+fn api_key_param(def: &Value, kind: &str) -> Option<(Location, String)> {
+    if kind != "apiKey" {
+        return None;
+    }
+    let location = endpoint::location(def.get("in")?.as_str()?)?;
+    Some((location, def.get("name")?.as_str()?.to_string()))
 }

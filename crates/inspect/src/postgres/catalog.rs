@@ -30,6 +30,21 @@ pub const TEXT_COLUMNS: &str = "SELECT table_schema::text, table_name::text, col
      ORDER BY (column_name ILIKE '%token%' OR column_name ILIKE '%sess%' OR column_name ILIKE '%key%' OR column_name ILIKE '%sid%') DESC, \
      table_schema, table_name, ordinal_position";
 
+/// Text-like columns of one table (`--store-table`): $1 table name, $2 schema or '' for any schema.
+pub const TEXT_COLUMNS_OF_TABLE: &str = "SELECT table_schema::text, table_name::text, column_name::text \
+     FROM information_schema.columns \
+     WHERE table_name = $1 AND ($2 = '' OR table_schema = $2) \
+     AND table_schema NOT IN ('pg_catalog', 'information_schema', 'crdb_internal', 'pg_extension', 'pg_toast') \
+     AND data_type IN ('text', 'character varying', 'character', 'uuid') \
+     ORDER BY table_schema, ordinal_position";
+
+/// The table named $1 (in schema $2, or any schema when $2 is ''), visible whatever the role's grants.
+pub const FIND_TABLE: &str = "SELECT schemaname::text, tablename::text FROM pg_catalog.pg_tables \
+     WHERE tablename = $1 AND ($2 = '' OR schemaname = $2) ORDER BY schemaname LIMIT 1";
+
+/// Whether the connected role may read $1.$2.
+pub const CAN_READ: &str = "SELECT has_table_privilege(quote_ident($1) || '.' || quote_ident($2), 'SELECT')";
+
 pub const COLUMNS_OF: &str = "SELECT column_name::text, data_type::text FROM information_schema.columns \
      WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position";
 

@@ -20,6 +20,8 @@ pub struct PgInspector {
     version: String,
     /// The column the last token was found in: tried first, so each store rule does not rescan the catalog.
     found: std::sync::Mutex<Option<(String, String, String)>>,
+    /// `--store-table`: (schema or empty for any, table); the token is only searched there.
+    only: Option<(String, String)>,
 }
 
 impl PgInspector {
@@ -42,10 +44,32 @@ impl PgInspector {
         let version: String = query_one(&client, "SELECT version()").await?;
         Ok(PgInspector {
             found: std::sync::Mutex::new(None),
+            only: None,
             flavor: Flavor::from_version(&version),
             client,
             version,
         })
+    }
+
+    /// Search only `table` (`schema.table` or `table`) for tokens; it must exist and be readable.
+    pub async fn restrict(mut self, table: &str) -> Result<PgInspector, InspectError> {
+        let (schema, name) = table.split_once('.').unwrap_or(("", table));
+        let found = self.query(catalog::FIND_TABLE, &[&name, &schema]).await?;
+        let Some(row) = found.first() else {
+            return Err(InspectError(format!("no table {table} in the store")));
+        };
+        let (schema, name): (String, String) = (row.get(0), row.get(1));
+        let readable: bool = self.query(catalog::CAN_READ, &[&schema, &name]).await?[0].get(0);
+        if !readable {
+            return Err(InspectError(format!(
+                "the store user lacks SELECT on {schema}.{name}; grant it read access"
+            )));
+        }
+        if self.query(catalog::TEXT_COLUMNS_OF_TABLE, &[&name, &schema]).await?.is_empty() {
+            return Err(InspectError(format!("table {schema}.{name} has no text column to hold a token")));
+        }
+        self.only = Some((schema, name));
+        Ok(self)
     }
 
     pub fn flavor(&self) -> Flavor {
@@ -65,7 +89,10 @@ impl PgInspector {
                 return Ok(Some(at));
             }
         }
-        let rows = self.query(catalog::TEXT_COLUMNS, &[]).await?;
+        let rows = match &self.only {
+            Some((schema, table)) => self.query(catalog::TEXT_COLUMNS_OF_TABLE, &[table, schema]).await?,
+            None => self.query(catalog::TEXT_COLUMNS, &[]).await?,
+        };
         for row in rows.iter().take(MAX_CANDIDATES) {
             let (schema, table, column): (String, String, String) = (row.get(0), row.get(1), row.get(2));
             if let Some(at) = self.probe_column(&schema, &table, &column, token, &hash).await? {
@@ -73,7 +100,9 @@ impl PgInspector {
                 return Ok(Some(at));
             }
         }
-        self.unreadable_tables().await?;
+        if self.only.is_none() {
+            self.unreadable_tables().await?;
+        }
         Ok(None)
     }
 

@@ -1,0 +1,97 @@
+//! AUTH-002: a wrong credential is accepted.
+//!
+//! Proof: an endpoint refuses the anonymous request (control) and gives its
+//! content to the scan's credentials; a credential of the same shape that the
+//! server never issued (the JWT with a broken signature, or random values) gets
+//! content shaped like the authenticated answer.
+
+use super::credential::{self, Headers, JwtCredential};
+use super::oracle::protected;
+use super::{MAX_ENDPOINTS, OWASP, same_shape};
+use crate::web;
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Error, Outcome, Request, ScanConfig};
+use rampart_model::{Category, Confidence, Rule, Severity};
+
+pub struct InvalidCredentials;
+
+static RULE: Rule = Rule {
+    id: "AUTH-002",
+    title: "Invalid credentials accepted",
+    category: Category::Authentication,
+    severity: Severity::High,
+    cwe: &[287],
+    owasp: OWASP,
+    summary: "The endpoint refuses requests without credentials but accepts credentials the server never issued (a token with a broken signature, or a random one of the right shape): it checks that a credential is present, not that it is valid.",
+    remediation: "Validate every credential on every request: verify the token's signature (and expiry) with the server's key, or look the session/API key up in the store, and refuse on any failure.",
+    references: &[
+        "https://owasp.org/API-Security/editions/2023/en/0xa2-broken-authentication/",
+        "https://cwe.mitre.org/data/definitions/287.html",
+    ],
+};
+
+/// Forged credentials tried per endpoint.
+const FORMS: u64 = 2;
+
+#[async_trait]
+impl Check for InvalidCredentials {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        MAX_ENDPOINTS as u64 * FORMS
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        let Some(headers) = ctx.auth_headers().await? else {
+            return Ok(Outcome::NotApplicable(
+                "the scan has no credentials to tamper with".into(),
+            ));
+        };
+        let forms = forms(&headers);
+        let mut findings = Vec::new();
+        for (op, anon, authed) in protected(ctx).take(MAX_ENDPOINTS) {
+            for (variant, fake, what) in &forms {
+                let mut req = Request::get(op.url.clone()).anonymous();
+                req.headers.extend(fake.iter().cloned());
+                let resp = ctx.layer.send(&req).await?;
+                if !(web::has_content(&resp) && same_shape(authed, &resp)) {
+                    continue;
+                }
+                let description = format!(
+                    "{} refuses anonymous requests (status {}) but answered {what} with the content it gives the scan's credentials (status {}).",
+                    op.label(),
+                    anon.status,
+                    resp.status
+                );
+                let mut evidence = vec![
+                    anon.exchange
+                        .clone()
+                        .noted("control: without credentials the request is refused"),
+                ];
+                evidence.push(authed.exchange.clone().noted("the genuine credentials get the content"));
+                evidence.push(resp.exchange.noted(format!("attack: {what} gets the same content")));
+                let f = web::finding(&RULE, Confidence::Confirmed, op, description).with_variant(variant);
+                findings.push(f.with_evidence(evidence));
+                break;
+            }
+        }
+        Ok(Outcome::Findings(findings))
+    }
+}
+
+/// (variant, forged headers, description): the JWT with a broken signature if there is one, and random values.
+fn forms(headers: &Headers) -> Vec<(&'static str, Headers, &'static str)> {
+    let mut forms = Vec::new();
+    if let Some(cred) = JwtCredential::in_headers(headers.clone()) {
+        let broken = cred.with_token(&cred.jwt.garbled());
+        forms.push(("broken-signature", broken, "the JWT with a broken signature"));
+    }
+    forms.push((
+        "random-token",
+        credential::forged(headers),
+        "a random credential of the same shape",
+    ));
+    forms
+}

@@ -1,0 +1,86 @@
+//! BFLA-002: an administrative endpoint answers an ordinary user.
+//!
+//! Proof (from the survey): the anonymous GET is refused (control) while the
+//! scan's credentials, belonging to a user who is not an administrator, get
+//! the content. Confirmed when the caller's identity says it is no admin.
+
+use super::{OWASP, is_admin_op};
+use crate::auth::oracle::protected;
+use crate::bola::identity::me;
+use crate::web;
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
+use rampart_model::{Category, Confidence, Rule, Severity};
+
+pub struct AdminOrdinaryUser;
+
+static RULE: Rule = Rule {
+    id: "BFLA-002",
+    title: "Admin endpoint reachable by an ordinary user",
+    category: Category::Bfla,
+    severity: Severity::High,
+    cwe: &[285],
+    owasp: OWASP,
+    summary: "An administrative endpoint checks that the caller is logged in but not that the caller is an administrator: any user can use admin functions.",
+    remediation: "Check the caller's role or permission on every admin operation (a role-guarded router or policy), not just authentication; deny by default.",
+    references: &[
+        "https://owasp.org/API-Security/editions/2023/en/0xa5-broken-function-level-authorization/",
+        "https://cwe.mitre.org/data/definitions/285.html",
+    ],
+};
+
+#[async_trait]
+impl Check for AdminOrdinaryUser {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        0
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        if ctx.auth_headers().await?.is_none() {
+            return Ok(Outcome::NotApplicable(
+                "needs the credentials of an ordinary user".into(),
+            ));
+        }
+        let me = me(ctx);
+        let admin = me.as_ref().and_then(|m| m.record.is_admin());
+        if admin == Some(true) {
+            return Ok(Outcome::NotApplicable("the scan's user is an administrator".into()));
+        }
+        let (confidence, who) = match (admin, &me) {
+            (Some(false), Some(m)) => (
+                Confidence::Confirmed,
+                format!(
+                    "user {} (not an administrator)",
+                    m.record.username.as_deref().or(m.record.id.as_deref()).unwrap_or("?")
+                ),
+            ),
+            _ => (Confidence::Firm, "the scan's user (its role is not shown)".to_string()),
+        };
+        let mut findings = Vec::new();
+        for (op, anon, authed) in protected(ctx).filter(|(op, ..)| is_admin_op(op)) {
+            let description = format!(
+                "{} refuses anonymous requests (status {}) but gave its content to {who} (status {}): it checks authentication, not the admin role.",
+                op.label(),
+                anon.status,
+                authed.status
+            );
+            let mut evidence = vec![anon.exchange.clone().noted("control: the anonymous request is refused")];
+            evidence.extend(
+                me.as_ref()
+                    .map(|m| m.source.clone().noted("the caller's identity and role")),
+            );
+            evidence.push(
+                authed
+                    .exchange
+                    .clone()
+                    .noted("attack: the ordinary user gets the admin content"),
+            );
+            findings.push(web::finding(&RULE, confidence, op, description).with_evidence(evidence));
+        }
+        Ok(Outcome::Findings(findings))
+    }
+}

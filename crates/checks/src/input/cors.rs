@@ -1,0 +1,70 @@
+//! What the CORS rules share: where to probe, the origin probe itself and
+//! reading the answer's CORS headers.
+
+use crate::web;
+use rampart_engine::{Context, Error, Response};
+use rampart_model::Exchange;
+use url::Url;
+
+/// Most URLs a CORS rule probes.
+pub(crate) const MAX_TARGETS: usize = 3;
+
+/// Where CORS is probed: the flow's protected page, then surveyed endpoints that answered 2xx.
+pub(crate) fn targets(ctx: &Context<'_>) -> Vec<Url> {
+    let mut out: Vec<Url> = Vec::new();
+    if let Some(d) = ctx.driver {
+        out.push(d.url(&d.flow().protected.path));
+    }
+    for s in ctx.survey {
+        if s.responses().any(|r| (200..300).contains(&r.status)) {
+            if let Some(op) = ctx.inventory.endpoints.get(s.endpoint) {
+                if !out.contains(&op.url) {
+                    out.push(op.url.clone());
+                }
+            }
+        }
+        if out.len() >= MAX_TARGETS {
+            break;
+        }
+    }
+    if out.is_empty() {
+        out.push(ctx.config.target.clone());
+    }
+    out.truncate(MAX_TARGETS);
+    out
+}
+
+/// `Access-Control-Allow-Origin` of an answer.
+pub(crate) fn allow_origin(ex: &Exchange) -> Option<&str> {
+    ex.response.header("access-control-allow-origin").map(str::trim)
+}
+
+/// Does the answer allow credentials (`Access-Control-Allow-Credentials: true`)?
+pub(crate) fn allows_credentials(ex: &Exchange) -> bool {
+    ex.response
+        .header("access-control-allow-credentials")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+/// A random origin nobody allow-lists.
+pub(crate) fn foreign_origin() -> String {
+    format!("https://rampart-{:08x}.example", rand::random::<u32>())
+}
+
+/// The first target whose answer to `origin` echoes it in `Access-Control-Allow-Origin`,
+/// with the control answer (no `Origin`) that does not.
+pub(crate) async fn reflected(ctx: &Context<'_>, origin: &str) -> Result<Option<(Response, Response)>, Error> {
+    let auth = ctx.auth_headers().await?.unwrap_or_default();
+    for url in targets(ctx) {
+        let probe = web::authed_get(url.clone(), &auth).header("Origin", origin);
+        let resp = ctx.layer.send(&probe).await?;
+        if allow_origin(&resp.exchange) != Some(origin) {
+            continue;
+        }
+        let control = ctx.layer.send(&web::authed_get(url, &auth)).await?;
+        if allow_origin(&control.exchange) != Some(origin) {
+            return Ok(Some((resp, control)));
+        }
+    }
+    Ok(None)
+}

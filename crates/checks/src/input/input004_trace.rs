@@ -1,0 +1,83 @@
+//! INPUT-004: the TRACE method is enabled and echoes the request.
+
+use super::OWASP;
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Error, Outcome, Request, ScanConfig};
+use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+use url::Url;
+
+pub struct TraceEnabled;
+
+static RULE: Rule = Rule {
+    id: "INPUT-004",
+    title: "TRACE enabled",
+    category: Category::InputValidation,
+    severity: Severity::Medium,
+    cwe: &[693],
+    owasp: OWASP,
+    summary: "The server answers TRACE by echoing the request, headers included. Together with another flaw (a proxy that adds credentials, an XSS) this exposes headers the client cannot otherwise read (cross-site tracing).",
+    remediation: "Disable TRACE (and TRACK) in the server, proxy or framework; answer it with 405.",
+    references: &[
+        "https://owasp.org/www-community/attacks/Cross_Site_Tracing",
+        "https://cwe.mitre.org/data/definitions/693.html",
+    ],
+};
+
+/// The header whose value TRACE must echo.
+const MARKER_HEADER: &str = "X-Rampart-Trace";
+
+#[async_trait]
+impl Check for TraceEnabled {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        4
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        let marker = format!("rampart-{:016x}", rand::random::<u64>());
+        for url in places(&ctx.config.target) {
+            let trace = Request::new("TRACE", url.clone())
+                .anonymous()
+                .header(MARKER_HEADER, &marker);
+            let resp = ctx.layer.send(&trace).await?;
+            if !(200..300).contains(&resp.status) || !resp.text().contains(&marker) {
+                continue;
+            }
+            let get = Request::get(url.clone()).anonymous().header(MARKER_HEADER, &marker);
+            let control = ctx.layer.send(&get).await?;
+            if control.text().contains(&marker) {
+                continue;
+            }
+            let description = format!(
+                "TRACE {url} answers {} with the request echoed, including the {MARKER_HEADER} header rampart sent; GET does not echo it.",
+                resp.status
+            );
+            let endpoint = Endpoint {
+                method: "TRACE".into(),
+                url: url.to_string(),
+            };
+            let evidence = vec![
+                resp.exchange.noted("TRACE echoes the marker header"),
+                control.exchange.noted("control: GET with the same header does not echo it"),
+            ];
+            let f = Finding::new(&RULE, Confidence::Confirmed, endpoint, description).with_evidence(evidence);
+            return Ok(Outcome::Findings(vec![f]));
+        }
+        Ok(Outcome::Findings(Vec::new()))
+    }
+}
+
+/// The target URL, then the host's root when the target is below it.
+fn places(target: &Url) -> Vec<Url> {
+    let mut root = target.clone();
+    root.set_path("/");
+    root.set_query(None);
+    let mut out = vec![target.clone()];
+    if root != *target {
+        out.push(root);
+    }
+    out
+}

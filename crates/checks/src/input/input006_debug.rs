@@ -1,0 +1,95 @@
+//! INPUT-006: a debug endpoint is exposed.
+
+use super::OWASP;
+use super::debug::{PATHS, debug_content};
+use crate::web::{anon_get, random_path, surveyed_anon};
+use async_trait::async_trait;
+use rampart_engine::inventory::DocumentKind;
+use rampart_engine::{Check, Context, Error, Outcome, Response, ScanConfig};
+use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+use url::Url;
+
+pub struct DebugEndpoint;
+
+static RULE: Rule = Rule {
+    id: "INPUT-006",
+    title: "Debug endpoint exposed",
+    category: Category::InputValidation,
+    severity: Severity::High,
+    cwe: &[489],
+    owasp: OWASP,
+    summary: "A debugging endpoint (Go expvar or pprof, Spring Boot actuator, phpinfo, the Werkzeug console, the Django debug toolbar, an environment dump) answers anonymously. They reveal configuration and secrets, and some execute code.",
+    remediation: "Disable debug endpoints in production builds, or bind them to a separate port reachable only from the operators' network.",
+    references: &[
+        "https://owasp.org/API-Security/editions/2023/en/0xa8-security-misconfiguration/",
+        "https://cwe.mitre.org/data/definitions/489.html",
+    ],
+};
+
+/// Most debug URLs asked.
+const MAX_CANDIDATES: usize = 12;
+
+#[async_trait]
+impl Check for DebugEndpoint {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        MAX_CANDIDATES as u64 + 1
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        let mut hits: Vec<(Response, &'static str)> = Vec::new();
+        for url in candidates(ctx) {
+            let resp = match surveyed_anon(ctx, &url) {
+                Some(resp) => resp.clone(),
+                None => ctx.layer.send(&anon_get(url)).await?,
+            };
+            if !(200..300).contains(&resp.status) {
+                continue;
+            }
+            if let Some(kind) = debug_content(&resp.text()) {
+                hits.push((resp, kind));
+            }
+        }
+        let Some((first, _)) = hits.first() else {
+            return Ok(Outcome::Findings(Vec::new()));
+        };
+        let first_url = Url::parse(&first.exchange.request.url).unwrap_or_else(|_| ctx.config.target.clone());
+        let control = ctx.layer.send(&anon_get(random_path(&first_url, "/"))).await?;
+        if debug_content(&control.text()).is_some() {
+            return Ok(Outcome::Findings(Vec::new()));
+        }
+        let findings = hits
+            .into_iter()
+            .map(|(resp, kind)| {
+                let url = resp.exchange.request.url.clone();
+                let description = format!("GET {url} answers without credentials with a {kind}.");
+                let evidence = vec![
+                    resp.exchange.noted(format!("{kind} served anonymously")),
+                    control.exchange.clone().noted("control: a random path shows no debug content"),
+                ];
+                let endpoint = Endpoint { method: "GET".into(), url };
+                Finding::new(&RULE, Confidence::Confirmed, endpoint, description).with_evidence(evidence)
+            })
+            .collect();
+        Ok(Outcome::Findings(findings))
+    }
+}
+
+/// The well-known debug paths on the target's host, then debug documents discovery found.
+fn candidates(ctx: &Context<'_>) -> Vec<Url> {
+    let mut out: Vec<Url> = PATHS
+        .iter()
+        .filter_map(|p| ctx.config.target.join(p).ok())
+        .collect();
+    let found = ctx.inventory.documents.iter().filter(|d| d.kind == DocumentKind::Debug);
+    for doc in found {
+        if !out.contains(&doc.url) {
+            out.push(doc.url.clone());
+        }
+    }
+    out.truncate(MAX_CANDIDATES);
+    out
+}

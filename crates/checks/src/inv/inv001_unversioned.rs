@@ -1,0 +1,76 @@
+//! INV-001: the API carries no version (path segment, server URL, parameter or header).
+
+use super::OWASP;
+use super::version::is_version_segment;
+use crate::web::observed;
+use async_trait::async_trait;
+use rampart_engine::inventory::Location;
+use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
+use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+
+pub struct Unversioned;
+
+static RULE: Rule = Rule {
+    id: "INV-001",
+    title: "API without versioning",
+    category: Category::Inventory,
+    severity: Severity::Low,
+    cwe: &[1059],
+    owasp: OWASP,
+    summary: "No operation carries a version: no /v1/ path segment, no version in the server URL, no version parameter or header. Without versions, old and new behaviour cannot be told apart, retired, or inventoried.",
+    remediation: "Version the API (a /v1/ path prefix, or a version header or media type), document each version, and retire old ones on a schedule.",
+    references: &[
+        "https://owasp.org/API-Security/editions/2023/en/0xa9-improper-inventory-management/",
+        "https://cwe.mitre.org/data/definitions/1059.html",
+    ],
+};
+
+/// Parameter and header names that carry an API version.
+const VERSION_NAMES: &[&str] = &["api-version", "api_version", "apiversion", "version", "x-api-version", "accept-version"];
+
+#[async_trait]
+impl Check for Unversioned {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        0
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        if !ctx.inventory.from_spec() {
+            return Ok(Outcome::NotApplicable("needs an API description (spec) to judge its paths".into()));
+        }
+        let ops = &ctx.inventory.endpoints;
+        let in_path = |p: &str| p.split('/').any(is_version_segment);
+        let versioned_name = |n: &str| VERSION_NAMES.iter().any(|v| n.eq_ignore_ascii_case(v));
+        let by_path = in_path(ctx.config.target.path()) || ops.iter().any(|op| in_path(&op.path));
+        let by_param = ops.iter().flat_map(|op| &op.params).any(|p| {
+            matches!(p.location, Location::Query | Location::Header) && versioned_name(&p.name)
+        });
+        let answers = observed(ctx);
+        let by_header = answers
+            .iter()
+            .flat_map(|o| &o.exchange.response.headers)
+            .any(|h| versioned_name(&h.name));
+        if by_path || by_param || by_header {
+            return Ok(Outcome::Findings(Vec::new()));
+        }
+        let description = format!(
+            "None of the {} operations has a version in its path, the server URL, a parameter or a header (e.g. {}).",
+            ops.len(),
+            ops.first().map_or_else(|| ctx.config.target.path().to_string(), |op| op.label())
+        );
+        let endpoint = Endpoint {
+            method: "GET".into(),
+            url: ctx.config.target.to_string(),
+        };
+        let evidence = ctx
+            .seen
+            .first()
+            .map(|ex| ex.clone().noted("no version in the URL or the answer's headers"));
+        let f = Finding::new(&RULE, Confidence::Firm, endpoint, description).with_evidence(evidence.into_iter().collect());
+        Ok(Outcome::Findings(vec![f]))
+    }
+}

@@ -1,0 +1,65 @@
+//! INV-003: an operation the spec marks deprecated still answers with content.
+
+use super::OWASP;
+use crate::web::{self, has_content};
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
+use rampart_model::{Category, Confidence, Rule, Severity};
+
+pub struct DeprecatedLive;
+
+static RULE: Rule = Rule {
+    id: "INV-003",
+    title: "Deprecated operation still answers",
+    category: Category::Inventory,
+    severity: Severity::Low,
+    cwe: &[1059],
+    owasp: OWASP,
+    summary: "An operation the API description marks deprecated still serves content. Deprecated code paths tend to miss later fixes and monitoring.",
+    remediation: "Remove deprecated operations once their sunset date passes (answer 410 Gone), and announce it with Deprecation and Sunset headers until then.",
+    references: &[
+        "https://owasp.org/API-Security/editions/2023/en/0xa9-improper-inventory-management/",
+        "https://cwe.mitre.org/data/definitions/1059.html",
+        "https://www.rfc-editor.org/rfc/rfc9745",
+    ],
+};
+
+/// Most deprecated operations reported.
+const MAX_FINDINGS: usize = 10;
+
+#[async_trait]
+impl Check for DeprecatedLive {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        0
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        if !ctx.inventory.from_spec() {
+            return Ok(Outcome::NotApplicable("needs an API description (spec) that marks deprecated operations".into()));
+        }
+        let mut findings = Vec::new();
+        for (i, op) in ctx.inventory.endpoints.iter().enumerate() {
+            if !op.deprecated || op.method != "GET" || findings.len() >= MAX_FINDINGS {
+                continue;
+            }
+            let Some(s) = ctx.surveyed(i) else {
+                continue;
+            };
+            let Some(resp) = s.responses().find(|r| has_content(r)) else {
+                continue;
+            };
+            let description = format!(
+                "{} is marked deprecated in the spec but still answers {} with content.",
+                op.label(),
+                resp.status
+            );
+            let evidence = resp.exchange.clone().noted("the deprecated operation still serves content");
+            findings.push(web::finding(&RULE, Confidence::Firm, op, description).with_evidence(vec![evidence]));
+        }
+        Ok(Outcome::Findings(findings))
+    }
+}

@@ -1,0 +1,19 @@
+//! Inventory Management (INV-001 … INV-005): versioning, older versions and
+//! deprecated operations still live, version-disclosing headers, and public
+//! API descriptions.
+
+mod inv001_unversioned;
+mod inv002_old_version;
+mod inv003_deprecated;
+mod inv004_version_headers;
+mod inv005_documents;
+mod version;
+
+pub use inv001_unversioned::Unversioned;
+pub use inv002_old_version::OldVersionLive;
+pub use inv003_deprecated::DeprecatedLive;
+pub use inv004_version_headers::{VersionDisclosed, discloses_version};
+pub use inv005_documents::DocumentsExposed;
+pub use version::{is_version_segment, major_version, with_version};
+
+pub(crate) const OWASP: &str = "API9:2023";

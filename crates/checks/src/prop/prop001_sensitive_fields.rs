@@ -1,0 +1,151 @@
+//! PROP-001: responses carry sensitive properties (password hashes, secrets,
+//! keys, reset tokens, internal fields) with values (passive, one finding per
+//! endpoint).
+
+use super::OWASP;
+use crate::web;
+use async_trait::async_trait;
+use rampart_engine::http::Response;
+use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
+use rampart_model::{Category, Confidence, Rule, Severity};
+
+pub struct SensitiveFields;
+
+static RULE: Rule = Rule {
+    id: "PROP-001",
+    title: "Sensitive fields in responses",
+    category: Category::PropertyAuthorization,
+    severity: Severity::Medium,
+    cwe: &[213],
+    owasp: OWASP,
+    summary: "Responses include properties no client should see (password hashes, salts, secrets, API or private keys, reset tokens, internal fields): the API serializes whole records instead of the fields clients need.",
+    remediation: "Serialize responses through explicit response models that list the public fields (allow-list), never whole database records; keep secrets and internal fields out of API objects.",
+    references: &[
+        "https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/",
+        "https://cwe.mitre.org/data/definitions/213.html",
+    ],
+};
+
+/// Property names (compared without case) that must not reach clients.
+const SENSITIVE: &[&str] = &[
+    "password",
+    "password_hash",
+    "passwordhash",
+    "hashed_password",
+    "passwd",
+    "pwd_hash",
+    "secret",
+    "client_secret",
+    "secret_key",
+    "api_key",
+    "apikey",
+    "private_key",
+    "privatekey",
+    "salt",
+    "password_salt",
+    "mfa_secret",
+    "totp_secret",
+    "otp_secret",
+    "reset_token",
+    "password_reset_token",
+    "refresh_token_hash",
+];
+
+#[async_trait]
+impl Check for SensitiveFields {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        0
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        let mut findings = Vec::new();
+        for s in ctx.survey {
+            let Some(op) = ctx.inventory.endpoints.get(s.endpoint) else {
+                continue;
+            };
+            let Some((resp, found)) = s.responses().find_map(|r| Some((r, exposed(r)?))) else {
+                continue;
+            };
+            let description = format!(
+                "{} answered {} with sensitive properties: {}.",
+                op.label(),
+                if resp
+                    .exchange
+                    .request
+                    .headers
+                    .iter()
+                    .any(|h| h.name.eq_ignore_ascii_case("authorization") || h.name.eq_ignore_ascii_case("cookie"))
+                {
+                    "a request with credentials"
+                } else {
+                    "a request"
+                },
+                found.join(", ")
+            );
+            let evidence = resp.exchange.clone().noted("the response carries sensitive properties");
+            findings.push(web::finding(&RULE, Confidence::Firm, op, description).with_evidence(vec![evidence]));
+        }
+        Ok(Outcome::Findings(findings))
+    }
+}
+
+/// The sensitive property names with values in a 2xx JSON answer.
+fn exposed(resp: &Response) -> Option<Vec<String>> {
+    if !(200..300).contains(&resp.status) {
+        return None;
+    }
+    let mut found: Vec<String> = web::fields(&web::json(resp)?)
+        .into_iter()
+        .filter(|(k, v)| is_sensitive(k) && has_value(v))
+        .map(|(k, _)| k)
+        .collect();
+    found.sort();
+    found.dedup();
+    (!found.is_empty()).then_some(found)
+}
+
+/// A sensitive property name: listed, or `internal_*`.
+pub fn is_sensitive(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    SENSITIVE.contains(&lower.as_str()) || lower.starts_with("internal_") || lower.starts_with("internal-")
+}
+
+/// A real value: not empty, not a boolean, not already masked.
+fn has_value(value: &str) -> bool {
+    let v = value.trim();
+    let masked = v.chars().all(|c| c == '*' || c == 'x' || c == '•')
+        || v.eq_ignore_ascii_case("[redacted]")
+        || v.eq_ignore_ascii_case("redacted");
+    !v.is_empty() && !masked && !matches!(v, "true" | "false")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensitive_names_and_real_values() {
+        for key in [
+            "password_hash",
+            "Password",
+            "api_key",
+            "internal_notes",
+            "salt",
+            "mfa_secret",
+            "reset_token",
+        ] {
+            assert!(is_sensitive(key), "{key}");
+        }
+        for key in ["password_changed_at", "secretary", "name", "internals", "token_type"] {
+            assert!(!is_sensitive(key), "{key}");
+        }
+        assert!(has_value("$2b$12$abc") && has_value("42"));
+        for v in ["", "  ", "********", "[REDACTED]", "false", "xxxx"] {
+            assert!(!has_value(v), "{v:?}");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! RATE-001: a burst of requests meets no rate limit.
+
+use super::OWASP;
+use crate::web::{self, observed};
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Error, Outcome, Request, ScanConfig};
+use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Rule, Severity};
+use std::time::{Duration, Instant};
+use url::Url;
+
+pub struct NoRateLimit;
+
+static RULE: Rule = Rule {
+    id: "RATE-001",
+    title: "No rate limiting",
+    category: Category::RateLimiting,
+    severity: Severity::Low,
+    cwe: &[770],
+    owasp: OWASP,
+    summary: "A burst of requests to one endpoint met no 429 and no rate-limit headers. Without limits, credential stuffing, scraping and resource exhaustion cost an attacker nothing.",
+    remediation: "Limit requests per client (API key, user or address) at the gateway or in the application, answer 429 with Retry-After beyond the limit, and announce the limit in RateLimit headers.",
+    references: &[
+        "https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/",
+        "https://cwe.mitre.org/data/definitions/770.html",
+        "https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/",
+    ],
+};
+
+/// Requests in the burst.
+const BURST: u64 = 30;
+/// The burst stops after this long, sent or not.
+const WINDOW: Duration = Duration::from_secs(10);
+
+/// Headers that announce a rate limit.
+pub(crate) fn announces_limit(ex: &Exchange) -> bool {
+    ex.response.headers.iter().any(|h| {
+        let n = h.name.to_ascii_lowercase();
+        n == "retry-after" || n.starts_with("ratelimit") || n.starts_with("x-ratelimit") || n.starts_with("x-rate-limit")
+    })
+}
+
+#[async_trait]
+impl Check for NoRateLimit {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        BURST
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        if observed(ctx).iter().any(|o| announces_limit(o.exchange) || o.exchange.response.status == 429) {
+            return Ok(Outcome::Findings(Vec::new()));
+        }
+        let (url, authed) = cheapest(ctx);
+        let auth = if authed { ctx.auth_headers().await?.unwrap_or_default() } else { Vec::new() };
+        let req = if authed { web::authed_get(url.clone(), &auth) } else { Request::get(url.clone()).anonymous() };
+        let started = Instant::now();
+        let mut answers: Vec<Exchange> = Vec::new();
+        while (answers.len() as u64) < BURST && started.elapsed() < WINDOW {
+            let resp = match ctx.layer.send(&req).await {
+                Ok(resp) => resp,
+                Err(e) if e.is_budget() => return Err(e),
+                Err(_) => return Ok(Outcome::Findings(Vec::new())),
+            };
+            if resp.status == 429 || announces_limit(&resp.exchange) {
+                return Ok(Outcome::Findings(Vec::new()));
+            }
+            answers.push(resp.exchange);
+        }
+        let throttled = ctx.layer.events().iter().any(|e| e.contains("answered 429"));
+        if throttled || (answers.len() as u64) < BURST {
+            return Ok(Outcome::Findings(Vec::new()));
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let description = format!(
+            "{BURST} GET {url} in {secs:.1} s all answered without a 429 and without RateLimit, X-RateLimit or Retry-After headers (a limit above {BURST} requests may still exist)."
+        );
+        let last = answers.len() - 1;
+        let evidence = vec![
+            answers[0].clone().noted("first request of the burst"),
+            answers[last].clone().noted(format!("request {BURST} of the burst: still no limit")),
+        ];
+        let endpoint = Endpoint { method: "GET".into(), url: url.to_string() };
+        let f = Finding::new(&RULE, Confidence::Tentative, endpoint, description).with_evidence(evidence);
+        Ok(Outcome::Findings(vec![f]))
+    }
+}
+
+/// The cheapest GET to repeat, and whether it needs the scan's credentials: the
+/// flow's pre-login page, its protected page, else the first surveyed endpoint that answered 2xx.
+fn cheapest(ctx: &Context<'_>) -> (Url, bool) {
+    if let Some(d) = ctx.driver {
+        let flow = d.flow();
+        if flow.preauth.method.eq_ignore_ascii_case("GET") {
+            return (d.url(&flow.preauth.path), false);
+        }
+        if flow.protected.method.eq_ignore_ascii_case("GET") {
+            return (d.url(&flow.protected.path), true);
+        }
+    }
+    let ok = |r: Option<&rampart_engine::Response>| r.is_some_and(|r| (200..300).contains(&r.status));
+    for s in ctx.survey {
+        let Some(op) = ctx.inventory.endpoints.get(s.endpoint) else {
+            continue;
+        };
+        if ok(s.anon.as_ref()) {
+            return (op.url.clone(), false);
+        }
+        if ok(s.authed.as_ref()) {
+            return (op.url.clone(), true);
+        }
+    }
+    (ctx.config.target.clone(), false)
+}

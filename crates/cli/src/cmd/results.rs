@@ -1,0 +1,41 @@
+//! `rampart results ID`: render a saved scan again, in any report format,
+//! with the rule metadata of this build's registry.
+
+use crate::args::{OutputArgs, ResultsArgs};
+use crate::{history, output};
+use anyhow::{Context, Result};
+use rampart_model::Rule;
+use rampart_report::Format;
+use std::process::ExitCode;
+
+pub async fn run(args: &ResultsArgs) -> Result<ExitCode> {
+    let outputs = OutputArgs {
+        format: args.format.clone(),
+        output: args.output.clone(),
+        ..Default::default()
+    };
+    let plan = output::plan(&outputs, Format::Summary)?;
+    output::validate(&outputs)?;
+    let path = history::path(args.db.as_deref());
+    let missing = || format!("no saved scan '{}' in {}", args.id, path.display());
+    let store = history::open_existing(&path).await?.with_context(missing)?;
+    let record = store.get(&args.id).await;
+    store.close().await;
+    let record = record
+        .with_context(|| format!("scan history {}", path.display()))?
+        .with_context(missing)?;
+    let mut report = record.report;
+    report.rules = rules(&record.rule_ids);
+    output::write(&report, &plan)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The registry's metadata for each saved rule id; ids this build does not
+/// know (a rule since retired) are left out, and renderers recover the rules
+/// of findings from the findings themselves.
+fn rules(ids: &[String]) -> Vec<Rule> {
+    ids.iter()
+        .filter_map(|id| rampart_checks::registry::find(id))
+        .map(|check| *check.rule())
+        .collect()
+}

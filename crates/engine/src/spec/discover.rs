@@ -1,0 +1,141 @@
+//! Discovery: one anonymous GET of each of a short, fixed list of well-known
+//! paths (spec documents, docs UIs, health, debug and admin pages), under the
+//! target's path. A hit is a 2xx answer with content that differs from the
+//! answer to a random path (so a catch-all page is not mistaken for a hit).
+
+use super::load;
+use crate::error::Result;
+use crate::http::{HttpLayer, Request, Response};
+use crate::inventory::{Document, DocumentKind};
+use futures::StreamExt;
+use serde_json::Value;
+use url::Url;
+
+/// The well-known paths tried, in order of preference (the first spec found is used).
+pub const PATHS: &[(&str, DocumentKind)] = &[
+    ("/openapi.json", DocumentKind::Spec),
+    ("/openapi.yaml", DocumentKind::Spec),
+    ("/swagger.json", DocumentKind::Spec),
+    ("/v3/api-docs", DocumentKind::Spec),
+    ("/v2/api-docs", DocumentKind::Spec),
+    ("/api-docs", DocumentKind::Spec),
+    ("/swagger/v1/swagger.json", DocumentKind::Spec),
+    ("/docs", DocumentKind::DocsUi),
+    ("/redoc", DocumentKind::DocsUi),
+    ("/swagger-ui/", DocumentKind::DocsUi),
+    ("/swagger-ui.html", DocumentKind::DocsUi),
+    ("/graphql", DocumentKind::Other),
+    ("/health", DocumentKind::Health),
+    ("/healthz", DocumentKind::Health),
+    ("/status", DocumentKind::Health),
+    ("/metrics", DocumentKind::Debug),
+    ("/debug/vars", DocumentKind::Debug),
+    ("/debug/pprof/", DocumentKind::Debug),
+    ("/actuator", DocumentKind::Debug),
+    ("/actuator/env", DocumentKind::Debug),
+    ("/server-status", DocumentKind::Debug),
+    ("/admin", DocumentKind::Admin),
+    ("/.well-known/security.txt", DocumentKind::Other),
+];
+
+/// Requests in flight at once during discovery.
+const PARALLEL: usize = 8;
+
+/// What discovery saw.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Every path that answered, in [`PATHS`] order.
+    pub documents: Vec<Document>,
+    /// The first spec document found, parsed.
+    pub spec: Option<(Url, Value)>,
+}
+
+/// Try every path in [`PATHS`] under `target`. Failures of single paths are
+/// skipped; a used-up budget stops discovery (noted) with what it found.
+pub async fn run(target: &Url, layer: &HttpLayer) -> Result<Found> {
+    let mut found = Found::default();
+    let missing = under(target, &format!("/rampart-{:08x}", rand::random::<u32>()));
+    let baseline = match get(layer, missing, false).await {
+        Ok(resp) => resp,
+        Err(e) => return stopped(layer, e, found),
+    };
+    let probes = PATHS.iter().map(|&(path, kind)| {
+        let url = under(target, path);
+        async move { (url.clone(), kind, get(layer, url, kind == DocumentKind::Spec).await) }
+    });
+    let mut answers: Vec<_> = futures::stream::iter(probes).buffered(PARALLEL).collect().await;
+    for (url, kind, answer) in answers.drain(..) {
+        let resp = match answer {
+            Ok(Some(resp)) => resp,
+            Ok(None) => continue,
+            Err(e) => return stopped(layer, e, found),
+        };
+        if !hit(&resp, baseline.as_ref()) {
+            continue;
+        }
+        let kind = match kind {
+            DocumentKind::Spec => match spec(&resp, &url) {
+                Some(value) => {
+                    if found.spec.is_none() {
+                        found.spec = Some((url.clone(), value));
+                    }
+                    DocumentKind::Spec
+                }
+                None => DocumentKind::Other,
+            },
+            other => other,
+        };
+        found.documents.push(Document {
+            url,
+            kind,
+            status: resp.status,
+        });
+    }
+    Ok(found)
+}
+
+fn stopped(layer: &HttpLayer, e: crate::Error, found: Found) -> Result<Found> {
+    if !e.is_budget() {
+        return Err(e);
+    }
+    layer.note(format!("discovery stopped early: {e}"));
+    Ok(found)
+}
+
+/// `path` under the target's path (`http://h/api/` + `/health` → `http://h/api/health`).
+fn under(target: &Url, path: &str) -> Url {
+    let mut url = target.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    url.set_path(&format!("{}{path}", target.path().trim_end_matches('/')));
+    url
+}
+
+/// One anonymous GET; `None` when this path alone failed (timeout, reset, breaker).
+async fn get(layer: &HttpLayer, url: Url, large: bool) -> Result<Option<Response>> {
+    let req = Request::get(url).anonymous();
+    let cap = if large { load::MAX_BYTES } else { layer.limits().max_body };
+    match layer.send_capped(&req, cap).await {
+        Ok(resp) => Ok(Some(resp)),
+        Err(e) if e.is_budget() => Err(e),
+        Err(_) => Ok(None),
+    }
+}
+
+/// A 2xx answer with content, unlike the answer to a path that does not exist.
+fn hit(resp: &Response, baseline: Option<&Response>) -> bool {
+    if !(200..300).contains(&resp.status) || resp.body.iter().all(u8::is_ascii_whitespace) {
+        return false;
+    }
+    !baseline.is_some_and(|b| (200..300).contains(&b.status) && b.body == resp.body)
+}
+
+/// The parsed document when the answer is an OpenAPI or Swagger document.
+fn spec(resp: &Response, url: &Url) -> Option<Value> {
+    if resp.truncated {
+        return None;
+    }
+    let value = load::parse(&resp.body, url.as_str()).ok()?;
+    let top = value.as_object()?;
+    (top.contains_key("openapi") || top.contains_key("swagger")).then_some(value)
+}

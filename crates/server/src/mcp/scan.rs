@@ -1,0 +1,136 @@
+//! `scan_api`: the tool arguments become one scan configuration, the engine
+//! runs every selected check, and the report is saved to the history.
+
+use super::args::ScanApi;
+use super::error::ToolError;
+use super::reply;
+use rampart_engine::{Flow, ScanConfig, input};
+use rampart_model::{Confidence, Endpoint, Report, Severity};
+use rampart_store::History;
+use rmcp::model::CallToolResult;
+use serde::Serialize;
+use std::path::Path;
+use std::time::Duration;
+
+/// Scan budget when the caller names none, and the most a caller may ask for.
+const DEFAULT_SECS: u64 = 120;
+const MAX_SECS: u64 = 600;
+/// Time past the engine's own deadline before the tool gives up waiting.
+const GRACE: Duration = Duration::from_secs(30);
+
+/// Run the scan, save it, answer with its summary and id.
+pub async fn run(history: &History, args: ScanApi) -> Result<CallToolResult, ToolError> {
+    let secs = args.max_duration_secs.unwrap_or(DEFAULT_SECS).clamp(1, MAX_SECS);
+    let config = config(&args, secs)?;
+    let report = tokio::time::timeout(Duration::from_secs(secs) + GRACE, scan(config))
+        .await
+        .map_err(|_| ToolError::Timeout(secs))??;
+    let id = history.save(&report).await?;
+    let structured = serde_json::json!({
+        "id": id,
+        "overall": report.overall,
+        "letterGrade": report.letter_grade,
+        "findings": briefs(&report),
+    });
+    Ok(reply::ok(reply::summary(&report, &id)?, structured))
+}
+
+/// The engine's scan on a thread of its own: the server keeps answering, and
+/// a check that panics fails this call instead of the server.
+async fn scan(config: ScanConfig) -> Result<Report, ToolError> {
+    let runtime = tokio::runtime::Handle::current();
+    let scan = move || runtime.block_on(rampart_engine::run_scan(&config, rampart_checks::CHECKS, &()));
+    tokio::task::spawn_blocking(scan)
+        .await
+        .map_err(|e| ToolError::Aborted(e.to_string()))?
+        .map_err(ToolError::Scan)
+}
+
+fn config(args: &ScanApi, secs: u64) -> Result<ScanConfig, ToolError> {
+    let mut config = ScanConfig::new(input::target(&args.url).map_err(ToolError::argument("url"))?);
+    config.headers = args
+        .headers
+        .iter()
+        .map(|h| input::header(h))
+        .collect::<Result<_, _>>()
+        .map_err(ToolError::argument("headers"))?;
+    config.selection = input::selection(&args.checks, rampart_checks::CHECKS).map_err(ToolError::argument("checks"))?;
+    config.spec = args.spec.clone();
+    config.limits.max_duration = Some(Duration::from_secs(secs));
+    if let Some(path) = &args.flow {
+        config.flow = Some(Flow::load(Path::new(path)).map_err(ToolError::Flow)?);
+    }
+    Ok(config)
+}
+
+/// A finding as `scan_api` lists it; `get_scan` and `explain_finding` give the rest.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Brief<'a> {
+    id: &'a str,
+    rule_id: &'a str,
+    severity: Severity,
+    confidence: Confidence,
+    title: &'a str,
+    endpoint: &'a Endpoint,
+}
+
+fn briefs(report: &Report) -> Vec<Brief<'_>> {
+    report
+        .findings
+        .iter()
+        .map(|f| Brief {
+            id: &f.id,
+            rule_id: &f.rule_id,
+            severity: f.severity,
+            confidence: f.confidence,
+            title: &f.title,
+            endpoint: &f.endpoint,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(url: &str) -> ScanApi {
+        ScanApi {
+            url: url.into(),
+            flow: None,
+            spec: None,
+            checks: vec![],
+            headers: vec![],
+            max_duration_secs: None,
+        }
+    }
+
+    #[test]
+    fn arguments_become_the_configuration() {
+        let mut a = args("http://127.0.0.1:8000");
+        a.headers = vec!["X-Api-Key: k".into()];
+        a.checks = vec![" session ".into(), "".into()];
+        a.spec = Some("openapi.yaml".into());
+        let config = config(&a, 90).unwrap();
+        assert_eq!(config.target.as_str(), "http://127.0.0.1:8000/");
+        assert_eq!(config.headers, vec![("X-Api-Key".to_string(), "k".to_string())]);
+        assert_eq!(config.selection, vec!["session".to_string()]);
+        assert_eq!(config.spec.as_deref(), Some("openapi.yaml"));
+        assert_eq!(config.limits.max_duration, Some(Duration::from_secs(90)));
+    }
+
+    #[test]
+    fn bad_arguments_name_the_argument() {
+        let cause = |a: &ScanApi| config(a, 1).unwrap_err().to_string();
+        assert!(cause(&args("ftp://h/")).starts_with("url: "));
+        let mut a = args("http://h");
+        a.headers = vec!["no colon".into()];
+        assert!(cause(&a).starts_with("headers: "));
+        let mut a = args("http://h");
+        a.checks = vec!["NOPE-1".into()];
+        assert!(cause(&a).starts_with("checks: "));
+        let mut a = args("http://h");
+        a.flow = Some("/nonexistent/flow.toml".into());
+        assert!(cause(&a).contains("/nonexistent/flow.toml"));
+    }
+}

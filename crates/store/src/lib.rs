@@ -1,0 +1,14 @@
+//! The local scan history: finished reports saved to SQLite under a versioned
+//! schema (`sql/*.sql`, checked on open), so saved scans can be listed and
+//! rendered again without re-scanning.
+
+mod error;
+mod history;
+mod schema;
+mod summary;
+#[cfg(test)]
+mod tests;
+
+pub use error::StoreError;
+pub use history::History;
+pub use summary::{ScanRecord, ScanSummary};

@@ -1,0 +1,386 @@
+"""What the API probes (apiprobe.py) stand on: a plain http.client request, the
+target's API document (operations, example-filled request targets, $ref resolution),
+the running target with alice's login and a one-time survey of every GET operation,
+hand-made JWTs, and a small callback listener. Standard library only."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import http.client
+import http.server
+import json
+import os
+import secrets
+import string
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+
+import labctl
+import probe
+from probe import ProbeError, jwt_claims
+
+TIMEOUT = 10.0
+MAX_BODY = 1 << 20
+URL_NAMES = {"url", "uri", "link", "src", "callback", "webhook", "image", "fetch", "target", "dest", "redirect_uri",
+             "feed"}
+REDIRECT_NAMES = {"next", "redirect", "redirect_uri", "return", "return_to", "returnurl", "continue", "url", "dest"}
+PAGE_NAMES = ("limit", "page_size", "per_page")
+ROLE_KEYS = {"role", "roles", "is_admin", "isadmin", "permissions", "scopes", "is_superuser"}
+ADMIN_SEGMENTS = {"admin", "internal", "manage", "management", "ops"}
+HMAC_WORDLIST = ["secret", "password", "changeme", "jwt_secret", "jwt-secret", "your-256-bit-secret", "secretkey",
+                 "secret123", "key", "admin", "123456", "supersecret", "s3cr3t", "test", "dev", "default"]
+HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+# ----------------------------------------------------------------------------- HTTP
+
+@dataclass
+class Resp:
+    status: int
+    headers: list[tuple[str, str]]
+    raw: bytes
+    truncated: bool
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    def all(self, name: str) -> list[str]:
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    @property
+    def text(self) -> str:
+        return self.raw.decode("utf-8", "replace")
+
+    def json(self):
+        try:
+            return json.loads(self.raw)
+        except ValueError:
+            return None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+def send(base: str, method: str, target: str, headers: dict | None = None, body=None) -> Resp:
+    u = urllib.parse.urlsplit(base)
+    h = {"User-Agent": "rampart-lab-verify", "Accept": "application/json, */*"}
+    h.update(headers or {})
+    if body is not None and not isinstance(body, bytes):
+        body = json.dumps(body).encode()
+        h.setdefault("Content-Type", "application/json")
+    conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=TIMEOUT)
+    try:
+        conn.request(method, target, body=body, headers=h)
+        r = conn.getresponse()
+        raw = r.read(MAX_BODY + 1)
+        return Resp(r.status, list(r.getheaders()), raw[:MAX_BODY], len(raw) > MAX_BODY)
+    finally:
+        conn.close()
+
+
+def b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def rand_word(n: int = 10) -> str:
+    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(n))
+
+
+# ----------------------------------------------------------------------------- the API document
+
+@dataclass
+class Op:
+    method: str
+    path: str
+    doc: dict
+    secured: bool
+    target: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def params(self, where: str | None = None) -> list[dict]:
+        return [p for p in self.doc.get("parameters", []) if where is None or p.get("in") == where]
+
+
+def example(param: dict):
+    ex = param.get("examples")
+    if isinstance(ex, dict) and ex:
+        return next(iter(ex.values())).get("value")
+    schema = param.get("schema", {})
+    for holder in (param, schema):
+        if "example" in holder:
+            return holder["example"]
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if "default" in schema:
+        return schema["default"]
+    return 1 if schema.get("type") == "integer" else "x"
+
+
+def fill(op: Op, overrides: dict | None = None, path: str | None = None) -> str:
+    """A request target for op: path parameters and required query parameters filled
+    with their examples, `overrides` (name -> value) added or replacing them."""
+    overrides = overrides or {}
+    out = path or op.path
+    for p in op.params("path"):
+        value = overrides.get(p["name"], example(p))
+        out = out.replace("{" + p["name"] + "}", urllib.parse.quote(str(value), safe=""))
+    query = {p["name"]: example(p) for p in op.params("query") if p.get("required")}
+    query.update({k: v for k, v in overrides.items() if k not in {p["name"] for p in op.params("path")}})
+    return out + ("?" + urllib.parse.urlencode(query) if query else "")
+
+
+class Spec:
+    def __init__(self, doc: dict):
+        self.doc = doc
+        default = doc.get("security", [])
+        self.ops = []
+        for path, item in doc.get("paths", {}).items():
+            for method, op in item.items():
+                if method.lower() in ("get", "head", "post", "put", "patch", "delete", "options"):
+                    sec = op.get("security", default)
+                    o = Op(method.upper(), path, op, any(bool(req) for req in sec))
+                    o.target = fill(o)
+                    self.ops.append(o)
+
+    def resolve(self, schema: dict) -> dict:
+        for _ in range(20):
+            ref = schema.get("$ref") if isinstance(schema, dict) else None
+            if not ref:
+                return schema or {}
+            node = self.doc
+            for part in ref.lstrip("#/").split("/"):
+                node = node[part]
+            schema = node
+        raise ProbeError(f"$ref loop at {schema}")
+
+    def props(self, schema: dict) -> dict | None:
+        """Properties of an object schema (anyOf/oneOf/allOf merged); None if free-form."""
+        schema = self.resolve(schema)
+        branches = schema.get("anyOf") or schema.get("oneOf") or schema.get("allOf")
+        if branches:
+            merged: dict = {}
+            for b in branches:
+                b = self.resolve(b)
+                if b.get("type") == "null":
+                    continue
+                sub = self.props(b)
+                if sub is None:
+                    return None
+                merged.update(sub)
+            return merged
+        if "properties" in schema:
+            return schema["properties"]
+        return None
+
+    def body_schema(self, op: Op) -> dict:
+        content = op.doc.get("requestBody", {}).get("content", {})
+        return self.resolve(content.get("application/json", {}).get("schema", {}))
+
+    def ok_schema(self, op: Op) -> dict | None:
+        for code, r in op.doc.get("responses", {}).items():
+            if code.startswith("2"):
+                schema = r.get("content", {}).get("application/json", {}).get("schema")
+                if schema:
+                    return schema
+        return None
+
+
+def url_like(name: str, schema: dict) -> bool:
+    return name.lower() in URL_NAMES or schema.get("format") in ("uri", "url")
+
+
+# ----------------------------------------------------------------------------- context
+
+@dataclass
+class Surveyed:
+    op: Op
+    anon: Resp
+    authed: Resp
+
+    @property
+    def best(self) -> Resp:
+        return self.authed if self.authed.ok else self.anon
+
+
+class Zoo:
+    """One running target: its base URL, flow, API document and alice's login."""
+
+    def __init__(self, entry: dict, flow: dict, base: str):
+        self.entry, self.flow, self.base = entry, flow, base
+        self.spec = Spec(json.loads((labctl.LAB / entry["spec"]).read_text()))
+        self.password = os.environ.get("LAB_PASSWORD") or labctl.DEFAULT_PASSWORD
+        self.token = self.login("alice", self.password)
+        self._survey: list[Surveyed] | None = None
+        self._key: tuple | None = None
+
+    def login(self, username: str, password: str) -> str:
+        c = probe.Client(self.flow, self.base)
+        c.preauth(required=False)
+        c.login({"username": username, "password": password})
+        if not c.token:
+            raise ProbeError(f"login as {username} issued no token")
+        return c.token
+
+    def creds(self, token: str | None = None) -> dict:
+        token = token or self.token
+        s = self.flow.get("session", {})
+        if s.get("bearer"):
+            return {"Authorization": f"Bearer {token}"}
+        if s.get("header"):
+            return {s["header"]: token}
+        return {"Cookie": f"{s['cookie']}={token}"}
+
+    def get(self, target: str, token: str | None = None, authed: bool = False, **headers) -> Resp:
+        h = dict(headers)
+        if authed or token:
+            h.update(self.creds(token))
+        return send(self.base, "GET", target, h)
+
+    def req(self, method: str, target: str, authed: bool = False, body=None, headers: dict | None = None) -> Resp:
+        h = dict(headers or {})
+        if authed:
+            h.update(self.creds())
+        return send(self.base, method, target, h, body)
+
+    def survey(self) -> list[Surveyed]:
+        """One anonymous and one authed GET of every GET operation, plus the root."""
+        if self._survey is None:
+            root = Op("GET", "/", {}, False, "/")
+            ops = [root] + [o for o in self.spec.ops if o.method == "GET"]
+            self._survey = [Surveyed(o, self.get(o.target), self.get(o.target, authed=True)) for o in ops]
+        return self._survey
+
+    def responses(self) -> list[tuple[str, Resp]]:
+        return [(f"{s.op.label} ({who})", r) for s in self.survey() for who, r in (("anon", s.anon), ("authed", s.authed))]
+
+    def protected_ok(self, token: str) -> bool:
+        p = self.flow["protected"]
+        r = send(self.base, p.get("method", "GET").upper(), p["path"], self.creds(token))
+        return r.ok and probe.marker(self.flow) in r.text
+
+    def jwt_key(self) -> tuple[str, bytes] | None:
+        """(alg, secret) of alice's token if the secret is in the word list (offline)."""
+        if self._key is None:
+            self._key = (None,)
+            parts = self.token.split(".")
+            if jwt_claims(self.token) is not None:
+                alg = json.loads(unb64url(parts[0])).get("alg", "")
+                for word in HMAC_WORDLIST if alg in HASHES else []:
+                    mac = hmac.new(word.encode(), f"{parts[0]}.{parts[1]}".encode(), HASHES[alg]).digest()
+                    if hmac.compare_digest(mac, unb64url(parts[2])):
+                        self._key = ((alg, word.encode()),)
+                        break
+        return self._key[0]
+
+
+def sign(claims: dict, alg: str, key: bytes | None) -> str:
+    header = b64url(json.dumps({"alg": alg, "typ": "JWT"}).encode())
+    payload = b64url(json.dumps(claims).encode())
+    if key is None:
+        return f"{header}.{payload}."
+    mac = hmac.new(key, f"{header}.{payload}".encode(), HASHES[alg]).digest()
+    return f"{header}.{payload}.{b64url(mac)}"
+
+
+def garble(token: str) -> str:
+    """The same token with a wrong (but well-formed) signature."""
+    head, payload, sig = token.split(".")
+    raw = bytearray(unb64url(sig) or b"\0")
+    raw[0] ^= 0x5A
+    return f"{head}.{payload}.{b64url(bytes(raw))}"
+
+
+def walk(value, depth: int = 0):
+    """(key, value) of every object member at any depth."""
+    if depth > 12:
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k, v
+            yield from walk(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value[:200]:
+            yield from walk(v, depth + 1)
+
+
+def top_keys(value) -> frozenset | None:
+    if isinstance(value, dict):
+        return frozenset(value)
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return frozenset(value[0])
+    return None
+
+
+def elements(value) -> list | None:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("items"), list):
+        return value["items"]
+    return None
+
+
+def summary(hits: list[str], none: str) -> tuple[bool, str]:
+    hits = list(dict.fromkeys(hits))
+    return (bool(hits), "; ".join(hits[:6]) + (f" (+{len(hits) - 6})" if len(hits) > 6 else "")) if hits else (False, none)
+
+
+# ----------------------------------------------------------------------------- the SSRF listener
+
+class Listener:
+    """A tiny HTTP server recording every request path; answers an HTML page that
+    carries `<script>rampart-<token></script>` for the token in /cb/<token>."""
+
+    def __init__(self):
+        hits = self.hits = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                hits.append(self.path)
+                token = self.path.split("/cb/", 1)[-1].split("?", 1)[0]
+                body = (f"<html><head><title>rampart</title></head><body>"
+                        f"{Listener.marker(token)}</body></html>").encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @staticmethod
+    def marker(token: str) -> str:
+        return f"<script>rampart-{token}</script>"
+
+    def url(self, token: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/cb/{token}"
+
+    def hit(self, token: str, within: float = 4.0) -> bool:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if any(f"/cb/{token}" in p for p in self.hits):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
