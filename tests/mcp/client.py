@@ -4,7 +4,8 @@ SDK (PyPI `mcp`): it starts `rampart mcp --db <tmp>` over stdio, lists the
 tools, calls every one of them, and scans the lab target flask-crdb
 (vulnerable; Flask + Flask-Session on PostgreSQL) through scan_api, checking
 the findings against the lab manifest and reading the scan back with get_scan,
-list_scans and explain_finding.
+list_scans and explain_finding. Then `rampart mcp --http 127.0.0.1:0` serves
+the same tools and history over streamable HTTP.
 
 Usage: tests/mcp/run   (after tests/mcp/setup and lab/setup)
 RAMPART=path/to/rampart (default target/release/rampart).
@@ -14,6 +15,8 @@ import asyncio
 import json
 import os
 import re
+import signal
+import subprocess
 import sys
 import tempfile
 from datetime import timedelta
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamablehttp_client
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -178,6 +182,36 @@ async def session_run(binary, db, url, password, errlog):
                 await explain(session, scan_id, findings, password)
 
 
+async def over_http(binary, db):
+    """`rampart mcp --http 127.0.0.1:0`: the same tools over streamable HTTP; a public address is refused."""
+    refused = subprocess.run([binary, "mcp", "--db", db, "--http", "0.0.0.0:0"], capture_output=True, text=True,
+                             timeout=30, stdin=subprocess.DEVNULL)
+    check("mcp --http 0.0.0.0: refused with exit 2", refused.returncode == 2 and "loopback" in refused.stderr,
+          refused.stderr)
+    server = subprocess.Popen([binary, "mcp", "--db", db, "--http", "127.0.0.1:0"], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        line = await asyncio.wait_for(asyncio.to_thread(server.stderr.readline), 30)
+        url = re.search(r"http://127\.0\.0\.1:\d+/mcp", line)
+        check("mcp --http: announces its URL on stderr", url, line)
+        if url:
+            async with streamablehttp_client(url.group(0)) as (read, write, _):
+                async with ClientSession(read, write) as session:
+                    await session.initialize()
+                    tools = {t.name for t in (await session.list_tools()).tools}
+                    check("mcp --http: the five tools", tools == TOOLS, sorted(tools))
+                    scans = await call(session, "list_scans", {})
+                    check("mcp --http: list_scans reads the same history",
+                          len((scans.structuredContent or {}).get("scans", [])) == 1)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def main():
     binary = os.environ.get("RAMPART", str(REPO / "target" / "release" / "rampart"))
     password = os.environ.get("LAB_PASSWORD") or labctl.DEFAULT_PASSWORD
@@ -193,10 +227,11 @@ def main():
             db = str(Path(tmp) / "history.db")
             try:
                 asyncio.run(asyncio.wait_for(session_run(binary, db, url, password, errlog), 900))
+                asyncio.run(asyncio.wait_for(over_http(binary, db), 120))
             except Exception as e:  # a broken session is a failure, reported like the others
                 while isinstance(e, BaseExceptionGroup) and e.exceptions:
                     e = e.exceptions[0]
-                check("MCP session ran to the end", False, f"{type(e).__name__}: {e}")
+                check("MCP sessions ran to the end", False, f"{type(e).__name__}: {e}")
             errlog.seek(0)
             stderr = errlog.read()
             check("rampart mcp: its messages go to stderr", "serving on stdio" in stderr, stderr[-300:])

@@ -1,7 +1,8 @@
 //! The generated API's routes: one handler per operation kind, the OpenAPI
 //! document at `/openapi.json`, security headers on every answer, and a
-//! hit counter at `/_bench/hits` (not in the document) that benchmarks read.
+//! tally at `/_bench/hits` (not in the document) that benchmarks read.
 
+use super::tally::Tally;
 use super::{Kind, Op, document};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -16,8 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 struct Bench {
     ops: Vec<Op>,
-    hits: Vec<AtomicU64>,
-    requests: AtomicU64,
+    tally: Tally,
     next_id: AtomicU64,
     document: Bytes,
 }
@@ -28,10 +28,9 @@ type Params = Query<HashMap<String, String>>;
 /// The API serving `ops`.
 pub fn router(ops: Vec<Op>) -> Router {
     let bench = Arc::new(Bench {
-        hits: ops.iter().map(|_| AtomicU64::new(0)).collect(),
+        tally: Tally::new(ops.len()),
         document: Bytes::from(document(&ops).to_string()),
         ops,
-        requests: AtomicU64::new(0),
         next_id: AtomicU64::new(1000),
     });
     let mut routes: BTreeMap<String, MethodRouter<Arc<Bench>>> = BTreeMap::new();
@@ -52,7 +51,9 @@ pub fn router(ops: Vec<Op>) -> Router {
         .route("/_bench/hits", get(hits))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "not found") })
         .with_state(bench)
-        .layer(axum::middleware::map_response(move |resp| harden(counter.clone(), resp)))
+        .layer(axum::middleware::map_response(move |resp| {
+            harden(counter.clone(), resp)
+        }))
 }
 
 fn method_router(i: usize, kind: Kind) -> MethodRouter<Arc<Bench>> {
@@ -66,7 +67,7 @@ fn method_router(i: usize, kind: Kind) -> MethodRouter<Arc<Bench>> {
 
 /// The headers a careful API sends with every answer; also counts the answer.
 async fn harden(bench: Arc<Bench>, mut resp: Response) -> Response {
-    bench.requests.fetch_add(1, Relaxed);
+    bench.tally.answer();
     let headers = resp.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -99,7 +100,7 @@ fn number(q: &HashMap<String, String>, name: &str, default: u64, max: u64) -> u6
 }
 
 async fn item(State(b): Shared, op: usize, id: String, Query(_q): Params) -> Response {
-    b.hits[op].fetch_add(1, Relaxed);
+    b.tally.operation(op);
     match id.parse::<u64>() {
         Ok(id) if id > 0 => Json(resource(&b, op, id)).into_response(),
         _ => error(StatusCode::NOT_FOUND, "not found"),
@@ -107,14 +108,14 @@ async fn item(State(b): Shared, op: usize, id: String, Query(_q): Params) -> Res
 }
 
 async fn list(State(b): Shared, op: usize, Query(q): Params) -> Response {
-    b.hits[op].fetch_add(1, Relaxed);
+    b.tally.operation(op);
     let (limit, offset) = (number(&q, "limit", 20, 100), number(&q, "offset", 0, 1_000_000));
     let items: Vec<Value> = (1..=limit.min(3)).map(|k| resource(&b, op, offset + k)).collect();
     Json(json!({ "items": items, "limit": limit, "offset": offset, "total": 3 })).into_response()
 }
 
 async fn events(State(b): Shared, op: usize, id: String, Query(q): Params) -> Response {
-    b.hits[op].fetch_add(1, Relaxed);
+    b.tally.operation(op);
     if id.parse::<u64>().map_or(true, |id| id == 0) {
         return error(StatusCode::NOT_FOUND, "not found");
     }
@@ -124,7 +125,7 @@ async fn events(State(b): Shared, op: usize, id: String, Query(q): Params) -> Re
 }
 
 async fn create(State(b): Shared, op: usize, body: Bytes) -> Response {
-    b.hits[op].fetch_add(1, Relaxed);
+    b.tally.operation(op);
     let parsed: Option<Value> = serde_json::from_slice(&body).ok();
     let name = parsed.as_ref().and_then(|v| v.get("name")).and_then(Value::as_str);
     match name {
@@ -133,7 +134,10 @@ async fn create(State(b): Shared, op: usize, body: Bytes) -> Response {
             created["name"] = json!(name);
             (StatusCode::CREATED, Json(created)).into_response()
         }
-        _ => error(StatusCode::UNPROCESSABLE_ENTITY, "body must be an object with a name of 1-80 characters"),
+        _ => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "body must be an object with a name of 1-80 characters",
+        ),
     }
 }
 
@@ -145,21 +149,8 @@ async fn openapi(State(b): Shared) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], b.document.clone()).into_response()
 }
 
-/// Answers so far: every request, and per operation; `?reset=1` starts the counts again.
+/// Answers so far (see [`Tally::snapshot`]); `?reset=1` starts the counts again.
 async fn hits(State(b): Shared, Query(q): Params) -> Json<Value> {
     let reset = q.get("reset").is_some_and(|v| v == "1");
-    let take = |c: &AtomicU64| if reset { c.swap(0, Relaxed) } else { c.load(Relaxed) };
-    let per_op: Vec<u64> = b.hits.iter().map(take).collect();
-    let reached = |method: &str| {
-        let mut ops = b.ops.iter().zip(&per_op).filter(|(o, _)| o.method() == method);
-        let total = ops.clone().count();
-        json!({ "reached": ops.by_ref().filter(|(_, n)| **n > 0).count(), "of": total })
-    };
-    Json(json!({
-        "requests": take(&b.requests),
-        "operations": per_op.len(),
-        "get": reached("get"),
-        "post": reached("post"),
-        "opRequests": per_op.iter().sum::<u64>(),
-    }))
+    Json(b.tally.snapshot(|i| b.ops[i].method(), reset))
 }

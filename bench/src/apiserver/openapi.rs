@@ -22,7 +22,11 @@ pub fn document(ops: &[Op]) -> Value {
 
 fn operation(op: &Op) -> Value {
     let (verb, params, ok) = match op.kind {
-        Kind::Item => ("get", vec![id_param(), query("fields", "string", json!("id,name"))], ("200", "Resource")),
+        Kind::Item => (
+            "get",
+            vec![id_param(), query("fields", "string", json!("id,name"))],
+            ("200", "Resource"),
+        ),
         Kind::List => ("list", page_params(), ("200", "ResourcePage")),
         Kind::Events => ("events", events_params(), ("200", "EventPage")),
         Kind::Create => ("create", vec![], ("201", "Resource")),

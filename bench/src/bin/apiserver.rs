@@ -28,7 +28,11 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 }
             }
             "--port" => parsed.port = value.parse().map_err(|_| format!("--port: not a port: {value}"))?,
-            _ => return Err(format!("unknown argument {flag} (usage: apiserver [--ops N] [--port P])")),
+            _ => {
+                return Err(format!(
+                    "unknown argument {flag} (usage: apiserver [--ops N] [--port P])"
+                ));
+            }
         }
     }
     Ok(parsed)

@@ -4,17 +4,17 @@
 pub mod auth;
 pub mod bfla;
 pub mod bola;
-pub mod prop;
+pub mod consume;
 pub mod crypto;
 pub mod data;
 pub mod input;
 pub mod inv;
+pub mod llm;
+pub mod prop;
 pub mod rate;
 pub mod registry;
 pub mod session;
 pub mod ssrf;
-pub mod consume;
-pub mod llm;
 pub mod web;
 
 pub use registry::CHECKS;

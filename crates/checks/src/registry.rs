@@ -5,9 +5,9 @@ use crate::auth;
 use crate::bfla;
 use crate::bola;
 use crate::prop;
-use crate::{crypto, data, input, inv, rate};
 use crate::session;
 use crate::{consume, llm, ssrf};
+use crate::{crypto, data, input, inv, rate};
 use rampart_engine::Check;
 
 pub const CHECKS: &[&dyn Check] = &[

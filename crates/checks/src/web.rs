@@ -155,6 +155,20 @@ pub fn with_query(url: &Url, name: &str, value: &str) -> Url {
     out
 }
 
+/// Send `req`; a failure of this request alone (reset, timeout) is noted and
+/// gives `None`, so one flaky URL does not end a check that tries several.
+/// A used-up scan budget still ends it.
+pub async fn send_or_skip(ctx: &Context<'_>, req: &Request) -> Result<Option<Response>, rampart_engine::Error> {
+    match ctx.layer.send(req).await {
+        Ok(resp) => Ok(Some(resp)),
+        Err(e) if e.is_budget() => Err(e),
+        Err(e) => {
+            ctx.layer.note(format!("{} {} skipped: {e}", req.method, req.url));
+            Ok(None)
+        }
+    }
+}
+
 /// The survey's anonymous answer to `GET url`, when `url` is an inventory endpoint.
 pub fn surveyed_anon<'a>(ctx: &'a Context<'_>, url: &Url) -> Option<&'a Response> {
     let index = ctx

@@ -39,7 +39,7 @@ fn only(flaw: fn(&mut Flaws)) -> Flaws {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_flaw_alone_fires_exactly_its_rule() {
     type Case = (&'static str, fn(&mut Flaws));
-    let cases: [Case; 13] = [
+    let cases: [Case; 18] = [
         ("SESS-001", |f| f.fixation = true),
         ("SESS-002", |f| f.adoption = true),
         ("SESS-003", |f| f.url_session = true),
@@ -53,6 +53,11 @@ async fn each_flaw_alone_fires_exactly_its_rule() {
         ("SESS-011", |f| f.long_lifetime = true),
         ("SESS-012", |f| f.parent_domain = Some("rampart.test")),
         ("SESS-013", |f| f.concurrent_sessions = true),
+        ("AUTH-009", |f| f.no_security_headers = true),
+        ("AUTH-010", |f| f.no_www_authenticate = true),
+        ("RATE-001", |f| f.unlimited = true),
+        ("INV-001", |f| f.unversioned = true),
+        ("INV-005", |f| f.public_spec = true),
     ];
     for (rule, flaw) in cases {
         let report = scan(only(flaw), &[]).await;
@@ -97,8 +102,12 @@ async fn vulnerable_api_is_proven_with_controls() {
             "{rule} has no control exchange"
         );
     }
-    assert!(report.overall <= 49, "a proven high caps the score: {}", report.overall);
-    assert_eq!(report.letter_grade, "F");
+    assert!(report.overall <= 79, "a proven high caps the score: {}", report.overall);
+    assert!(
+        !matches!(report.letter_grade.as_str(), "A" | "B"),
+        "{}",
+        report.letter_grade
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -18,7 +18,12 @@ pub fn scan_config(args: &ScanArgs) -> Result<ScanConfig> {
     config.store_table = args.store_table.clone();
     config.spec = args.spec.clone();
     config.active = args.active;
-    config.llm_tier = args.llm_tier.as_deref().map(str::parse).transpose().map_err(|e| anyhow!("--llm-tier: {e}"))?;
+    config.llm_tier = args
+        .llm_tier
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e| anyhow!("--llm-tier: {e}"))?;
     if let Some(addr) = &args.callback_listen {
         config.callback_listen = addr
             .parse()

@@ -61,7 +61,10 @@ fn demo_json_follows_the_report_contract() {
         assert_eq!(f["category"], "Authentication");
         assert_eq!(f["owasp"], "API2:2023");
     }
-    assert_eq!(report["letterGrade"], "F");
+    assert!(
+        report["overall"].as_u64().unwrap() <= 79,
+        "a proven high caps the score"
+    );
 }
 
 #[test]
@@ -79,7 +82,7 @@ fn demo_summary_is_readable() {
     let out = rampart(&["demo", "--format", "summary"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("Grade F") && text.contains("HIGH") && text.contains("SESS-001"),
+        text.contains("Grade ") && !text.contains("Grade A") && text.contains("HIGH") && text.contains("SESS-001"),
         "{text}"
     );
 }

@@ -42,7 +42,10 @@ fn diff_of_vulnerable_and_fixed_demo_lists_every_finding_as_fixed() {
     let (new_path, _) = demo_report("diff", true);
     let (old_file, new_file) = (old_path.to_str().unwrap(), new_path.to_str().unwrap());
     let low = old["overall"].as_u64().unwrap();
-    assert!(low < 50 && !findings(&old).is_empty(), "{low}");
+    assert!(
+        low < 80 && !findings(&old).is_empty(),
+        "a confirmed high caps the score at 79: {low}"
+    );
 
     let out = rampart(&["diff", old_file, new_file]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -210,5 +210,9 @@ fn rampart_db_no_save_and_the_demo() {
         "--format",
         "json",
     ]));
-    assert_eq!(from_demo, json(&demo_saved), "the demo's saved report is the one it printed");
+    assert_eq!(
+        from_demo,
+        json(&demo_saved),
+        "the demo's saved report is the one it printed"
+    );
 }

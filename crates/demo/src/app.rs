@@ -1,6 +1,7 @@
 //! The demo API's routes: a login page that starts a session, a form login,
 //! one protected page, logout, a password change, and its OpenAPI document.
 
+use crate::limits;
 use crate::store::Store;
 use crate::{Flaws, PASSWORD, USER};
 use axum::extract::{Form, Query, State};
@@ -27,7 +28,7 @@ pub fn router(flaws: Flaws) -> Router {
         flaws,
         store: Store::default(),
     });
-    Router::new()
+    let router = Router::new()
         .route(
             "/",
             get(|| async { Json(serde_json::json!({"name": "rampart demo API", "login": "/login"})) }),
@@ -38,18 +39,29 @@ pub fn router(flaws: Flaws) -> Router {
         .route("/logout", post(logout))
         .route("/password", post(change_password))
         .with_state(demo)
-        .layer(axum::middleware::map_response(move |resp| harden(flaws.bare_headers, resp)))
+        .layer(axum::middleware::map_response(move |resp| harden(flaws, resp)));
+    let router = if flaws.unversioned {
+        router
+    } else {
+        router.layer(axum::middleware::map_response(limits::version))
+    };
+    if flaws.unlimited {
+        return router;
+    }
+    let window = limits::Window::default();
+    router.layer(axum::middleware::from_fn(move |req, next| {
+        limits::limit(window.clone(), req, next)
+    }))
 }
 
-/// Security headers on every answer and a challenge on every 401, unless the flaw is on.
-async fn harden(bare: bool, mut resp: Response) -> Response {
-    if bare {
-        return resp;
+/// Security headers on every answer and a challenge on every 401, unless those flaws are on.
+async fn harden(flaws: Flaws, mut resp: Response) -> Response {
+    if !flaws.no_security_headers {
+        let headers = resp.headers_mut();
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }
-    let headers = resp.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    if resp.status() == StatusCode::UNAUTHORIZED {
+    if !flaws.no_www_authenticate && resp.status() == StatusCode::UNAUTHORIZED {
         let challenge = HeaderValue::from_static("Cookie realm=\"rampart demo\", cookie-name=sid");
         resp.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
     }
@@ -105,8 +117,12 @@ impl Demo {
     }
 }
 
-/// The OpenAPI document of these routes, served by every variant.
-async fn openapi() -> Response {
+/// The OpenAPI document of these routes: to anyone, or only to a signed-in user.
+async fn openapi(State(demo): Shared, headers: HeaderMap) -> Response {
+    let signed_in = cookie(&headers, "sid").and_then(|id| demo.store.user(&id)).is_some();
+    if !demo.flaws.public_spec && !signed_in {
+        return (StatusCode::UNAUTHORIZED, "not signed in").into_response();
+    }
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 

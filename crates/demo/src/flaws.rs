@@ -27,8 +27,16 @@ pub struct Flaws {
     pub parent_domain: Option<&'static str>,
     /// SESS-013: a new login leaves the user's older sessions valid.
     pub concurrent_sessions: bool,
-    /// AUTH-009, AUTH-010: no nosniff or X-Frame-Options headers, and 401s without WWW-Authenticate.
-    pub bare_headers: bool,
+    /// AUTH-009: no X-Content-Type-Options or X-Frame-Options headers.
+    pub no_security_headers: bool,
+    /// AUTH-010: 401 answers without WWW-Authenticate.
+    pub no_www_authenticate: bool,
+    /// RATE-001: no request limit and no RateLimit headers.
+    pub unlimited: bool,
+    /// INV-001: no API version anywhere (the fixed API names it in an `Api-Version` header).
+    pub unversioned: bool,
+    /// INV-005: the OpenAPI document is served to anyone (the fixed API serves it to signed-in users only).
+    pub public_spec: bool,
 }
 
 impl Flaws {
@@ -47,7 +55,11 @@ impl Flaws {
             long_lifetime: true,
             parent_domain: None,
             concurrent_sessions: true,
-            bare_headers: true,
+            no_security_headers: true,
+            no_www_authenticate: true,
+            unlimited: true,
+            unversioned: true,
+            public_spec: true,
         }
     }
 

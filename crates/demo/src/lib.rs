@@ -4,6 +4,7 @@
 
 mod app;
 mod flaws;
+mod limits;
 mod store;
 
 pub use flaws::Flaws;

@@ -44,7 +44,10 @@ fn required(alts: &[&[(&str, &[&str])]]) -> Security {
 
 fn props(e: &Endpoint, status: &str) -> Vec<String> {
     let shape = e.responses.iter().find(|r| r.status == status).unwrap();
-    shape.properties.clone().unwrap_or_else(|| panic!("{} {status}: no properties", e.label()))
+    shape
+        .properties
+        .clone()
+        .unwrap_or_else(|| panic!("{} {status}: no properties", e.label()))
 }
 
 #[tokio::test]
@@ -80,7 +83,11 @@ async fn openapi30_yaml_petstore() {
         assert!(shape.contains(&p.to_string()), "{p} in {shape:?}");
     }
     let create = op(&inv, "POST", "/api/v1/pets");
-    assert_eq!(create.security, required(&[&[("bearerAuth", &[])]]), "global security inherited");
+    assert_eq!(
+        create.security,
+        required(&[&[("bearerAuth", &[])]]),
+        "global security inherited"
+    );
     let body = create.body.as_ref().unwrap();
     assert_eq!(body.content_type, "application/json");
     assert_eq!(body.example["name"], "Rex");
@@ -104,11 +111,17 @@ async fn openapi30_yaml_petstore() {
     assert!(owner.url.path().ends_with(rampart_engine_uuid()), "{}", owner.url);
     let header = owner.params.iter().find(|p| p.location == Location::Header).unwrap();
     assert_eq!(header.example, "req-1");
-    assert_eq!(owner.responses[0].properties, None, "a free-form object has no property list");
+    assert_eq!(
+        owner.responses[0].properties, None,
+        "a free-form object has no property list"
+    );
     let search = op(&inv, "GET", "/api/v1/search");
     assert_eq!(search.url.query(), Some("q=dogs&since=2024-01-01T00%3A00%3A00Z"));
     let schemes: Vec<_> = inv.schemes.iter().map(|s| (s.name.as_str(), s.kind.as_str())).collect();
-    assert_eq!(schemes, [("bearerAuth", "http"), ("apiKey", "apiKey"), ("oauth", "oauth2")]);
+    assert_eq!(
+        schemes,
+        [("bearerAuth", "http"), ("apiKey", "apiKey"), ("oauth", "oauth2")]
+    );
     assert_eq!(inv.schemes[0].scheme.as_deref(), Some("bearer"));
     assert_eq!(inv.schemes[1].param, Some((Location::Header, "X-API-Key".into())));
 }
@@ -120,8 +133,13 @@ fn rampart_engine_uuid() -> &'static str {
 #[tokio::test]
 async fn the_target_origin_wins_and_prefixes_are_not_doubled() {
     let same = read_at("petstore.yaml", "http://127.0.0.1:9/api/v1/").await.unwrap();
-    assert_eq!(op(&same, "GET", "/api/v1/pets/{petId}").url.as_str(), "http://127.0.0.1:9/api/v1/pets/1");
-    let gateway = read_at("petstore.yaml", "https://gw.example.test:8443/edge").await.unwrap();
+    assert_eq!(
+        op(&same, "GET", "/api/v1/pets/{petId}").url.as_str(),
+        "http://127.0.0.1:9/api/v1/pets/1"
+    );
+    let gateway = read_at("petstore.yaml", "https://gw.example.test:8443/edge")
+        .await
+        .unwrap();
     let e = op(&gateway, "GET", "/edge/api/v1/pets/{petId}");
     assert_eq!(e.url.as_str(), "https://gw.example.test:8443/edge/api/v1/pets/1");
 }
@@ -139,9 +157,16 @@ async fn openapi31_json_with_relative_file_refs() {
         ]
     );
     let get = op(&inv, "GET", "/v2/users/{user_id}");
-    assert_eq!(get.url.as_str(), "http://127.0.0.1:9/v2/users/1", "optional query left out");
+    assert_eq!(
+        get.url.as_str(),
+        "http://127.0.0.1:9/v2/users/1",
+        "optional query left out"
+    );
     let fields = get.params.iter().find(|p| p.name == "fields").unwrap();
-    assert_eq!((fields.kind.as_deref(), fields.example.as_str()), (Some("string"), "name,email"));
+    assert_eq!(
+        (fields.kind.as_deref(), fields.example.as_str()),
+        (Some("string"), "name,email")
+    );
     assert_eq!(get.security, required(&[&[("session", &[])]]));
     let shape = props(get, "200");
     for p in ["id", "role", "email", "address.city", "address.zip", "meta.created"] {
@@ -154,7 +179,11 @@ async fn openapi31_json_with_relative_file_refs() {
     assert_eq!(body.example["role"], "user");
     assert_eq!(body.example["meta"]["created"], "2024-01-01T00:00:00Z");
     assert_eq!(patch.security, Security::Unknown, "no security declared anywhere");
-    assert_eq!(op(&inv, "GET", "/v2/health").security, Security::None, "[{{}}] is optional auth");
+    assert_eq!(
+        op(&inv, "GET", "/v2/health").security,
+        Security::None,
+        "[{{}}] is optional auth"
+    );
     let file = op(&inv, "GET", "/v2/files/{name}");
     assert_eq!(file.url.path(), "/v2/files/a%20b%2Fc.txt");
     assert_eq!(file.responses[0].properties, None);
@@ -174,8 +203,14 @@ async fn swagger20_with_base_path_and_security_definitions() {
     assert_eq!(create.security, required(&[&[("oauth", &["admin"])]]));
     let body = create.body.as_ref().unwrap();
     assert_eq!(body.content_type, "application/json");
-    assert_eq!(body.example, json!({"id": 1, "name": "rampart", "webhookUrl": "rampart", "tags": [{"label": "rampart"}]}));
-    assert_eq!((body.read_only.as_slice(), body.url_fields.as_slice()), (&["id".to_string()][..], &["webhookUrl".to_string()][..]));
+    assert_eq!(
+        body.example,
+        json!({"id": 1, "name": "rampart", "webhookUrl": "rampart", "tags": [{"label": "rampart"}]})
+    );
+    assert_eq!(
+        (body.read_only.as_slice(), body.url_fields.as_slice()),
+        (&["id".to_string()][..], &["webhookUrl".to_string()][..])
+    );
     let get = op(&inv, "GET", "/api/v1/users/{userId}");
     assert_eq!(get.url.path(), "/api/v1/users/1");
     assert_eq!(get.params[0].format.as_deref(), Some("int64"));
@@ -196,7 +231,14 @@ async fn swagger20_with_base_path_and_security_definitions() {
         .iter()
         .map(|s| (s.name.as_str(), s.kind.as_str(), s.scheme.as_deref()))
         .collect();
-    assert_eq!(kinds, [("basicAuth", "http", Some("basic")), ("key", "apiKey", None), ("oauth", "oauth2", None)]);
+    assert_eq!(
+        kinds,
+        [
+            ("basicAuth", "http", Some("basic")),
+            ("key", "apiKey", None),
+            ("oauth", "oauth2", None)
+        ]
+    );
     assert_eq!(inv.schemes[1].param, Some((Location::Query, "api_key".into())));
 }
 
@@ -211,7 +253,9 @@ async fn a_cyclic_schema_is_cut_and_noted() {
     assert_eq!(body.example, json!({"name": "rampart", "parent": null, "children": []}));
     let events = layer.events();
     assert!(
-        events.iter().any(|e| e.contains("schema cycle") && e.contains("#/components/schemas/Node")),
+        events
+            .iter()
+            .any(|e| e.contains("schema cycle") && e.contains("#/components/schemas/Node")),
         "{events:?}"
     );
 }

@@ -46,10 +46,16 @@ fn rand_suffix() -> u64 {
 #[tokio::test]
 async fn syntax_errors_name_line_and_column() {
     let yaml = error_of(&fixture("bad-indent.yaml")).await;
-    assert!(yaml.starts_with(&format!("spec {}:4:", fixture("bad-indent.yaml"))), "{yaml}");
+    assert!(
+        yaml.starts_with(&format!("spec {}:4:", fixture("bad-indent.yaml"))),
+        "{yaml}"
+    );
     assert!(yaml.contains("invalid YAML"), "{yaml}");
     let json = error_of(&fixture("trailing-comma.json")).await;
-    assert!(json.starts_with(&format!("spec {}:4:1: invalid JSON", fixture("trailing-comma.json"))), "{json}");
+    assert!(
+        json.starts_with(&format!("spec {}:4:1: invalid JSON", fixture("trailing-comma.json"))),
+        "{json}"
+    );
 }
 
 #[tokio::test]
@@ -64,7 +70,10 @@ async fn documents_that_are_not_specs_or_not_supported() {
         assert!(e.contains(&fixture(name)) && e.contains(expected), "{name}: {e}");
     }
     let missing = error_of("/nonexistent/rampart/spec.yaml").await;
-    assert!(missing.starts_with("spec /nonexistent/rampart/spec.yaml: "), "{missing}");
+    assert!(
+        missing.starts_with("spec /nonexistent/rampart/spec.yaml: "),
+        "{missing}"
+    );
     let scalar = error_of(&temp("scalar.yaml", b"just a string\n")).await;
     assert!(scalar.contains("top level is not an object"), "{scalar}");
 }
@@ -75,7 +84,10 @@ async fn unresolvable_refs_name_the_ref_and_where_it_is() {
     assert!(e.contains("missing-ref.yaml#/paths/~1things/get"), "{e}");
     assert!(e.contains("unresolvable $ref '#/components/parameters/Nope'"), "{e}");
     let e = error_of(&fixture("missing-file.json")).await;
-    assert!(e.contains("$ref 'schemas/absent.json#/X'") && e.contains("absent.json"), "{e}");
+    assert!(
+        e.contains("$ref 'schemas/absent.json#/X'") && e.contains("absent.json"),
+        "{e}"
+    );
     let e = error_of(&fixture("ref-loop.yaml")).await;
     assert!(e.contains("$ref '#/components/schemas/") && e.contains("cycle"), "{e}");
 }
@@ -85,7 +97,11 @@ async fn hostile_documents_are_bounded() {
     let deep_json = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let e = error_of(&temp("deep.json", deep_json.as_bytes())).await;
     assert!(e.contains("invalid JSON"), "{e}");
-    let deep_yaml = format!("openapi: 3.0.0\npaths: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_yaml = format!(
+        "openapi: 3.0.0\npaths: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     let e = error_of(&temp("deep.yaml", deep_yaml.as_bytes())).await;
     assert!(e.contains("invalid YAML"), "{e}");
     let bomb = "openapi: 3.0.0\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n";

@@ -253,13 +253,44 @@ async fn inspects_a_real_postgresql_read_only() {
     );
 
     // --store-table: only that table is searched; a missing or unreadable one is a clear cause.
-    let only = PgInspector::connect(&server.url("ro")).await.unwrap().restrict("public.sessions").await.unwrap();
-    assert_eq!(only.locate("tok-anon-123").await.unwrap().unwrap().container, "public.sessions");
-    assert!(only.locate("tok-hashed-789").await.unwrap().is_none(), "other tables are not searched");
-    let elsewhere = PgInspector::connect(&server.url("ro")).await.unwrap().restrict("hashed_sessions").await.unwrap();
+    let only = PgInspector::connect(&server.url("ro"))
+        .await
+        .unwrap()
+        .restrict("public.sessions")
+        .await
+        .unwrap();
+    assert_eq!(
+        only.locate("tok-anon-123").await.unwrap().unwrap().container,
+        "public.sessions"
+    );
+    assert!(
+        only.locate("tok-hashed-789").await.unwrap().is_none(),
+        "other tables are not searched"
+    );
+    let elsewhere = PgInspector::connect(&server.url("ro"))
+        .await
+        .unwrap()
+        .restrict("hashed_sessions")
+        .await
+        .unwrap();
     assert!(elsewhere.locate("tok-hashed-789").await.unwrap().unwrap().hashed);
-    let ghost = PgInspector::connect(&server.url("ro")).await.unwrap().restrict("ghosts").await.err().unwrap();
+    let ghost = PgInspector::connect(&server.url("ro"))
+        .await
+        .unwrap()
+        .restrict("ghosts")
+        .await
+        .err()
+        .unwrap();
     assert!(ghost.to_string().contains("no table ghosts in the store"), "{ghost}");
-    let locked = PgInspector::connect(&server.url("nobody")).await.unwrap().restrict("sessions").await.err().unwrap();
-    assert!(locked.to_string().contains("lacks SELECT on public.sessions"), "{locked}");
+    let locked = PgInspector::connect(&server.url("nobody"))
+        .await
+        .unwrap()
+        .restrict("sessions")
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        locked.to_string().contains("lacks SELECT on public.sessions"),
+        "{locked}"
+    );
 }

@@ -76,7 +76,7 @@ impl Check for RoleFields {
             }
         }
         let Some((first, _)) = hits.first() else {
-            return Ok(Outcome::Findings(Vec::new()));
+            return Ok(no_hits(ctx));
         };
         let listed: Vec<String> = hits
             .iter()
@@ -95,6 +95,20 @@ impl Check for RoleFields {
         let evidence = (*first).clone().noted("a response with role or permission fields");
         let f = Finding::new(&RULE, Confidence::Firm, endpoint, description);
         Ok(Outcome::Findings(vec![f.with_evidence(vec![evidence])]))
+    }
+}
+
+/// Nothing found: passed when some JSON was inspected, else not applicable.
+fn no_hits(ctx: &Context<'_>) -> Outcome {
+    let json = ctx
+        .survey
+        .iter()
+        .flat_map(|s| s.responses())
+        .any(|r| web::has_content(r) && web::json(r).is_some());
+    if json {
+        Outcome::Findings(Vec::new())
+    } else {
+        Outcome::NotApplicable("no JSON response to inspect".into())
     }
 }
 

@@ -45,6 +45,7 @@ impl Check for SequentialIds {
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let mut hits: Vec<(String, &Operation, Option<Exchange>)> = Vec::new();
+        let mut examined = 0;
         for (i, op) in ctx.inventory.endpoints.iter().enumerate() {
             let survey = ctx.surveyed(i);
             let anon_refused = survey.and_then(|s| s.anon.as_ref()).is_some_and(refused);
@@ -55,6 +56,10 @@ impl Check for SequentialIds {
                 .and_then(|s| s.authed.as_ref().or(s.anon.as_ref()))
                 .filter(|r| web::has_content(r));
             let integer_refused = survey.is_some_and(|s| s.responses().all(|r| matches!(r.status, 400 | 422)));
+            let records_in_answer = answer
+                .and_then(web::json)
+                .is_some_and(|v| records(&v).iter().any(|r| r.id.is_some()));
+            examined += usize::from(id_slot(op).is_some() || records_in_answer);
             let slot = id_slot(op).filter(|s| s.integer || s.integer_example().is_some_and(small));
             if let Some(slot) = slot.filter(|_| !integer_refused) {
                 let what = format!(
@@ -80,6 +85,11 @@ impl Check for SequentialIds {
                 let what = format!("{}: answers objects with small integer ids (e.g. id {id})", op.label());
                 hits.push((what, op, Some(resp.exchange.clone())));
             }
+        }
+        if examined == 0 {
+            return Ok(Outcome::NotApplicable(
+                "no endpoint that needs credentials takes or returns object ids".into(),
+            ));
         }
         let Some((_, op, _)) = hits.first() else {
             return Ok(Outcome::Findings(Vec::new()));

@@ -1,6 +1,6 @@
 //! Judging a certificate chain: validity period, host name and trust in the
-//! public (webpki) and this machine's root stores, each judged on its own so
-//! one problem does not hide another.
+//! public (webpki) roots, each judged on its own so one problem does not hide
+//! another; a chain only this machine's store trusts is told apart.
 
 use super::tls::provider;
 use rustls::RootCertStore;
@@ -19,6 +19,8 @@ pub enum Problem {
     HostnameMismatch,
     SelfSigned,
     Untrusted(String),
+    /// No public root trusts the chain, this machine's store does (a private CA).
+    PrivateCa,
 }
 
 impl Problem {
@@ -30,6 +32,7 @@ impl Problem {
             Problem::HostnameMismatch => "hostname-mismatch",
             Problem::SelfSigned => "self-signed",
             Problem::Untrusted(_) => "untrusted",
+            Problem::PrivateCa => "private-ca",
         }
     }
 }
@@ -45,13 +48,26 @@ pub struct Summary {
     pub names: Vec<String>,
 }
 
-/// The public roots rampart trusts, plus those this machine trusts.
-pub fn roots() -> RootCertStore {
-    let mut store = RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    store.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
-    store
+/// The root stores a chain is judged against.
+pub struct Roots {
+    /// Mozilla's public roots (webpki-roots): what clients everywhere trust.
+    pub public: RootCertStore,
+    /// This machine's store: trusted here, perhaps nowhere else.
+    pub local: RootCertStore,
+}
+
+impl Roots {
+    /// Mozilla's roots and whatever this machine's store holds.
+    pub fn load() -> Roots {
+        let mut local = RootCertStore::empty();
+        local.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+        Roots {
+            public: RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            },
+            local,
+        }
+    }
 }
 
 /// Judge `chain` (end entity first) for `host` at `now` against `roots`.
@@ -59,7 +75,7 @@ pub fn evaluate(
     chain: &[CertificateDer<'_>],
     host: &ServerName<'_>,
     now: UnixTime,
-    roots: &RootCertStore,
+    roots: &Roots,
 ) -> Result<(Summary, Vec<Problem>), String> {
     let end_entity = chain.first().ok_or("the server sent no certificate")?;
     let (_, x509) = X509Certificate::from_der(end_entity).map_err(|e| format!("unreadable certificate: {e}"))?;
@@ -77,11 +93,22 @@ pub fn evaluate(
         problems.push(Problem::HostnameMismatch);
     }
     // Trust is judged at a moment the certificate is valid, so expiry is not reported twice.
-    let moment = if (from..=until).contains(&at) { at } else { from + (until - from) / 2 };
+    let moment = if (from..=until).contains(&at) {
+        at
+    } else {
+        from + (until - from) / 2
+    };
     let when = UnixTime::since_unix_epoch(Duration::from_secs(moment.max(0) as u64));
     let algorithms = provider().signature_verification_algorithms.all;
-    if let Err(e) = verify_server_cert_signed_by_trust_anchor(&parsed, roots, &chain[1..], when, algorithms) {
-        problems.push(if is_self_signed(&x509) { Problem::SelfSigned } else { Problem::Untrusted(e.to_string()) });
+    let trusted = |store| verify_server_cert_signed_by_trust_anchor(&parsed, store, &chain[1..], when, algorithms);
+    if let Err(e) = trusted(&roots.public) {
+        problems.push(if trusted(&roots.local).is_ok() {
+            Problem::PrivateCa
+        } else if is_self_signed(&x509) {
+            Problem::SelfSigned
+        } else {
+            Problem::Untrusted(e.to_string())
+        });
     }
     Ok((summary(&x509), problems))
 }

@@ -2,7 +2,7 @@
 //! another host name, self-signed or untrusted), judged on rampart's own handshake.
 
 use super::OWASP;
-use super::cert::{Problem, Summary, evaluate, roots};
+use super::cert::{Problem, Roots, Summary, evaluate};
 use super::net::addresses;
 use super::tls::fetch_chain;
 use async_trait::async_trait;
@@ -20,7 +20,7 @@ static RULE: Rule = Rule {
     severity: Severity::High,
     cwe: &[295],
     owasp: OWASP,
-    summary: "The server's certificate fails validation: expired, not yet valid, issued for another name, self-signed or chained to no trusted root. Clients either refuse the API or are taught to skip validation, which opens them to interception.",
+    summary: "The server's certificate fails validation: expired, not yet valid, issued for another name, self-signed or chained to no publicly trusted root. Clients either refuse the API or are taught to skip validation, which opens them to interception.",
     remediation: "Install a certificate from a publicly trusted CA that covers the API's host name, serve the full intermediate chain, and renew it automatically (e.g. ACME) well before expiry.",
     references: &[
         "https://owasp.org/API-Security/editions/2023/en/0xa8-security-misconfiguration/",
@@ -56,7 +56,7 @@ impl Check for InvalidCertificate {
         let chain = fetch_chain(addr, name.clone(), ctx.config.limits.timeout)
             .await
             .map_err(&tls_error)?;
-        let (summary, problems) = evaluate(&chain, &name, UnixTime::now(), &roots()).map_err(&tls_error)?;
+        let (summary, problems) = evaluate(&chain, &name, UnixTime::now(), &Roots::load()).map_err(&tls_error)?;
         let endpoint = Endpoint {
             method: "GET".into(),
             url: target.to_string(),
@@ -73,9 +73,14 @@ impl Check for InvalidCertificate {
         let findings = problems
             .iter()
             .map(|p| {
-                Finding::new(&RULE, Confidence::Confirmed, endpoint.clone(), describe(p, &summary, &host))
-                    .with_variant(p.variant())
-                    .with_evidence(evidence.clone())
+                Finding::new(
+                    &RULE,
+                    Confidence::Confirmed,
+                    endpoint.clone(),
+                    describe(p, &summary, &host),
+                )
+                .with_variant(p.variant())
+                .with_evidence(evidence.clone())
             })
             .collect();
         Ok(Outcome::Findings(findings))
@@ -106,6 +111,10 @@ fn describe(problem: &Problem, s: &Summary, host: &str) -> String {
         ),
         Problem::Untrusted(cause) => format!(
             "The certificate chain of {host} (issuer {}) leads to no trusted root: {cause}.",
+            s.issuer
+        ),
+        Problem::PrivateCa => format!(
+            "The certificate chain of {host} (issuer {}) is trusted by this machine's store but by no public root: clients elsewhere reject it.",
             s.issuer
         ),
     }

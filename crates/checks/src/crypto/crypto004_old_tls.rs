@@ -53,7 +53,9 @@ impl Check for OldTls {
         };
         let mut accepted: Vec<(Legacy, u16, u16)> = Vec::new();
         for asked in [Legacy::Tls10, Legacy::Tls11] {
-            if let Answer::Accepted { version, suite } = probe(addr, sni.as_deref(), asked, ctx.config.limits.timeout).await {
+            if let Answer::Accepted { version, suite } =
+                probe(addr, sni.as_deref(), asked, ctx.config.limits.timeout).await
+            {
                 if !accepted.iter().any(|(_, v, _)| *v == version) {
                     accepted.push((asked, version, suite));
                 }

@@ -73,7 +73,10 @@ fn plain_reference(o: &Observed<'_>) -> Option<String> {
             .map(|(_, v)| v);
     }
     let lower = text.to_ascii_lowercase();
-    let from_src = ATTRIBUTES.iter().filter_map(|a| lower.find(a).map(|i| i + a.len() - 7)).min();
+    let from_src = ATTRIBUTES
+        .iter()
+        .filter_map(|a| lower.find(a).map(|i| i + a.len() - 7))
+        .min();
     let from_link = lower.match_indices("<link").find_map(|(i, _)| {
         let tag = &lower[i..lower[i..].find('>').map_or(lower.len(), |e| i + e)];
         tag.find("href=\"http://").map(|h| i + h + 6)

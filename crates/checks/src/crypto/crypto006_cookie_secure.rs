@@ -63,7 +63,10 @@ impl Check for CookieWithoutSecure {
                     "{} {} sets the cookie {} without Secure (Set-Cookie: {}={value}; {attributes}).",
                     o.exchange.request.method, o.exchange.request.url, cookie.name, cookie.name
                 );
-                let evidence = o.exchange.clone().noted(format!("Set-Cookie {} without Secure", cookie.name));
+                let evidence = o
+                    .exchange
+                    .clone()
+                    .noted(format!("Set-Cookie {} without Secure", cookie.name));
                 findings.push(
                     Finding::new(&RULE, Confidence::Firm, o.endpoint(), description)
                         .with_variant(&cookie.name)

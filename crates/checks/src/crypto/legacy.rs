@@ -15,6 +15,7 @@ pub enum Legacy {
 }
 
 impl Legacy {
+    /// The version as it travels in a hello (`0x0301`).
     pub fn wire(self) -> u16 {
         match self {
             Legacy::Tls10 => 0x0301,
@@ -22,6 +23,7 @@ impl Legacy {
         }
     }
 
+    /// The version in words (`TLS 1.0`).
     pub fn name(self) -> &'static str {
         match self {
             Legacy::Tls10 => "TLS 1.0",
@@ -31,7 +33,9 @@ impl Legacy {
 }
 
 /// CBC suites every TLS 1.0/1.1 server knows (ECDHE and RSA key exchange), and the renegotiation SCSV.
-const SUITES: &[u16] = &[0xc014, 0xc013, 0xc00a, 0xc009, 0x0039, 0x0033, 0x0035, 0x002f, 0x000a, 0x00ff];
+const SUITES: &[u16] = &[
+    0xc014, 0xc013, 0xc00a, 0xc009, 0x0039, 0x0033, 0x0035, 0x002f, 0x000a, 0x00ff,
+];
 /// Most bytes read from the answer.
 const MAX_READ: usize = 4096;
 
@@ -106,6 +110,14 @@ pub fn read_answer(bytes: &[u8], asked: Legacy) -> Answer {
     }
 }
 
+/// Has enough of the first record arrived to judge it (the whole record, or up to a ServerHello's cipher suite)?
+fn complete(b: &[u8]) -> bool {
+    let Some(len) = b.get(3..5).map(|l| u16::from_be_bytes([l[0], l[1]]) as usize) else {
+        return false;
+    };
+    b.len() >= MAX_READ || b.len() >= (5 + len).min(11 + 35 + 32)
+}
+
 /// Offer only `version` to `addr` and read the answer, within `timeout`.
 pub async fn probe(addr: SocketAddr, host: Option<&str>, version: Legacy, timeout: Duration) -> Answer {
     let exchange = async {
@@ -113,7 +125,6 @@ pub async fn probe(addr: SocketAddr, host: Option<&str>, version: Legacy, timeou
         tcp.write_all(&client_hello(version, host)).await?;
         let mut buf = Vec::new();
         let mut chunk = [0u8; 1024];
-        let complete = |b: &[u8]| b.len() >= MAX_READ || b.len() >= 11 + 35 + 32 || (b.first() == Some(&0x15) && b.len() >= 7);
         while !complete(&buf) {
             match tcp.read(&mut chunk).await {
                 Ok(0) => break,

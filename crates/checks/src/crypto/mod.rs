@@ -14,7 +14,7 @@ mod legacy;
 mod net;
 mod tls;
 
-pub use cert::{Problem, Summary, evaluate, roots};
+pub use cert::{Problem, Roots, Summary, evaluate};
 pub use crypto001_plain_http::PlainHttp;
 pub use crypto002_hsts::WeakHsts;
 pub use crypto003_certificate::InvalidCertificate;

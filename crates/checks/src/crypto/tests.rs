@@ -3,7 +3,7 @@
 //! cases no lab application produces), and the legacy-version probe against a
 //! rustls server and a canned TLS 1.0 ServerHello.
 
-use super::cert::{Problem, evaluate, roots};
+use super::cert::{Problem, Roots, evaluate};
 use super::legacy::{Answer, Legacy, client_hello, probe, read_answer};
 use super::tls::{fetch_chain, provider};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, date_time_ymd};
@@ -57,8 +57,14 @@ async fn judge_self_signed(p: CertificateParams) -> Vec<Problem> {
     let cert = p.self_signed(&key).unwrap();
     let addr = serve(vec![cert.der().clone()], &key).await;
     let chain = fetch_chain(addr, localhost(), WAIT).await.unwrap();
-    assert_eq!(chain, [cert.der().clone()], "the recorded chain is what the server sent");
-    evaluate(&chain, &localhost(), UnixTime::now(), &roots()).unwrap().1
+    assert_eq!(
+        chain,
+        [cert.der().clone()],
+        "the recorded chain is what the server sent"
+    );
+    evaluate(&chain, &localhost(), UnixTime::now(), &Roots::load())
+        .unwrap()
+        .1
 }
 
 #[tokio::test]
@@ -89,7 +95,7 @@ async fn certificate_for_another_name() {
 }
 
 #[tokio::test]
-async fn chain_to_a_known_root_passes_and_to_an_unknown_one_does_not() {
+async fn chain_to_a_public_root_passes_to_a_local_one_is_private_to_none_untrusted() {
     let mut ca = params(&[]);
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca.distinguished_name.push(DnType::CommonName, "rampart test CA");
@@ -103,12 +109,17 @@ async fn chain_to_a_known_root_passes_and_to_an_unknown_one_does_not() {
     let addr = serve(vec![leaf.der().clone(), ca_cert.der().clone()], &leaf_key).await;
     let chain = fetch_chain(addr, localhost(), WAIT).await.unwrap();
     assert_eq!(chain.len(), 2);
-    let mut trusted = RootCertStore::empty();
-    trusted.add(ca_cert.der().clone()).unwrap();
-    let (summary, problems) = evaluate(&chain, &localhost(), UnixTime::now(), &trusted).unwrap();
+    let mut with_ca = RootCertStore::empty();
+    with_ca.add(ca_cert.der().clone()).unwrap();
+    let judge = |public: RootCertStore, local: RootCertStore| {
+        evaluate(&chain, &localhost(), UnixTime::now(), &Roots { public, local }).unwrap()
+    };
+    let (summary, problems) = judge(with_ca.clone(), RootCertStore::empty());
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(summary.names, ["localhost"]);
-    let (_, problems) = evaluate(&chain, &localhost(), UnixTime::now(), &roots()).unwrap();
+    let (_, problems) = judge(RootCertStore::empty(), with_ca);
+    assert_eq!(problems, [Problem::PrivateCa]);
+    let (_, problems) = evaluate(&chain, &localhost(), UnixTime::now(), &Roots::load()).unwrap();
     assert!(matches!(problems.as_slice(), [Problem::Untrusted(_)]), "{problems:?}");
 }
 
@@ -161,7 +172,13 @@ async fn a_server_that_accepts_tls_1_0_is_recognised() {
         head
     });
     let answer = probe(addr, Some("api.example"), Legacy::Tls10, WAIT).await;
-    assert_eq!(answer, Answer::Accepted { version: 0x0301, suite: 0xc014 });
+    assert_eq!(
+        answer,
+        Answer::Accepted {
+            version: 0x0301,
+            suite: 0xc014
+        }
+    );
     let head = server.await.unwrap();
     assert_eq!(&head[..3], &[0x16, 0x03, 0x01], "a handshake record");
     assert_eq!(head[5], 1, "a ClientHello");
@@ -172,11 +189,20 @@ async fn a_server_that_accepts_tls_1_0_is_recognised() {
 fn answers_are_read_by_version() {
     assert_eq!(
         read_answer(&server_hello(0x0302, 0x002f), Legacy::Tls11),
-        Answer::Accepted { version: 0x0302, suite: 0x002f }
+        Answer::Accepted {
+            version: 0x0302,
+            suite: 0x002f
+        }
     );
-    assert!(matches!(read_answer(&server_hello(0x0303, 0xc02f), Legacy::Tls10), Answer::Refused(_)));
+    assert!(matches!(
+        read_answer(&server_hello(0x0303, 0xc02f), Legacy::Tls10),
+        Answer::Refused(_)
+    ));
     assert!(matches!(read_answer(&[0x15, 3, 1, 0, 2, 2, 70], Legacy::Tls10), Answer::Refused(e) if e == "alert 70"));
-    assert!(matches!(read_answer(b"HTTP/1.1 400 Bad Request", Legacy::Tls10), Answer::Refused(_)));
+    assert!(matches!(
+        read_answer(b"HTTP/1.1 400 Bad Request", Legacy::Tls10),
+        Answer::Refused(_)
+    ));
     assert!(matches!(read_answer(&[], Legacy::Tls10), Answer::Refused(_)));
 }
 

@@ -84,7 +84,9 @@ pub async fn fetch_chain(addr: SocketAddr, name: ServerName<'static>, timeout: D
         .with_no_client_auth();
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let handshake = async {
-        let tcp = TcpStream::connect(addr).await.map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+        let tcp = TcpStream::connect(addr)
+            .await
+            .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
         connector.connect(name, tcp).await.map(drop).map_err(|e| e.to_string())
     };
     let outcome = tokio::time::timeout(timeout, handshake)

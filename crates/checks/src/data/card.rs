@@ -64,7 +64,7 @@ fn candidate_end(b: &[u8], i: usize, run: usize) -> Option<usize> {
         lens.push(n);
         at += 1 + n;
     }
-    (GROUPS.iter().any(|g| *g == lens.as_slice()) && after_ok(b, at)).then_some(at)
+    (GROUPS.contains(&lens.as_slice()) && after_ok(b, at)).then_some(at)
 }
 
 fn digits_from(b: &[u8], i: usize) -> usize {
@@ -127,6 +127,7 @@ mod tests {
         assert!(luhn("4111111111111111"));
         assert!(luhn("79927398713"));
         assert!(!luhn("4111111111111112"));
+        assert!(luhn("1234567812345670"));
         assert!(!luhn(""));
     }
 
@@ -150,6 +151,9 @@ mod tests {
         assert_eq!(found("paid with 5500-0055-5555-5559."), ["5500005555555559"]);
         assert_eq!(found("card 4111 1111 1111 1111 on file"), ["4111111111111111"]);
         assert_eq!(found("amex 3782 822463 10005"), ["378282246310005"]);
+        let api = r#"[{"card_number": "4532015112830366"}, {"card_number": "5524619017348254"}]"#;
+        let brands: Vec<_> = cards(api, 10).into_iter().map(|c| c.brand).collect();
+        assert_eq!(brands, ["Visa", "Mastercard"]);
     }
 
     #[test]

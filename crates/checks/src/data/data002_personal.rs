@@ -57,11 +57,7 @@ impl Check for PersonalData {
                 found.iter().filter_map(|e| e.split_once('@')).map(|(_, d)| d).collect();
             let domains: Vec<_> = domains.into_iter().collect();
             (found.len() >= MIN_EMAILS).then(|| Leak {
-                what: format!(
-                    "{} distinct e-mail addresses (at {})",
-                    found.len(),
-                    domains.join(", ")
-                ),
+                what: format!("{} distinct e-mail addresses (at {})", found.len(), domains.join(", ")),
                 masks: Vec::new(),
             })
         });

@@ -68,7 +68,9 @@ impl Check for StackTrace {
         let auth = ctx.auth_headers().await?.unwrap_or_default();
         let mut provoked = Vec::new();
         for (index, op, url) in probes {
-            let resp = ctx.layer.send(&web::authed_get(url, &auth)).await?;
+            let Some(resp) = web::send_or_skip(ctx, &web::authed_get(url, &auth)).await? else {
+                continue;
+            };
             let Some(framework) = stack_trace(&resp.text()) else {
                 continue;
             };
@@ -144,7 +146,11 @@ mod tests {
 
     #[test]
     fn malformed_values_go_in_query_then_path() {
-        let search = op("/api/search", "http://h/api/search?q=x&page=2", &[("q", Location::Query)]);
+        let search = op(
+            "/api/search",
+            "http://h/api/search?q=x&page=2",
+            &[("q", Location::Query)],
+        );
         assert_eq!(
             malformed_url(&search).unwrap().as_str(),
             "http://h/api/search?page=2&q=%27%22"

@@ -40,8 +40,20 @@ fn url_safe(c: u8) -> bool {
 }
 
 const FORMATS: &[Format] = &[
-    Format { kind: "AWS access key id", prefixes: &["AKIA", "ASIA"], class: upper_alnum, min: 16, max: 16 },
-    Format { kind: "Stripe live secret key", prefixes: &["sk_live_", "rk_live_"], class: alnum, min: 10, max: 255 },
+    Format {
+        kind: "AWS access key id",
+        prefixes: &["AKIA", "ASIA"],
+        class: upper_alnum,
+        min: 16,
+        max: 16,
+    },
+    Format {
+        kind: "Stripe live secret key",
+        prefixes: &["sk_live_", "rk_live_"],
+        class: alnum,
+        min: 10,
+        max: 255,
+    },
     Format {
         kind: "GitHub token",
         prefixes: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
@@ -49,9 +61,27 @@ const FORMATS: &[Format] = &[
         min: 36,
         max: 255,
     },
-    Format { kind: "GitHub fine-grained token", prefixes: &["github_pat_"], class: word, min: 22, max: 255 },
-    Format { kind: "Slack token", prefixes: &["xoxa-", "xoxb-", "xoxp-", "xoxr-"], class: dashed, min: 10, max: 255 },
-    Format { kind: "Google API key", prefixes: &["AIza"], class: url_safe, min: 35, max: 35 },
+    Format {
+        kind: "GitHub fine-grained token",
+        prefixes: &["github_pat_"],
+        class: word,
+        min: 22,
+        max: 255,
+    },
+    Format {
+        kind: "Slack token",
+        prefixes: &["xoxa-", "xoxb-", "xoxp-", "xoxr-"],
+        class: dashed,
+        min: 10,
+        max: 255,
+    },
+    Format {
+        kind: "Google API key",
+        prefixes: &["AIza"],
+        class: url_safe,
+        min: 35,
+        max: 35,
+    },
 ];
 
 /// Longest private key block kept as the value.

@@ -68,7 +68,10 @@ pub(crate) fn passive(ctx: &Context<'_>, rule: &Rule, detect: impl Fn(&Observed)
         } else {
             "with the scan's credentials"
         };
-        let description = format!("{} {} answered {who} with {}.", endpoint.method, endpoint.url, leak.what);
+        let description = format!(
+            "{} {}, asked {who}, returned {}.",
+            endpoint.method, endpoint.url, leak.what
+        );
         let evidence = masked(o.exchange, &leak.masks).noted(format!("the answer carrying {}", leak.what));
         out.push(Finding::new(rule, Confidence::Firm, endpoint, description).with_evidence(vec![evidence]));
     }

@@ -7,7 +7,13 @@ use std::collections::BTreeSet;
 /// Bytes before a number searched for a word that names it an SSN.
 const CONTEXT: usize = 40;
 /// Words that make a nearby number an SSN.
-const SSN_WORDS: &[&str] = &["ssn", "social_security", "social security", "socialsecurity", "social-security"];
+const SSN_WORDS: &[&str] = &[
+    "ssn",
+    "social_security",
+    "social security",
+    "socialsecurity",
+    "social-security",
+];
 /// "Top-level domains" that are really file extensions (`logo@2x.png`).
 const FILE_TLDS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico", "bmp"];
 
@@ -94,12 +100,21 @@ mod tests {
         assert_eq!(ssns(r#"{"social_security_number": 219099999}"#, 5), ["219099999"]);
         assert_eq!(ssns("Social Security No. 078-05-1120.", 5), ["078-05-1120"]);
         assert!(ssns(r#"{"phone": "123-45-6789"}"#, 5).is_empty(), "no naming word");
-        assert!(ssns(r#"{"classname": "123-45-6789"}"#, 5).is_empty(), "ssn inside a word");
+        assert!(
+            ssns(r#"{"classname": "123-45-6789"}"#, 5).is_empty(),
+            "ssn inside a word"
+        );
     }
 
     #[test]
     fn invalid_ssns_are_ignored() {
-        for bad in ["000-12-3456", "666-12-3456", "900-12-3456", "123-00-4567", "123-45-0000"] {
+        for bad in [
+            "000-12-3456",
+            "666-12-3456",
+            "900-12-3456",
+            "123-00-4567",
+            "123-45-0000",
+        ] {
             assert!(ssns(&format!("ssn: {bad}"), 5).is_empty(), "{bad}");
         }
         assert!(ssns("ssn: 1234567890", 5).is_empty(), "ten digits");
@@ -115,7 +130,15 @@ mod tests {
 
     #[test]
     fn not_emails() {
-        for text in ["logo@2x.png", "user@localhost", "@example.com", "a@b", "x@-bad.com", "v1.2@3.4", "a@b.c"] {
+        for text in [
+            "logo@2x.png",
+            "user@localhost",
+            "@example.com",
+            "a@b",
+            "x@-bad.com",
+            "v1.2@3.4",
+            "a@b.c",
+        ] {
             assert!(emails(text, 10).is_empty(), "{text}");
         }
     }

@@ -57,12 +57,14 @@ pub(crate) async fn reflected(ctx: &Context<'_>, origin: &str) -> Result<Option<
     let auth = ctx.auth_headers().await?.unwrap_or_default();
     for url in targets(ctx) {
         let probe = web::authed_get(url.clone(), &auth).header("Origin", origin);
-        let resp = ctx.layer.send(&probe).await?;
+        let Some(resp) = web::send_or_skip(ctx, &probe).await? else {
+            continue;
+        };
         if allow_origin(&resp.exchange) != Some(origin) {
             continue;
         }
-        let control = ctx.layer.send(&web::authed_get(url, &auth)).await?;
-        if allow_origin(&control.exchange) != Some(origin) {
+        let control = web::send_or_skip(ctx, &web::authed_get(url, &auth)).await?;
+        if let Some(control) = control.filter(|c| allow_origin(&c.exchange) != Some(origin)) {
             return Ok(Some((resp, control)));
         }
     }

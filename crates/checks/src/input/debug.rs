@@ -40,7 +40,7 @@ const ENV_NAMES: &[&str] = &[
 pub fn debug_content(text: &str) -> Option<&'static str> {
     let has = |s: &str| text.contains(s);
     if has("\"cmdline\"") && has("\"memstats\"") {
-        return Some("Go expvar variables");
+        return Some("Go expvar dump");
     }
     if has("Types of profiles available") || (has("/debug/pprof/") && has("goroutine") && has("heap")) {
         return Some("Go pprof index");
@@ -83,7 +83,7 @@ mod tests {
     #[test]
     fn recognises_debug_content() {
         let cases = [
-            (r#"{"cmdline": ["/app"], "memstats": {"Alloc": 1}}"#, "Go expvar variables"),
+            (r#"{"cmdline": ["/app"], "memstats": {"Alloc": 1}}"#, "Go expvar dump"),
             (
                 "<html>/debug/pprof/<br>Types of profiles available: goroutine heap",
                 "Go pprof index",

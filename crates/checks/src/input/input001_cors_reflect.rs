@@ -56,7 +56,9 @@ impl Check for CorsReflectsOrigin {
         };
         let evidence = vec![
             resp.exchange.clone().noted(format!("the origin {origin} is echoed")),
-            control.exchange.noted("control: without an Origin header the origin is not echoed"),
+            control
+                .exchange
+                .noted("control: without an Origin header the origin is not echoed"),
         ];
         let finding = Finding::new(&RULE, Confidence::Confirmed, endpoint, description)
             .with_severity(severity)

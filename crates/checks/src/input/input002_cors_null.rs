@@ -55,7 +55,9 @@ impl Check for CorsNullOrigin {
         };
         let evidence = vec![
             resp.exchange.clone().noted("the null origin is allowed"),
-            control.exchange.noted("control: without an Origin header null is not allowed"),
+            control
+                .exchange
+                .noted("control: without an Origin header null is not allowed"),
         ];
         let finding = Finding::new(&RULE, Confidence::Confirmed, endpoint, description)
             .with_severity(severity)

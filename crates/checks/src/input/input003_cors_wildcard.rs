@@ -2,7 +2,7 @@
 
 use super::OWASP;
 use super::cors::{allow_origin, allows_credentials, foreign_origin, targets};
-use crate::web::{anon_get, observed};
+use crate::web::{anon_get, observed, send_or_skip};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Rule, Severity};
@@ -43,8 +43,10 @@ impl Check for CorsWildcard {
             return Ok(Outcome::Findings(Vec::new()));
         };
         let origin = foreign_origin();
-        let resp = ctx.layer.send(&anon_get(url).header("Origin", &origin)).await?;
-        let found = is_wildcard(&resp.exchange).then(|| wildcard(&resp.exchange, &format!(" to the origin {origin}")));
+        let resp = send_or_skip(ctx, &anon_get(url).header("Origin", &origin)).await?;
+        let found = resp
+            .filter(|r| is_wildcard(&r.exchange))
+            .map(|r| wildcard(&r.exchange, &format!(" to the origin {origin}")));
         Ok(Outcome::Findings(found.into_iter().collect()))
     }
 }

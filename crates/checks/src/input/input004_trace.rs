@@ -1,6 +1,7 @@
 //! INPUT-004: the TRACE method is enabled and echoes the request.
 
 use super::OWASP;
+use crate::web::send_or_skip;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, Request, ScanConfig};
 use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
@@ -42,15 +43,16 @@ impl Check for TraceEnabled {
             let trace = Request::new("TRACE", url.clone())
                 .anonymous()
                 .header(MARKER_HEADER, &marker);
-            let resp = ctx.layer.send(&trace).await?;
+            let Some(resp) = send_or_skip(ctx, &trace).await? else {
+                continue;
+            };
             if !(200..300).contains(&resp.status) || !resp.text().contains(&marker) {
                 continue;
             }
             let get = Request::get(url.clone()).anonymous().header(MARKER_HEADER, &marker);
-            let control = ctx.layer.send(&get).await?;
-            if control.text().contains(&marker) {
+            let Some(control) = send_or_skip(ctx, &get).await?.filter(|c| !c.text().contains(&marker)) else {
                 continue;
-            }
+            };
             let description = format!(
                 "TRACE {url} answers {} with the request echoed, including the {MARKER_HEADER} header rampart sent; GET does not echo it.",
                 resp.status
@@ -61,7 +63,9 @@ impl Check for TraceEnabled {
             };
             let evidence = vec![
                 resp.exchange.noted("TRACE echoes the marker header"),
-                control.exchange.noted("control: GET with the same header does not echo it"),
+                control
+                    .exchange
+                    .noted("control: GET with the same header does not echo it"),
             ];
             let f = Finding::new(&RULE, Confidence::Confirmed, endpoint, description).with_evidence(evidence);
             return Ok(Outcome::Findings(vec![f]));

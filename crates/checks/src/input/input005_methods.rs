@@ -1,7 +1,7 @@
 //! INPUT-005: OPTIONS advertises writing methods the spec does not declare.
 
 use super::OWASP;
-use crate::web::endpoint;
+use crate::web::{endpoint, send_or_skip};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, Request, ScanConfig};
 use rampart_model::{Category, Confidence, Finding, Rule, Severity};
@@ -45,7 +45,10 @@ impl Check for UndeclaredMethods {
         }
         let mut findings = Vec::new();
         for (op, declared) in paths(&ctx.inventory.endpoints).into_iter().take(MAX_PATHS) {
-            let resp = ctx.layer.send(&Request::new("OPTIONS", op.url.clone()).anonymous()).await?;
+            let options = Request::new("OPTIONS", op.url.clone()).anonymous();
+            let Some(resp) = send_or_skip(ctx, &options).await? else {
+                continue;
+            };
             let extra = undeclared(resp.header("allow").unwrap_or_default(), &declared);
             if extra.is_empty() {
                 continue;

@@ -2,7 +2,7 @@
 
 use super::OWASP;
 use super::debug::{PATHS, debug_content};
-use crate::web::{anon_get, random_path, surveyed_anon};
+use crate::web::{anon_get, random_path, send_or_skip, surveyed_anon};
 use async_trait::async_trait;
 use rampart_engine::inventory::DocumentKind;
 use rampart_engine::{Check, Context, Error, Outcome, Response, ScanConfig};
@@ -44,7 +44,10 @@ impl Check for DebugEndpoint {
         for url in candidates(ctx) {
             let resp = match surveyed_anon(ctx, &url) {
                 Some(resp) => resp.clone(),
-                None => ctx.layer.send(&anon_get(url)).await?,
+                None => match send_or_skip(ctx, &anon_get(url)).await? {
+                    Some(resp) => resp,
+                    None => continue,
+                },
             };
             if !(200..300).contains(&resp.status) {
                 continue;
@@ -57,10 +60,10 @@ impl Check for DebugEndpoint {
             return Ok(Outcome::Findings(Vec::new()));
         };
         let first_url = Url::parse(&first.exchange.request.url).unwrap_or_else(|_| ctx.config.target.clone());
-        let control = ctx.layer.send(&anon_get(random_path(&first_url, "/"))).await?;
-        if debug_content(&control.text()).is_some() {
+        let control = send_or_skip(ctx, &anon_get(random_path(&first_url, "/"))).await?;
+        let Some(control) = control.filter(|c| debug_content(&c.text()).is_none()) else {
             return Ok(Outcome::Findings(Vec::new()));
-        }
+        };
         let findings = hits
             .into_iter()
             .map(|(resp, kind)| {
@@ -68,9 +71,15 @@ impl Check for DebugEndpoint {
                 let description = format!("GET {url} answers without credentials with a {kind}.");
                 let evidence = vec![
                     resp.exchange.noted(format!("{kind} served anonymously")),
-                    control.exchange.clone().noted("control: a random path shows no debug content"),
+                    control
+                        .exchange
+                        .clone()
+                        .noted("control: a random path shows no debug content"),
                 ];
-                let endpoint = Endpoint { method: "GET".into(), url };
+                let endpoint = Endpoint {
+                    method: "GET".into(),
+                    url,
+                };
                 Finding::new(&RULE, Confidence::Confirmed, endpoint, description).with_evidence(evidence)
             })
             .collect();
@@ -80,10 +89,7 @@ impl Check for DebugEndpoint {
 
 /// The well-known debug paths on the target's host, then debug documents discovery found.
 fn candidates(ctx: &Context<'_>) -> Vec<Url> {
-    let mut out: Vec<Url> = PATHS
-        .iter()
-        .filter_map(|p| ctx.config.target.join(p).ok())
-        .collect();
+    let mut out: Vec<Url> = PATHS.iter().filter_map(|p| ctx.config.target.join(p).ok()).collect();
     let found = ctx.inventory.documents.iter().filter(|d| d.kind == DocumentKind::Debug);
     for doc in found {
         if !out.contains(&doc.url) {

@@ -17,7 +17,7 @@ static RULE: Rule = Rule {
     severity: Severity::Low,
     cwe: &[1059],
     owasp: OWASP,
-    summary: "No operation carries a version: no /v1/ path segment, no version in the server URL, no version parameter or header. Without versions, old and new behaviour cannot be told apart, retired, or inventoried.",
+    summary: "No API path carries a version: no /v1/ path segment, no version in the server URL, no version parameter or header. Without versions, old and new behaviour cannot be told apart, retired, or inventoried.",
     remediation: "Version the API (a /v1/ path prefix, or a version header or media type), document each version, and retire old ones on a schedule.",
     references: &[
         "https://owasp.org/API-Security/editions/2023/en/0xa9-improper-inventory-management/",
@@ -25,8 +25,37 @@ static RULE: Rule = Rule {
     ],
 };
 
+/// The API's paths: the spec's operations, else the session flow's steps.
+fn api_paths(ctx: &Context<'_>) -> Vec<String> {
+    if ctx.inventory.from_spec() {
+        return ctx.inventory.endpoints.iter().map(|op| op.path.clone()).collect();
+    }
+    let Some(d) = ctx.driver else {
+        return Vec::new();
+    };
+    let flow = d.flow();
+    let steps = [
+        Some(&flow.preauth),
+        Some(&flow.login),
+        Some(&flow.protected),
+        flow.logout.as_ref(),
+    ];
+    steps
+        .into_iter()
+        .flatten()
+        .map(|s| d.url(&s.path).path().to_string())
+        .collect()
+}
+
 /// Parameter and header names that carry an API version.
-const VERSION_NAMES: &[&str] = &["api-version", "api_version", "apiversion", "version", "x-api-version", "accept-version"];
+const VERSION_NAMES: &[&str] = &[
+    "api-version",
+    "api_version",
+    "apiversion",
+    "version",
+    "x-api-version",
+    "accept-version",
+];
 
 #[async_trait]
 impl Check for Unversioned {
@@ -39,16 +68,20 @@ impl Check for Unversioned {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        if !ctx.inventory.from_spec() {
-            return Ok(Outcome::NotApplicable("needs an API description (spec) to judge its paths".into()));
+        let paths = api_paths(ctx);
+        if paths.is_empty() {
+            return Ok(Outcome::NotApplicable(
+                "needs an API description (--spec) or a session flow to know the API's paths".into(),
+            ));
         }
         let ops = &ctx.inventory.endpoints;
         let in_path = |p: &str| p.split('/').any(is_version_segment);
         let versioned_name = |n: &str| VERSION_NAMES.iter().any(|v| n.eq_ignore_ascii_case(v));
-        let by_path = in_path(ctx.config.target.path()) || ops.iter().any(|op| in_path(&op.path));
-        let by_param = ops.iter().flat_map(|op| &op.params).any(|p| {
-            matches!(p.location, Location::Query | Location::Header) && versioned_name(&p.name)
-        });
+        let by_path = in_path(ctx.config.target.path()) || paths.iter().any(|p| in_path(p));
+        let by_param = ops
+            .iter()
+            .flat_map(|op| &op.params)
+            .any(|p| matches!(p.location, Location::Query | Location::Header) && versioned_name(&p.name));
         let answers = observed(ctx);
         let by_header = answers
             .iter()
@@ -58,9 +91,9 @@ impl Check for Unversioned {
             return Ok(Outcome::Findings(Vec::new()));
         }
         let description = format!(
-            "None of the {} operations has a version in its path, the server URL, a parameter or a header (e.g. {}).",
-            ops.len(),
-            ops.first().map_or_else(|| ctx.config.target.path().to_string(), |op| op.label())
+            "None of the {} known API paths has a version in it, in the server URL, a parameter or a header (e.g. {}).",
+            paths.len(),
+            paths[0]
         );
         let endpoint = Endpoint {
             method: "GET".into(),
@@ -70,7 +103,8 @@ impl Check for Unversioned {
             .seen
             .first()
             .map(|ex| ex.clone().noted("no version in the URL or the answer's headers"));
-        let f = Finding::new(&RULE, Confidence::Firm, endpoint, description).with_evidence(evidence.into_iter().collect());
+        let f =
+            Finding::new(&RULE, Confidence::Firm, endpoint, description).with_evidence(evidence.into_iter().collect());
         Ok(Outcome::Findings(vec![f]))
     }
 }

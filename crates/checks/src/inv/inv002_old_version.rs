@@ -56,16 +56,19 @@ impl Check for OldVersionLive {
             let ask = |v: u32| {
                 let mut url: Url = op.url.clone();
                 url.set_path(&with_version(op.url.path(), index, v));
-                if authed { web::authed_get(url, &auth) } else { Request::get(url).anonymous() }
+                if authed {
+                    web::authed_get(url, &auth)
+                } else {
+                    Request::get(url).anonymous()
+                }
             };
-            let old = ctx.layer.send(&ask(older)).await?;
-            if !has_content(&old) {
+            let Some(old) = web::send_or_skip(ctx, &ask(older)).await?.filter(has_content) else {
                 continue;
-            }
-            let control = ctx.layer.send(&ask(CONTROL_VERSION)).await?;
-            if has_content(&control) {
+            };
+            let control = web::send_or_skip(ctx, &ask(CONTROL_VERSION)).await?;
+            let Some(control) = control.filter(|c| !has_content(c)) else {
                 continue;
-            }
+            };
             reported.push(older);
             let description = format!(
                 "{} (v{current}) is also served as v{older}: GET {} answers {} with content, while v{CONTROL_VERSION} answers {}.",
@@ -76,7 +79,9 @@ impl Check for OldVersionLive {
             );
             let evidence = vec![
                 old.exchange.noted(format!("v{older} still answers")),
-                control.exchange.noted(format!("control: v{CONTROL_VERSION} does not exist")),
+                control
+                    .exchange
+                    .noted(format!("control: v{CONTROL_VERSION} does not exist")),
             ];
             findings.push(web::finding(&RULE, Confidence::Confirmed, op, description).with_evidence(evidence));
         }
@@ -91,7 +96,12 @@ fn candidates<'a>(ctx: &Context<'a>) -> Vec<(&'a Operation, bool, usize, u32)> {
     let inventory: &'a rampart_engine::Inventory = ctx.inventory;
     let protected = ctx.driver.map(|d| d.url(&d.flow().protected.path));
     let mut survey: Vec<_> = ctx.survey.iter().collect();
-    survey.sort_by_key(|s| inventory.endpoints.get(s.endpoint).map(|op| Some(&op.url) != protected.as_ref()));
+    survey.sort_by_key(|s| {
+        inventory
+            .endpoints
+            .get(s.endpoint)
+            .map(|op| Some(&op.url) != protected.as_ref())
+    });
     let mut out = Vec::new();
     for s in survey {
         let Some(op) = inventory.endpoints.get(s.endpoint) else {

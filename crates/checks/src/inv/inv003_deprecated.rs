@@ -39,7 +39,9 @@ impl Check for DeprecatedLive {
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         if !ctx.inventory.from_spec() {
-            return Ok(Outcome::NotApplicable("needs an API description (spec) that marks deprecated operations".into()));
+            return Ok(Outcome::NotApplicable(
+                "needs an API description (spec) that marks deprecated operations".into(),
+            ));
         }
         let mut findings = Vec::new();
         for (i, op) in ctx.inventory.endpoints.iter().enumerate() {
@@ -57,7 +59,10 @@ impl Check for DeprecatedLive {
                 op.label(),
                 resp.status
             );
-            let evidence = resp.exchange.clone().noted("the deprecated operation still serves content");
+            let evidence = resp
+                .exchange
+                .clone()
+                .noted("the deprecated operation still serves content");
             findings.push(web::finding(&RULE, Confidence::Firm, op, description).with_evidence(vec![evidence]));
         }
         Ok(Outcome::Findings(findings))

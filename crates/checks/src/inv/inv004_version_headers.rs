@@ -84,10 +84,25 @@ mod tests {
 
     #[test]
     fn versions_in_headers() {
-        for v in ["Werkzeug/3.0.1 Python/3.11.2", "nginx/1.25.3", "Apache/2.4.57 (Debian)", "PHP/8.2.1", "4.0.30319", "FastAPI/0.110.0"] {
+        for v in [
+            "Werkzeug/3.0.1 Python/3.11.2",
+            "nginx/1.25.3",
+            "Apache/2.4.57 (Debian)",
+            "PHP/8.2.1",
+            "4.0.30319",
+            "FastAPI/0.110.0",
+        ] {
             assert!(discloses_version(v), "{v}");
         }
-        for v in ["nginx", "uvicorn", "Express", "cloudflare", "Microsoft-IIS", "AmazonS3", "a/b"] {
+        for v in [
+            "nginx",
+            "uvicorn",
+            "Express",
+            "cloudflare",
+            "Microsoft-IIS",
+            "AmazonS3",
+            "a/b",
+        ] {
             assert!(!discloses_version(v), "{v}");
         }
     }

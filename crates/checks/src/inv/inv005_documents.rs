@@ -1,7 +1,7 @@
 //! INV-005: API descriptions, documentation UIs or GraphQL playgrounds are public.
 
 use super::OWASP;
-use crate::web::{anon_get, surveyed_anon};
+use crate::web::{anon_get, send_or_skip, surveyed_anon};
 use async_trait::async_trait;
 use rampart_engine::inventory::{DocumentKind, Source};
 use rampart_engine::{Check, Context, Error, Outcome, Response, ScanConfig};
@@ -55,8 +55,8 @@ impl Check for DocumentsExposed {
             }
         }
         if let Some(url) = remote_spec(ctx).filter(|u| !found.iter().any(|(_, ex)| ex.request.url == u.as_str())) {
-            let resp = ctx.layer.send(&anon_get(url)).await?;
-            if (200..300).contains(&resp.status) && is_spec(&resp) {
+            let resp = send_or_skip(ctx, &anon_get(url)).await?;
+            if let Some(resp) = resp.filter(|r| (200..300).contains(&r.status) && is_spec(r)) {
                 found.push(("API description", resp.exchange));
             }
         }
@@ -68,9 +68,17 @@ impl Check for DocumentsExposed {
                 let description = format!("The {kind} at {url} answers without credentials.");
                 let evidence = ex.noted(format!("{kind} served anonymously"));
                 let variant = kind.to_ascii_lowercase().replace(' ', "-");
-                Finding::new(&RULE, Confidence::Firm, Endpoint { method: "GET".into(), url }, description)
-                    .with_variant(&variant)
-                    .with_evidence(vec![evidence])
+                Finding::new(
+                    &RULE,
+                    Confidence::Firm,
+                    Endpoint {
+                        method: "GET".into(),
+                        url,
+                    },
+                    description,
+                )
+                .with_variant(&variant)
+                .with_evidence(vec![evidence])
             })
             .collect();
         Ok(Outcome::Findings(findings))
@@ -82,7 +90,9 @@ fn remote_spec(ctx: &Context<'_>) -> Option<Url> {
     let Source::Spec { location, .. } = &ctx.inventory.source else {
         return None;
     };
-    let url = Url::parse(location).ok().filter(|u| matches!(u.scheme(), "http" | "https"))?;
+    let url = Url::parse(location)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))?;
     (url.host_str() == ctx.config.target.host_str()).then_some(url)
 }
 
@@ -97,10 +107,14 @@ fn is_spec(resp: &Response) -> bool {
 
 fn is_docs(resp: &Response) -> bool {
     let text = lower(resp);
-    ["swagger-ui", "redoc", "rapidoc", "openapi", "api-reference"].iter().any(|m| text.contains(m))
+    ["swagger-ui", "redoc", "rapidoc", "openapi", "api-reference"]
+        .iter()
+        .any(|m| text.contains(m))
 }
 
 fn is_playground(resp: &Response) -> bool {
     let text = lower(resp);
-    ["graphiql", "graphql playground", "graphql-playground", "apollo sandbox"].iter().any(|m| text.contains(m))
+    ["graphiql", "graphql playground", "graphql-playground", "apollo sandbox"]
+        .iter()
+        .any(|m| text.contains(m))
 }

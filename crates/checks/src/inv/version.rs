@@ -21,7 +21,13 @@ pub fn major_version(path: &str) -> Option<(usize, u32)> {
 pub fn with_version(path: &str, index: usize, number: u32) -> String {
     path.split('/')
         .enumerate()
-        .map(|(i, s)| if i == index { format!("v{number}") } else { s.to_string() })
+        .map(|(i, s)| {
+            if i == index {
+                format!("v{number}")
+            } else {
+                s.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("/")
 }

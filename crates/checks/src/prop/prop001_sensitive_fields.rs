@@ -89,6 +89,14 @@ impl Check for SensitiveFields {
             let evidence = resp.exchange.clone().noted("the response carries sensitive properties");
             findings.push(web::finding(&RULE, Confidence::Firm, op, description).with_evidence(vec![evidence]));
         }
+        let json = ctx
+            .survey
+            .iter()
+            .flat_map(|s| s.responses())
+            .any(|r| web::has_content(r) && web::json(r).is_some());
+        if findings.is_empty() && !json {
+            return Ok(Outcome::NotApplicable("no JSON response to inspect".into()));
+        }
         Ok(Outcome::Findings(findings))
     }
 }

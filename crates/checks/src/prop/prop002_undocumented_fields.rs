@@ -46,6 +46,7 @@ impl Check for UndocumentedFields {
             ));
         }
         let mut findings = Vec::new();
+        let mut compared = 0;
         for s in ctx.survey {
             let Some(op) = ctx.inventory.endpoints.get(s.endpoint) else {
                 continue;
@@ -60,6 +61,7 @@ impl Check for UndocumentedFields {
                 continue;
             };
             let Some(documented) = &shape.properties else { continue };
+            compared += usize::from(web::json(resp).is_some());
             let extra = undocumented(resp, documented);
             if extra.is_empty() {
                 continue;
@@ -82,6 +84,11 @@ impl Check for UndocumentedFields {
                 .clone()
                 .noted("the response and its undocumented properties");
             findings.push(web::finding(&RULE, Confidence::Firm, op, description).with_evidence(vec![evidence]));
+        }
+        if compared == 0 {
+            return Ok(Outcome::NotApplicable(
+                "no JSON answer has a documented response schema".into(),
+            ));
         }
         Ok(Outcome::Findings(findings))
     }

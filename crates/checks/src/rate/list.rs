@@ -22,7 +22,9 @@ pub const PAGE_PARAMS: &[&str] = &[
 ];
 
 /// Keys under which envelopes usually put their items.
-const ENVELOPES: &[&str] = &["items", "data", "results", "records", "rows", "entries", "list", "content", "objects", "hits"];
+const ENVELOPES: &[&str] = &[
+    "items", "data", "results", "records", "rows", "entries", "list", "content", "objects", "hits",
+];
 
 /// The number of items a list answer holds: a top-level array, or the array an
 /// envelope object holds (`{"items": […]}`, `{"data": {"items": […]}}`).

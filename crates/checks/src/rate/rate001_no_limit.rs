@@ -35,7 +35,10 @@ const WINDOW: Duration = Duration::from_secs(10);
 pub(crate) fn announces_limit(ex: &Exchange) -> bool {
     ex.response.headers.iter().any(|h| {
         let n = h.name.to_ascii_lowercase();
-        n == "retry-after" || n.starts_with("ratelimit") || n.starts_with("x-ratelimit") || n.starts_with("x-rate-limit")
+        n == "retry-after"
+            || n.starts_with("ratelimit")
+            || n.starts_with("x-ratelimit")
+            || n.starts_with("x-rate-limit")
     })
 }
 
@@ -50,12 +53,23 @@ impl Check for NoRateLimit {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        if observed(ctx).iter().any(|o| announces_limit(o.exchange) || o.exchange.response.status == 429) {
+        if observed(ctx)
+            .iter()
+            .any(|o| announces_limit(o.exchange) || o.exchange.response.status == 429)
+        {
             return Ok(Outcome::Findings(Vec::new()));
         }
         let (url, authed) = cheapest(ctx);
-        let auth = if authed { ctx.auth_headers().await?.unwrap_or_default() } else { Vec::new() };
-        let req = if authed { web::authed_get(url.clone(), &auth) } else { Request::get(url.clone()).anonymous() };
+        let auth = if authed {
+            ctx.auth_headers().await?.unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let req = if authed {
+            web::authed_get(url.clone(), &auth)
+        } else {
+            Request::get(url.clone()).anonymous()
+        };
         let started = Instant::now();
         let mut answers: Vec<Exchange> = Vec::new();
         while (answers.len() as u64) < BURST && started.elapsed() < WINDOW {
@@ -80,9 +94,14 @@ impl Check for NoRateLimit {
         let last = answers.len() - 1;
         let evidence = vec![
             answers[0].clone().noted("first request of the burst"),
-            answers[last].clone().noted(format!("request {BURST} of the burst: still no limit")),
+            answers[last]
+                .clone()
+                .noted(format!("request {BURST} of the burst: still no limit")),
         ];
-        let endpoint = Endpoint { method: "GET".into(), url: url.to_string() };
+        let endpoint = Endpoint {
+            method: "GET".into(),
+            url: url.to_string(),
+        };
         let f = Finding::new(&RULE, Confidence::Tentative, endpoint, description).with_evidence(evidence);
         Ok(Outcome::Findings(vec![f]))
     }

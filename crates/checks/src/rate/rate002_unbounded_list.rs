@@ -54,7 +54,9 @@ impl Check for UnboundedList {
             } else {
                 Request::get(url).anonymous()
             };
-            let resp = ctx.layer.send(&req).await?;
+            let Some(resp) = web::send_or_skip(ctx, &req).await? else {
+                continue;
+            };
             let Some(again) = json(&resp).as_ref().and_then(items) else {
                 continue;
             };
@@ -66,8 +68,12 @@ impl Check for UnboundedList {
                 op.label()
             );
             let evidence = vec![
-                first.exchange.clone().noted(format!("{count} items without a page size")),
-                resp.exchange.noted(format!("control: {param}={ASKED} is ignored ({again} items)")),
+                first
+                    .exchange
+                    .clone()
+                    .noted(format!("{count} items without a page size")),
+                resp.exchange
+                    .noted(format!("control: {param}={ASKED} is ignored ({again} items)")),
             ];
             findings.push(web::finding(&RULE, Confidence::Confirmed, op, description).with_evidence(evidence));
         }

@@ -51,20 +51,30 @@ impl Check for UncappedPageSize {
         for (op, param, authed) in candidates {
             let ask = |size: usize| {
                 let url = web::with_query(&op.url, param, &size.to_string());
-                if authed { web::authed_get(url, &auth) } else { Request::get(url).anonymous() }
+                if authed {
+                    web::authed_get(url, &auth)
+                } else {
+                    Request::get(url).anonymous()
+                }
             };
-            let normal = ctx.layer.send(&ask(NORMAL)).await?;
+            let Some(normal) = web::send_or_skip(ctx, &ask(NORMAL)).await? else {
+                continue;
+            };
             let Some(n) = json(&normal).as_ref().and_then(items) else {
                 continue;
             };
-            let huge = ctx.layer.send(&ask(HUGE)).await?;
+            let Some(huge) = web::send_or_skip(ctx, &ask(HUGE)).await? else {
+                continue;
+            };
             let Some(why) = honoured(n, &huge, param) else {
                 continue;
             };
             let description = format!("{} honours {param}={HUGE}: {why}.", op.label());
             let evidence = vec![
                 huge.exchange.noted(format!("{param}={HUGE}: {why}")),
-                normal.exchange.noted(format!("control: {param}={NORMAL} gives {n} items")),
+                normal
+                    .exchange
+                    .noted(format!("control: {param}={NORMAL} gives {n} items")),
             ];
             findings.push(web::finding(&RULE, Confidence::Confirmed, op, description).with_evidence(evidence));
         }
@@ -76,7 +86,10 @@ impl Check for UncappedPageSize {
 /// page, a body cut at the cap where the normal page was full, or the size echoed.
 fn honoured(normal: usize, huge: &Response, param: &str) -> Option<String> {
     if huge.truncated && normal >= NORMAL {
-        return Some(format!("the answer exceeded rampart's body cap ({} bytes read)", huge.body.len()));
+        return Some(format!(
+            "the answer exceeded rampart's body cap ({} bytes read)",
+            huge.body.len()
+        ));
     }
     let value = json(huge)?;
     if let Some(m) = items(&value).filter(|m| *m > normal) {
@@ -98,7 +111,12 @@ fn echoes(value: &Value, param: &str) -> bool {
 fn candidates<'a>(ctx: &Context<'a>) -> Vec<(&'a Operation, &'a str, bool)> {
     let inventory: &'a rampart_engine::Inventory = ctx.inventory;
     let mut out = Vec::new();
-    for (i, op) in inventory.endpoints.iter().enumerate().filter(|(_, op)| op.method == "GET") {
+    for (i, op) in inventory
+        .endpoints
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| op.method == "GET")
+    {
         let Some(s) = ctx.surveyed(i) else {
             continue;
         };

@@ -83,7 +83,14 @@ impl Check for Fixation {
             endpoint(d, &d.flow().login),
             description,
         );
-        let row = super::store::stale_row(ctx, &t0, "the pre-login token's record is bound to the user after login").await;
-        Ok(Outcome::Findings(vec![f.with_evidence(evidence).with_store_evidence(row)]))
+        let row = super::store::stale_row(
+            ctx,
+            &t0,
+            "the pre-login token's record is bound to the user after login",
+        )
+        .await;
+        Ok(Outcome::Findings(vec![
+            f.with_evidence(evidence).with_store_evidence(row),
+        ]))
     }
 }

@@ -101,7 +101,14 @@ impl Check for LogoutKeepsSession {
             .with_variant("lagging")
             .with_severity(Severity::Low)
         };
-        let row = super::store::stale_row(ctx, &token, "after logout the store still holds the session, bound to the user").await;
-        Ok(Outcome::Findings(vec![f.with_evidence(evidence).with_store_evidence(row)]))
+        let row = super::store::stale_row(
+            ctx,
+            &token,
+            "after logout the store still holds the session, bound to the user",
+        )
+        .await;
+        Ok(Outcome::Findings(vec![
+            f.with_evidence(evidence).with_store_evidence(row),
+        ]))
     }
 }

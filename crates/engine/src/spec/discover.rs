@@ -114,7 +114,11 @@ fn under(target: &Url, path: &str) -> Url {
 /// One anonymous GET; `None` when this path alone failed (timeout, reset, breaker).
 async fn get(layer: &HttpLayer, url: Url, large: bool) -> Result<Option<Response>> {
     let req = Request::get(url).anonymous();
-    let cap = if large { load::MAX_BYTES } else { layer.limits().max_body };
+    let cap = if large {
+        load::MAX_BYTES
+    } else {
+        layer.limits().max_body
+    };
     match layer.send_capped(&req, cap).await {
         Ok(resp) => Ok(Some(resp)),
         Err(e) if e.is_budget() => Err(e),

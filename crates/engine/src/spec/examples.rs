@@ -3,8 +3,8 @@
 //! plausible value of the type and format (integer 1, a fixed UUID, a date-time,
 //! an e-mail address, `https://example.com/`, `"rampart"`).
 
-use super::schema::{MAX_DEPTH, Walker, kind};
 use super::refs::DocId;
+use super::schema::{MAX_DEPTH, Walker, kind};
 use crate::error::Result;
 use serde_json::{Map, Value, json};
 

@@ -33,18 +33,19 @@ impl Origin {
     }
 
     /// The document `reference` (the part of a `$ref` before `#`) names, relative to this one.
-    /// A remote document may only refer to http(s) URLs, never to local files.
+    /// A remote document may only refer to documents on its own origin (never to
+    /// local files or other hosts: a target's spec must not steer rampart elsewhere).
     pub fn join(&self, reference: &str) -> std::result::Result<Origin, String> {
         let lower = reference.to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") {
-            return Url::parse(reference).map(Origin::Url).map_err(|e| e.to_string());
-        }
         match self {
             Origin::Url(base) => match base.join(reference) {
-                Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(Origin::Url(url)),
-                Ok(url) => Err(format!("a remote spec cannot refer to a {} URL", url.scheme())),
+                Ok(url) if url.origin() == base.origin() => Ok(Origin::Url(url)),
+                Ok(url) => Err(format!("a remote spec may only refer to its own origin, not {url}")),
                 Err(e) => Err(e.to_string()),
             },
+            Origin::File(_) if lower.starts_with("http://") || lower.starts_with("https://") => {
+                Url::parse(reference).map(Origin::Url).map_err(|e| e.to_string())
+            }
             Origin::File(path) => {
                 let decoded = percent_encoding::percent_decode_str(reference).decode_utf8_lossy();
                 let dir = path.parent().map(PathBuf::from).unwrap_or_default();
@@ -114,7 +115,10 @@ async fn download(url: &Url, layer: &HttpLayer, target: &Url) -> Result<Vec<u8>>
         Err(e) => return Err(spec_error(url, e.to_string())),
     };
     if !(200..300).contains(&resp.status) {
-        return Err(spec_error(url, format!("answered HTTP {} instead of a document", resp.status)));
+        return Err(spec_error(
+            url,
+            format!("answered HTTP {} instead of a document", resp.status),
+        ));
     }
     if resp.truncated {
         return Err(spec_error(url, format!("larger than {} MiB", MAX_BYTES >> 20)));

@@ -51,7 +51,11 @@ pub async fn inventory(config: &ScanConfig, layer: &Arc<HttpLayer>) -> Result<In
         (None, None) => Inventory::root(target),
     };
     for doc in &found.documents {
-        if !inventory.endpoints.iter().any(|e| e.method == "GET" && e.url == doc.url) {
+        if !inventory
+            .endpoints
+            .iter()
+            .any(|e| e.method == "GET" && e.url == doc.url)
+        {
             inventory.endpoints.push(Endpoint::get(doc.url.clone()));
         }
     }
@@ -82,7 +86,10 @@ pub fn build(docs: &Docs, target: &Url, notes: &mut Notes) -> Result<Inventory> 
     let root = docs.root().value;
     let origin = docs.origin(0).to_string();
     let Some(top) = root.as_object() else {
-        return Err(spec_error(origin, "not an OpenAPI or Swagger document: the top level is not an object"));
+        return Err(spec_error(
+            origin,
+            "not an OpenAPI or Swagger document: the top level is not an object",
+        ));
     };
     let mut paths = Paths::new(target);
     let (version, schemes) = if let Some(v) = top.get("openapi") {
@@ -160,7 +167,9 @@ impl<'t> Paths<'t> {
     fn full(&self, notes: &mut Notes) -> bool {
         let full = self.endpoints.len() >= MAX_OPERATIONS;
         if full {
-            notes.push(format!("spec: more than {MAX_OPERATIONS} operations; the rest are ignored"));
+            notes.push(format!(
+                "spec: more than {MAX_OPERATIONS} operations; the rest are ignored"
+            ));
         }
         full
     }

@@ -63,6 +63,7 @@ impl<'a> Line<'a> {
         while i < self.chars.len() {
             let (at, c) = self.chars[i];
             let value_start = matches!(self.prev, None | Some(':' | '-' | '?' | ',' | '[' | '{'));
+            let mut significant = c;
             match c {
                 ' ' | '\t' => {}
                 '#' if i == 0 || matches!(self.chars[i - 1].1, ' ' | '\t') => {
@@ -76,11 +77,12 @@ impl<'a> Line<'a> {
                         return Some(self.text[..at].chars().count());
                     }
                 }
+                '[' | '{' => significant = 'a',
                 ']' | '}' => self.depth = self.depth.saturating_sub(1),
                 _ => {}
             }
             if !matches!(c, ' ' | '\t') {
-                self.prev = Some(c);
+                self.prev = Some(significant);
             }
             i += 1;
         }
@@ -94,6 +96,10 @@ impl<'a> Line<'a> {
         while i < self.chars.len() {
             let c = self.chars[i].1;
             if quote == '"' && c == '\\' {
+                i += 2;
+                continue;
+            }
+            if c == quote && quote == '\'' && self.chars.get(i + 1).is_some_and(|n| n.1 == '\'') {
                 i += 2;
                 continue;
             }

@@ -73,10 +73,21 @@ fn operation<'a>(w: &mut Walker<'a>, doc: DocId, item: &'a Value, op: &'a Value,
 fn params<'a>(w: &mut Walker<'a>, doc: DocId, item: &'a Value, op: &'a Value) -> Result<Vec<Param>> {
     let mut out: Vec<Param> = Vec::new();
     let lists = [item.get("parameters"), op.get("parameters")];
-    for p in lists.into_iter().flatten().filter_map(Value::as_array).flatten().take(2 * MAX_PARAMS) {
+    for p in lists
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .take(2 * MAX_PARAMS)
+    {
         let (node, _) = w.docs.deref(doc, p, &w.at)?;
-        let Some(param) = param(w, node.doc, node.value)? else { continue };
-        match out.iter().position(|q| q.name == param.name && q.location == param.location) {
+        let Some(param) = param(w, node.doc, node.value)? else {
+            continue;
+        };
+        match out
+            .iter()
+            .position(|q| q.name == param.name && q.location == param.location)
+        {
             Some(i) => out[i] = param,
             None if out.len() < MAX_PARAMS => out.push(param),
             None => {}
@@ -118,7 +129,14 @@ fn param<'a>(w: &mut Walker<'a>, doc: DocId, p: &'a Value) -> Result<Option<Para
 }
 
 /// A path id without an example of its own is `1`; anything else comes from its schema.
-fn synthesised<'a>(w: &mut Walker<'a>, doc: DocId, name: &str, location: Location, schema: &'a Value, resolved: &Value) -> Result<String> {
+fn synthesised<'a>(
+    w: &mut Walker<'a>,
+    doc: DocId,
+    name: &str,
+    location: Location,
+    schema: &'a Value,
+    resolved: &Value,
+) -> Result<String> {
     let plain_string = matches!(kind(resolved), None | Some("string")) && resolved.get("format").is_none();
     if location == Location::Path && plain_string && given(resolved).is_none() && id_like(name) {
         return Ok("1".into());
@@ -131,7 +149,11 @@ fn param_example(w: &Walker<'_>, doc: DocId, p: &Value) -> Result<Option<Value>>
     if let Some(v) = p.get("example") {
         return Ok(Some(v.clone()));
     }
-    let Some(first) = p.get("examples").and_then(Value::as_object).and_then(|m| m.values().next()) else {
+    let Some(first) = p
+        .get("examples")
+        .and_then(Value::as_object)
+        .and_then(|m| m.values().next())
+    else {
         return Ok(None);
     };
     let (node, _) = w.docs.deref(doc, first, &w.at)?;
@@ -171,10 +193,14 @@ fn responses<'a>(w: &mut Walker<'a>, doc: DocId, responses: Option<&'a Value>) -
     let map = responses.and_then(Value::as_object).into_iter().flatten();
     for (status, resp) in map.filter(|(s, _)| s.starts_with('2')).take(MAX_RESPONSES) {
         let (node, _) = w.docs.deref(doc, resp, &w.at)?;
-        let schema = node.value.get("content").and_then(Value::as_object).and_then(|content| {
-            let media = pick_media(content.keys())?;
-            content[media].get("schema")
-        });
+        let schema = node
+            .value
+            .get("content")
+            .and_then(Value::as_object)
+            .and_then(|content| {
+                let media = pick_media(content.keys())?;
+                content[media].get("schema")
+            });
         out.push(super::shape(w, node.doc, status, schema)?);
     }
     Ok(out)

@@ -58,7 +58,10 @@ impl Docs {
                 }
                 if docs.docs.len() >= MAX_DOCUMENTS {
                     let at = docs.docs[next].0.to_string();
-                    return Err(spec_error(at, format!("more than {MAX_DOCUMENTS} documents referenced")));
+                    return Err(spec_error(
+                        at,
+                        format!("more than {MAX_DOCUMENTS} documents referenced"),
+                    ));
                 }
                 let value = load::fetch(&joined, layer, target).await.map_err(|e| match e {
                     crate::Error::Spec { location, cause } => {

@@ -81,7 +81,14 @@ impl<'a> Walker<'a> {
         Ok(flat)
     }
 
-    fn flatten_into(&mut self, doc: DocId, schema: &'a Value, prefix: &str, flat: &mut Flat, depth: usize) -> Result<()> {
+    fn flatten_into(
+        &mut self,
+        doc: DocId,
+        schema: &'a Value,
+        prefix: &str,
+        flat: &mut Flat,
+        depth: usize,
+    ) -> Result<()> {
         let Some((doc, schema, pushed)) = self.enter(doc, schema, depth)? else {
             return Ok(());
         };
@@ -90,7 +97,14 @@ impl<'a> Walker<'a> {
         result
     }
 
-    fn flatten_node(&mut self, doc: DocId, schema: &'a Value, prefix: &str, flat: &mut Flat, depth: usize) -> Result<()> {
+    fn flatten_node(
+        &mut self,
+        doc: DocId,
+        schema: &'a Value,
+        prefix: &str,
+        flat: &mut Flat,
+        depth: usize,
+    ) -> Result<()> {
         for key in ["allOf", "oneOf", "anyOf"] {
             for sub in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
                 self.flatten_into(doc, sub, prefix, flat, depth + 1)?;
@@ -186,7 +200,15 @@ mod tests {
 
     #[test]
     fn url_names_are_words_not_substrings() {
-        for yes in ["url", "callback_url", "webhookUrl", "imageURL", "redirect-uri", "href", "avatar_url"] {
+        for yes in [
+            "url",
+            "callback_url",
+            "webhookUrl",
+            "imageURL",
+            "redirect-uri",
+            "href",
+            "avatar_url",
+        ] {
             assert!(url_name(yes), "{yes}");
         }
         for no in ["security", "curly", "urlencoded_flag_x", "hurl", "name"] {

@@ -63,7 +63,13 @@ fn place(p: &Value) -> &str {
 fn collect<'a>(w: &mut Walker<'a>, doc: DocId, item: &'a Value, op: &'a Value) -> Result<Vec<(DocId, &'a Value)>> {
     let mut out: Vec<(DocId, &'a Value)> = Vec::new();
     let lists = [item.get("parameters"), op.get("parameters")];
-    for p in lists.into_iter().flatten().filter_map(Value::as_array).flatten().take(2 * MAX_PARAMS) {
+    for p in lists
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .take(2 * MAX_PARAMS)
+    {
         let (node, _) = w.docs.deref(doc, p, &w.at)?;
         let key = |v: &Value| (v.get("name").cloned(), place(v).to_string());
         match out.iter().position(|(_, q)| key(q) == key(node.value)) {
@@ -77,10 +83,7 @@ fn collect<'a>(w: &mut Walker<'a>, doc: DocId, item: &'a Value, op: &'a Value) -
 
 /// A Swagger 2.0 parameter carries its schema fields (type, format, enum, items) itself.
 fn param<'a>(w: &mut Walker<'a>, doc: DocId, p: &'a Value) -> Result<Option<Param>> {
-    let (Some(name), Some(location)) = (
-        p.get("name").and_then(Value::as_str),
-        endpoint::location(place(p)),
-    ) else {
+    let (Some(name), Some(location)) = (p.get("name").and_then(Value::as_str), endpoint::location(place(p))) else {
         return Ok(None);
     };
     let kind = p.get("type").and_then(Value::as_str);
@@ -136,11 +139,15 @@ fn body<'a>(w: &mut Walker<'a>, params: &[(DocId, &'a Value)], consumes: &[Strin
         return Ok(None);
     }
     let multipart = consumes.iter().any(|t| t.starts_with("multipart/form-data"))
-        && !consumes.iter().any(|t| t.starts_with("application/x-www-form-urlencoded"));
+        && !consumes
+            .iter()
+            .any(|t| t.starts_with("application/x-www-form-urlencoded"));
     let mut example = Map::new();
     let (mut properties, mut url_fields) = (Vec::new(), Vec::new());
     for (doc, p) in fields {
-        let Some(name) = p.get("name").and_then(Value::as_str) else { continue };
+        let Some(name) = p.get("name").and_then(Value::as_str) else {
+            continue;
+        };
         example.insert(name.to_string(), w.example(*doc, p)?);
         properties.push(name.to_string());
         if url_like(name, p) {

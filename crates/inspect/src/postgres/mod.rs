@@ -65,8 +65,14 @@ impl PgInspector {
                 "the store user lacks SELECT on {schema}.{name}; grant it read access"
             )));
         }
-        if self.query(catalog::TEXT_COLUMNS_OF_TABLE, &[&name, &schema]).await?.is_empty() {
-            return Err(InspectError(format!("table {schema}.{name} has no text column to hold a token")));
+        if self
+            .query(catalog::TEXT_COLUMNS_OF_TABLE, &[&name, &schema])
+            .await?
+            .is_empty()
+        {
+            return Err(InspectError(format!(
+                "table {schema}.{name} has no text column to hold a token"
+            )));
         }
         self.only = Some((schema, name));
         Ok(self)
