@@ -87,7 +87,7 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     report.started_at = started_at;
     report.completed_at = now();
     report.duration_ms = clock.elapsed().as_millis() as u64;
-    redact(&mut report, &redactor, &layer);
+    redact(&mut report, &redactor, &layer, driver.as_ref().map(Driver::carrier));
     Ok(report)
 }
 
@@ -232,7 +232,20 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
     }
 }
 
-fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer) {
+/// Hide passwords and live tokens everywhere in the report. Checks outside the
+/// flow (a burst at the login page, the survey) are issued session cookies too:
+/// every value of the flow's session cookie the server set is a live token.
+fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer, carrier: Option<&Carrier>) {
+    report.exchanges = layer.exchanges();
+    if let Some(Carrier::Cookie(name)) = carrier {
+        let issued = report.exchanges.iter().flat_map(|ex| &ex.response.headers);
+        let cookies = issued.filter(|h| h.name.eq_ignore_ascii_case("set-cookie"));
+        for cookie in cookies.filter_map(|h| crate::cookies::SetCookie::parse(&h.value)) {
+            if cookie.name == *name && !cookie.is_removal() {
+                redactor.token(&cookie.value);
+            }
+        }
+    }
     for finding in &mut report.findings {
         finding.description = redactor.text(&finding.description);
         for ex in &mut finding.evidence {
@@ -245,7 +258,6 @@ fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer) {
             }
         }
     }
-    report.exchanges = layer.exchanges();
     for ex in &mut report.exchanges {
         redactor.exchange(ex);
     }
