@@ -3,11 +3,11 @@
 //! Probe: a game in which the model plays a rule-free character that spells
 //! the canary in upper case with dashes; the reply carries `C-A-N-A-R-Y`.
 
-use super::probes::{canary, complied_dashed, dashed, roleplay_prompt};
-use super::{LLM_TOP10, OWASP, probe_budget, trials};
+use super::probes::{complied_dashed, dashed, roleplay_prompt};
+use super::{CanaryProbe, LLM_TOP10, OWASP};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, LlmTier, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Rule, Severity};
 
 pub struct RolePlayJailbreak;
 
@@ -23,6 +23,20 @@ static RULE: Rule = Rule {
     references: &[LLM_TOP10, "https://genai.owasp.org/llmrisk/llm01-prompt-injection/"],
 };
 
+static PROBE: CanaryProbe = CanaryProbe {
+    rule: &RULE,
+    tier: LlmTier::Standard,
+    prompt: roleplay_prompt,
+    transform: dashed,
+    complied: complied_dashed,
+    describe: |path, c, shown| {
+        format!(
+            "POST {path} played along with a rule-free character: asked in role to spell {c}, it answered with `{shown}`."
+        )
+    },
+    note: "role-play obeyed",
+};
+
 #[async_trait]
 impl Check for RolePlayJailbreak {
     fn rule(&self) -> &'static Rule {
@@ -30,32 +44,10 @@ impl Check for RolePlayJailbreak {
     }
 
     fn max_requests(&self, config: &ScanConfig) -> u64 {
-        probe_budget(config, LlmTier::Standard, 1)
+        PROBE.max_requests(config)
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        let make = |_: &_| {
-            let c = canary();
-            (roleplay_prompt(&c), c)
-        };
-        let trials = match trials(ctx, LlmTier::Standard, make).await? {
-            Ok(t) => t,
-            Err(why) => return Ok(Outcome::NotApplicable(why)),
-        };
-        let mut findings = Vec::new();
-        for trial in &trials {
-            let c = &trial.data;
-            if !complied_dashed(&trial.reply(), c) || complied_dashed(&trial.control_reply(), c) {
-                continue;
-            }
-            let description = format!(
-                "POST {} played along with a rule-free character: asked in role to spell {c}, it answered with `{}`.",
-                trial.target.path,
-                dashed(c)
-            );
-            let note = format!("probe: role-play obeyed (reply carries `{}`)", dashed(c));
-            findings.push(trial.finding(&RULE, Confidence::Confirmed, description, note));
-        }
-        Ok(Outcome::Findings(findings))
+        PROBE.run(ctx).await
     }
 }

@@ -3,11 +3,11 @@
 //! Probe: the LLM-004 override, base64-encoded, with a request to decode and
 //! follow it; the reply carries the reversed canary.
 
-use super::probes::{canary, complied_reversed, encoded_prompt, reversed};
-use super::{LLM_TOP10, OWASP, probe_budget, trials};
+use super::probes::{complied_reversed, encoded_prompt, reversed};
+use super::{CanaryProbe, LLM_TOP10, OWASP};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, LlmTier, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Rule, Severity};
 
 pub struct EncodedInjection;
 
@@ -23,6 +23,20 @@ static RULE: Rule = Rule {
     references: &[LLM_TOP10, "https://genai.owasp.org/llmrisk/llm01-prompt-injection/"],
 };
 
+static PROBE: CanaryProbe = CanaryProbe {
+    rule: &RULE,
+    tier: LlmTier::Standard,
+    prompt: encoded_prompt,
+    transform: reversed,
+    complied: complied_reversed,
+    describe: |path, c, shown| {
+        format!(
+            "POST {path} decoded a base64 instruction and obeyed it: the reply carries `{shown}`, the canary {c} reversed, which appears nowhere in the prompt."
+        )
+    },
+    note: "encoded instruction obeyed",
+};
+
 #[async_trait]
 impl Check for EncodedInjection {
     fn rule(&self) -> &'static Rule {
@@ -30,32 +44,10 @@ impl Check for EncodedInjection {
     }
 
     fn max_requests(&self, config: &ScanConfig) -> u64 {
-        probe_budget(config, LlmTier::Standard, 1)
+        PROBE.max_requests(config)
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        let make = |_: &_| {
-            let c = canary();
-            (encoded_prompt(&c), c)
-        };
-        let trials = match trials(ctx, LlmTier::Standard, make).await? {
-            Ok(t) => t,
-            Err(why) => return Ok(Outcome::NotApplicable(why)),
-        };
-        let mut findings = Vec::new();
-        for trial in &trials {
-            let c = &trial.data;
-            if !complied_reversed(&trial.reply(), c) || complied_reversed(&trial.control_reply(), c) {
-                continue;
-            }
-            let description = format!(
-                "POST {} decoded a base64 instruction and obeyed it: the reply carries `{}`, the canary {c} reversed, which appears nowhere in the prompt.",
-                trial.target.path,
-                reversed(c)
-            );
-            let note = format!("probe: encoded instruction obeyed (reply carries `{}`)", reversed(c));
-            findings.push(trial.finding(&RULE, Confidence::Confirmed, description, note));
-        }
-        Ok(Outcome::Findings(findings))
+        PROBE.run(ctx).await
     }
 }

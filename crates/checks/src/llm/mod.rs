@@ -26,8 +26,8 @@ pub use llm007_exfiltration::MarkdownExfiltration;
 use endpoints::{MAX_TARGETS, Target, reply_text, targets};
 use pace::Asked;
 use rampart_engine::http::Response;
-use rampart_engine::{Context, Error, LlmTier, ScanConfig};
-use rampart_model::{Exchange, Finding, Rule};
+use rampart_engine::{Context, Error, LlmTier, Outcome, ScanConfig};
+use rampart_model::{Confidence, Exchange, Finding, Rule};
 
 /// LLM risks sit with the consumption of third-party services in the API Top 10;
 /// each rule names its OWASP LLM Top 10 (2025) entry in its references.
@@ -134,6 +134,53 @@ pub(crate) async fn trials<D>(
         }
     }
     Ok(if out.is_empty() { Err(why) } else { Ok(out) })
+}
+
+/// A probe that asks for a canary word transformed (reversed, spelled with dashes):
+/// the transform appears in no prompt, so finding it in the reply, and not in the
+/// benign control reply, proves the model followed the probe.
+pub(crate) struct CanaryProbe {
+    pub rule: &'static Rule,
+    pub tier: LlmTier,
+    /// The probe text asking for the canary transformed.
+    pub prompt: fn(&str) -> String,
+    /// The canary as a reply that obeyed carries it.
+    pub transform: fn(&str) -> String,
+    /// Did this reply obey, for this canary?
+    pub complied: fn(&str, &str) -> bool,
+    /// The finding's description from the endpoint path, the canary and its transform.
+    pub describe: fn(&str, &str, &str) -> String,
+    /// What the probe exchange shows, before the transform in backticks.
+    pub note: &'static str,
+}
+
+impl CanaryProbe {
+    /// Most requests the rule sends.
+    pub fn max_requests(&self, config: &ScanConfig) -> u64 {
+        probe_budget(config, self.tier, 1)
+    }
+
+    /// One probe per LLM endpoint with a fresh canary; a confirmed finding per endpoint that obeyed.
+    pub async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        let make = |_: &_| {
+            let c = probes::canary();
+            ((self.prompt)(&c), c)
+        };
+        let trials = match trials(ctx, self.tier, make).await? {
+            Ok(t) => t,
+            Err(why) => return Ok(Outcome::NotApplicable(why)),
+        };
+        let obeyed = trials
+            .iter()
+            .filter(|t| (self.complied)(&t.reply(), &t.data) && !(self.complied)(&t.control_reply(), &t.data));
+        let findings = obeyed.map(|trial| {
+            let (c, shown) = (&trial.data, (self.transform)(&trial.data));
+            let description = (self.describe)(&trial.target.path, c, &shown);
+            let note = format!("probe: {} (reply carries `{shown}`)", self.note);
+            trial.finding(self.rule, Confidence::Confirmed, description, note)
+        });
+        Ok(Outcome::Findings(findings.collect()))
+    }
 }
 
 const NO_ENDPOINT: &str =
