@@ -88,6 +88,7 @@ fn pick(fields: &[(String, String)], exact: &[&str], partial: &[&str]) -> Option
 }
 
 /// A connected store of any supported kind.
+#[allow(clippy::large_enum_variant)] // one per scan, never moved in bulk: boxing would buy nothing
 pub enum Inspector {
     Postgres(postgres::PgInspector),
     Firestore(firestore::FsInspector),
