@@ -259,3 +259,49 @@ async fn a_cyclic_schema_is_cut_and_noted() {
         "{events:?}"
     );
 }
+
+/// A path item's `limit` overridden by the operation's own, and its `id` kept: in
+/// OpenAPI 3 and in Swagger 2.0 alike, one parameter per name and place.
+#[tokio::test]
+async fn operation_parameters_replace_the_path_items_of_the_same_name_and_place() {
+    let id = json!({"name": "id", "in": "path", "required": true, "type": "integer", "schema": {"type": "integer"}});
+    let limit = |example: u64| {
+        json!({"name": "limit", "in": "query", "required": true, "example": example,
+                                      "x-example": example, "type": "integer", "schema": {"type": "integer"}})
+    };
+    let header = json!({"name": "limit", "in": "header", "type": "string", "schema": {"type": "string"}});
+    let item = json!({"parameters": [id, limit(5)],
+                      "get": {"parameters": [limit(7), header], "responses": {"200": {"description": "ok"}}}});
+    let docs = [
+        (
+            "merge3.json",
+            json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/w/{id}": item}}),
+        ),
+        (
+            "merge2.json",
+            json!({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {"/w/{id}": item}}),
+        ),
+    ];
+    let dir = std::env::temp_dir().join(format!("rampart-spec-merge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, doc) in docs {
+        let path = dir.join(name);
+        std::fs::write(&path, doc.to_string()).unwrap();
+        let target = Url::parse("http://127.0.0.1:9/").unwrap();
+        let inv = spec::read(path.to_str().unwrap(), &target, &layer()).await.unwrap();
+        let get = op(&inv, "GET", "/w/{id}");
+        let named: Vec<(&str, Location)> = get.params.iter().map(|p| (p.name.as_str(), p.location)).collect();
+        assert_eq!(
+            named,
+            [
+                ("id", Location::Path),
+                ("limit", Location::Query),
+                ("limit", Location::Header)
+            ],
+            "{name}"
+        );
+        assert_eq!(get.params[1].example, "7", "{name}: the operation's limit wins");
+        assert_eq!(get.url.query(), Some("limit=7"), "{name}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

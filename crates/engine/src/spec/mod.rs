@@ -28,6 +28,28 @@ pub const MAX_OPERATIONS: usize = 5_000;
 /// The HTTP methods a path item may hold, in the order they are listed.
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// Most parameters read per operation.
+const MAX_PARAMS: usize = 100;
+
+/// The parameters that apply to `op`, resolved: the path item's, then the
+/// operation's, which replace a path-item parameter of the same name and place
+/// (both OpenAPI versions and Swagger 2.0 merge them this way).
+fn merged_params<'a>(w: &Walker<'a>, doc: DocId, item: &'a Value, op: &'a Value) -> Result<Vec<refs::Node<'a>>> {
+    let key = |v: &Value| (v.get("name").cloned(), v.get("in").cloned());
+    let lists = [item.get("parameters"), op.get("parameters")];
+    let listed = lists.into_iter().flatten().filter_map(Value::as_array).flatten();
+    let mut out: Vec<refs::Node<'a>> = Vec::new();
+    for p in listed.take(2 * MAX_PARAMS) {
+        let (node, _) = w.docs.deref(doc, p, &w.at)?;
+        match out.iter().position(|q| key(q.value) == key(node.value)) {
+            Some(i) => out[i] = node,
+            None if out.len() < MAX_PARAMS => out.push(node),
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
 /// The inventory for this scan: the `--spec` document's operations, else a
 /// spec that discovery found, else the target itself; plus every well-known
 /// document discovery saw answer, each also as a `GET` endpoint.

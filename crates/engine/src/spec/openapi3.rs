@@ -10,8 +10,6 @@ use crate::error::Result;
 use crate::inventory::{Body, Location, Param, ResponseShape, SecurityScheme};
 use serde_json::{Map, Value};
 
-/// Most parameters read per operation.
-const MAX_PARAMS: usize = 100;
 /// Most 2xx responses read per operation.
 const MAX_RESPONSES: usize = 20;
 
@@ -69,29 +67,11 @@ fn operation<'a>(w: &mut Walker<'a>, doc: DocId, item: &'a Value, op: &'a Value,
     })
 }
 
-/// Path-item parameters, overridden by the operation's own of the same name and place.
+/// The operation's parameters (see [`super::merged_params`]) that name a known place.
 fn params<'a>(w: &mut Walker<'a>, doc: DocId, item: &'a Value, op: &'a Value) -> Result<Vec<Param>> {
-    let mut out: Vec<Param> = Vec::new();
-    let lists = [item.get("parameters"), op.get("parameters")];
-    for p in lists
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_array)
-        .flatten()
-        .take(2 * MAX_PARAMS)
-    {
-        let (node, _) = w.docs.deref(doc, p, &w.at)?;
-        let Some(param) = param(w, node.doc, node.value)? else {
-            continue;
-        };
-        match out
-            .iter()
-            .position(|q| q.name == param.name && q.location == param.location)
-        {
-            Some(i) => out[i] = param,
-            None if out.len() < MAX_PARAMS => out.push(param),
-            None => {}
-        }
+    let mut out = Vec::new();
+    for node in super::merged_params(w, doc, item, op)? {
+        out.extend(param(w, node.doc, node.value)?);
     }
     Ok(out)
 }

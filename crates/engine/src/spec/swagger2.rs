@@ -11,8 +11,6 @@ use crate::error::Result;
 use crate::inventory::{Body, Location, Param, ResponseShape, SecurityScheme};
 use serde_json::{Map, Value};
 
-/// Most parameters read per operation.
-const MAX_PARAMS: usize = 100;
 /// Most 2xx responses read per operation.
 const MAX_RESPONSES: usize = 20;
 
@@ -30,7 +28,7 @@ pub fn read(docs: &super::Docs, notes: &mut Notes, paths: &mut Paths) -> Result<
                 return Ok(());
             }
             let mut w = Walker::new(docs, notes, format!("{at}/{method}"));
-            let params = collect(&mut w, item.doc, item.value, op)?;
+            let params = collect(&w, item.doc, item.value, op)?;
             let consumes = consumes(op, root);
             let body = body(&mut w, &params, &consumes)?;
             let mut plain = Vec::new();
@@ -59,26 +57,10 @@ fn place(p: &Value) -> &str {
     p.get("in").and_then(Value::as_str).unwrap_or_default()
 }
 
-/// Path-item and operation parameters, resolved; the operation's win by name and place.
-fn collect<'a>(w: &mut Walker<'a>, doc: DocId, item: &'a Value, op: &'a Value) -> Result<Vec<(DocId, &'a Value)>> {
-    let mut out: Vec<(DocId, &'a Value)> = Vec::new();
-    let lists = [item.get("parameters"), op.get("parameters")];
-    for p in lists
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_array)
-        .flatten()
-        .take(2 * MAX_PARAMS)
-    {
-        let (node, _) = w.docs.deref(doc, p, &w.at)?;
-        let key = |v: &Value| (v.get("name").cloned(), place(v).to_string());
-        match out.iter().position(|(_, q)| key(q) == key(node.value)) {
-            Some(i) => out[i] = (node.doc, node.value),
-            None if out.len() < MAX_PARAMS => out.push((node.doc, node.value)),
-            None => {}
-        }
-    }
-    Ok(out)
+/// Path-item and operation parameters, resolved (see [`super::merged_params`]).
+fn collect<'a>(w: &Walker<'a>, doc: DocId, item: &'a Value, op: &'a Value) -> Result<Vec<(DocId, &'a Value)>> {
+    let merged = super::merged_params(w, doc, item, op)?;
+    Ok(merged.into_iter().map(|node| (node.doc, node.value)).collect())
 }
 
 /// A Swagger 2.0 parameter carries its schema fields (type, format, enum, items) itself.
