@@ -139,7 +139,7 @@ pub struct LimitArgs {
     /// Hard request budget for the whole scan.
     #[arg(long)]
     pub max_requests: Option<u64>,
-    /// Hard wall-clock budget for the whole scan, in seconds.
+    /// Hard wall-clock budget for the whole scan, in seconds (default 900; 0 for none).
     #[arg(long)]
     pub max_duration: Option<f64>,
     /// Pin HOST:PORT to ADDR (like curl --resolve host:port:addr); repeatable.
@@ -214,6 +214,14 @@ pub struct McpArgs {
     /// Serve streamable HTTP at http://ADDR/mcp instead of stdio (loopback addresses only).
     #[arg(long, value_name = "127.0.0.1:PORT")]
     pub http: Option<std::net::SocketAddr>,
+    /// Targets scan_api may reach besides loopback and private networks:
+    /// CIDRs, addresses or host names, comma-separated; `*` for any.
+    /// Cloud metadata addresses are always refused.
+    #[arg(long, value_name = "CIDR|HOST,…")]
+    pub allow_targets: Option<String>,
+    /// Scans run at once; a scan_api call beyond it is refused.
+    #[arg(long, default_value_t = rampart_server::mcp::DEFAULT_MAX_SCANS, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub max_scans: u16,
 }
 
 #[derive(Args, Debug)]

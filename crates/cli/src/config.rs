@@ -3,6 +3,7 @@
 use crate::args::{LimitArgs, ScanArgs};
 use anyhow::{Context, Result, anyhow, bail};
 use base64::Engine;
+use rampart_engine::http::policy::AddressPolicy;
 use rampart_engine::{Flow, Limits, ScanConfig, input};
 use std::time::Duration;
 use url::Url;
@@ -10,6 +11,8 @@ use url::Url;
 pub fn scan_config(args: &ScanArgs) -> Result<ScanConfig> {
     let mut config = ScanConfig::new(target(&args.url)?);
     config.limits = limits(&args.limits)?;
+    let named = config.target.host_str().unwrap_or_default();
+    config.limits.policy = AddressPolicy::default().trust(named);
     config.entropy_samples = args.limits.entropy_samples as usize;
     config.headers = headers(args)?;
     config.selection = input::selection(&args.checks, rampart_checks::CHECKS)
@@ -48,6 +51,9 @@ pub fn target(raw: &str) -> Result<Url> {
     Ok(input::target(raw)?)
 }
 
+/// The whole-scan deadline without `--max-duration` (0 means none).
+pub const DEFAULT_MAX_DURATION: f64 = 900.0;
+
 pub fn limits(args: &LimitArgs) -> Result<Limits> {
     let secs = |name: &str, v: f64| -> Result<Duration> {
         if !(v.is_finite() && v > 0.0 && v <= 86_400.0) {
@@ -60,7 +66,10 @@ pub fn limits(args: &LimitArgs) -> Result<Limits> {
         rate: args.rate,
         timeout: secs("timeout", args.timeout)?,
         max_requests: args.max_requests,
-        max_duration: args.max_duration.map(|v| secs("max-duration", v)).transpose()?,
+        max_duration: match args.max_duration {
+            Some(v) if v == 0.0 => None,
+            v => Some(secs("max-duration", v.unwrap_or(DEFAULT_MAX_DURATION))?),
+        },
         resolve: args.resolve.iter().map(|r| resolve(r)).collect::<Result<_>>()?,
         ..Limits::default()
     })
@@ -99,4 +108,36 @@ fn headers(args: &ScanArgs) -> Result<Vec<(String, String)>> {
         headers.push(("Cookie".into(), cookie.clone()));
     }
     Ok(headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn config(args: &[&str]) -> ScanConfig {
+        let cli = crate::args::Cli::try_parse_from(args).unwrap();
+        match cli.command {
+            crate::args::Command::Scan(scan) => scan_config(&scan).unwrap(),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn scans_have_a_deadline_unless_zero_is_asked() {
+        let limits = config(&["rampart", "scan", "http://127.0.0.1:9/"]).limits;
+        assert_eq!(limits.max_duration, Some(Duration::from_secs(900)));
+        let limits = config(&["rampart", "scan", "http://127.0.0.1:9/", "--max-duration", "0"]).limits;
+        assert_eq!(limits.max_duration, None);
+    }
+
+    #[test]
+    fn the_named_target_is_exempt_from_the_metadata_rule_and_nothing_else() {
+        let policy = config(&["rampart", "scan", "http://169.254.169.254/latest/"])
+            .limits
+            .policy;
+        assert!(policy.check_host("169.254.169.254").is_ok());
+        assert!(policy.check_host("169.254.170.2").is_err());
+        assert!(policy.check_host("metadata.google.internal").is_err());
+    }
 }

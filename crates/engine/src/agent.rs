@@ -115,7 +115,11 @@ impl Agent {
         loop {
             let resp = self.send_one(&req).await?;
             exchanges.push(resp.exchange.clone());
-            let next = if follow { redirect_target(&req, &resp) } else { None };
+            let next = if follow {
+                redirect_target(&req, &resp, &self.layer)?
+            } else {
+                None
+            };
             match next {
                 None => {
                     return Ok(Trip {
@@ -134,44 +138,67 @@ impl Agent {
         }
     }
 
+    /// One request; the jar and the token travel only to the target's
+    /// origin, and only its cookies enter the jar.
     async fn send_one(&mut self, req: &Request) -> Result<Response> {
+        let home = self.layer.is_home(&req.url);
         let mut req = req.clone();
-        if let Some(cookies) = self.jar.header() {
-            req.headers.push(("Cookie".into(), cookies));
-        }
-        match (&self.carrier, &self.token) {
-            (Carrier::Header(name), Some(t)) => req.headers.push((name.clone(), t.clone())),
-            (Carrier::Bearer, Some(t)) => req.headers.push(("Authorization".into(), format!("Bearer {t}"))),
-            _ => {}
+        if home {
+            if let Some(cookies) = self.jar.header() {
+                req.headers.push(("Cookie".into(), cookies));
+            }
+            match (&self.carrier, &self.token) {
+                (Carrier::Header(name), Some(t)) => req.headers.push((name.clone(), t.clone())),
+                (Carrier::Bearer, Some(t)) => req.headers.push(("Authorization".into(), format!("Bearer {t}"))),
+                _ => {}
+            }
         }
         let resp = self.layer.send(&req).await?;
-        for header in resp.exchange.set_cookies() {
-            self.jar.store(header);
+        if home {
+            for header in resp.exchange.set_cookies() {
+                self.jar.store(header);
+            }
         }
         Ok(resp)
     }
 }
 
-/// The request a redirect asks for: GET without body, except 307/308 which keep both.
-fn redirect_target(req: &Request, resp: &Response) -> Option<Request> {
+/// The request a redirect asks for: GET without body, except 307/308 which
+/// keep both. A hop to another origin carries nothing of the request but its
+/// method: no headers, no credentials, no body; a 307/308 that would re-send a
+/// body or a writing method there is refused.
+fn redirect_target(req: &Request, resp: &Response, layer: &HttpLayer) -> Result<Option<Request>> {
     if !resp.is_redirect() {
-        return None;
+        return Ok(None);
     }
-    let url = req.url.join(resp.header("location")?).ok()?;
+    let Some(url) = resp.header("location").and_then(|l| req.url.join(l).ok()) else {
+        return Ok(None);
+    };
     if !matches!(url.scheme(), "http" | "https") {
-        return None;
+        return Ok(None);
     }
     let keep = matches!(resp.status, 307 | 308);
-    Some(Request {
+    let foreign = layer.is_home(&req.url) && !layer.is_home(&url);
+    let safe = matches!(req.method.as_str(), "GET" | "HEAD" | "OPTIONS");
+    if foreign && keep && (req.body.is_some() || !safe) {
+        return Err(Error::CrossOriginRedirect {
+            method: req.method.clone(),
+            from: req.url.to_string(),
+            to: url.to_string(),
+            status: resp.status,
+        });
+    }
+    let headers = req
+        .headers
+        .iter()
+        .filter(|(n, _)| !foreign && (keep || !n.eq_ignore_ascii_case("content-type")))
+        .cloned()
+        .collect();
+    Ok(Some(Request {
         method: if keep { req.method.clone() } else { "GET".into() },
         url,
-        headers: req
-            .headers
-            .iter()
-            .filter(|(n, _)| keep || !n.eq_ignore_ascii_case("content-type"))
-            .cloned()
-            .collect(),
-        body: if keep { req.body.clone() } else { None },
-        anonymous: req.anonymous,
-    })
+        headers,
+        body: if keep && !foreign { req.body.clone() } else { None },
+        anonymous: req.anonymous || foreign,
+    }))
 }

@@ -23,6 +23,8 @@ pub struct Limits {
     pub max_backoff: Duration,
     /// Host names pinned to addresses, like curl's `--resolve`.
     pub resolve: Vec<(String, std::net::SocketAddr)>,
+    /// Addresses the scan may not reach (metadata, and an allow-list when given).
+    pub policy: crate::http::policy::AddressPolicy,
 }
 
 impl Default for Limits {
@@ -38,6 +40,7 @@ impl Default for Limits {
             breaker_threshold: 5,
             max_backoff: Duration::from_secs(30),
             resolve: Vec::new(),
+            policy: Default::default(),
         }
     }
 }

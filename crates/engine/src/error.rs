@@ -20,6 +20,17 @@ pub enum Error {
     Budget(u64),
     #[error("scan deadline of {0} s reached")]
     Deadline(u64),
+    #[error("refused to send to {url}: {cause}")]
+    Refused { url: String, cause: String },
+    #[error(
+        "{method} {from} was redirected ({status}) to {to}, another origin: rampart does not send the request body or credentials there"
+    )]
+    CrossOriginRedirect {
+        method: String,
+        from: String,
+        to: String,
+        status: u16,
+    },
     #[error("invalid request: {0}")]
     InvalidRequest(String),
     #[error("flow file {path}: {cause}")]

@@ -35,7 +35,7 @@ const PARALLEL_CHECKS: usize = 8;
 pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn Progress) -> Result<Report> {
     let started_at = now();
     let clock = Instant::now();
-    let layer = Arc::new(HttpLayer::new(&config.limits, config.headers.clone())?);
+    let layer = Arc::new(HttpLayer::new(&config.limits, &config.target, config.headers.clone())?);
     let redactor = Arc::new(Redactor::default());
     progress.stage("reaching the target");
     let seen = reach(config, &layer).await?;
@@ -160,7 +160,7 @@ async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &
             let outcome = if check.uses_flow() && ctx.driver.is_none() {
                 Ok(Outcome::NotApplicable("needs a session flow (--flow)".into()))
             } else {
-                check.run(ctx).await
+                within_deadline(ctx, check).await
             };
             progress.check_done(rule.id);
             (rule, outcome)
@@ -180,6 +180,38 @@ async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &
     results
 }
 
+/// Time a check may still run once the deadline has passed, to finish with
+/// what it has (every request it sends then fails at once).
+const DEADLINE_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Run `check`, cut when the scan's deadline has passed (a check waiting
+/// between requests would otherwise outlive it).
+async fn within_deadline(ctx: &Context<'_>, check: &dyn Check) -> Result<Outcome> {
+    let Some(left) = ctx.layer.remaining() else {
+        return check.run(ctx).await;
+    };
+    let max = ctx.config.limits.max_duration.unwrap_or_default().as_secs();
+    tokio::time::timeout(left + DEADLINE_GRACE, check.run(ctx))
+        .await
+        .unwrap_or(Err(crate::Error::Deadline(max)))
+}
+
+/// The event saying the deadline cut the scan, and which checks it cut.
+fn deadline_event(config: &ScanConfig, layer: &HttpLayer, cut: &[&str]) -> Option<String> {
+    let secs = config.limits.max_duration?.as_secs();
+    let expired = layer.remaining().is_some_and(|left| left.is_zero());
+    let said = format!("the scan deadline of {secs} s (--max-duration) cut the scan");
+    match cut {
+        [] if expired => Some(said),
+        [] => None,
+        _ => Some(format!(
+            "{said}: {} check(s) did not finish: {}",
+            cut.len(),
+            cut.join(", ")
+        )),
+    }
+}
+
 fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerprint, layer: &HttpLayer) -> Report {
     let mut findings: Vec<Finding> = Vec::new();
     let mut stats = Stats {
@@ -187,6 +219,7 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
         ..Default::default()
     };
     let mut applicable = BTreeSet::new();
+    let mut cut = Vec::new();
     for (rule, outcome) in results {
         match outcome {
             Ok(Outcome::Findings(found)) => {
@@ -196,10 +229,15 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
             Ok(Outcome::NotApplicable(why)) => {
                 stats.not_applicable.insert(rule.id.to_string(), why);
             }
-            Err(e) => stats.errors.push(CheckError {
-                rule_id: rule.id.to_string(),
-                message: e.to_string(),
-            }),
+            Err(e) => {
+                if matches!(e, crate::Error::Deadline(_)) {
+                    cut.push(rule.id);
+                }
+                stats.errors.push(CheckError {
+                    rule_id: rule.id.to_string(),
+                    message: e.to_string(),
+                });
+            }
         }
     }
     findings.sort_by(|a, b| {
@@ -214,6 +252,7 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
     let scored = score::score(&findings, &applicable);
     stats.requests = layer.requests_sent();
     stats.events = layer.events();
+    stats.events.splice(0..0, deadline_event(config, layer, &cut));
     Report {
         schema: rampart_model::report::SCHEMA.into(),
         tool: Report::tool(),

@@ -16,6 +16,7 @@ async fn driver(flaws: Flaws, recheck: Duration) -> (Driver, rampart_demo::DemoS
                 rate: 0,
                 ..Limits::default()
             },
+            &Url::parse(&server.url()).unwrap(),
             Vec::new(),
         )
         .unwrap(),

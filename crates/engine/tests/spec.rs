@@ -13,7 +13,12 @@ fn fixture(name: &str) -> String {
 }
 
 fn layer() -> HttpLayer {
-    HttpLayer::new(&Limits::default(), Vec::new()).unwrap()
+    HttpLayer::new(
+        &Limits::default(),
+        &Url::parse("http://127.0.0.1/").unwrap(),
+        Vec::new(),
+    )
+    .unwrap()
 }
 
 async fn read_at(name: &str, target: &str) -> Result<Inventory, Error> {

@@ -16,7 +16,7 @@ fn target() -> Url {
 }
 
 async fn error_of(path: &str) -> String {
-    let layer = HttpLayer::new(&Limits::default(), Vec::new()).unwrap();
+    let layer = HttpLayer::new(&Limits::default(), &target(), Vec::new()).unwrap();
     match spec::read(path, &target(), &layer).await {
         Ok(inv) => panic!("{path} was read: {} endpoints", inv.endpoints.len()),
         Err(e @ Error::Spec { .. }) => {
@@ -108,9 +108,9 @@ async fn hostile_documents_are_bounded() {
     let e = error_of(&temp("bomb.yaml", bomb.as_bytes())).await;
     assert!(e.contains("invalid YAML"), "{e}");
     let mut big = b"{\"openapi\": \"3.0.0\", \"x\": \"".to_vec();
-    big.resize(11 * 1024 * 1024, b'a');
+    big.resize(65 * 1024 * 1024, b'a');
     let e = error_of(&temp("big.json", &big)).await;
-    assert!(e.contains("larger than 10 MiB"), "{e}");
+    assert!(e.contains("larger than the 64 MiB rampart reads"), "{e}");
 }
 
 #[tokio::test]
@@ -119,7 +119,7 @@ async fn operations_are_capped() {
         .map(|i| (format!("/r{i}"), serde_json::json!({"get": {"responses": {}}})))
         .collect();
     let doc = serde_json::json!({"openapi": "3.1.0", "paths": paths});
-    let layer = HttpLayer::new(&Limits::default(), Vec::new()).unwrap();
+    let layer = HttpLayer::new(&Limits::default(), &target(), Vec::new()).unwrap();
     let path = temp("many.json", doc.to_string().as_bytes());
     let inv = spec::read(&path, &target(), &layer).await.unwrap();
     assert_eq!(inv.endpoints.len(), spec::MAX_OPERATIONS);

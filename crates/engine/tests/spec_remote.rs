@@ -18,7 +18,7 @@ fn layer() -> Arc<HttpLayer> {
         rate: 0,
         ..Limits::default()
     };
-    Arc::new(HttpLayer::new(&limits, Vec::new()).unwrap())
+    Arc::new(HttpLayer::new(&limits, &Url::parse("http://127.0.0.1/").unwrap(), Vec::new()).unwrap())
 }
 
 fn labels(inv: &Inventory) -> Vec<String> {

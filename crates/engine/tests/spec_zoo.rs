@@ -12,8 +12,8 @@ fn zoo(file: &str) -> String {
 }
 
 async fn read(file: &str) -> Inventory {
-    let layer = HttpLayer::new(&Limits::default(), Vec::new()).unwrap();
     let target = Url::parse("http://127.0.0.1:8000/").unwrap();
+    let layer = HttpLayer::new(&Limits::default(), &target, Vec::new()).unwrap();
     spec::read(&zoo(file), &target, &layer)
         .await
         .unwrap_or_else(|e| panic!("{file}: {e}"))

@@ -76,10 +76,66 @@ pub struct Report {
 }
 
 impl Report {
+    /// Refuse a loaded report whose scores or grade no scan produces, so
+    /// renderers can trust them.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.overall > 100 {
+            return Err(format!("overall score {} is above 100", self.overall));
+        }
+        if let Some((category, score)) = self.categories.iter().find(|(_, s)| **s > 100) {
+            return Err(format!("{} score {score} is above 100", category.name()));
+        }
+        if !["A", "B", "C", "D", "F"].contains(&self.letter_grade.as_str()) {
+            return Err(format!(
+                "letter grade '{}' is not A-F",
+                self.letter_grade.chars().take(20).collect::<String>()
+            ));
+        }
+        Ok(())
+    }
+
     pub fn tool() -> Tool {
         Tool {
             name: "rampart".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod validation {
+    use super::*;
+
+    fn report() -> Report {
+        Report {
+            schema: SCHEMA.into(),
+            tool: Report::tool(),
+            target: "http://x/".into(),
+            started_at: String::new(),
+            completed_at: String::new(),
+            duration_ms: 0,
+            overall: 90,
+            letter_grade: "A".into(),
+            categories: BTreeMap::from([(Category::Authentication, 90)]),
+            findings: Vec::new(),
+            fingerprint: Fingerprint::default(),
+            stats: Stats::default(),
+            exchanges: Vec::new(),
+            rules: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn out_of_range_scores_and_grades_are_refused() {
+        assert!(report().validate().is_ok());
+        let mut r = report();
+        r.categories.insert(Category::Authentication, 250);
+        assert!(r.validate().unwrap_err().contains("250 is above 100"));
+        let mut r = report();
+        r.overall = 101;
+        assert!(r.validate().is_err());
+        let mut r = report();
+        r.letter_grade = "Z".into();
+        assert!(r.validate().is_err());
     }
 }

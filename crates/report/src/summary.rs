@@ -100,6 +100,6 @@ fn footer(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn bar(score: u8) -> String {
-    let filled = usize::from(score) / 5;
+    let filled = usize::from(score.min(100)) / 5;
     format!("{}{}", "█".repeat(filled), "░".repeat(20 - filled))
 }

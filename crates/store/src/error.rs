@@ -25,6 +25,9 @@ pub enum StoreError {
     /// The report could not be encoded as JSON for saving.
     #[error("cannot encode the report: {0}")]
     Encode(#[source] serde_json::Error),
+    /// A saved report whose values no scan produces.
+    #[error("saved scan {id} is invalid: {cause}")]
+    Invalid { id: String, cause: String },
     /// A saved report that no longer decodes.
     #[error("saved scan {id} cannot be read: {source}")]
     Corrupt {

@@ -92,9 +92,13 @@ impl History {
         };
         let summary = summary::from_row(row)?;
         let json: String = row.try_get("report")?;
-        let report = serde_json::from_str(&json).map_err(|source| StoreError::Corrupt {
+        let report: Report = serde_json::from_str(&json).map_err(|source| StoreError::Corrupt {
             id: summary.id.clone(),
             source,
+        })?;
+        report.validate().map_err(|cause| StoreError::Invalid {
+            id: summary.id.clone(),
+            cause,
         })?;
         let rule_ids = sqlx::query_scalar("SELECT rule_id FROM scan_rule WHERE scan_id = ? ORDER BY position")
             .bind(&summary.id)

@@ -26,6 +26,6 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode> {
 
 /// Read a JSON report (for `diff` and `--baseline`); errors name the file.
 pub fn load(path: &Path) -> Result<Snapshot> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = rampart_engine::input::read_text(path, rampart_engine::input::REPORT_CAP)?;
     Snapshot::parse(&text).with_context(|| path.display().to_string())
 }

@@ -3,13 +3,15 @@
 //! for a person goes to stderr.
 
 use crate::args::McpArgs;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
+use rampart_engine::http::policy::{self, AddressPolicy};
 use rampart_server::mcp;
 use rampart_store::History;
 use std::process::ExitCode;
 
 pub async fn run(args: &McpArgs) -> Result<ExitCode> {
     let path = args.db.clone().unwrap_or_else(History::default_path);
+    let limits = limits(args)?;
     let history = History::open(&path)
         .await
         .with_context(|| format!("cannot open the scan history {}", path.display()))?;
@@ -21,12 +23,22 @@ pub async fn run(args: &McpArgs) -> Result<ExitCode> {
                 "rampart mcp: serving streamable HTTP at {url}; scan history {}",
                 path.display()
             );
-            mcp::http::serve(history, listener).await?;
+            mcp::http::serve(history, limits, listener).await?;
         }
         None => {
             eprintln!("rampart mcp: serving on stdio; scan history {}", path.display());
-            mcp::serve_stdio(history).await?;
+            mcp::serve_stdio(history, limits).await?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loopback and private networks, plus what `--allow-targets` names.
+fn limits(args: &McpArgs) -> Result<mcp::ScanLimits> {
+    let mut policy = AddressPolicy::local_only();
+    if let Some(raw) = &args.allow_targets {
+        let extra = policy::parse_allow_list(raw).map_err(|e| anyhow!("--allow-targets: {e}"))?;
+        policy = policy.allow_also(extra);
+    }
+    Ok(mcp::ScanLimits::new(policy, usize::from(args.max_scans)))
 }

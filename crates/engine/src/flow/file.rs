@@ -114,9 +114,12 @@ pub struct Flow {
 impl Flow {
     pub fn load(path: &Path) -> Result<Flow> {
         let source = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::FlowFile {
-            path: source.clone(),
-            cause: e.to_string(),
+        let text = crate::input::read_text(path, crate::input::FLOW_CAP).map_err(|e| match e {
+            crate::input::InputError::File { path, cause } => Error::FlowFile { path, cause },
+            other => Error::FlowFile {
+                path: source.clone(),
+                cause: other.to_string(),
+            },
         })?;
         Flow::parse(&text, &source, &|name| std::env::var(name).ok())
     }

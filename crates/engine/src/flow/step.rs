@@ -83,7 +83,10 @@ pub async fn run(
         req.body = Some(serde_json::to_vec(&value).expect("JSON values serialise"));
         req.headers.push(("Content-Type".into(), "application/json".into()));
     }
-    let trip = agent.send(req, true).await?;
+    let trip = agent.send(req, true).await.map_err(|e| match e {
+        Error::CrossOriginRedirect { .. } => Error::flow(step.kind.name(), e.to_string()),
+        e => e,
+    })?;
     if let Some(pointer) = &step.token_json {
         let taken = token_from_json(&trip, pointer).map_err(|cause| Error::flow(step.kind.name(), cause))?;
         if !matches!(agent.carrier(), Carrier::Cookie(_)) {

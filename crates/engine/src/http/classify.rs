@@ -5,6 +5,12 @@ use url::Url;
 
 pub fn error(url: &Url, err: reqwest::Error) -> Error {
     let host = url.host_str().unwrap_or_default().to_string();
+    if let Some(refusal) = refusal(&err) {
+        return Error::Refused {
+            url: url.to_string(),
+            cause: refusal,
+        };
+    }
     let cause = root_cause(&err);
     let lower = cause.to_ascii_lowercase();
     let tls = [
@@ -33,4 +39,15 @@ fn root_cause(err: &reqwest::Error) -> String {
         cause = next;
     }
     cause.to_string()
+}
+
+/// The address policy's refusal, when DNS resolution was stopped by it.
+fn refusal(err: &reqwest::Error) -> Option<String> {
+    let mut cause: &dyn std::error::Error = err;
+    loop {
+        if let Some(r) = cause.downcast_ref::<super::policy::Refusal>() {
+            return Some(r.0.clone());
+        }
+        cause = cause.source()?;
+    }
 }

@@ -75,6 +75,11 @@ impl Budget {
         Ok(timeout.min(remaining))
     }
 
+    /// Time left before the deadline; `None` without one.
+    pub fn remaining(&self) -> Option<Duration> {
+        self.max_duration.map(|max| max.saturating_sub(self.started.elapsed()))
+    }
+
     pub fn sent(&self) -> u64 {
         self.sent.load(Ordering::SeqCst)
     }

@@ -5,14 +5,17 @@
 mod breaker;
 mod classify;
 mod limits;
+pub mod origin;
+pub mod policy;
 mod record;
 
 use crate::config::Limits;
 use crate::error::{Error, Result};
 use breaker::Breaker;
 use limits::{Budget, RateLimiter};
+use policy::AddressPolicy;
 use rampart_model::{Exchange, Header};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 use url::Url;
@@ -95,7 +98,37 @@ pub struct HttpLayer {
     breaker: Breaker,
     log: Mutex<Vec<Exchange>>,
     events: Mutex<Vec<String>>,
+    /// The target's origin: the only one `default_headers` are sent to.
+    home: Url,
     default_headers: Vec<(String, String)>,
+    policy: Arc<AddressPolicy>,
+}
+
+/// Add the scan's configured headers a request does not set itself. The
+/// user's `Cookie` is merged with the request's own cookies (a cookie the
+/// request already names keeps the request's value), never dropped.
+fn with_defaults(headers: &mut Vec<(String, String)>, defaults: &[(String, String)]) {
+    let mut missing = Vec::new();
+    for (name, value) in defaults {
+        let own = headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name));
+        match own {
+            None => missing.push((name.clone(), value.clone())),
+            Some((_, own)) if name.eq_ignore_ascii_case("cookie") => *own = merge_cookies(own, value),
+            Some(_) => {}
+        }
+    }
+    headers.splice(0..0, missing);
+}
+
+/// `own` followed by the pairs of `extra` whose names `own` does not hold.
+fn merge_cookies(own: &str, extra: &str) -> String {
+    let name = |pair: &str| pair.split_once('=').map_or(pair, |(n, _)| n).trim().to_string();
+    let held: Vec<String> = own.split(';').map(name).collect();
+    let added = extra
+        .split(';')
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty() && !held.contains(&name(pair)));
+    std::iter::once(own.trim()).chain(added).collect::<Vec<_>>().join("; ")
 }
 
 /// Most exchanges a scan keeps for its HAR/log; findings keep their own.
@@ -103,8 +136,11 @@ const LOG_CAP: usize = 20_000;
 const MAX_429_RETRIES: u32 = 2;
 
 impl HttpLayer {
-    pub fn new(limits: &Limits, default_headers: Vec<(String, String)>) -> Result<Self> {
-        let mut builder = reqwest::Client::builder();
+    /// A layer for a scan of `home`: `default_headers` (the user's
+    /// credentials) go to `home`'s origin only.
+    pub fn new(limits: &Limits, home: &Url, default_headers: Vec<(String, String)>) -> Result<Self> {
+        let policy = Arc::new(limits.policy.clone());
+        let mut builder = reqwest::Client::builder().dns_resolver(policy::Resolver { policy: policy.clone() });
         for (host, addr) in &limits.resolve {
             builder = builder.resolve(host, *addr);
         }
@@ -124,7 +160,9 @@ impl HttpLayer {
             limits: limits.clone(),
             log: Mutex::new(Vec::new()),
             events: Mutex::new(Vec::new()),
+            home: home.clone(),
             default_headers,
+            policy,
         })
     }
 
@@ -137,12 +175,8 @@ impl HttpLayer {
     /// than API answers (an OpenAPI spec).
     pub async fn send_capped(&self, req: &Request, max_body: usize) -> Result<Response> {
         let mut req = req.clone();
-        if !req.anonymous {
-            let defaults = self
-                .default_headers
-                .iter()
-                .filter(|(n, _)| !req.headers.iter().any(|(m, _)| m.eq_ignore_ascii_case(n)));
-            req.headers.splice(0..0, defaults.cloned().collect::<Vec<_>>());
+        if !req.anonymous && self.is_home(&req.url) {
+            with_defaults(&mut req.headers, &self.default_headers);
         }
         let req = &req;
         let mut attempt = 0;
@@ -165,6 +199,10 @@ impl HttpLayer {
 
     async fn send_once(&self, req: &Request, max_body: usize) -> Result<Response> {
         let host = req.url.host_str().unwrap_or_default().to_string();
+        self.policy.check_host(&host).map_err(|cause| Error::Refused {
+            url: req.url.to_string(),
+            cause,
+        })?;
         self.breaker.check(&host)?;
         let timeout = self.budget.admit(self.limits.timeout)?;
         self.rate.wait().await;
@@ -261,6 +299,11 @@ impl HttpLayer {
         }
     }
 
+    /// Time left before the scan's deadline; `None` without one.
+    pub fn remaining(&self) -> Option<Duration> {
+        self.budget.remaining()
+    }
+
     pub fn requests_sent(&self) -> u64 {
         self.budget.sent()
     }
@@ -276,5 +319,32 @@ impl HttpLayer {
 
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// Is `url` on the origin of the scanned target (where credentials may go)?
+    pub fn is_home(&self, url: &Url) -> bool {
+        origin::same_origin(&self.home, url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_users_cookie_joins_the_jars() {
+        let mut headers = vec![("Cookie".to_string(), "sid=abc".to_string())];
+        let defaults = [
+            ("Cookie".to_string(), "tenant=7; sid=mine".to_string()),
+            ("X-Api-Key".to_string(), "k".to_string()),
+        ];
+        with_defaults(&mut headers, &defaults);
+        assert_eq!(
+            headers,
+            [
+                ("X-Api-Key".to_string(), "k".to_string()),
+                ("Cookie".to_string(), "sid=abc; tenant=7".to_string())
+            ]
+        );
     }
 }

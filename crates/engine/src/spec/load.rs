@@ -5,12 +5,11 @@
 use crate::error::{Error, Result};
 use crate::http::{HttpLayer, Request};
 use serde_json::Value;
-use std::io::Read;
 use std::path::PathBuf;
 use url::Url;
 
 /// Largest spec document rampart reads.
-pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_BYTES: usize = crate::input::SPEC_CAP as usize;
 /// Deepest nesting kept when a YAML document is turned into JSON values.
 const MAX_NESTING: usize = 256;
 
@@ -90,15 +89,10 @@ pub async fn fetch(origin: &Origin, layer: &HttpLayer, target: &Url) -> Result<V
 }
 
 fn read_file(path: &std::path::Path) -> std::result::Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    file.take(MAX_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() > MAX_BYTES {
-        return Err(format!("larger than {} MiB", MAX_BYTES >> 20));
-    }
-    Ok(bytes)
+    crate::input::read_bounded(path, MAX_BYTES as u64).map_err(|e| match e {
+        crate::input::InputError::File { cause, .. } => cause,
+        other => other.to_string(),
+    })
 }
 
 async fn download(url: &Url, layer: &HttpLayer, target: &Url) -> Result<Vec<u8>> {

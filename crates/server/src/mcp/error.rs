@@ -19,6 +19,10 @@ pub enum ToolError {
     /// The scan's task died (a check panicked).
     #[error("scan aborted: {0}")]
     Aborted(String),
+    #[error(
+        "{0} scans are already running, the most this server runs at once (rampart mcp --max-scans); try again when one has finished"
+    )]
+    Busy(usize),
     #[error("scan did not finish within {0} s")]
     Timeout(u64),
     #[error("scan history: {0}")]

@@ -23,8 +23,8 @@ pub async fn bind(addr: SocketAddr) -> Result<TcpListener, ServeError> {
 }
 
 /// Serve the tools on `listener` until Ctrl-C.
-pub async fn serve(history: History, listener: TcpListener) -> Result<(), ServeError> {
-    let server = Rampart::new(history);
+pub async fn serve(history: History, limits: super::ScanLimits, listener: TcpListener) -> Result<(), ServeError> {
+    let server = Rampart::new(history, limits);
     let service = StreamableHttpService::new(
         move || Ok(server.clone()),
         Arc::new(LocalSessionManager::default()),

@@ -8,20 +8,22 @@ mod error;
 mod explain;
 mod history;
 pub mod http;
+mod limits;
 mod reply;
 mod rules;
 mod scan;
 mod server;
 
 pub use error::{ServeError, ToolError};
+pub use limits::{DEFAULT_MAX_SCANS, ScanLimits};
 pub use server::Rampart;
 
 use rampart_store::History;
 use rmcp::ServiceExt;
 
 /// Serve the tools on stdin/stdout until the client closes the connection.
-pub async fn serve_stdio(history: History) -> Result<(), ServeError> {
-    let running = Rampart::new(history)
+pub async fn serve_stdio(history: History, limits: ScanLimits) -> Result<(), ServeError> {
+    let running = Rampart::new(history, limits)
         .serve(rmcp::transport::stdio())
         .await
         .map_err(|e| ServeError::Start(e.to_string()))?;

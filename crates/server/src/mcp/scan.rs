@@ -1,6 +1,7 @@
 //! `scan_api`: the tool arguments become one scan configuration, the engine
 //! runs every selected check, and the report is saved to the history.
 
+use super::ScanLimits;
 use super::args::ScanApi;
 use super::error::ToolError;
 use super::reply;
@@ -19,9 +20,11 @@ const MAX_SECS: u64 = 600;
 const GRACE: Duration = Duration::from_secs(30);
 
 /// Run the scan, save it, answer with its summary and id.
-pub async fn run(history: &History, args: ScanApi) -> Result<CallToolResult, ToolError> {
+pub async fn run(history: &History, limits: &ScanLimits, args: ScanApi) -> Result<CallToolResult, ToolError> {
     let secs = args.max_duration_secs.unwrap_or(DEFAULT_SECS).clamp(1, MAX_SECS);
-    let config = config(&args, secs)?;
+    let mut config = config(&args, secs)?;
+    config.limits.policy = limits.policy().clone();
+    let _slot = limits.start().ok_or(ToolError::Busy(limits.max_scans()))?;
     let report = tokio::time::timeout(Duration::from_secs(secs) + GRACE, scan(config))
         .await
         .map_err(|_| ToolError::Timeout(secs))??;
@@ -132,5 +135,24 @@ mod tests {
         let mut a = args("http://h");
         a.flow = Some("/nonexistent/flow.toml".into());
         assert!(cause(&a).contains("/nonexistent/flow.toml"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn targets_outside_the_policy_and_calls_beyond_the_slots_are_refused() {
+        let path = std::env::temp_dir().join(format!("rampart-mcp-policy-{}.db", std::process::id()));
+        let history = History::open(&path).await.unwrap();
+        let limits = ScanLimits::default();
+        for url in [
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[fd00:ec2::254]/",
+            "http://93.184.216.34/",
+        ] {
+            let err = run(&history, &limits, args(url)).await.unwrap_err().to_string();
+            assert!(err.contains("refused to send"), "{url}: {err}");
+        }
+        let (_a, _b) = (limits.start(), limits.start());
+        let err = run(&history, &limits, args("http://127.0.0.1:9/")).await.unwrap_err();
+        assert!(matches!(err, ToolError::Busy(2)), "{err}");
+        let _ = std::fs::remove_file(path);
     }
 }

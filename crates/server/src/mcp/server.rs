@@ -1,12 +1,13 @@
 //! The MCP service: the tool router and the server's self-description.
 
 use super::args::{ExplainFinding, GetScan, ListRules, ListScans, ScanApi};
-use super::{explain, history, reply, rules, scan};
+use super::{ScanLimits, explain, history, reply, rules, scan};
 use rampart_store::History;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, Implementation, ServerCapabilities, ServerConfig};
 use rmcp::{ServerHandler, tool, tool_handler, tool_router};
+use std::sync::Arc;
 
 const INSTRUCTIONS: &str = "rampart is a black-box API security scanner that proves session-lifecycle \
 flaws (fixation, adoption, logout that keeps the session …) by replaying attacks with negative controls. \
@@ -18,14 +19,16 @@ finding's proof, fix and curl reproduction; list_rules lists every rule.";
 #[derive(Clone)]
 pub struct Rampart {
     history: History,
+    limits: Arc<ScanLimits>,
     tool_router: ToolRouter<Self>,
 }
 
 #[tool_router]
 impl Rampart {
-    pub fn new(history: History) -> Self {
+    pub fn new(history: History, limits: ScanLimits) -> Self {
         Rampart {
             history,
+            limits: Arc::new(limits),
             tool_router: Self::tool_router(),
         }
     }
@@ -38,7 +41,7 @@ letterGrade and findings [{id, ruleId, severity, confidence, title, endpoint}]."
         annotations(read_only_hint = false, open_world_hint = true)
     )]
     async fn scan_api(&self, Parameters(args): Parameters<ScanApi>) -> CallToolResult {
-        reply::answer(scan::run(&self.history, args).await)
+        reply::answer(scan::run(&self.history, &self.limits, args).await)
     }
 
     /// One saved scan: its summary and the full JSON report.

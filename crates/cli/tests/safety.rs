@@ -1,0 +1,158 @@
+//! The scanner is never the attack: a target that redirects flow steps to
+//! another origin or to a metadata address gets none of the user's
+//! credentials, input files are bounded, and a slow target is cut by the
+//! scan's deadline.
+
+mod support;
+
+use support::origin::{PASSWORD, Step, login_app, recorder};
+use support::*;
+
+const FLOW: &str = r#"
+[session]
+cookie = "sid"
+
+[login]
+method = "POST"
+path = "/login"
+form = { username = "alice", password = "${RAMPART_SAFETY_PASSWORD}" }
+headers = { "X-Step-Token" = "{{session}}" }
+
+[protected]
+path = "/profile"
+logged_in_marker = "hello alice"
+
+[logout]
+path = "/logout"
+"#;
+
+const API_KEY: &str = "key-secret-123";
+const USER_COOKIE: &str = "t-secret-9";
+
+fn scan_with_flow(url: &str) -> std::process::Output {
+    let name = format!("flow-{}.toml", url.rsplit(':').next().unwrap_or("x"));
+    let flow = temp_file(&name, FLOW);
+    std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .env("RAMPART_SAFETY_PASSWORD", PASSWORD)
+        .env("RAMPART_DB", std::env::temp_dir().join("rampart-safety-history.db"))
+        .args(["scan", url, "--flow", flow.to_str().unwrap(), "--checks", "SESS-004"])
+        .args(["--rate", "0", "--no-save", "--format", "json"])
+        .args(["--header", &format!("X-Api-Key: {API_KEY}")])
+        .args(["--cookie", &format!("tenant={USER_COOKIE}")])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn no_flow_step_hands_credentials_to_another_origin() {
+    for step in [Step::Preauth, Step::Login, Step::Protected, Step::Logout] {
+        for status in [301, 302, 307, 308] {
+            let (away, seen) = recorder();
+            let app = login_app(Some(step), status, away);
+            let out = scan_with_flow(&app);
+            let err = stderr(&out);
+            assert!(!err.contains("panicked"), "{step:?} {status}: {err}");
+            for req in seen.lock().unwrap().iter() {
+                let all = format!("{}{}", req.head, req.body);
+                for secret in [PASSWORD, API_KEY, USER_COOKIE, "sid=", "X-Step-Token", "X-Api-Key"] {
+                    assert!(
+                        !all.contains(secret),
+                        "{step:?} {status}: {secret} reached the other origin:\n{all}"
+                    );
+                }
+                assert!(
+                    req.body.is_empty(),
+                    "{step:?} {status}: a body reached the other origin"
+                );
+            }
+            let arrived = seen.lock().unwrap().len();
+            let writes = matches!(step, Step::Login | Step::Logout);
+            match (step, status) {
+                (Step::Login, 307 | 308) => {
+                    assert_error(&out, "another origin");
+                    assert!(err.contains("[login]"), "{err}");
+                }
+                (Step::Logout, 307 | 308) => {
+                    let errors = json(&out)["stats"]["errors"].to_string();
+                    assert!(errors.contains("another origin"), "{errors}");
+                }
+                _ => assert!(arrived > 0, "{step:?} {status}: the redirect was never followed: {err}"),
+            }
+            if writes && matches!(status, 307 | 308) {
+                assert_eq!(arrived, 0, "{step:?} {status}: a body-carrying redirect was followed");
+            }
+        }
+    }
+}
+
+#[test]
+fn same_origin_redirects_still_log_in() {
+    let (away, seen) = recorder();
+    let out = scan_with_flow(&login_app(None, 302, away));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["stats"]["errors"], serde_json::json!([]), "{report:#}");
+    assert_eq!(report["stats"]["checksRun"], 1);
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[test]
+fn redirects_to_metadata_addresses_are_never_followed() {
+    for target in [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fd00:ec2::254]/",
+        "http://metadata.google.internal/",
+    ] {
+        let location = format!("Location: {target}");
+        let app = support::origin::serve(move |_| support::origin::response("302 Found", &[location.clone()], ""));
+        let out = rampart(&["scan", &app, "--no-save", "--rate", "0"]);
+        assert_error(&out, "refused to send to");
+        assert!(
+            stderr(&out).contains("rampart never sends requests there"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn flow_and_report_files_are_bounded() {
+    for args in [
+        vec!["scan", "http://127.0.0.1:9/", "--flow", "/dev/zero"],
+        vec!["diff", "/dev/zero", "/dev/zero"],
+    ] {
+        assert_error(&rampart(&args), "not a regular file");
+    }
+    let big = temp_file("big-flow.toml", &"# padding\n".repeat(200_000));
+    let out = rampart(&["scan", "http://127.0.0.1:9/", "--flow", big.to_str().unwrap()]);
+    assert_error(&out, "larger than the 1 MiB rampart reads");
+    let long = format!("http://127.0.0.1:9/?{}", "q".repeat(5000));
+    let out = rampart(&["scan", &long, "--header", &"x".repeat(5000)]);
+    assert_error(&out, "…");
+    assert!(stderr(&out).len() < 400, "{}", stderr(&out));
+}
+
+#[test]
+fn the_deadline_cuts_a_slow_target_and_says_so() {
+    let app = support::origin::serve(|req| {
+        if req.path != "/" {
+            std::thread::sleep(std::time::Duration::from_secs(3));
+        }
+        support::origin::response("200 OK", &[], "slow")
+    });
+    let out = rampart(&[
+        "scan",
+        &app,
+        "--no-save",
+        "--rate",
+        "0",
+        "--max-duration",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    let events = report["stats"]["events"].to_string();
+    assert!(events.contains("scan deadline of 2 s"), "{events}");
+}
