@@ -156,3 +156,65 @@ fn the_deadline_cuts_a_slow_target_and_says_so() {
     let events = report["stats"]["events"].to_string();
     assert!(events.contains("scan deadline of 2 s"), "{events}");
 }
+
+#[test]
+fn the_users_secrets_appear_in_no_output_and_no_history() {
+    let demo = demo(rampart_demo::Flaws::vulnerable());
+    let dir = std::env::temp_dir().join(format!("rampart-secrets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = "Kq\"7\\zä-Ω!key";
+    let cookie = "c\"ook\\ie-Ω9";
+    let bearer = "bearer-Ω\"tok";
+    let outputs = ["r.json", "r.sarif", "r.html", "r.md", "r.xml"].map(|f| dir.join(f));
+    let mut args: Vec<String> = ["scan", &demo.url, "--rate", "0", "--checks", "auth,data,input,inv"]
+        .map(String::from)
+        .to_vec();
+    for out in &outputs {
+        args.extend(["--output".into(), out.display().to_string()]);
+    }
+    let (har, db) = (dir.join("r.har"), dir.join("history.db"));
+    args.extend([
+        "--har".into(),
+        har.display().to_string(),
+        "--db".into(),
+        db.display().to_string(),
+    ]);
+    args.extend([
+        "--header".into(),
+        format!("X-Api-Key: {key}"),
+        "--header".into(),
+        "X-Short: q7".into(),
+    ]);
+    args.extend([
+        "--cookie".into(),
+        format!("pref={cookie}"),
+        "--bearer".into(),
+        bearer.into(),
+    ]);
+    let out = rampart(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let json_form = |s: &str| {
+        serde_json::Value::String(s.into())
+            .to_string()
+            .trim_matches('"')
+            .to_string()
+    };
+    let url_form = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    for file in outputs.iter().chain([&har, &db]) {
+        let bytes = std::fs::read(file).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in [key, cookie, bearer] {
+            for form in [secret.to_string(), json_form(secret), url_form(secret)] {
+                assert!(!text.contains(&form), "{} holds {form}", file.display());
+            }
+        }
+    }
+    let har: serde_json::Value = serde_json::from_slice(&std::fs::read(&har).unwrap()).unwrap();
+    let headers = har["log"]["entries"][0]["request"]["headers"].as_array().unwrap();
+    let short = headers
+        .iter()
+        .find(|h| h["name"] == "X-Short")
+        .expect("X-Short recorded");
+    assert_eq!(short["value"], "[redacted]");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,5 +1,9 @@
-//! Secret redaction for every output: the flow's passwords, live session
-//! tokens (kept to a short prefix) and `Authorization` values.
+//! Secret redaction for every output: the flow's passwords, the user's
+//! credential headers and cookies, live session tokens (kept to a short
+//! prefix) and `Authorization` values. Values are found by substring in
+//! their plain, URL-encoded and JSON-escaped forms, and by position (a
+//! credential header, a cookie the user gave, a body field named like a
+//! password) whatever their length.
 
 use crate::token::preview;
 use rampart_model::{Exchange, Header};
@@ -9,6 +13,32 @@ use std::sync::Mutex;
 #[derive(Default)]
 pub struct Redactor {
     secrets: Mutex<Vec<(String, String)>>,
+    /// Header names whose values are credentials, redacted whole.
+    headers: Mutex<Vec<String>>,
+    /// Cookie names the user gave (`--cookie`), their values redacted.
+    cookies: Mutex<Vec<String>>,
+}
+
+/// Header names that carry no secret, left as they are.
+const PLAIN_HEADERS: &[&str] = &[
+    "accept",
+    "accept-encoding",
+    "accept-language",
+    "cache-control",
+    "content-type",
+    "origin",
+    "pragma",
+    "referer",
+    "user-agent",
+    "x-requested-with",
+];
+
+/// Does a body field or cookie name hold a secret?
+fn secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["pass", "secret", "token", "apikey", "api_key", "api-key"]
+        .iter()
+        .any(|w| n.contains(w))
 }
 
 /// Shorter values are not redacted: they would mangle unrelated text.
@@ -23,6 +53,27 @@ impl Redactor {
     /// A live session token: keep a short prefix so tokens stay tell-apart.
     pub fn token(&self, value: &str) {
         self.add(value, format!("{}[redacted]", preview(value).trim_end_matches('…')));
+    }
+
+    /// The user's own request headers (`--header`, `--bearer`, `--basic`,
+    /// `--cookie`): credential values are hidden wherever they appear, and the
+    /// header or cookie that carries them is redacted by position.
+    pub fn credentials(&self, headers: &[(String, String)]) {
+        for (name, value) in headers {
+            let lower = name.to_ascii_lowercase();
+            if lower == "cookie" {
+                for (cookie, v) in value.split(';').filter_map(|p| p.trim().split_once('=')) {
+                    self.cookies.lock().unwrap().push(cookie.trim().to_string());
+                    self.secret(v.trim());
+                }
+            } else if !PLAIN_HEADERS.contains(&lower.as_str()) {
+                self.headers.lock().unwrap().push(lower);
+                self.secret(value);
+                if let Some((_, credential)) = value.split_once(' ') {
+                    self.secret(credential.trim());
+                }
+            }
+        }
     }
 
     fn add(&self, value: &str, replacement: String) {
@@ -43,9 +94,10 @@ impl Redactor {
             if out.contains(value.as_str()) {
                 out = out.replace(value.as_str(), replacement);
             }
-            let encoded = url_encoded(value);
-            if encoded != *value && out.contains(&encoded) {
-                out = out.replace(&encoded, replacement);
+            for encoded in [url_encoded(value), json_escaped(value)] {
+                if encoded != *value && out.contains(&encoded) {
+                    out = out.replace(&encoded, replacement);
+                }
             }
         }
         out
@@ -53,20 +105,36 @@ impl Redactor {
 
     pub fn exchange(&self, ex: &mut Exchange) {
         ex.request.url = self.text(&ex.request.url);
-        ex.request.body = ex.request.body.as_deref().map(|b| self.text(b));
+        ex.request.body = ex.request.body.as_deref().map(|b| self.text(&secret_fields(b)));
         ex.response.body = self.text(&ex.response.body);
         self.headers(&mut ex.request.headers);
         self.headers(&mut ex.response.headers);
     }
 
     fn headers(&self, headers: &mut [Header]) {
+        let credentials = self.headers.lock().unwrap().clone();
         for h in headers {
-            h.value = if h.name.eq_ignore_ascii_case("authorization") {
+            let name = h.name.to_ascii_lowercase();
+            h.value = if name == "authorization" {
                 authorization(&h.value)
+            } else if credentials.contains(&name) {
+                "[redacted]".into()
+            } else if name == "cookie" {
+                self.text(&self.cookie_values(&h.value))
             } else {
                 self.text(&h.value)
             };
         }
+    }
+
+    /// A `Cookie` header with the values of the user's cookies hidden.
+    fn cookie_values(&self, header: &str) -> String {
+        let names = self.cookies.lock().unwrap();
+        let pairs = header.split(';').map(|pair| match pair.trim().split_once('=') {
+            Some((n, _)) if names.iter().any(|m| m == n.trim()) => format!("{}=[redacted]", n.trim()),
+            _ => pair.trim().to_string(),
+        });
+        pairs.collect::<Vec<_>>().join("; ")
     }
 }
 
@@ -78,6 +146,66 @@ fn authorization(value: &str) -> String {
         }
         None => "[redacted]".into(),
     }
+}
+
+/// A form or JSON request body with the values of password-like fields
+/// hidden, whatever their length; other bodies unchanged.
+fn secret_fields(body: &str) -> String {
+    let trimmed = body.trim_start();
+    if trimmed.starts_with('{') {
+        let Ok(mut value) = serde_json::from_str::<serde_json::Value>(body) else {
+            return body.to_string();
+        };
+        return if hide_json(&mut value) {
+            value.to_string()
+        } else {
+            body.to_string()
+        };
+    }
+    if !body.contains('=') || body.contains(char::is_whitespace) {
+        return body.to_string();
+    }
+    let fields = body.split('&').map(|pair| match pair.split_once('=') {
+        Some((name, _)) if secret_name(&form_decoded(name)) => format!("{name}=[redacted]"),
+        _ => pair.to_string(),
+    });
+    fields.collect::<Vec<_>>().join("&")
+}
+
+/// Hide string values under password-like keys; true when any was hidden.
+fn hide_json(value: &mut serde_json::Value) -> bool {
+    let mut hid = false;
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if secret_name(key) && v.is_string() {
+                    *v = serde_json::Value::String("[redacted]".into());
+                    hid = true;
+                } else {
+                    hid |= hide_json(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                hid |= hide_json(v);
+            }
+        }
+        _ => {}
+    }
+    hid
+}
+
+fn form_decoded(name: &str) -> String {
+    url::form_urlencoded::parse(format!("{name}=").as_bytes())
+        .next()
+        .map_or_else(|| name.to_string(), |(n, _)| n.into_owned())
+}
+
+/// The value as it appears inside a JSON string (quotes, backslashes escaped).
+fn json_escaped(value: &str) -> String {
+    let quoted = serde_json::Value::String(value.to_string()).to_string();
+    quoted[1..quoted.len() - 1].to_string()
 }
 
 fn url_encoded(value: &str) -> String {
@@ -116,5 +244,47 @@ mod tests {
         let r = Redactor::default();
         r.secret("p@ss word");
         assert_eq!(r.text("password=p%40ss+word"), "password=[redacted]");
+    }
+
+    #[test]
+    fn user_credentials_are_hidden_by_position_whatever_their_length() {
+        let r = Redactor::default();
+        r.credentials(&[
+            ("X-Api-Key".into(), "k1".into()),
+            ("Cookie".into(), "tenant=t9; theme=dark".into()),
+            ("Accept".into(), "application/json".into()),
+        ]);
+        let mut ex = Exchange::default();
+        for (name, value) in [
+            ("x-api-key", "k1"),
+            ("Cookie", "sid=abc; tenant=t9"),
+            ("Accept", "application/json"),
+        ] {
+            ex.request.headers.push(Header {
+                name: name.into(),
+                value: value.into(),
+            });
+        }
+        ex.request.body = Some("user=alice&password=ab".into());
+        r.exchange(&mut ex);
+        let values: Vec<&str> = ex.request.headers.iter().map(|h| h.value.as_str()).collect();
+        assert_eq!(values, ["[redacted]", "sid=abc; tenant=[redacted]", "application/json"]);
+        assert_eq!(ex.request.body.as_deref(), Some("user=alice&password=[redacted]"));
+    }
+
+    #[test]
+    fn json_escaped_and_json_field_secrets_are_hidden() {
+        let r = Redactor::default();
+        r.secret(r#"q"uo\te"#);
+        let mut ex = Exchange::default();
+        ex.request.body = Some(r#"{"user":"alice","password":"x","nested":{"api_key":"z"}}"#.into());
+        ex.response.body = serde_json::json!({"echo": r#"q"uo\te"#}).to_string();
+        r.exchange(&mut ex);
+        let body = ex.request.body.unwrap();
+        assert!(
+            body.contains(r#""password":"[redacted]""#) && body.contains(r#""api_key":"[redacted]""#),
+            "{body}"
+        );
+        assert_eq!(ex.response.body, r#"{"echo":"[redacted]"}"#);
     }
 }

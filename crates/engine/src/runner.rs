@@ -37,6 +37,7 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     let clock = Instant::now();
     let layer = Arc::new(HttpLayer::new(&config.limits, &config.target, config.headers.clone())?);
     let redactor = Arc::new(Redactor::default());
+    redactor.credentials(&config.headers);
     progress.stage("reaching the target");
     let seen = reach(config, &layer).await?;
     let driver = match &config.flow {
