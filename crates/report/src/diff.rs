@@ -17,6 +17,8 @@ pub enum ParseError {
     Json(#[from] serde_json::Error),
     #[error("schema is {0}, not {SCHEMA}")]
     Schema(String),
+    #[error("invalid report: {0}")]
+    Invalid(String),
 }
 
 /// A report read back from JSON, with the fingerprint of each finding.
@@ -46,6 +48,7 @@ impl Snapshot {
             })
             .unwrap_or_default();
         let report: Report = serde_json::from_value(value)?;
+        report.validate().map_err(ParseError::Invalid)?;
         let fingerprints = report
             .findings
             .iter()
