@@ -159,19 +159,35 @@ fn every_rule_has_complete_metadata() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_check_stays_within_its_declared_requests() {
     for flaws in [Flaws::vulnerable(), Flaws::fixed()] {
-        // SESS-007 sends nothing itself: its scan is the cost of reaching the target and validating the flow.
-        let overhead = scan(flaws, &["SESS-007"]).await.stats.requests;
+        let report = scan(flaws, &[]).await;
+        let stats = &report.stats;
+        let stopped: Vec<_> = stats
+            .errors
+            .iter()
+            .filter(|e| e.message.contains("it declares"))
+            .collect();
+        assert!(
+            stopped.is_empty(),
+            "checks stopped at their declared budget: {stopped:?}"
+        );
         let mut config = ScanConfig::new(Url::parse("http://x/").unwrap());
         config.entropy_samples = 40;
         for check in CHECKS {
             let id = check.rule().id;
-            let sent = scan(flaws, &[id]).await.stats.requests - overhead;
+            let sent = stats.requests_by_rule.get(id).copied().unwrap_or(0);
             assert!(
                 sent <= check.max_requests(&config),
                 "{id} sent {sent} > declared {}",
                 check.max_requests(&config)
             );
         }
+        assert_eq!(
+            stats.requests_by_rule.values().sum::<u64>(),
+            stats.requests,
+            "every request is attributed: {:?}",
+            stats.requests_by_rule
+        );
+        assert!(stats.requests_by_rule.contains_key("setup") && stats.requests_by_rule.contains_key("survey"));
     }
 }
 

@@ -67,7 +67,7 @@ pub fn limits(args: &LimitArgs) -> Result<Limits> {
         timeout: secs("timeout", args.timeout)?,
         max_requests: args.max_requests,
         max_duration: match args.max_duration {
-            Some(v) if v == 0.0 => None,
+            Some(0.0) => None,
             v => Some(secs("max-duration", v.unwrap_or(DEFAULT_MAX_DURATION))?),
         },
         resolve: args.resolve.iter().map(|r| resolve(r)).collect::<Result<_>>()?,

@@ -104,7 +104,9 @@ fn redirects_to_metadata_addresses_are_never_followed() {
         "http://metadata.google.internal/",
     ] {
         let location = format!("Location: {target}");
-        let app = support::origin::serve(move |_| support::origin::response("302 Found", &[location.clone()], ""));
+        let app = support::origin::serve(move |_| {
+            support::origin::response("302 Found", std::slice::from_ref(&location), "")
+        });
         let out = rampart(&["scan", &app, "--no-save", "--rate", "0"]);
         assert_error(&out, "refused to send to");
         assert!(
@@ -216,5 +218,19 @@ fn the_users_secrets_appear_in_no_output_and_no_history() {
         .find(|h| h["name"] == "X-Short")
         .expect("X-Short recorded");
     assert_eq!(short["value"], "[redacted]");
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&outputs[0]).unwrap()).unwrap();
+    let curls = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["curl"].as_array().unwrap());
+    let curls: Vec<&str> = curls.filter_map(|c| c.as_str()).collect();
+    assert!(
+        curls
+            .iter()
+            .any(|c| c.contains(r#"-H "X-Api-Key: ${RAMPART_X_API_KEY}""#)),
+        "reproduction lines name the hidden key: {curls:#?}"
+    );
+    assert!(curls.iter().all(|c| !c.contains("[redacted]")), "{curls:#?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::flow::Driver;
 use crate::http::HttpLayer;
 use crate::inventory::Inventory;
+use crate::shared::Shared;
 use crate::survey::Surveyed;
 use async_trait::async_trait;
 use rampart_inspect::Inspector;
@@ -38,6 +39,8 @@ pub struct Context<'a> {
     pub survey: &'a [Surveyed],
     /// The callback listener, when a selected check asked for one and it could bind.
     pub callback: Option<&'a Listener>,
+    /// State the scan's checks share (see [`Context::shared`]).
+    pub shared: &'a Shared,
 }
 
 impl Context<'_> {
@@ -45,6 +48,12 @@ impl Context<'_> {
     /// flow's session; `None` when the scan has no credentials at all.
     pub async fn auth_headers(&self) -> Result<Option<Vec<(String, String)>>> {
         credentials(self.config, self.driver).await
+    }
+
+    /// This scan's shared value of type `T` (made on first use), for state
+    /// several checks of one scan must agree on.
+    pub fn shared<T: std::any::Any + Default + Send + Sync>(&self) -> Arc<T> {
+        self.shared.get()
     }
 
     /// The surveyed answers of one endpoint, by its index in the inventory.

@@ -20,6 +20,8 @@ pub enum Error {
     Budget(u64),
     #[error("scan deadline of {0} s reached")]
     Deadline(u64),
+    #[error("{rule} used the {allowance} requests it declares and was stopped there (a defect in rampart)")]
+    CheckBudget { rule: String, allowance: u64 },
     #[error("refused to send to {url}: {cause}")]
     Refused { url: String, cause: String },
     #[error(
@@ -46,9 +48,9 @@ pub enum Error {
 }
 
 impl Error {
-    /// True when the cause is the scan's own budget, not the target.
+    /// True when the cause is the scan's (or the check's) own budget, not the target.
     pub fn is_budget(&self) -> bool {
-        matches!(self, Error::Budget(_) | Error::Deadline(_))
+        matches!(self, Error::Budget(_) | Error::Deadline(_) | Error::CheckBudget { .. })
     }
 
     pub fn flow(step: &'static str, cause: impl Into<String>) -> Self {

@@ -14,6 +14,7 @@ pub mod input;
 pub mod inventory;
 pub mod redact;
 pub mod runner;
+pub mod shared;
 pub mod spec;
 pub mod survey;
 pub mod token;

@@ -6,7 +6,7 @@
 //! password) whatever their length.
 
 use crate::token::preview;
-use rampart_model::{Exchange, Header};
+use rampart_model::{Exchange, Header, REDACTED};
 use std::sync::Mutex;
 
 /// The secrets seen during a scan; applied to every exchange before output.
@@ -47,12 +47,12 @@ const MIN_SECRET: usize = 4;
 impl Redactor {
     /// A password or other value to hide completely.
     pub fn secret(&self, value: &str) {
-        self.add(value, "[redacted]".to_string());
+        self.add(value, REDACTED.to_string());
     }
 
     /// A live session token: keep a short prefix so tokens stay tell-apart.
     pub fn token(&self, value: &str) {
-        self.add(value, format!("{}[redacted]", preview(value).trim_end_matches('…')));
+        self.add(value, format!("{}{REDACTED}", preview(value).trim_end_matches('…')));
     }
 
     /// The user's own request headers (`--header`, `--bearer`, `--basic`,
@@ -118,7 +118,7 @@ impl Redactor {
             h.value = if name == "authorization" {
                 authorization(&h.value)
             } else if credentials.contains(&name) {
-                "[redacted]".into()
+                REDACTED.into()
             } else if name == "cookie" {
                 self.text(&self.cookie_values(&h.value))
             } else {
@@ -131,7 +131,7 @@ impl Redactor {
     fn cookie_values(&self, header: &str) -> String {
         let names = self.cookies.lock().unwrap();
         let pairs = header.split(';').map(|pair| match pair.trim().split_once('=') {
-            Some((n, _)) if names.iter().any(|m| m == n.trim()) => format!("{}=[redacted]", n.trim()),
+            Some((n, _)) if names.iter().any(|m| m == n.trim()) => format!("{}={REDACTED}", n.trim()),
             _ => pair.trim().to_string(),
         });
         pairs.collect::<Vec<_>>().join("; ")
@@ -142,9 +142,9 @@ impl Redactor {
 fn authorization(value: &str) -> String {
     match value.split_once(' ') {
         Some((scheme, cred)) => {
-            format!("{scheme} {}[redacted]", preview(cred).trim_end_matches('…'))
+            format!("{scheme} {}{REDACTED}", preview(cred).trim_end_matches('…'))
         }
-        None => "[redacted]".into(),
+        None => REDACTED.into(),
     }
 }
 
@@ -166,7 +166,7 @@ fn secret_fields(body: &str) -> String {
         return body.to_string();
     }
     let fields = body.split('&').map(|pair| match pair.split_once('=') {
-        Some((name, _)) if secret_name(&form_decoded(name)) => format!("{name}=[redacted]"),
+        Some((name, _)) if secret_name(&form_decoded(name)) => format!("{name}={REDACTED}"),
         _ => pair.to_string(),
     });
     fields.collect::<Vec<_>>().join("&")
@@ -179,7 +179,7 @@ fn hide_json(value: &mut serde_json::Value) -> bool {
         serde_json::Value::Object(map) => {
             for (key, v) in map.iter_mut() {
                 if secret_name(key) && v.is_string() {
-                    *v = serde_json::Value::String("[redacted]".into());
+                    *v = serde_json::Value::String(REDACTED.into());
                     hid = true;
                 } else {
                     hid |= hide_json(v);

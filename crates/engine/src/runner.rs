@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::flow::Driver;
 use crate::http::{HttpLayer, Request};
 use crate::redact::Redactor;
+use crate::shared::Shared;
 use crate::{fingerprint, flow::Stack};
 use futures::StreamExt;
 use rampart_inspect::Inspector;
@@ -60,7 +61,10 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     let inventory = crate::spec::inventory(config, &layer).await?;
     let auth = crate::check::credentials(config, driver.as_ref()).await?;
     progress.stage("surveying the endpoints");
-    let survey = crate::survey::run(&inventory, &layer, auth.as_deref()).await?;
+    let survey = layer
+        .for_phase("survey")
+        .run(crate::survey::run(&inventory, &layer, auth.as_deref()))
+        .await?;
     let hint = config.flow.as_ref().map(|f| f.stack.clone()).unwrap_or_default();
     let store = connect_store(config, &layer).await;
     let selected: Vec<&dyn Check> = checks.iter().copied().filter(|c| selected(config, *c)).collect();
@@ -79,6 +83,7 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
         inventory: &inventory,
         survey: &survey,
         callback: callback.as_ref(),
+        shared: &Shared::default(),
     };
     progress.checks(selected.len());
     let results = execute(&ctx, &selected, progress).await;
@@ -185,14 +190,17 @@ async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &
 /// what it has (every request it sends then fails at once).
 const DEADLINE_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Run `check`, cut when the scan's deadline has passed (a check waiting
-/// between requests would otherwise outlive it).
+/// Run `check` in its own scope of the HTTP layer (its requests attributed to
+/// it, and refused beyond what it declares), cut when the scan's deadline has
+/// passed (a check waiting between requests would otherwise outlive it).
 async fn within_deadline(ctx: &Context<'_>, check: &dyn Check) -> Result<Outcome> {
+    let scope = ctx.layer.for_check(check.rule().id, check.max_requests(ctx.config));
+    let run = scope.run(check.run(ctx));
     let Some(left) = ctx.layer.remaining() else {
-        return check.run(ctx).await;
+        return run.await;
     };
     let max = ctx.config.limits.max_duration.unwrap_or_default().as_secs();
-    tokio::time::timeout(left + DEADLINE_GRACE, check.run(ctx))
+    tokio::time::timeout(left + DEADLINE_GRACE, run)
         .await
         .unwrap_or(Err(crate::Error::Deadline(max)))
 }
@@ -252,6 +260,7 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
     }
     let scored = score::score(&findings, &applicable);
     stats.requests = layer.requests_sent();
+    stats.requests_by_rule = layer.requests_by_rule();
     stats.events = layer.events();
     stats.events.splice(0..0, deadline_event(config, layer, &cut));
     Report {
@@ -302,6 +311,12 @@ fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer, carrier: 
         redactor.exchange(ex);
     }
     report.stats.events = report.stats.events.iter().map(|e| redactor.text(e)).collect();
+    for error in &mut report.stats.errors {
+        error.message = redactor.text(&error.message);
+    }
+    for why in report.stats.not_applicable.values_mut() {
+        *why = redactor.text(why);
+    }
 }
 
 fn now() -> String {

@@ -30,3 +30,25 @@ async fn a_name_resolving_to_a_refused_address_gets_no_connection() {
         "a connection reached the listener: {accepted:?}"
     );
 }
+
+/// Raw connections (the TLS checks' handshakes) obey the same policy and are
+/// counted like requests.
+#[tokio::test]
+async fn raw_connections_are_policed_and_counted() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let home = Url::parse(&format!("http://127.0.0.1:{}/", addr.port())).unwrap();
+    let layer = HttpLayer::new(&Limits::default(), &home, Vec::new()).unwrap();
+    let tcp = layer.connect("127.0.0.1", addr).await.unwrap();
+    drop(tcp);
+    assert!(listener.accept().is_ok(), "the allowed connection arrived");
+
+    let metadata = "169.254.169.254:443".parse().unwrap();
+    match layer.connect("metadata.example", metadata).await {
+        Err(Error::Refused { cause, .. }) => assert!(cause.contains("metadata"), "{cause}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(layer.requests_sent(), 1, "the refused connection was never attempted");
+    assert_eq!(layer.requests_by_rule().get("setup"), Some(&1));
+}

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// What stands in for a hidden secret in recorded exchanges (a live token
+/// keeps a short prefix before it).
+pub const REDACTED: &str = "[redacted]";
+
 /// One header line, in the order it was sent or received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {

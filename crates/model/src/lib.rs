@@ -11,7 +11,7 @@ pub mod score;
 mod severity;
 
 pub use category::Category;
-pub use exchange::{Exchange, Header, RecordedRequest, RecordedResponse};
+pub use exchange::{Exchange, Header, REDACTED, RecordedRequest, RecordedResponse};
 pub use finding::{BaselineStatus, Endpoint, Finding, StoreEvidence};
 pub use report::{CheckError, Fingerprint, Report, Stats};
 pub use rule::Rule;

@@ -39,6 +39,9 @@ pub struct CheckError {
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
     pub requests: u64,
+    /// Requests sent per rule, and per phase outside the checks (`setup`, `survey`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub requests_by_rule: BTreeMap<String, u64>,
     pub checks_run: usize,
     pub errors: Vec<CheckError>,
     /// Times the session flow logged in again after losing its session.

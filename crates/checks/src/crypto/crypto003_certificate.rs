@@ -34,8 +34,9 @@ impl Check for InvalidCertificate {
         &RULE
     }
 
+    /// One TLS connection.
     fn max_requests(&self, _: &ScanConfig) -> u64 {
-        0
+        1
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
@@ -53,7 +54,8 @@ impl Check for InvalidCertificate {
             .await
             .first()
             .ok_or_else(|| tls_error("the host name does not resolve".into()))?;
-        let chain = fetch_chain(addr, name.clone(), ctx.config.limits.timeout)
+        let tcp = ctx.layer.connect(&host, addr).await?;
+        let chain = fetch_chain(tcp, name.clone(), ctx.config.limits.timeout)
             .await
             .map_err(&tls_error)?;
         let (summary, problems) = evaluate(&chain, &name, UnixTime::now(), &Roots::load()).map_err(&tls_error)?;

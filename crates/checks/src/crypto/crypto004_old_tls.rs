@@ -31,8 +31,9 @@ impl Check for OldTls {
         &RULE
     }
 
+    /// One TLS connection per old version offered.
     fn max_requests(&self, _: &ScanConfig) -> u64 {
-        0
+        2
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
@@ -53,8 +54,9 @@ impl Check for OldTls {
         };
         let mut accepted: Vec<(Legacy, u16, u16)> = Vec::new();
         for asked in [Legacy::Tls10, Legacy::Tls11] {
+            let tcp = ctx.layer.connect(&host, addr).await?;
             if let Answer::Accepted { version, suite } =
-                probe(addr, sni.as_deref(), asked, ctx.config.limits.timeout).await
+                probe(tcp, sni.as_deref(), asked, ctx.config.limits.timeout).await
             {
                 if !accepted.iter().any(|(_, v, _)| *v == version) {
                     accepted.push((asked, version, suite));

@@ -2,7 +2,6 @@
 //! ClientHello offering only the old version, and a look at the first record
 //! of the answer (a ServerHello of that version, or an alert).
 
-use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -118,10 +117,10 @@ fn complete(b: &[u8]) -> bool {
     b.len() >= MAX_READ || b.len() >= (5 + len).min(11 + 35 + 32)
 }
 
-/// Offer only `version` to `addr` and read the answer, within `timeout`.
-pub async fn probe(addr: SocketAddr, host: Option<&str>, version: Legacy, timeout: Duration) -> Answer {
+/// Offer only `version` over `tcp` (a connection the HTTP layer opened) and
+/// read the answer, within `timeout`.
+pub async fn probe(mut tcp: TcpStream, host: Option<&str>, version: Legacy, timeout: Duration) -> Answer {
     let exchange = async {
-        let mut tcp = TcpStream::connect(addr).await?;
         tcp.write_all(&client_hello(version, host)).await?;
         let mut buf = Vec::new();
         let mut chunk = [0u8; 1024];

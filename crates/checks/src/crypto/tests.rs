@@ -56,7 +56,7 @@ async fn judge_self_signed(p: CertificateParams) -> Vec<Problem> {
     let key = KeyPair::generate().unwrap();
     let cert = p.self_signed(&key).unwrap();
     let addr = serve(vec![cert.der().clone()], &key).await;
-    let chain = fetch_chain(addr, localhost(), WAIT).await.unwrap();
+    let chain = fetch_chain(connect(addr).await, localhost(), WAIT).await.unwrap();
     assert_eq!(
         chain,
         [cert.der().clone()],
@@ -107,7 +107,7 @@ async fn chain_to_a_public_root_passes_to_a_local_one_is_private_to_none_untrust
     leaf.distinguished_name.push(DnType::CommonName, "localhost");
     let leaf = leaf.signed_by(&leaf_key, &issuer).unwrap();
     let addr = serve(vec![leaf.der().clone(), ca_cert.der().clone()], &leaf_key).await;
-    let chain = fetch_chain(addr, localhost(), WAIT).await.unwrap();
+    let chain = fetch_chain(connect(addr).await, localhost(), WAIT).await.unwrap();
     assert_eq!(chain.len(), 2);
     let mut with_ca = RootCertStore::empty();
     with_ca.add(ca_cert.der().clone()).unwrap();
@@ -124,11 +124,15 @@ async fn chain_to_a_public_root_passes_to_a_local_one_is_private_to_none_untrust
 }
 
 #[tokio::test]
-async fn nothing_listening_is_an_error_not_a_verdict() {
+async fn a_peer_that_closes_at_once_is_an_error_not_a_verdict() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    drop(listener);
-    assert!(fetch_chain(addr, localhost(), WAIT).await.is_err());
+    tokio::spawn(async move { drop(listener.accept().await) });
+    assert!(fetch_chain(connect(addr).await, localhost(), WAIT).await.is_err());
+}
+
+async fn connect(addr: std::net::SocketAddr) -> tokio::net::TcpStream {
+    tokio::net::TcpStream::connect(addr).await.unwrap()
 }
 
 #[tokio::test]
@@ -137,7 +141,7 @@ async fn rustls_refuses_tls_1_0_and_1_1() {
     let cert = params(&["localhost"]).self_signed(&key).unwrap();
     let addr = serve(vec![cert.der().clone()], &key).await;
     for version in [Legacy::Tls10, Legacy::Tls11] {
-        let answer = probe(addr, Some("localhost"), version, WAIT).await;
+        let answer = probe(connect(addr).await, Some("localhost"), version, WAIT).await;
         assert!(matches!(answer, Answer::Refused(_)), "{version:?}: {answer:?}");
     }
 }
@@ -171,7 +175,7 @@ async fn a_server_that_accepts_tls_1_0_is_recognised() {
         let _ = tcp.read(&mut [0u8; 64]).await;
         head
     });
-    let answer = probe(addr, Some("api.example"), Legacy::Tls10, WAIT).await;
+    let answer = probe(connect(addr).await, Some("api.example"), Legacy::Tls10, WAIT).await;
     assert_eq!(
         answer,
         Answer::Accepted {

@@ -6,7 +6,6 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpStream;
@@ -68,9 +67,9 @@ impl ServerCertVerifier for Recorder {
     }
 }
 
-/// Connect to `addr`, present `name` (SNI) and return the chain the server sent,
-/// within `timeout` for the whole exchange.
-pub async fn fetch_chain(addr: SocketAddr, name: ServerName<'static>, timeout: Duration) -> Result<Chain, String> {
+/// Over `tcp` (a connection the HTTP layer opened), present `name` (SNI) and
+/// return the chain the server sent, within `timeout` for the whole exchange.
+pub async fn fetch_chain(tcp: TcpStream, name: ServerName<'static>, timeout: Duration) -> Result<Chain, String> {
     let provider = provider();
     let recorder = Arc::new(Recorder {
         chain: Mutex::new(Vec::new()),
@@ -83,15 +82,10 @@ pub async fn fetch_chain(addr: SocketAddr, name: ServerName<'static>, timeout: D
         .with_custom_certificate_verifier(recorder.clone())
         .with_no_client_auth();
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let handshake = async {
-        let tcp = TcpStream::connect(addr)
-            .await
-            .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-        connector.connect(name, tcp).await.map(drop).map_err(|e| e.to_string())
-    };
+    let handshake = async { connector.connect(name, tcp).await.map(drop).map_err(|e| e.to_string()) };
     let outcome = tokio::time::timeout(timeout, handshake)
         .await
-        .unwrap_or_else(|_| Err(format!("no TLS handshake with {addr} within {} s", timeout.as_secs())));
+        .unwrap_or_else(|_| Err(format!("no TLS handshake within {} s", timeout.as_secs())));
     let chain = recorder.chain.lock().unwrap().clone();
     match outcome {
         _ if !chain.is_empty() => Ok(chain),

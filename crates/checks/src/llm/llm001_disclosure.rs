@@ -93,7 +93,7 @@ impl Check for ModelDisclosure {
             ));
         }
         if !probed.is_empty() {
-            let session = pace::session(&ctx.layer);
+            let session = pace::session(ctx);
             let auth = ctx.auth_headers().await?;
             for target in &probed {
                 if let Some(reply) = session.control(ctx, target, auth.as_deref()).await? {

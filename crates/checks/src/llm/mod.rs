@@ -100,7 +100,7 @@ pub(crate) async fn trials<D>(
     if targets.is_empty() {
         return Ok(Err(NO_ENDPOINT.into()));
     }
-    let session = pace::session(&ctx.layer);
+    let session = pace::session(ctx);
     let auth = ctx.auth_headers().await?;
     let mut out = Vec::new();
     let mut why = String::new();

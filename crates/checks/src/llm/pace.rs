@@ -3,17 +3,15 @@
 //! every LLM rule of a scan, plus the benign control reply
 //! of each endpoint (asked once, read by every rule).
 //!
-//! The LLM rules run in parallel as separate checks and the engine's context
-//! has no per-scan slot for shared state, so it lives in a small registry
-//! keyed by the scan's HTTP layer (one per scan); an entry is dropped once its
-//! layer is gone.
+//! The LLM rules run in parallel as separate checks; the state lives in the
+//! scan's shared state ([`Context::shared`]) and ends with the scan.
 
 use super::endpoints::Target;
 use crate::ssrf::try_send;
 use rampart_engine::http::Response;
-use rampart_engine::{Context, Error, HttpLayer};
+use rampart_engine::{Context, Error};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::OnceCell;
 use tokio::time::Instant;
@@ -24,13 +22,19 @@ pub const SPACING: Duration = Duration::from_secs(1);
 /// Most time a scan spends prompting, from its first prompt.
 pub const CAP: Duration = Duration::from_secs(60);
 
-static SESSIONS: Mutex<Vec<Arc<Session>>> = Mutex::new(Vec::new());
-
 /// The LLM probing state of one scan.
 pub struct Session {
-    layer: Weak<HttpLayer>,
     gate: Gate,
     controls: Mutex<HashMap<Url, Arc<OnceCell<Option<Response>>>>>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session {
+            gate: Gate::new(SPACING, CAP),
+            controls: Mutex::new(HashMap::new()),
+        }
+    }
 }
 
 /// What one prompt got.
@@ -42,20 +46,9 @@ pub enum Asked {
     Capped,
 }
 
-/// The state of the scan whose HTTP layer is `layer`.
-pub fn session(layer: &Arc<HttpLayer>) -> Arc<Session> {
-    let mut all = SESSIONS.lock().unwrap();
-    all.retain(|s| s.layer.strong_count() > 0);
-    if let Some(s) = all.iter().find(|s| std::ptr::eq(s.layer.as_ptr(), Arc::as_ptr(layer))) {
-        return s.clone();
-    }
-    let session = Arc::new(Session {
-        layer: Arc::downgrade(layer),
-        gate: Gate::new(SPACING, CAP),
-        controls: Mutex::new(HashMap::new()),
-    });
-    all.push(session.clone());
-    session
+/// The LLM probing state of `ctx`'s scan.
+pub fn session(ctx: &Context<'_>) -> Arc<Session> {
+    ctx.shared()
 }
 
 impl Session {

@@ -8,6 +8,7 @@ mod limits;
 pub mod origin;
 pub mod policy;
 mod record;
+pub mod scope;
 
 use crate::config::Limits;
 use crate::error::{Error, Result};
@@ -15,8 +16,11 @@ use breaker::Breaker;
 use limits::{Budget, RateLimiter};
 use policy::AddressPolicy;
 use rampart_model::{Exchange, Header};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use url::Url;
 
@@ -98,6 +102,7 @@ pub struct HttpLayer {
     breaker: Breaker,
     log: Mutex<Vec<Exchange>>,
     events: Mutex<Vec<String>>,
+    tally: scope::Tally,
     /// The target's origin: the only one `default_headers` are sent to.
     home: Url,
     default_headers: Vec<(String, String)>,
@@ -160,6 +165,7 @@ impl HttpLayer {
             limits: limits.clone(),
             log: Mutex::new(Vec::new()),
             events: Mutex::new(Vec::new()),
+            tally: scope::Tally::default(),
             home: home.clone(),
             default_headers,
             policy,
@@ -179,6 +185,7 @@ impl HttpLayer {
             with_defaults(&mut req.headers, &self.default_headers);
         }
         let req = &req;
+        scope::admit()?;
         let mut attempt = 0;
         loop {
             let resp = self.send_once(req, max_body).await?;
@@ -205,6 +212,7 @@ impl HttpLayer {
         })?;
         self.breaker.check(&host)?;
         let timeout = self.budget.admit(self.limits.timeout)?;
+        self.tally.count();
         self.rate.wait().await;
         let _permit = self
             .permits
@@ -306,6 +314,53 @@ impl HttpLayer {
 
     pub fn requests_sent(&self) -> u64 {
         self.budget.sent()
+    }
+
+    /// A scope for `rule`'s check: run it inside, and every request it sends is
+    /// attributed to the rule and refused beyond `allowance`.
+    pub fn for_check(&self, rule: &'static str, allowance: u64) -> Arc<scope::Scope> {
+        scope::Scope::new(rule, Some(allowance))
+    }
+
+    /// A scope for a phase of the scan (the survey): attributed, not capped.
+    pub fn for_phase(&self, phase: &'static str) -> Arc<scope::Scope> {
+        scope::Scope::new(phase, None)
+    }
+
+    /// Requests sent on the wire, per rule (and per phase outside the checks).
+    pub fn requests_by_rule(&self) -> BTreeMap<String, u64> {
+        self.tally.snapshot()
+    }
+
+    /// Open a TCP connection to `addr` (the address `host` resolved to) for a
+    /// raw exchange such as a TLS handshake: refused by the address policy
+    /// like any request, counted against the scan's and the check's budgets,
+    /// paced by the rate limit and bounded by the request timeout.
+    pub async fn connect(&self, host: &str, addr: SocketAddr) -> Result<TcpStream> {
+        let refused = |cause| Error::Refused {
+            url: addr.to_string(),
+            cause,
+        };
+        self.policy.check_host(host).map_err(refused)?;
+        self.policy.check_addr(host, addr.ip()).map_err(refused)?;
+        self.breaker.check(host)?;
+        scope::admit()?;
+        let timeout = self.budget.admit(self.limits.timeout)?;
+        self.tally.count();
+        self.rate.wait().await;
+        let connected = match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+            Ok(Ok(tcp)) => Ok(tcp),
+            Ok(Err(e)) => Err(Error::Connect {
+                host: format!("{host} ({addr})"),
+                cause: e.to_string(),
+            }),
+            Err(_) => Err(Error::Connect {
+                host: format!("{host} ({addr})"),
+                cause: format!("no connection within {:.1} s", timeout.as_secs_f64()),
+            }),
+        };
+        self.breaker.record(host, &connected);
+        connected
     }
 
     pub fn events(&self) -> Vec<String> {
