@@ -14,10 +14,14 @@ use url::Url;
 const HOST: &str = "app.rampart.test";
 
 async fn scan(flaws: Flaws, selection: &[&str]) -> Report {
+    scan_with(flaws, selection, Some(rampart_demo::FLOW)).await
+}
+
+async fn scan_with(flaws: Flaws, selection: &[&str], flow: Option<&str>) -> Report {
     let server = rampart_demo::serve(flaws).await.unwrap();
     let url = Url::parse(&format!("http://{HOST}:{}/", server.addr.port())).unwrap();
     let mut config = ScanConfig::new(url);
-    config.flow = Some(Flow::parse(rampart_demo::FLOW, "demo", &|_| None).unwrap());
+    config.flow = flow.map(|text| Flow::parse(text, "demo", &|_| None).unwrap());
     config.limits.rate = 0;
     config.limits.resolve = vec![(HOST.to_string(), server.addr)];
     config.logout_recheck = Duration::from_millis(200);
@@ -206,4 +210,79 @@ async fn reports_render_in_every_format() {
             assert!(text.contains(&f.rule_id), "{format:?} lacks {}", f.rule_id);
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_grades_f_on_a_proven_takeover_and_a_when_fixed() {
+    let vulnerable = scan(Flaws::vulnerable(), &[]).await;
+    let takeover = vulnerable.findings.iter().find(|f| f.rule_id == "SESS-006").unwrap();
+    assert_eq!(
+        (takeover.severity, takeover.confidence),
+        (rampart_model::Severity::Critical, Confidence::Confirmed),
+        "a predicted id alone logged in as the victim"
+    );
+    assert_eq!(vulnerable.letter_grade, "F");
+    let fixed = scan(Flaws::fixed(), &[]).await;
+    assert_eq!(fixed.letter_grade, "A");
+    for report in [&vulnerable, &fixed] {
+        assert!(
+            !report.coverage.grade_provisional,
+            "{:?}",
+            report.coverage.provisional_reasons
+        );
+        assert_eq!(
+            report.coverage.not_tested,
+            ["Session store: not inspected — give --store URL for the gray-box rules"]
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scan_without_a_flow_says_the_session_suite_did_not_run() {
+    let report = scan_with(Flaws::vulnerable(), &[], None).await;
+    let coverage = &report.coverage;
+    assert!(
+        coverage.not_tested[0].starts_with("Session lifecycle: not tested — give --flow FILE"),
+        "{:?}",
+        coverage.not_tested
+    );
+    assert!(coverage.grade_provisional);
+    assert!(
+        coverage.provisional_reasons[0].starts_with("session lifecycle not tested (")
+            && coverage.provisional_reasons[0].contains("sets cookie sid"),
+        "{:?}",
+        coverage.provisional_reasons
+    );
+    let auth = &coverage.categories[&rampart_model::Category::Authentication];
+    assert!(auth.not_applicable.iter().any(|id| id == "SESS-001") && auth.ran.iter().any(|id| id.starts_with("AUTH-")));
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["gradeProvisional"], true);
+    assert!(json["coverage"]["Authentication"]["notApplicable"].is_array());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_that_cannot_tell_is_inconclusive_not_failed_nor_passed() {
+    let flow = rampart_demo::FLOW.replace("path = \"/logout\"", "path = \"/no-such-logout\"");
+    let report = scan_with(Flaws::vulnerable(), &["SESS-004"], Some(&flow)).await;
+    assert!(report.stats.errors.is_empty(), "{:?}", report.stats.errors);
+    let why = &report.stats.inconclusive["SESS-004"];
+    assert!(why.contains("logout step answered 404"), "{why}");
+    let coverage = &report.coverage;
+    let auth = &coverage.categories[&rampart_model::Category::Authentication];
+    assert_eq!(auth.inconclusive, ["SESS-004"]);
+    assert!(!auth.complete);
+    assert_eq!(
+        coverage.provisional_reasons,
+        [
+            "nothing was tested: no selected rule could run on this target".to_string(),
+            "1 check(s) inconclusive".into(),
+            format!("--checks ran 1 of {} rules", CHECKS.len())
+        ]
+    );
+    assert!(
+        coverage
+            .not_tested
+            .iter()
+            .any(|l| l.starts_with("1 check(s) inconclusive: SESS-004 ("))
+    );
 }

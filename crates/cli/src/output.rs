@@ -67,10 +67,15 @@ pub fn write(report: &Report, plan: &Plan) -> Result<()> {
         rampart_report::render(report, *format, &mut buf)?;
         std::fs::write(path, buf).with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!(
-            "rampart: report written to {} (grade {}, score {})",
+            "rampart: report written to {} (grade {}, score {}{})",
             path.display(),
             report.letter_grade,
-            report.overall
+            report.overall,
+            report
+                .coverage
+                .provisional_note()
+                .map(|n| format!("; {n}"))
+                .unwrap_or_default()
         );
     }
     Ok(())

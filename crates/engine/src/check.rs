@@ -20,6 +20,9 @@ pub enum Outcome {
     Findings(Vec<Finding>),
     /// The rule does not apply to this target (the reason is reported).
     NotApplicable(String),
+    /// The check ran but could not tell either way (the reason is reported);
+    /// a check may also end so with [`crate::Error::Inconclusive`].
+    Inconclusive(String),
 }
 
 /// Everything a check may use. Checks never print and never build their own client.
@@ -83,6 +86,11 @@ pub trait Check: Send + Sync {
 
     /// Session checks log in and out as the flow's user, so they run one at a time.
     fn uses_flow(&self) -> bool {
+        false
+    }
+
+    /// Gray-box checks that read the session store (`--store`).
+    fn uses_store(&self) -> bool {
         false
     }
 

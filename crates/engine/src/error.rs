@@ -45,6 +45,10 @@ pub enum Error {
     Store(String),
     #[error("flow step [{step}]: {cause}")]
     Flow { step: &'static str, cause: String },
+    /// The check could not tell either way; the runner reports it as
+    /// [`crate::Outcome::Inconclusive`], not as a failure.
+    #[error("inconclusive: {0}")]
+    Inconclusive(String),
 }
 
 impl Error {

@@ -6,6 +6,7 @@ pub mod callback;
 pub mod check;
 pub mod config;
 pub mod cookies;
+pub mod coverage;
 mod error;
 pub mod fingerprint;
 pub mod flow;

@@ -6,6 +6,7 @@ use crate::agent::{Agent, Carrier};
 use crate::callback::Listener;
 use crate::check::{Check, Context, Outcome};
 use crate::config::ScanConfig;
+use crate::coverage::{self, Did};
 use crate::error::Result;
 use crate::flow::Driver;
 use crate::http::{HttpLayer, Request};
@@ -87,6 +88,7 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     };
     progress.checks(selected.len());
     let results = execute(&ctx, &selected, progress).await;
+    let did = results_by_rule(&results);
     let mut report = assemble(config, results, fingerprint, &layer);
     report.rules = selected.iter().map(|c| *c.rule()).collect();
     report.stats.relogins = driver.as_ref().map_or(0, |d| d.relogins());
@@ -94,7 +96,32 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     report.completed_at = now();
     report.duration_ms = clock.elapsed().as_millis() as u64;
     redact(&mut report, &redactor, &layer, driver.as_ref().map(Driver::carrier));
+    let scan = coverage::Scan {
+        config,
+        exchanges: &report.exchanges,
+        inventory: &inventory,
+        store_connected: store.is_some(),
+    };
+    let outcomes: Vec<(&dyn Check, Did)> = checks
+        .iter()
+        .map(|c| (*c, did.get(c.rule().id).cloned().unwrap_or(Did::NotSelected)))
+        .collect();
+    report.coverage = coverage::assess(&scan, &outcomes);
+    for line in &mut report.coverage.not_tested {
+        *line = redactor.text(line);
+    }
     Ok(report)
+}
+
+/// What each check that ran did, by rule id, for the coverage.
+fn results_by_rule(results: &[CheckResult]) -> BTreeMap<&'static str, Did> {
+    let did = |outcome: &Result<Outcome>| match outcome {
+        Ok(Outcome::Findings(_)) => Did::Ran,
+        Ok(Outcome::NotApplicable(_)) => Did::NotApplicable,
+        Ok(Outcome::Inconclusive(why)) => Did::Inconclusive(why.clone()),
+        Err(e) => Did::Failed(e.to_string()),
+    };
+    results.iter().map(|(rule, outcome)| (rule.id, did(outcome))).collect()
 }
 
 /// The first requests: the target itself (an unreachable target ends the scan)
@@ -165,8 +192,15 @@ async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &
         async move {
             let outcome = if check.uses_flow() && ctx.driver.is_none() {
                 Ok(Outcome::NotApplicable("needs a session flow (--flow)".into()))
+            } else if check.uses_store() && ctx.store.is_none() {
+                Ok(Outcome::NotApplicable(
+                    "needs read access to the session store (--store)".into(),
+                ))
             } else {
-                within_deadline(ctx, check).await
+                match within_deadline(ctx, check).await {
+                    Err(crate::Error::Inconclusive(why)) => Ok(Outcome::Inconclusive(why)),
+                    outcome => outcome,
+                }
             };
             progress.check_done(rule.id);
             (rule, outcome)
@@ -238,6 +272,9 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
             Ok(Outcome::NotApplicable(why)) => {
                 stats.not_applicable.insert(rule.id.to_string(), why);
             }
+            Ok(Outcome::Inconclusive(why)) => {
+                stats.inconclusive.insert(rule.id.to_string(), why);
+            }
             Err(e) => {
                 if matches!(e, crate::Error::Deadline(_)) {
                     cut.push(rule.id);
@@ -276,6 +313,7 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
         findings,
         fingerprint,
         stats,
+        coverage: Default::default(),
         exchanges: Vec::new(),
         rules: Vec::new(),
     }
@@ -314,7 +352,12 @@ fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer, carrier: 
     for error in &mut report.stats.errors {
         error.message = redactor.text(&error.message);
     }
-    for why in report.stats.not_applicable.values_mut() {
+    for why in report
+        .stats
+        .not_applicable
+        .values_mut()
+        .chain(report.stats.inconclusive.values_mut())
+    {
         *why = redactor.text(why);
     }
 }

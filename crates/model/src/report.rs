@@ -49,9 +49,57 @@ pub struct Stats {
     /// Rules that did not apply to this target, with the reason.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub not_applicable: BTreeMap<String, String>,
+    /// Rules that ran but could not tell either way, with the reason.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inconclusive: BTreeMap<String, String>,
     /// Events worth knowing about: 429 back-off, truncated bodies, budget reached.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<String>,
+}
+
+/// What a scan tested. A grade is provisional when something that bears on it
+/// was not tested: the session suite on a target with sessions, a subset of
+/// the rules, checks that failed, a scan the deadline cut.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Coverage {
+    #[serde(default)]
+    pub grade_provisional: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provisional_reasons: Vec<String>,
+    /// What did not run and why, one line each, as summaries open with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_tested: Vec<String>,
+    /// Per category, what each of its rules did.
+    #[serde(default, rename = "coverage", skip_serializing_if = "BTreeMap::is_empty")]
+    pub categories: BTreeMap<Category, RuleCoverage>,
+}
+
+impl Coverage {
+    /// `provisional: reason; reason` when the grade is provisional.
+    pub fn provisional_note(&self) -> Option<String> {
+        self.grade_provisional
+            .then(|| format!("provisional: {}", self.provisional_reasons.join("; ")))
+    }
+}
+
+/// The rules of one category by what they did in a scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleCoverage {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ran: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_applicable: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inconclusive: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_selected: Vec<String>,
+    /// False when a rule of the category failed or could not tell: its score
+    /// stands on the rules that ran, not on a pass of every rule.
+    pub complete: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +117,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub fingerprint: Fingerprint,
     pub stats: Stats,
+    /// What was and was not tested, and whether the grade stands on it.
+    #[serde(flatten)]
+    pub coverage: Coverage,
     /// Every exchange of the scan (redacted); not part of the JSON report.
     #[serde(skip)]
     pub exchanges: Vec<Exchange>,
@@ -123,6 +174,7 @@ mod validation {
             findings: Vec::new(),
             fingerprint: Fingerprint::default(),
             stats: Stats::default(),
+            coverage: Coverage::default(),
             exchanges: Vec::new(),
             rules: Vec::new(),
         }

@@ -44,6 +44,20 @@ fn header(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "<div class=\"score\" id=\"score\">Score {}/100</div>",
         report.overall
     )?;
+    if let Some(note) = report.coverage.provisional_note() {
+        writeln!(
+            out,
+            "<div class=\"provisional\" id=\"provisional\">Grade {}</div>",
+            escape(&note)
+        )?;
+    }
+    if !report.coverage.not_tested.is_empty() {
+        writeln!(out, "<ul class=\"untested\" id=\"untested\">")?;
+        for line in &report.coverage.not_tested {
+            writeln!(out, "<li>{}</li>", escape(line))?;
+        }
+        writeln!(out, "</ul>")?;
+    }
     let stack = [&report.fingerprint.framework, &report.fingerprint.store]
         .into_iter()
         .flatten()

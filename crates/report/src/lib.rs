@@ -85,3 +85,39 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
         Format::Markdown => markdown::render(report, out),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_says_the_grade_is_provisional_and_why() {
+        let report = sample::sample();
+        for format in [
+            Format::Summary,
+            Format::Table,
+            Format::Json,
+            Format::Sarif,
+            Format::Junit,
+            Format::Html,
+            Format::Markdown,
+        ] {
+            let mut out = Vec::new();
+            render(&report, format, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(text.contains("session lifecycle not tested"), "{format:?}:\n{text}");
+            if !matches!(format, Format::Table | Format::Junit) {
+                assert!(text.contains("Session lifecycle: not tested"), "{format:?}:\n{text}");
+            }
+        }
+        let mut out = Vec::new();
+        render(&report, Format::Summary, &mut out).unwrap();
+        let summary = String::from_utf8(out).unwrap();
+        let opening: Vec<&str> = summary.lines().skip(2).take(1).collect();
+        assert_eq!(
+            opening,
+            ["  Session lifecycle: not tested — give --flow FILE (18 session rules did not run)"],
+            "the summary opens with what did not run"
+        );
+    }
+}

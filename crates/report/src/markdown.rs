@@ -33,12 +33,20 @@ fn ranked(report: &Report) -> Vec<&Finding> {
 }
 
 fn headline(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let provisional = report.coverage.provisional_note().map(|n| format!(" — {}", text(&n)));
     writeln!(
         out,
-        "## rampart: grade {}, score {}/100\n",
+        "## rampart: grade {}, score {}/100{}\n",
         text(&report.letter_grade),
-        report.overall
+        report.overall,
+        provisional.unwrap_or_default()
     )?;
+    for line in &report.coverage.not_tested {
+        writeln!(out, "> {}", text(line))?;
+    }
+    if !report.coverage.not_tested.is_empty() {
+        writeln!(out)?;
+    }
     let counts: Vec<String> = Severity::DESCENDING
         .into_iter()
         .filter_map(|sev| {
@@ -275,7 +283,10 @@ mod tests {
     #[test]
     fn headline_and_category_scores() {
         let md = rendered(&sample());
-        assert!(md.starts_with("## rampart: grade D, score 61/100\n"), "{md}");
+        assert!(
+            md.starts_with("## rampart: grade D, score 61/100 — provisional: session lifecycle not tested"),
+            "{md}"
+        );
         assert!(md.contains("Target http://api.test/ · 3 findings (2 high, 1 medium) · 42 requests · 2.1 s"));
         assert!(md.contains("| Category | Score |\n|---|---:|\n| Authentication | 35 |\n| BOLA / IDOR | 100 |\n"));
     }

@@ -2,7 +2,7 @@
 //! failed, one did not apply) and strings that need escaping in every format.
 
 use rampart_model::{
-    Category, CheckError, Confidence, Endpoint, Exchange, Finding, Header, Report, Rule, Severity, Stats,
+    Category, CheckError, Confidence, Coverage, Endpoint, Exchange, Finding, Header, Report, Rule, Severity, Stats,
 };
 use std::collections::BTreeMap;
 
@@ -84,6 +84,12 @@ pub fn sample() -> Report {
         ],
         fingerprint: Default::default(),
         stats,
+        coverage: Coverage {
+            grade_provisional: true,
+            provisional_reasons: vec!["session lifecycle not tested (GET / sets cookie \"sid\")".into()],
+            not_tested: vec!["Session lifecycle: not tested — give --flow FILE (18 session rules did not run)".into()],
+            categories: BTreeMap::new(),
+        },
         exchanges: Vec::new(),
         rules: RULES.to_vec(),
     }

@@ -7,6 +7,12 @@ use std::io::{self, Write};
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "rampart {} — {}", report.tool.version, report.target)?;
     writeln!(out)?;
+    for line in &report.coverage.not_tested {
+        writeln!(out, "  {line}")?;
+    }
+    if !report.coverage.not_tested.is_empty() {
+        writeln!(out)?;
+    }
     writeln!(
         out,
         "  Grade {}   Score {}/100   ({} findings, {} requests, {:.1} s)",
@@ -16,6 +22,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         report.stats.requests,
         report.duration_ms as f64 / 1000.0
     )?;
+    if let Some(note) = report.coverage.provisional_note() {
+        writeln!(out, "  Grade {} is {note}", report.letter_grade)?;
+    }
     baseline(report, out)?;
     if let Some(fw) = &report.fingerprint.framework {
         let lib = report

@@ -24,10 +24,15 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "grade {} score {} findings {} requests {}",
+        "grade {} score {} findings {} requests {}{}",
         report.letter_grade,
         report.overall,
         report.findings.len(),
-        report.stats.requests
+        report.stats.requests,
+        report
+            .coverage
+            .provisional_note()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default()
     )
 }

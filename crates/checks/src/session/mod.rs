@@ -95,7 +95,7 @@ pub(crate) fn random_control(d: &Driver) -> rampart_model::Exchange {
         .evidence("negative control: a never-issued token of the same shape is not logged in")
 }
 
-/// Fail a check whose precondition did not hold, rather than guess a verdict.
-pub(crate) fn inconclusive(rule: &Rule, why: impl std::fmt::Display) -> Error {
-    Error::flow("session", format!("{} inconclusive: {why}", rule.id))
+/// End a check whose precondition did not hold as inconclusive, rather than guess a verdict.
+pub(crate) fn inconclusive(_rule: &Rule, why: impl std::fmt::Display) -> Error {
+    Error::Inconclusive(why.to_string())
 }

@@ -4,6 +4,8 @@
 //! in `entropy` on their random part. When the ids form a sequence, the
 //! prediction is replayed: a victim logs in, and the predicted next id alone
 //! must reach the protected page (a forged id of the same shape must not).
+//! A prediction that does is an account takeover needing nothing from the
+//! victim, so that finding is critical.
 
 use super::entropy::{self, Analysis};
 use super::{OWASP, PROBE, STEP, driver, endpoint, finding, random_control};
@@ -67,7 +69,12 @@ impl Check for WeakIds {
         };
         evidence.push(random_control(d));
         let description = describe(&analysis, &tokens, source, &replay);
-        let f = finding(ctx, &RULE, confidence, endpoint(d, &d.flow().preauth), description);
+        let mut f = finding(ctx, &RULE, confidence, endpoint(d, &d.flow().preauth), description);
+        if confidence == Confidence::Confirmed {
+            // A predicted id alone was the victim's session: an account taken
+            // over with no action by the victim.
+            f = f.with_severity(Severity::Critical);
+        }
         Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
     }
 }

@@ -41,6 +41,10 @@ impl Check for StorePlaintextTokens {
         true
     }
 
+    fn uses_store(&self) -> bool {
+        true
+    }
+
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let inspector = match store(ctx) {
             Ok(s) => s,

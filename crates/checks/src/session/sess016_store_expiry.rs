@@ -43,6 +43,10 @@ impl Check for StoreExpiry {
         true
     }
 
+    fn uses_store(&self) -> bool {
+        true
+    }
+
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let inspector = match store(ctx) {
             Ok(s) => s,

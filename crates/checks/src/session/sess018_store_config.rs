@@ -36,6 +36,10 @@ impl Check for StoreConfiguration {
         true
     }
 
+    fn uses_store(&self) -> bool {
+        true
+    }
+
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let inspector = match store(ctx) {
             Ok(s) => s,

@@ -33,6 +33,9 @@ pub async fn run(history: &History, limits: &ScanLimits, args: ScanApi) -> Resul
         "id": id,
         "overall": report.overall,
         "letterGrade": report.letter_grade,
+        "gradeProvisional": report.coverage.grade_provisional,
+        "provisionalReasons": report.coverage.provisional_reasons,
+        "notTested": report.coverage.not_tested,
         "findings": briefs(&report),
     });
     Ok(reply::ok(reply::summary(&report, &id)?, structured))
