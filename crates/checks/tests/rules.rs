@@ -242,7 +242,7 @@ async fn a_scan_without_a_flow_says_the_session_suite_did_not_run() {
     let report = scan_with(Flaws::vulnerable(), &[], None).await;
     let coverage = &report.coverage;
     assert!(
-        coverage.not_tested[0].starts_with("Session lifecycle: not tested — give --flow FILE"),
+        coverage.not_tested[0].starts_with("Session lifecycle: not tested — give --login USER or --flow FILE"),
         "{:?}",
         coverage.not_tested
     );

@@ -39,6 +39,15 @@ pub struct ScanArgs {
     /// Session flow file (TOML); enables the session-lifecycle suite.
     #[arg(long)]
     pub flow: Option<PathBuf>,
+    /// Discover the session flow by logging in as USER (password after ':', or from RAMPART_PASSWORD / --password-env).
+    #[arg(long, value_name = "USER[:PASSWORD]", conflicts_with = "flow")]
+    pub login: Option<String>,
+    /// Read the --login password from this environment variable (default RAMPART_PASSWORD).
+    #[arg(long, value_name = "VAR", requires = "login")]
+    pub password_env: Option<String>,
+    /// Write the flow --login discovered to FILE (the password as ${RAMPART_PASSWORD}), for review and --flow.
+    #[arg(long, value_name = "FILE", requires = "login")]
+    pub save_flow: Option<PathBuf>,
     /// Extra request header 'Name: value' (repeatable).
     #[arg(long = "header", value_name = "'K: V'")]
     pub headers: Vec<String>,

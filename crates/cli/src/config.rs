@@ -3,6 +3,7 @@
 use crate::args::{LimitArgs, ScanArgs};
 use anyhow::{Context, Result, anyhow, bail};
 use base64::Engine;
+use rampart_engine::flow::discover::{Credentials, PASSWORD_VAR};
 use rampart_engine::http::policy::AddressPolicy;
 use rampart_engine::{Flow, Limits, ScanConfig, input};
 use std::time::Duration;
@@ -36,7 +37,34 @@ pub fn scan_config(args: &ScanArgs) -> Result<ScanConfig> {
     if let Some(path) = &args.flow {
         config.flow = Some(Flow::load(path)?);
     }
+    if let Some(login) = &args.login {
+        let env = |name: &str| std::env::var(name).ok();
+        config.login = Some(credentials(login, args.password_env.as_deref(), &env)?);
+    }
     Ok(config)
+}
+
+/// `--login USER[:PASSWORD]`: the password after the first ':', else from
+/// `--password-env VAR`, else from `RAMPART_PASSWORD`.
+fn credentials(login: &str, var: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> Result<Credentials> {
+    let (user, inline) = match login.split_once(':') {
+        Some((user, password)) => (user, Some(password.to_string())),
+        None => (login, None),
+    };
+    if user.is_empty() {
+        bail!("--login needs a user name: --login USER[:PASSWORD]");
+    }
+    let var = var.unwrap_or(PASSWORD_VAR);
+    let password = inline.or_else(|| env(var)).filter(|p| !p.is_empty()).ok_or_else(|| {
+        anyhow!(
+            "--login {} needs a password: set {var} (or name another variable with --password-env), or give USER:PASSWORD",
+            input::quote(user)
+        )
+    })?;
+    Ok(Credentials {
+        user: user.to_string(),
+        password,
+    })
 }
 
 fn callback_url(raw: &str) -> Result<Url> {
@@ -114,6 +142,21 @@ fn headers(args: &ScanArgs) -> Result<Vec<(String, String)>> {
 mod tests {
     use super::*;
     use clap::Parser;
+
+    #[test]
+    fn the_login_password_comes_inline_or_from_the_environment() {
+        let env = |name: &str| match name {
+            "RAMPART_PASSWORD" => Some("from-default".to_string()),
+            "MY_PW" => Some("from-mine".to_string()),
+            _ => None,
+        };
+        let got = |login: &str, var: Option<&str>| credentials(login, var, &env).map(|c| (c.user, c.password));
+        assert_eq!(got("alice:in:line", None).unwrap(), ("alice".into(), "in:line".into()));
+        assert_eq!(got("alice", None).unwrap(), ("alice".into(), "from-default".into()));
+        assert_eq!(got("alice", Some("MY_PW")).unwrap(), ("alice".into(), "from-mine".into()));
+        assert!(got("alice", Some("UNSET")).unwrap_err().to_string().contains("set UNSET"));
+        assert!(got(":pw", None).is_err());
+    }
 
     fn config(args: &[&str]) -> ScanConfig {
         let cli = crate::args::Cli::try_parse_from(args).unwrap();

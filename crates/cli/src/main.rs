@@ -34,7 +34,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// Exit 2 with a one-line cause; a failed login discovery adds, on the
+/// following lines, what it found, what is missing and a flow skeleton.
 fn fail(err: &anyhow::Error) -> ExitCode {
+    if let Some(rampart_engine::Error::Discovery(report)) = err.downcast_ref() {
+        eprintln!("rampart: {report}");
+        return ExitCode::from(2);
+    }
     let message = format!("{err:#}").replace('\n', " ");
     eprintln!("rampart: {message}");
     ExitCode::from(2)

@@ -51,6 +51,8 @@ pub struct ScanConfig {
     pub target: Url,
     pub limits: Limits,
     pub flow: Option<Flow>,
+    /// Without a flow: discover one by logging in as this user (`--login`).
+    pub login: Option<crate::flow::discover::Credentials>,
     /// Extra headers sent on every request (`--header`, `--bearer`, `--basic`, `--cookie`).
     pub headers: Vec<(String, String)>,
     /// Rule ids or category slugs; empty means every check.
@@ -106,6 +108,7 @@ impl ScanConfig {
             target,
             limits: Limits::default(),
             flow: None,
+            login: None,
             headers: Vec::new(),
             selection: Vec::new(),
             store: None,

@@ -22,6 +22,8 @@ pub enum Did {
 /// Facts about the scan the coverage depends on, beyond each rule's result.
 pub struct Scan<'a> {
     pub config: &'a ScanConfig,
+    /// Did the scan log in with a flow (given or discovered)?
+    pub has_flow: bool,
     /// Every exchange recorded (for signs of sessions on the target).
     pub exchanges: &'a [Exchange],
     pub inventory: &'a Inventory,
@@ -41,13 +43,13 @@ pub fn assess(scan: &Scan<'_>, checks: &[(&dyn Check, Did)]) -> Coverage {
     let selected = |f: fn(&dyn Check) -> bool| checks.iter().any(|(c, did)| f(*c) && *did != Did::NotSelected);
     let mut lines = Vec::new();
     let mut reasons = Vec::new();
-    if scan.config.flow.is_none() && selected(|c| c.uses_flow()) {
+    if !scan.has_flow && selected(|c| c.uses_flow()) {
         let rules = checks
             .iter()
             .filter(|(c, did)| c.uses_flow() && *did != Did::NotSelected)
             .count();
         lines.push(format!(
-            "Session lifecycle: not tested — give --flow FILE ({rules} session rules did not run)"
+            "Session lifecycle: not tested — give --login USER or --flow FILE ({rules} session rules did not run)"
         ));
         match sessions_seen(scan.exchanges, scan.inventory) {
             Some(sign) => reasons.push(format!("session lifecycle not tested ({sign})")),

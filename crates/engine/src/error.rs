@@ -49,6 +49,9 @@ pub enum Error {
     /// [`crate::Outcome::Inconclusive`], not as a failure.
     #[error("inconclusive: {0}")]
     Inconclusive(String),
+    /// `--login` found no working flow: what was found, what is missing, a skeleton.
+    #[error("{0}")]
+    Discovery(String),
 }
 
 impl Error {

@@ -15,7 +15,7 @@ use crate::shared::Shared;
 use crate::{fingerprint, flow::Stack};
 use futures::StreamExt;
 use rampart_inspect::Inspector;
-use rampart_model::{CheckError, Exchange, Finding, Fingerprint, Report, Stats, score};
+use rampart_model::{CheckError, Exchange, Finding, Fingerprint, FlowUsed, Report, Stats, score};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Instant;
@@ -42,12 +42,15 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     redactor.credentials(&config.headers);
     progress.stage("reaching the target");
     let seen = reach(config, &layer).await?;
-    let driver = match &config.flow {
+    progress.stage("reading the API inventory");
+    let inventory = crate::spec::inventory(config, &layer).await?;
+    let (flow, flow_used) = session_flow(config, &inventory, &layer, &redactor, progress).await?;
+    let driver = match flow {
         Some(flow) => {
             progress.stage("validating the session flow");
             Some(
                 Driver::establish(
-                    flow.clone(),
+                    flow,
                     config.target.clone(),
                     layer.clone(),
                     redactor.clone(),
@@ -58,8 +61,6 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
         }
         None => None,
     };
-    progress.stage("reading the API inventory");
-    let inventory = crate::spec::inventory(config, &layer).await?;
     let auth = crate::check::credentials(config, driver.as_ref()).await?;
     progress.stage("surveying the endpoints");
     let survey = layer
@@ -92,12 +93,14 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     let mut report = assemble(config, results, fingerprint, &layer);
     report.rules = selected.iter().map(|c| *c.rule()).collect();
     report.stats.relogins = driver.as_ref().map_or(0, |d| d.relogins());
+    report.flow = flow_used;
     report.started_at = started_at;
     report.completed_at = now();
     report.duration_ms = clock.elapsed().as_millis() as u64;
     redact(&mut report, &redactor, &layer, driver.as_ref().map(Driver::carrier));
     let scan = coverage::Scan {
         config,
+        has_flow: driver.is_some(),
         exchanges: &report.exchanges,
         inventory: &inventory,
         store_connected: store.is_some(),
@@ -122,6 +125,38 @@ fn results_by_rule(results: &[CheckResult]) -> BTreeMap<&'static str, Did> {
         Err(e) => Did::Failed(e.to_string()),
     };
     results.iter().map(|(rule, outcome)| (rule.id, did(outcome))).collect()
+}
+
+/// The flow to log in with: the one given, or one discovered from `--login`
+/// credentials (its password redacted from here on); and how the report
+/// describes it.
+async fn session_flow(
+    config: &ScanConfig,
+    inventory: &crate::inventory::Inventory,
+    layer: &Arc<HttpLayer>,
+    redactor: &Redactor,
+    progress: &dyn Progress,
+) -> Result<(Option<crate::flow::Flow>, Option<FlowUsed>)> {
+    if let Some(flow) = &config.flow {
+        let used = FlowUsed {
+            discovered: false,
+            summary: flow.describe(),
+            file: None,
+        };
+        return Ok((Some(flow.clone()), Some(used)));
+    }
+    let Some(creds) = &config.login else {
+        return Ok((None, None));
+    };
+    redactor.secret(&creds.password);
+    progress.stage("discovering the login flow");
+    let found = crate::flow::discover::discover(&config.target, inventory, layer, creds).await?;
+    let used = FlowUsed {
+        discovered: true,
+        summary: found.summary,
+        file: Some(found.file),
+    };
+    Ok((Some(found.flow), Some(used)))
 }
 
 /// The first requests: the target itself (an unreachable target ends the scan)
@@ -313,6 +348,7 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
         findings,
         fingerprint,
         stats,
+        flow: None,
         coverage: Default::default(),
         exchanges: Vec::new(),
         rules: Vec::new(),

@@ -83,6 +83,19 @@ impl Coverage {
     }
 }
 
+/// The flow a scan logged in with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowUsed {
+    /// Found by `--login` rather than given with `--flow`.
+    pub discovered: bool,
+    /// "Logged in as alice via POST /login (form, CSRF field csrf_token), session cookie sid, checked on GET /account".
+    pub summary: String,
+    /// The discovered flow file (the password as `${RAMPART_PASSWORD}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
 /// The rules of one category by what they did in a scan.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -117,6 +130,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub fingerprint: Fingerprint,
     pub stats: Stats,
+    /// The session flow the scan logged in with, when it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow: Option<FlowUsed>,
     /// What was and was not tested, and whether the grade stands on it.
     #[serde(flatten)]
     pub coverage: Coverage,
@@ -174,6 +190,7 @@ mod validation {
             findings: Vec::new(),
             fingerprint: Fingerprint::default(),
             stats: Stats::default(),
+            flow: None,
             coverage: Coverage::default(),
             exchanges: Vec::new(),
             rules: Vec::new(),

@@ -51,6 +51,13 @@ fn header(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             escape(&note)
         )?;
     }
+    if let Some(flow) = &report.flow {
+        writeln!(
+            out,
+            "<div class=\"meta\" id=\"session\">Session: {}</div>",
+            escape(&flow.summary)
+        )?;
+    }
     if !report.coverage.not_tested.is_empty() {
         writeln!(out, "<ul class=\"untested\" id=\"untested\">")?;
         for line in &report.coverage.not_tested {

@@ -116,7 +116,7 @@ mod tests {
         let opening: Vec<&str> = summary.lines().skip(2).take(1).collect();
         assert_eq!(
             opening,
-            ["  Session lifecycle: not tested — give --flow FILE (18 session rules did not run)"],
+            ["  Session lifecycle: not tested — give --login USER or --flow FILE (18 session rules did not run)"],
             "the summary opens with what did not run"
         );
     }

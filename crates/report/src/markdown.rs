@@ -44,6 +44,9 @@ fn headline(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for line in &report.coverage.not_tested {
         writeln!(out, "> {}", text(line))?;
     }
+    if let Some(flow) = &report.flow {
+        writeln!(out, "Session: {}\n", text(&flow.summary))?;
+    }
     if !report.coverage.not_tested.is_empty() {
         writeln!(out)?;
     }

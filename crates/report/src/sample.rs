@@ -84,10 +84,14 @@ pub fn sample() -> Report {
         ],
         fingerprint: Default::default(),
         stats,
+        flow: None,
         coverage: Coverage {
             grade_provisional: true,
             provisional_reasons: vec!["session lifecycle not tested (GET / sets cookie \"sid\")".into()],
-            not_tested: vec!["Session lifecycle: not tested — give --flow FILE (18 session rules did not run)".into()],
+            not_tested: vec![
+                "Session lifecycle: not tested — give --login USER or --flow FILE (18 session rules did not run)"
+                    .into(),
+            ],
             categories: BTreeMap::new(),
         },
         exchanges: Vec::new(),

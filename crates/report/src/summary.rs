@@ -26,6 +26,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  Grade {} is {note}", report.letter_grade)?;
     }
     baseline(report, out)?;
+    if let Some(flow) = &report.flow {
+        writeln!(out, "  Session: {}", flow.summary)?;
+    }
     if let Some(fw) = &report.fingerprint.framework {
         let lib = report
             .fingerprint

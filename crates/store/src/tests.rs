@@ -52,6 +52,7 @@ fn report(target: &str, started_at: &str) -> Report {
             requests: 42,
             ..Default::default()
         },
+        flow: None,
         coverage: Default::default(),
         exchanges: Vec::new(),
         rules: RULES.to_vec(),

@@ -112,6 +112,29 @@ pub struct Flow {
 }
 
 impl Flow {
+    /// "Logs in via POST /login (form), session cookie sid, checked on GET /profile".
+    pub fn describe(&self) -> String {
+        let body = match (&self.login.form, &self.login.json) {
+            (Some(_), _) => "form",
+            (_, Some(_)) => "JSON",
+            _ => "no body",
+        };
+        let csrf = self
+            .login
+            .csrf_field
+            .as_ref()
+            .map(|f| format!(", CSRF field {f}"))
+            .unwrap_or_default();
+        let carrier = match &self.carrier {
+            Some(c) => format!("session {}", c.describe()),
+            None => "session carrier detected at login".into(),
+        };
+        format!(
+            "Logs in via {} {} ({body}{csrf}), {carrier}, checked on {} {}",
+            self.login.method, self.login.path, self.protected.method, self.protected.path
+        )
+    }
+
     pub fn load(path: &Path) -> Result<Flow> {
         let source = path.display().to_string();
         let text = crate::input::read_text(path, crate::input::FLOW_CAP).map_err(|e| match e {

@@ -2,8 +2,10 @@
 //! to log out) and the driver that performs it for the session checks.
 
 mod csrf;
+pub mod discover;
 mod driver;
 mod file;
+pub mod html;
 mod step;
 mod template;
 
