@@ -60,8 +60,9 @@ async def tools_and_rules(session):
     check("scan_api requires url, get_scan requires id",
           required.get("scan_api") == {"url"} and required.get("get_scan") == {"id"}, required)
     scan_props = set(tools["scan_api"].inputSchema.get("properties", {})) if "scan_api" in tools else set()
-    check("scan_api takes url, flow, spec, checks, headers, max_duration_secs",
-          {"url", "flow", "spec", "checks", "headers", "max_duration_secs"} <= scan_props, scan_props)
+    check("scan_api takes url, flow, login, password_env, spec, checks, headers, max_duration_secs",
+          {"url", "flow", "login", "password_env", "spec", "checks", "headers", "max_duration_secs"} <= scan_props,
+          scan_props)
 
     rules = await call(session, "list_rules", {})
     listed = {r["id"]: r for r in (rules.structuredContent or {}).get("rules", [])}
@@ -118,6 +119,26 @@ async def scan_lab(session, url, password):
     check("scan_api: the summary text lists the findings", all(r in text(result) for r in fired))
     check("scan_api: the password appears nowhere", password not in json.dumps(data) + text(result))
     return scan_id, findings
+
+
+async def scan_with_login(session, url, password):
+    """scan_api with `login` only: the password stays in the server's environment."""
+    entry = next(e for e in labctl.load_manifest() if e["name"] == TARGET and e["variant"] == VARIANT)
+    args = {"url": url, "login": "alice", "password_env": "LAB_PASSWORD", "checks": ["session"],
+            "max_duration_secs": 300}
+    result = await call(session, "scan_api", args, SCAN_TIMEOUT)
+    check("scan_api(login): a result, not an error", not result.isError, text(result)[:300])
+    check("scan_api(login): the summary says how it logged in",
+          "Session: Logged in as alice via POST /login" in text(result), text(result)[:600])
+    fired = {f.get("ruleId") for f in (result.structuredContent or {}).get("findings", [])}
+    missing = set(entry["expect"]) - {"SESS-005"} - fired
+    check(f"scan_api(login): the rules the manifest expects for {TARGET} {VARIANT}", not missing,
+          f"missing {sorted(missing)}")
+    check("scan_api(login): the password appears nowhere", password not in json.dumps(result.structuredContent)
+          + text(result))
+    unset = await call(session, "scan_api", {"url": url, "login": "alice", "password_env": "NO_SUCH_PASSWORD_VAR"})
+    check("scan_api(login, unset variable): isError naming the variable",
+          unset.isError and "NO_SUCH_PASSWORD_VAR" in text(unset), text(unset))
 
 
 async def read_back(session, url, scan_id, findings):
@@ -180,6 +201,7 @@ async def session_run(binary, db, url, password, errlog):
             if scan_id:
                 await read_back(session, url, scan_id, findings)
                 await explain(session, scan_id, findings, password)
+            await scan_with_login(session, url, password)
 
 
 async def over_http(binary, db):
@@ -201,8 +223,8 @@ async def over_http(binary, db):
                     tools = {t.name for t in (await session.list_tools()).tools}
                     check("mcp --http: the five tools", tools == TOOLS, sorted(tools))
                     scans = await call(session, "list_scans", {})
-                    check("mcp --http: list_scans reads the same history",
-                          len((scans.structuredContent or {}).get("scans", [])) == 1)
+                    check("mcp --http: list_scans reads the same history (the flow and the login scans)",
+                          len((scans.structuredContent or {}).get("scans", [])) == 2)
     finally:
         server.send_signal(signal.SIGINT)
         try:

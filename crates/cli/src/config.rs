@@ -153,8 +153,16 @@ mod tests {
         let got = |login: &str, var: Option<&str>| credentials(login, var, &env).map(|c| (c.user, c.password));
         assert_eq!(got("alice:in:line", None).unwrap(), ("alice".into(), "in:line".into()));
         assert_eq!(got("alice", None).unwrap(), ("alice".into(), "from-default".into()));
-        assert_eq!(got("alice", Some("MY_PW")).unwrap(), ("alice".into(), "from-mine".into()));
-        assert!(got("alice", Some("UNSET")).unwrap_err().to_string().contains("set UNSET"));
+        assert_eq!(
+            got("alice", Some("MY_PW")).unwrap(),
+            ("alice".into(), "from-mine".into())
+        );
+        assert!(
+            got("alice", Some("UNSET"))
+                .unwrap_err()
+                .to_string()
+                .contains("set UNSET")
+        );
         assert!(got(":pw", None).is_err());
     }
 

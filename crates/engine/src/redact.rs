@@ -69,10 +69,23 @@ impl Redactor {
             } else if !PLAIN_HEADERS.contains(&lower.as_str()) {
                 self.headers.lock().unwrap().push(lower);
                 self.secret(value);
-                if let Some((_, credential)) = value.split_once(' ') {
+                if let Some((scheme, credential)) = value.split_once(' ') {
                     self.secret(credential.trim());
+                    if scheme.eq_ignore_ascii_case("basic") {
+                        self.basic_password(credential.trim());
+                    }
                 }
             }
+        }
+    }
+
+    /// The password inside a Basic credential (`user:password`, base64), in case the target echoes it decoded.
+    fn basic_password(&self, credential: &str) {
+        use base64::Engine;
+        let decoded = base64::engine::general_purpose::STANDARD.decode(credential).ok();
+        let text = decoded.and_then(|bytes| String::from_utf8(bytes).ok());
+        if let Some((_, password)) = text.as_deref().and_then(|t| t.split_once(':')) {
+            self.secret(password);
         }
     }
 
@@ -270,6 +283,17 @@ mod tests {
         let values: Vec<&str> = ex.request.headers.iter().map(|h| h.value.as_str()).collect();
         assert_eq!(values, ["[redacted]", "sid=abc; tenant=[redacted]", "application/json"]);
         assert_eq!(ex.request.body.as_deref(), Some("user=alice&password=[redacted]"));
+    }
+
+    #[test]
+    fn a_basic_credential_is_hidden_encoded_and_decoded() {
+        let r = Redactor::default();
+        // base64("alice:open-sesame")
+        r.credentials(&[("Authorization".into(), "Basic YWxpY2U6b3Blbi1zZXNhbWU=".into())]);
+        assert_eq!(
+            r.text("echo YWxpY2U6b3Blbi1zZXNhbWU= and open-sesame"),
+            "echo [redacted] and [redacted]"
+        );
     }
 
     #[test]

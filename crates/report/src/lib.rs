@@ -37,6 +37,17 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order `--format` lists them.
+    pub const ALL: [Format; 7] = [
+        Format::Summary,
+        Format::Table,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Html,
+        Format::Markdown,
+    ];
+
     /// The format a file name implies (`--output r.json`, `r.sarif.json`, `r.html`, `summary.md`).
     pub fn from_extension(path: &str) -> Option<Format> {
         if path.to_ascii_lowercase().ends_with(".sarif.json") {
@@ -93,15 +104,7 @@ mod tests {
     #[test]
     fn every_format_says_the_grade_is_provisional_and_why() {
         let report = sample::sample();
-        for format in [
-            Format::Summary,
-            Format::Table,
-            Format::Json,
-            Format::Sarif,
-            Format::Junit,
-            Format::Html,
-            Format::Markdown,
-        ] {
+        for format in Format::ALL {
             let mut out = Vec::new();
             render(&report, format, &mut out).unwrap();
             let text = String::from_utf8(out).unwrap();

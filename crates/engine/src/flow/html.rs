@@ -87,22 +87,30 @@ pub fn meta_csrf(html: &str) -> Option<(String, String)> {
     })
 }
 
+/// The next `<tag …>` opening tag at or after `from` in the lower-cased
+/// page: where its attributes start and where it ends (`>`).
+fn next_open(lower: &str, open: &str, mut from: usize) -> Option<(usize, usize)> {
+    loop {
+        let at = from + lower[from..].find(open)?;
+        let after = at + open.len();
+        let end = after + lower[after..].find('>')?;
+        let boundary = lower[after..].chars().next();
+        if boundary.is_some_and(|c| c.is_whitespace() || c == '>' || c == '/') {
+            return Some((after, end));
+        }
+        from = end + 1;
+    }
+}
+
 /// The attribute text of every `<tag …>` opening tag.
 fn tags<'a>(html: &'a str, tag: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     let lower = html.to_ascii_lowercase();
     let open = format!("<{tag}");
     let mut from = 0;
     std::iter::from_fn(move || {
-        loop {
-            let at = from + lower[from..].find(&open)?;
-            let after = at + open.len();
-            let end = after + lower[after..].find('>')?;
-            from = end + 1;
-            let boundary = lower[after..].chars().next();
-            if boundary.is_some_and(|c| c.is_whitespace() || c == '>' || c == '/') {
-                return Some(&html[after..end]);
-            }
-        }
+        let (after, end) = next_open(&lower, &open, from)?;
+        from = end + 1;
+        Some(&html[after..end])
     })
 }
 
@@ -113,20 +121,13 @@ fn elements<'a>(html: &'a str, tag: &'a str) -> impl Iterator<Item = (&'a str, &
     let close = format!("</{tag}");
     let mut from = 0;
     std::iter::from_fn(move || {
-        loop {
-            let at = from + lower[from..].find(&open)?;
-            let after = at + open.len();
-            let end = after + lower[after..].find('>')?;
-            let boundary = lower[after..].chars().next();
-            from = end + 1;
-            if !boundary.is_some_and(|c| c.is_whitespace() || c == '>' || c == '/') {
-                continue;
-            }
-            let inner_end = lower[from..].find(&close).map_or(html.len(), |i| from + i);
-            let inner = &html[from..inner_end];
-            from = inner_end;
-            return Some((&html[after..end], inner));
-        }
+        let (after, end) = next_open(&lower, &open, from)?;
+        let inner_start = end + 1;
+        let inner_end = lower[inner_start..]
+            .find(&close)
+            .map_or(html.len(), |i| inner_start + i);
+        from = inner_end;
+        Some((&html[after..end], &html[inner_start..inner_end]))
     })
 }
 

@@ -13,6 +13,13 @@ pub struct ScanApi {
     /// says how to log in and out and enables the session-lifecycle rules.
     /// `${VAR}` in it reads rampart's environment.
     pub flow: Option<String>,
+    /// Instead of a flow file: discover the session flow by logging in as
+    /// this user. The password is never passed here: rampart reads it from
+    /// its own environment (`password_env`, default RAMPART_PASSWORD).
+    pub login: Option<String>,
+    /// The environment variable of the rampart process that holds the
+    /// `login` user's password (default RAMPART_PASSWORD).
+    pub password_env: Option<String>,
     /// OpenAPI 3.x or Swagger 2.0 document (file path or http(s) URL): every
     /// operation it lists is scanned too.
     pub spec: Option<String>,

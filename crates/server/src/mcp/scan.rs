@@ -5,6 +5,7 @@ use super::ScanLimits;
 use super::args::ScanApi;
 use super::error::ToolError;
 use super::reply;
+use rampart_engine::flow::discover::{Credentials, PASSWORD_VAR};
 use rampart_engine::{Flow, ScanConfig, input};
 use rampart_model::{Confidence, Endpoint, Report, Severity};
 use rampart_store::History;
@@ -66,7 +67,34 @@ fn config(args: &ScanApi, secs: u64) -> Result<ScanConfig, ToolError> {
     if let Some(path) = &args.flow {
         config.flow = Some(Flow::load(Path::new(path)).map_err(ToolError::Flow)?);
     }
+    if let Some(user) = &args.login {
+        config.login = Some(credentials(user, args.password_env.as_deref())?);
+    }
     Ok(config)
+}
+
+/// The `login` user and its password, read from this process's environment.
+fn credentials(user: &str, var: Option<&str>) -> Result<Credentials, ToolError> {
+    if names_no_user_or_carries_password(user) {
+        return Err(ToolError::argument("login")(
+            "give the user name only; the password comes from the environment",
+        ));
+    }
+    let var = var.unwrap_or(PASSWORD_VAR);
+    let password = std::env::var(var).ok().filter(|p| !p.is_empty()).ok_or_else(|| {
+        ToolError::argument("password_env")(format!(
+            "{var} is not set in rampart's environment; set it where the MCP server starts"
+        ))
+    })?;
+    Ok(Credentials {
+        user: user.to_string(),
+        password,
+    })
+}
+
+/// A `login` that carries a password (`user:password`) would put it in the conversation.
+fn names_no_user_or_carries_password(user: &str) -> bool {
+    user.is_empty() || user.contains(':')
 }
 
 /// A finding as `scan_api` lists it; `get_scan` and `explain_finding` give the rest.
@@ -104,10 +132,28 @@ mod tests {
         ScanApi {
             url: url.into(),
             flow: None,
+            login: None,
+            password_env: None,
             spec: None,
             checks: vec![],
             headers: vec![],
             max_duration_secs: None,
+        }
+    }
+
+    #[test]
+    fn a_login_password_never_comes_through_the_call() {
+        let mut a = args("http://127.0.0.1:8000");
+        a.login = Some("alice:hunter2".into());
+        assert!(matches!(config(&a, 90), Err(ToolError::Argument { arg: "login", .. })));
+        a.login = Some("alice".into());
+        a.password_env = Some("RAMPART_TEST_UNSET_PASSWORD_VAR".into());
+        match config(&a, 90) {
+            Err(ToolError::Argument { arg, cause }) => {
+                assert_eq!(arg, "password_env");
+                assert!(cause.contains("RAMPART_TEST_UNSET_PASSWORD_VAR is not set"), "{cause}");
+            }
+            other => panic!("expected an argument error, got {other:?}"),
         }
     }
 
