@@ -286,3 +286,42 @@ async fn a_check_that_cannot_tell_is_inconclusive_not_failed_nor_passed() {
             .any(|l| l.starts_with("1 check(s) inconclusive: SESS-004 ("))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_destructive_get_is_never_sent_unless_its_word_is_declared_safe() {
+    for declared_safe in [false, true] {
+        let server = rampart_demo::serve(Flaws::vulnerable()).await.unwrap();
+        let url = Url::parse(&format!("http://{HOST}:{}/", server.addr.port())).unwrap();
+        let mut config = ScanConfig::new(url);
+        config.flow = Some(Flow::parse(rampart_demo::FLOW, "demo", &|_| None).unwrap());
+        config.limits.rate = 0;
+        config.limits.resolve = vec![(HOST.to_string(), server.addr)];
+        config.entropy_samples = 40;
+        if declared_safe {
+            config.limits.unsafe_words.retain(|w| w != "create");
+            run_scan(&config, CHECKS, &()).await.unwrap();
+            assert!(
+                server.trap_hits() > 0,
+                "control: with 'create' declared safe the survey sends it"
+            );
+            continue;
+        }
+        let report = run_scan(&config, CHECKS, &()).await.unwrap();
+        assert_eq!(server.trap_hits(), 0, "GET /admin/createdb was sent");
+        let events = &report.stats.events;
+        assert!(
+            events.iter().any(|e| e.contains("safe (GET /admin/createdb)")),
+            "{events:?}"
+        );
+        let broken: Vec<_> = report
+            .stats
+            .errors
+            .iter()
+            .filter(|e| e.message.contains("state-changing"))
+            .collect();
+        assert!(
+            broken.is_empty(),
+            "no check breaks on the left-out operation: {broken:?}"
+        );
+    }
+}

@@ -154,6 +154,12 @@ pub struct LimitArgs {
     /// Pin HOST:PORT to ADDR (like curl --resolve host:port:addr); repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR")]
     pub resolve: Vec<String>,
+    /// Also never send a GET whose path names this action (repeatable; added to the default list).
+    #[arg(long, value_name = "WORD")]
+    pub unsafe_word: Vec<String>,
+    /// Take this word off the list of state-changing path words (repeatable).
+    #[arg(long, value_name = "WORD")]
+    pub safe_word: Vec<String>,
     /// Fresh tokens SESS-006 collects for its randomness tests.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     pub entropy_samples: u32,

@@ -99,8 +99,31 @@ pub fn limits(args: &LimitArgs) -> Result<Limits> {
             v => Some(secs("max-duration", v.unwrap_or(DEFAULT_MAX_DURATION))?),
         },
         resolve: args.resolve.iter().map(|r| resolve(r)).collect::<Result<_>>()?,
+        unsafe_words: unsafe_words(&args.unsafe_word, &args.safe_word)?,
         ..Limits::default()
     })
+}
+
+/// The default state-changing path words, with `--unsafe-word`s added and `--safe-word`s taken off.
+fn unsafe_words(added: &[String], removed: &[String]) -> Result<Vec<String>> {
+    let word = |w: &String| {
+        let w = w.trim().to_ascii_lowercase();
+        if w.is_empty() || !w.chars().all(|c| c.is_ascii_alphanumeric()) {
+            bail!(
+                "--unsafe-word/--safe-word {} is not a word (letters and digits)",
+                input::quote(&w)
+            );
+        }
+        Ok(w)
+    };
+    let removed: Vec<String> = removed.iter().map(word).collect::<Result<_>>()?;
+    let mut words = rampart_engine::http::guard::default_words();
+    for w in added {
+        words.push(word(w)?);
+    }
+    words.retain(|w| !removed.contains(w));
+    words.dedup();
+    Ok(words)
 }
 
 /// `host:port:addr` → the host and the socket address to use for it.

@@ -11,10 +11,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 struct Demo {
     flaws: Flaws,
     store: Store,
+    /// Times `GET /admin/createdb` ran: a scanner must never send it.
+    trap: Arc<AtomicU64>,
 }
 
 type Shared = State<Arc<Demo>>;
@@ -23,10 +26,11 @@ type Fields = Form<HashMap<String, String>>;
 /// The OpenAPI 3.0 document describing the demo's routes.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
-pub fn router(flaws: Flaws) -> Router {
+pub fn router(flaws: Flaws, trap: Arc<AtomicU64>) -> Router {
     let demo = Arc::new(Demo {
         flaws,
         store: Store::default(),
+        trap,
     });
     let router = Router::new()
         .route(
@@ -38,6 +42,7 @@ pub fn router(flaws: Flaws) -> Router {
         .route("/profile", get(profile))
         .route("/logout", post(logout))
         .route("/password", post(change_password))
+        .route("/admin/createdb", get(create_db))
         .with_state(demo)
         .layer(axum::middleware::map_response(move |resp| harden(flaws, resp)));
     let router = if flaws.unversioned {
@@ -52,6 +57,14 @@ pub fn router(flaws: Flaws) -> Router {
     router.layer(axum::middleware::from_fn(move |req, next| {
         limits::limit(window.clone(), req, next)
     }))
+}
+
+/// A destructive GET, as real APIs have them: it drops every session and
+/// counts the call. Listed in the OpenAPI document like any read.
+async fn create_db(State(demo): Shared) -> Json<serde_json::Value> {
+    demo.trap.fetch_add(1, Ordering::SeqCst);
+    demo.store.wipe();
+    Json(serde_json::json!({"database": "re-created"}))
 }
 
 /// Security headers on every answer and a challenge on every 401, unless those flaws are on.

@@ -10,6 +10,8 @@ mod store;
 pub use flaws::Flaws;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::task::JoinHandle;
 
 /// The demo user and password (a demo, so the flow holds it in clear).
@@ -49,11 +51,17 @@ form = { current = "correct-horse-7", new = "correct-horse-7" }
 pub struct DemoServer {
     pub addr: SocketAddr,
     task: JoinHandle<()>,
+    trap: Arc<AtomicU64>,
 }
 
 impl DemoServer {
     pub fn url(&self) -> String {
         format!("http://{}/", self.addr)
+    }
+
+    /// Times the destructive `GET /admin/createdb` was called.
+    pub fn trap_hits(&self) -> u64 {
+        self.trap.load(Ordering::SeqCst)
     }
 }
 
@@ -72,9 +80,10 @@ pub async fn serve(flaws: Flaws) -> std::io::Result<DemoServer> {
 pub async fn serve_on(flaws: Flaws, port: u16) -> std::io::Result<DemoServer> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
-    let app = app::router(flaws);
+    let trap = Arc::new(AtomicU64::new(0));
+    let app = app::router(flaws, trap.clone());
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    Ok(DemoServer { addr, task })
+    Ok(DemoServer { addr, task, trap })
 }

@@ -35,6 +35,11 @@ impl Store {
         sessions.insert(id.to_string(), user.map(str::to_string));
     }
 
+    /// Forget every session (what `GET /admin/createdb` does).
+    pub fn wipe(&self) {
+        self.sessions.lock().unwrap().clear();
+    }
+
     pub fn exists(&self, id: &str) -> bool {
         self.sessions.lock().unwrap().contains_key(id)
     }

@@ -200,5 +200,7 @@ fn redirect_target(req: &Request, resp: &Response, layer: &HttpLayer) -> Result<
         headers,
         body: if keep && !foreign { req.body.clone() } else { None },
         anonymous: req.anonymous || foreign,
+        // The server sends a declared step on: browsers follow it too.
+        declared: req.declared,
     }))
 }

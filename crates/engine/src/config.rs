@@ -25,6 +25,8 @@ pub struct Limits {
     pub resolve: Vec<(String, std::net::SocketAddr)>,
     /// Addresses the scan may not reach (metadata, and an allow-list when given).
     pub policy: crate::http::policy::AddressPolicy,
+    /// Words that make a GET look state-changing (never sent unless declared).
+    pub unsafe_words: Vec<String>,
 }
 
 impl Default for Limits {
@@ -41,6 +43,7 @@ impl Default for Limits {
             max_backoff: Duration::from_secs(30),
             resolve: Vec::new(),
             policy: Default::default(),
+            unsafe_words: crate::http::guard::default_words(),
         }
     }
 }

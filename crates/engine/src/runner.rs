@@ -43,7 +43,8 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     progress.stage("reaching the target");
     let seen = reach(config, &layer).await?;
     progress.stage("reading the API inventory");
-    let inventory = crate::spec::inventory(config, &layer).await?;
+    let mut inventory = crate::spec::inventory(config, &layer).await?;
+    leave_out_state_changing(&mut inventory, &layer);
     let (flow, flow_used) = session_flow(config, &inventory, &layer, &redactor, progress).await?;
     let driver = match flow {
         Some(flow) => {
@@ -125,6 +126,28 @@ fn results_by_rule(results: &[CheckResult]) -> BTreeMap<&'static str, Did> {
         Err(e) => Did::Failed(e.to_string()),
     };
     results.iter().map(|(rule, outcome)| (rule.id, did(outcome))).collect()
+}
+
+/// GET operations whose path names a state-changing action (`GET /createdb`)
+/// leave the inventory: no check, survey or burst may send them (the layer
+/// refuses them anyway); the report's events say which.
+fn leave_out_state_changing(inventory: &mut crate::inventory::Inventory, layer: &HttpLayer) {
+    let safe_method = |m: &str| matches!(m, "GET" | "HEAD" | "OPTIONS");
+    let mut left_out = Vec::new();
+    inventory.endpoints.retain(|e| {
+        let keep = !safe_method(&e.method) || layer.state_changing(&e.url).is_none();
+        if !keep {
+            left_out.push(format!("{} {}", e.method, e.path));
+        }
+        keep
+    });
+    if !left_out.is_empty() {
+        layer.note(format!(
+            "left out {} operation(s) that look state-changing though their method is safe ({}); --safe-word admits a word",
+            left_out.len(),
+            left_out.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
 }
 
 /// The flow to log in with: the one given, or one discovered from `--login`

@@ -26,11 +26,12 @@ fn labels(inv: &Inventory) -> Vec<String> {
 }
 
 /// What the demo's document declares, in its order.
-const DEMO_OPERATIONS: [&str; 6] = [
+const DEMO_OPERATIONS: [&str; 7] = [
     "GET /",
     "GET /login",
     "POST /login",
     "GET /profile",
+    "GET /admin/createdb",
     "POST /logout",
     "POST /password",
 ];

@@ -11,6 +11,8 @@ use std::time::Duration;
 
 /// Attempts at drawing a fresh random id before giving up.
 const ID_ATTEMPTS: usize = 8;
+/// Saves retried while the database file is locked (about 4 s in all).
+const LOCKED_ATTEMPTS: usize = 12;
 /// How long a writer waits for another process holding the database lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -65,6 +67,12 @@ impl History {
             match self.insert(&id, report, &json).await {
                 Ok(()) => return Ok(id),
                 Err(err) if is_unique_violation(&err) && attempt + 1 < ID_ATTEMPTS => attempt += 1,
+                // Another process opening the same file (switching it to WAL) can
+                // answer "locked" without waiting for the busy timeout.
+                Err(err) if is_locked(&err) && attempt + 1 < LOCKED_ATTEMPTS => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(50 * attempt as u64)).await;
+                }
                 Err(err) => return Err(err.into()),
             }
         }
@@ -179,6 +187,12 @@ fn new_id() -> String {
 fn id_prefix(id: &str) -> Option<String> {
     let ok = (1..=12).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_hexdigit());
     ok.then(|| id.to_ascii_lowercase())
+}
+
+/// SQLITE_BUSY (5) or SQLITE_LOCKED (6).
+fn is_locked(err: &sqlx::Error) -> bool {
+    let code = err.as_database_error().and_then(|e| e.code());
+    matches!(code.as_deref(), Some("5" | "6"))
 }
 
 fn is_unique_violation(err: &sqlx::Error) -> bool {

@@ -51,12 +51,15 @@ impl Check for InvalidCredentials {
         };
         let forms = forms(&headers);
         let mut findings = Vec::new();
-        for (op, anon, authed) in protected(ctx).take(MAX_ENDPOINTS) {
+        // Only where anonymous requests are refused outright (a 4xx), not merely answered emptily.
+        let refused_outright = protected(ctx).filter(|(_, anon, _)| (400..500).contains(&anon.status));
+        for (op, anon, authed) in refused_outright.take(MAX_ENDPOINTS) {
             for (variant, fake, what) in &forms {
                 let mut req = Request::get(op.url.clone()).anonymous();
                 req.headers.extend(fake.iter().cloned());
                 let resp = ctx.layer.send(&req).await?;
-                if !(web::has_content(&resp) && same_shape(authed, &resp)) {
+                // Accepted means the credentials' content, and not what an anonymous request gets.
+                if !(web::has_content(&resp) && same_shape(authed, &resp)) || same_shape(anon, &resp) {
                     continue;
                 }
                 let description = format!(

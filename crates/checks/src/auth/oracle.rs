@@ -114,7 +114,7 @@ impl<'a> Oracle<'a> {
 pub fn protected<'a>(ctx: &'a Context<'a>) -> impl Iterator<Item = (&'a Operation, &'a Response, &'a Response)> + 'a {
     ctx.survey.iter().filter_map(|s| {
         let (anon, authed) = (s.anon.as_ref()?, s.authed.as_ref()?);
-        let differs = anon.body != authed.body;
+        let differs = anon.body != authed.body && !same_shape(anon, authed);
         let op = ctx.inventory.endpoints.get(s.endpoint)?;
         (refused(anon) && web::has_content(authed) && differs).then_some((op, anon, authed))
     })

@@ -50,7 +50,8 @@ impl Check for CookieWithoutSecure {
                     continue;
                 };
                 let is_session = session.as_deref() == Some(cookie.name.as_str()) || is_session_name(&cookie.name);
-                if cookie.secure || is_session || cookie.is_removal() || named.contains(&cookie.name) {
+                let ours = supplied_by_request(o.exchange, &cookie);
+                if cookie.secure || is_session || cookie.is_removal() || named.contains(&cookie.name) || ours {
                     continue;
                 }
                 if findings.len() >= MAX_FINDINGS {
@@ -75,5 +76,45 @@ impl Check for CookieWithoutSecure {
             }
         }
         Ok(Outcome::Findings(findings))
+    }
+}
+
+/// Did the response set this cookie because the request asked for it (a
+/// probe's parameter named it or carried its value)? Then it is the
+/// scanner's cookie, not the application's.
+fn supplied_by_request(exchange: &rampart_model::Exchange, cookie: &SetCookie) -> bool {
+    let req = &exchange.request;
+    let query = url::Url::parse(&req.url)
+        .map(|u| {
+            u.query_pairs()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+        .unwrap_or_default();
+    let body = req.body.as_deref().unwrap_or_default();
+    let form: String = url::form_urlencoded::parse(body.as_bytes())
+        .map(|(k, v)| format!("{k}={v}&"))
+        .collect();
+    let sent = format!("{query}&{body}&{form}");
+    let value_sent = cookie.value.len() >= 3 && sent.contains(cookie.value.as_str());
+    value_sent || sent.contains(&format!("={}", cookie.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_the_request_asked_for_are_not_the_apps() {
+        let mut ex = rampart_model::Exchange::default();
+        ex.request.url = "http://api.test/set?name=rampart_probe&value=x%20y%20z".into();
+        let set = |header: &str| SetCookie::parse(header).unwrap();
+        assert!(supplied_by_request(&ex, &set("rampart_probe=1")));
+        assert!(supplied_by_request(&ex, &set("other=x y z")));
+        assert!(!supplied_by_request(&ex, &set("prefs=theme-light; SameSite=Lax")));
+        ex.request.url = "http://api.test/".into();
+        ex.request.body = Some("lang=fr-CA".into());
+        assert!(supplied_by_request(&ex, &set("lang=fr-CA")));
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::web;
 use rampart_engine::{Context, Error, Response};
-use rampart_model::Exchange;
+use rampart_model::{Exchange, Severity};
 use url::Url;
 
 /// Most URLs a CORS rule probes.
@@ -69,4 +69,32 @@ pub(crate) async fn reflected(ctx: &Context<'_>, origin: &str) -> Result<Option<
         }
     }
     Ok(None)
+}
+
+/// What an echoed origin exposes: with `Access-Control-Allow-Credentials:
+/// true` a foreign page reads the visitor's authenticated answers (high);
+/// without it the browser sends no cookies or credentials on the foreign
+/// page's behalf, so it reads only what an anonymous request gets (info).
+pub fn impact(credentials: bool) -> (Severity, &'static str) {
+    if credentials {
+        (Severity::High, " together with Access-Control-Allow-Credentials: true")
+    } else {
+        (
+            Severity::Info,
+            " but without Access-Control-Allow-Credentials, so a foreign page reads only what an anonymous request gets",
+        )
+    }
+}
+
+#[cfg(test)]
+mod impact_tests {
+    use super::*;
+
+    #[test]
+    fn an_echoed_origin_without_credentials_is_info() {
+        assert_eq!(impact(true).0, Severity::High);
+        let (severity, why) = impact(false);
+        assert_eq!(severity, Severity::Info);
+        assert!(why.contains("anonymous"));
+    }
 }

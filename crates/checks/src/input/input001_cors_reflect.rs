@@ -40,11 +40,7 @@ impl Check for CorsReflectsOrigin {
             return Ok(Outcome::Findings(Vec::new()));
         };
         let credentials = allows_credentials(&resp.exchange);
-        let (severity, with) = if credentials {
-            (Severity::High, " together with Access-Control-Allow-Credentials: true")
-        } else {
-            (Severity::Medium, "")
-        };
+        let (severity, with) = super::cors::impact(credentials);
         let ex = &resp.exchange;
         let description = format!(
             "{} {} answers the foreign origin {origin} with Access-Control-Allow-Origin: {origin}{with}; without an Origin header it does not.",

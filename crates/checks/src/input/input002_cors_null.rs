@@ -39,11 +39,7 @@ impl Check for CorsNullOrigin {
             return Ok(Outcome::Findings(Vec::new()));
         };
         let credentials = allows_credentials(&resp.exchange);
-        let (severity, with) = if credentials {
-            (Severity::High, " together with Access-Control-Allow-Credentials: true")
-        } else {
-            (Severity::Medium, "")
-        };
+        let (severity, with) = super::cors::impact(credentials);
         let ex = &resp.exchange;
         let description = format!(
             "{} {} answers Origin: null with Access-Control-Allow-Origin: null{with}.",

@@ -26,6 +26,8 @@ static RULE: Rule = Rule {
 
 /// A page size any API should allow.
 const NORMAL: usize = 100;
+/// A page size that proves the parameter is a page size: fewer items come back.
+const SMALL: usize = 2;
 /// A page size no API should honour.
 const HUGE: usize = 100_000;
 /// Most endpoints tried.
@@ -38,7 +40,7 @@ impl Check for UncappedPageSize {
     }
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
-        2 * MAX_ENDPOINTS as u64
+        3 * MAX_ENDPOINTS as u64
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
@@ -63,6 +65,10 @@ impl Check for UncappedPageSize {
             let Some(n) = json(&normal).as_ref().and_then(items) else {
                 continue;
             };
+            // The parameter must be a page size at all: a smaller value gives fewer items.
+            let Some(small) = sizes_the_page(ctx, &ask(SMALL), n).await? else {
+                continue;
+            };
             let Some(huge) = web::send_or_skip(ctx, &ask(HUGE)).await? else {
                 continue;
             };
@@ -75,11 +81,27 @@ impl Check for UncappedPageSize {
                 normal
                     .exchange
                     .noted(format!("control: {param}={NORMAL} gives {n} items")),
+                small
+                    .exchange
+                    .noted(format!("control: {param}={SMALL} gives fewer items: it sizes the page")),
             ];
             findings.push(web::finding(&RULE, Confidence::Confirmed, op, description).with_evidence(evidence));
         }
         Ok(Outcome::Findings(findings))
     }
+}
+
+/// The answer to a page of `SMALL`, when it has fewer items than the normal
+/// page's `n` (so the parameter sizes pages); `None` when it cannot show that.
+async fn sizes_the_page(ctx: &Context<'_>, req: &Request, n: usize) -> Result<Option<Response>, Error> {
+    if n <= SMALL {
+        return Ok(None);
+    }
+    let Some(small) = web::send_or_skip(ctx, req).await? else {
+        return Ok(None);
+    };
+    let fewer = json(&small).as_ref().and_then(items).is_some_and(|s| s <= SMALL);
+    Ok(fewer.then_some(small))
 }
 
 /// Why the huge answer shows the size was honoured: more items than the normal

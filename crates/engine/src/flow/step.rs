@@ -60,7 +60,7 @@ pub async fn run(
     }
     let token = token_before.as_deref();
     headers.extend(step.headers.iter().map(|(k, v)| (k.clone(), with_session(v, token))));
-    let mut req = Request::new(&step.method, url_for(base, &step.path));
+    let mut req = Request::new(&step.method, url_for(base, &step.path)).declared();
     req.headers = headers;
     if let Some(form) = &step.form {
         let pairs = form

@@ -4,6 +4,7 @@
 
 mod breaker;
 mod classify;
+pub mod guard;
 mod limits;
 pub mod origin;
 pub mod policy;
@@ -33,6 +34,8 @@ pub struct Request {
     pub body: Option<Vec<u8>>,
     /// Send without the scan's configured credentials (`--header`, `--bearer`…).
     pub anonymous: bool,
+    /// Declared by the user (a flow step): sent even when it looks state-changing.
+    pub declared: bool,
 }
 
 impl Request {
@@ -47,7 +50,14 @@ impl Request {
             headers: Vec::new(),
             body: None,
             anonymous: false,
+            declared: false,
         }
+    }
+
+    /// A request the user declared (a flow step), exempt from the state-changing guard.
+    pub fn declared(mut self) -> Self {
+        self.declared = true;
+        self
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -107,6 +117,7 @@ pub struct HttpLayer {
     home: Url,
     default_headers: Vec<(String, String)>,
     policy: Arc<AddressPolicy>,
+    guard: guard::PathGuard,
 }
 
 /// Add the scan's configured headers a request does not set itself. The
@@ -169,6 +180,7 @@ impl HttpLayer {
             home: home.clone(),
             default_headers,
             policy,
+            guard: guard::PathGuard::new(&limits.unsafe_words, home),
         })
     }
 
@@ -185,6 +197,7 @@ impl HttpLayer {
             with_defaults(&mut req.headers, &self.default_headers);
         }
         let req = &req;
+        self.refuse_state_changing(req)?;
         scope::admit()?;
         let mut attempt = 0;
         loop {
@@ -374,6 +387,29 @@ impl HttpLayer {
 
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// The word that makes `url` look state-changing (see [`guard`]), if any.
+    pub fn state_changing(&self, url: &Url) -> Option<&str> {
+        self.guard.state_changing(url)
+    }
+
+    /// A GET, HEAD or OPTIONS nobody declared, to a path that names a
+    /// state-changing action, is refused (and noted once).
+    fn refuse_state_changing(&self, req: &Request) -> Result<()> {
+        let safe_method = matches!(req.method.as_str(), "GET" | "HEAD" | "OPTIONS");
+        let Some(word) = self.state_changing(&req.url).filter(|_| safe_method && !req.declared) else {
+            return Ok(());
+        };
+        let cause = format!(
+            "it looks state-changing ('{word}'); rampart never sends such a {}",
+            req.method
+        );
+        self.note(format!("not sent: {} {} ({cause})", req.method, req.url));
+        Err(Error::Refused {
+            url: req.url.to_string(),
+            cause,
+        })
     }
 
     /// Is `url` on the origin of the scanned target (where credentials may go)?

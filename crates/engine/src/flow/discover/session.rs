@@ -277,7 +277,9 @@ pub async fn find_logout(
         push("POST", path.to_string());
     }
     for (method, path) in candidates.into_iter().take(MAX_LOGOUT) {
-        let answer = match agent.send(Request::new(&method, url_for(base, &path)), false).await {
+        // Logging out the discovery's own session: declared like a flow step.
+        let logout = Request::new(&method, url_for(base, &path)).declared();
+        let answer = match agent.send(logout, false).await {
             Ok(trip) => trip.response.status,
             Err(e) if e.is_budget() => return Err(e),
             Err(_) => continue,

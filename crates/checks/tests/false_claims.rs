@@ -1,0 +1,109 @@
+//! No false claims on a benign API: a public JSON API that echoes any CORS
+//! origin without credentials, keeps a log that grows with every request
+//! (and has no page-size parameter), answers anonymous requests to its
+//! public list, and sets a cookie from a parameter the request supplies.
+//! Nothing here is a flaw of medium severity or above; RATE-003 and
+//! CRYPTO-006 must not fire at all.
+
+use axum::Router;
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use rampart_checks::CHECKS;
+use rampart_engine::{ScanConfig, run_scan};
+use rampart_model::Severity;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use url::Url;
+
+type Log = Arc<Mutex<Vec<String>>>;
+
+const SPEC: &str = r#"{
+  "openapi": "3.0.3",
+  "info": {"title": "benign", "version": "1"},
+  "paths": {
+    "/api/events": {"get": {"responses": {"200": {"description": "every request so far"}}}},
+    "/api/products": {"get": {"responses": {"200": {"description": "public list"}}}},
+    "/api/prefs": {"get": {
+      "parameters": [{"name": "lang", "in": "query", "required": true, "schema": {"type": "string", "example": "fr-CA"}}],
+      "responses": {"200": {"description": "stores the language in a cookie"}}}}
+  }
+}"#;
+
+async fn events(State(log): State<Log>) -> impl IntoResponse {
+    let items: Vec<serde_json::Value> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|path| serde_json::json!({"path": path}))
+        .collect();
+    axum::Json(serde_json::json!({ "items": items }))
+}
+
+async fn products() -> impl IntoResponse {
+    let items: Vec<serde_json::Value> = (1..=30)
+        .map(|i| serde_json::json!({"id": i, "name": format!("item {i}")}))
+        .collect();
+    axum::Json(serde_json::json!({ "items": items }))
+}
+
+async fn prefs(Query(q): Query<HashMap<String, String>>) -> impl IntoResponse {
+    let lang = q.get("lang").cloned().unwrap_or_else(|| "en".into());
+    let cookie = HeaderValue::from_str(&format!("lang={lang}; Path=/")).unwrap();
+    (
+        [(header::SET_COOKIE, cookie)],
+        axum::Json(serde_json::json!({ "lang": lang })),
+    )
+}
+
+/// Log every request, and echo any Origin without Access-Control-Allow-Credentials.
+async fn around(State(log): State<Log>, req: Request, next: Next) -> Response {
+    log.lock().unwrap().push(req.uri().to_string());
+    let origin = req.headers().get(header::ORIGIN).cloned();
+    let mut resp = next.run(req).await;
+    if let Some(origin) = origin {
+        resp.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    }
+    secure_headers(resp.headers_mut());
+    resp
+}
+
+fn secure_headers(headers: &mut HeaderMap) {
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_benign_api_gets_no_false_claims() {
+    let log: Log = Arc::default();
+    let app = Router::new()
+        .route("/api/events", get(events))
+        .route("/api/products", get(products))
+        .route("/api/prefs", get(prefs))
+        .route(
+            "/openapi.json",
+            get(|| async { ([(header::CONTENT_TYPE, "application/json")], SPEC) }),
+        )
+        .layer(middleware::from_fn_with_state(log.clone(), around))
+        .with_state(log);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let mut config = ScanConfig::new(Url::parse(&format!("http://{addr}/")).unwrap());
+    config.limits.rate = 0;
+    let report = run_scan(&config, CHECKS, &()).await.unwrap();
+    let claims: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Medium || ["RATE-003", "CRYPTO-006"].contains(&f.rule_id.as_str()))
+        .map(|f| format!("{} {:?} {}: {}", f.rule_id, f.severity, f.endpoint.url, f.description))
+        .collect();
+    assert!(claims.is_empty(), "wrong claims on a benign API: {claims:#?}");
+    let cors = report.findings.iter().find(|f| f.rule_id == "INPUT-001");
+    assert!(
+        cors.is_some_and(|f| f.severity == Severity::Info),
+        "the echoed origin is still reported, as info: {cors:?}"
+    );
+}
