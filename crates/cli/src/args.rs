@@ -49,7 +49,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", requires = "login")]
     pub save_flow: Option<PathBuf>,
     /// Extra request header 'Name: value' (repeatable).
-    #[arg(long = "header", value_name = "'K: V'")]
+    #[arg(short = 'H', long = "header", value_name = "'K: V'")]
     pub headers: Vec<String>,
     /// Send 'Authorization: Bearer TOKEN'.
     #[arg(long)]
@@ -107,11 +107,11 @@ pub struct HistoryArgs {
 #[derive(Args, Debug, Default)]
 pub struct OutputArgs {
     /// summary | table | json | sarif | junit | html | markdown (default: summary on a terminal, json otherwise).
-    #[arg(long)]
+    #[arg(short = 'f', long)]
     pub format: Option<String>,
     /// Write the report to FILE instead of stdout; repeatable, each file in the format of its extension
     /// (.json .sarif .xml .html .md .txt); --format overrides it only with a single --output.
-    #[arg(long, value_name = "FILE")]
+    #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Vec<PathBuf>,
     /// Also write every exchange of the scan (redacted) to FILE as HAR 1.2.
     #[arg(long, value_name = "FILE")]
@@ -160,6 +160,15 @@ pub struct LimitArgs {
     /// Take this word off the list of state-changing path words (repeatable).
     #[arg(long, value_name = "WORD")]
     pub safe_word: Vec<String>,
+    /// Do not verify TLS certificates (the report says so).
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+    /// Also trust the CA certificates in this PEM file (a private CA).
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<std::path::PathBuf>,
+    /// Send every request through this proxy: http://, https://, socks5:// or socks5h:// (Burp, ZAP).
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
     /// Fresh tokens SESS-006 collects for its randomness tests.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     pub entropy_samples: u32,

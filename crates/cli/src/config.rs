@@ -100,8 +100,29 @@ pub fn limits(args: &LimitArgs) -> Result<Limits> {
         },
         resolve: args.resolve.iter().map(|r| resolve(r)).collect::<Result<_>>()?,
         unsafe_words: unsafe_words(&args.unsafe_word, &args.safe_word)?,
+        insecure: args.insecure,
+        ca_certs: match &args.ca_cert {
+            Some(path) => input::read_bounded(path, CA_CAP).map_err(|e| anyhow!("--ca-cert: {e}"))?,
+            None => Vec::new(),
+        },
+        proxy: args.proxy.as_deref().map(proxy).transpose()?,
         ..Limits::default()
     })
+}
+
+/// Largest `--ca-cert` file read.
+const CA_CAP: u64 = 1024 * 1024;
+
+/// `--proxy URL`: http, https or socks5(h), with a host.
+fn proxy(raw: &str) -> Result<Url> {
+    let url = Url::parse(raw).map_err(|e| anyhow!("--proxy {}: {e}", input::quote(raw)))?;
+    if !matches!(url.scheme(), "http" | "https" | "socks5" | "socks5h") || url.host_str().is_none() {
+        bail!(
+            "--proxy {} must be http://, https://, socks5:// or socks5h:// with a host",
+            input::quote(raw)
+        );
+    }
+    Ok(url)
 }
 
 /// The default state-changing path words, with `--unsafe-word`s added and `--safe-word`s taken off.

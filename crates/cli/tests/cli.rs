@@ -142,6 +142,30 @@ fn output_file_takes_its_format_from_the_extension() {
 }
 
 #[test]
+fn short_flags_as_curl_and_nuclei_users_type_them() {
+    let target = demo(Flaws::fixed());
+    let path = temp_file("short.out", "");
+    let out = rampart(&[
+        "scan",
+        &target.url,
+        "-H",
+        "X-Short: yes",
+        "-f",
+        "json",
+        "-o",
+        path.to_str().unwrap(),
+        "--checks",
+        "INV-001",
+    ]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(
+        report["schema"], "rampart.report/v1",
+        "-f json wins over the .out extension"
+    );
+}
+
+#[test]
 fn checks_lists_every_rule() {
     let out = rampart(&["checks", "--format", "json"]);
     let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -176,10 +200,11 @@ fn unknown_host_is_a_clear_error() {
 fn tls_failure_is_a_clear_error() {
     let target = demo(Flaws::fixed());
     let https = target.url.replace("http://", "https://");
-    assert_error(
-        &rampart(&["scan", &https, "--timeout", "5"]),
-        "TLS handshake with 127.0.0.1 failed",
+    let plain = format!(
+        "the server answered in plain HTTP, not TLS: scan {} instead",
+        target.url
     );
+    assert_error(&rampart(&["scan", &https, "--timeout", "5"]), &plain);
 }
 
 #[test]

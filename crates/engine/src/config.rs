@@ -27,6 +27,12 @@ pub struct Limits {
     pub policy: crate::http::policy::AddressPolicy,
     /// Words that make a GET look state-changing (never sent unless declared).
     pub unsafe_words: Vec<String>,
+    /// Skip certificate verification (`--insecure`); the report says so.
+    pub insecure: bool,
+    /// Extra trusted CA certificates, PEM (`--ca-cert`).
+    pub ca_certs: Vec<u8>,
+    /// Send every request through this proxy (`--proxy`, http, https or socks5).
+    pub proxy: Option<url::Url>,
 }
 
 impl Default for Limits {
@@ -44,6 +50,9 @@ impl Default for Limits {
             resolve: Vec::new(),
             policy: Default::default(),
             unsafe_words: crate::http::guard::default_words(),
+            insecure: false,
+            ca_certs: Vec::new(),
+            proxy: None,
         }
     }
 }

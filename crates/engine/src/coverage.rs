@@ -90,6 +90,9 @@ pub fn assess(scan: &Scan<'_>, checks: &[(&dyn Check, Did)]) -> Coverage {
             "nothing was tested: no selected rule could run on this target".into(),
         );
     }
+    if scan.config.limits.insecure {
+        lines.insert(0, "TLS certificates were not verified (--insecure)".into());
+    }
     coverage.not_tested = lines;
     coverage.grade_provisional = !reasons.is_empty();
     coverage.provisional_reasons = reasons;

@@ -4,7 +4,7 @@ use super::OWASP;
 use crate::web::observed;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Rule, Severity};
 
 pub struct VersionDisclosed;
 
@@ -24,18 +24,45 @@ static RULE: Rule = Rule {
 };
 
 /// Headers that name software.
-const HEADERS: &[&str] = &["server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version"];
+const HEADERS: &[&str] = &[
+    "server",
+    "x-powered-by",
+    "x-aspnet-version",
+    "x-aspnetmvc-version",
+    "x-generator",
+    "x-powered-cms",
+];
 /// Most disclosures reported.
-const MAX_FINDINGS: usize = 3;
+const MAX_FINDINGS: usize = 5;
+/// Endpoints named per disclosure.
+const MAX_NAMED: usize = 3;
 
-/// Does a header value carry a version number (`name/1.2`, or a bare `4.0.30319`)?
+/// Does a header value carry a version number: `name/1.2`, a bare
+/// `4.0.30319`, or a version after a name (`Python 3.10`, `FastAPI ^0.103.0`,
+/// `PHP 8.2`)?
 pub fn discloses_version(value: &str) -> bool {
-    let bare = value.trim().starts_with(|c: char| c.is_ascii_digit()) && value.contains('.');
-    bare || value.split_whitespace().any(|token| {
+    let is_version = |t: &str| {
+        let t = t
+            .trim_start_matches(['^', '~', '=', 'v', 'V', '>', '<'])
+            .trim_end_matches([',', ';', ')']);
+        t.starts_with(|c: char| c.is_ascii_digit())
+            && t.contains('.')
+            && t.chars().all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c))
+    };
+    let bare = is_version(value.trim());
+    let tokens: Vec<&str> = value
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .collect();
+    let slashed = tokens.iter().any(|token| {
         token
             .split_once('/')
             .is_some_and(|(name, v)| !name.is_empty() && v.starts_with(|c: char| c.is_ascii_digit()))
-    })
+    });
+    let named = tokens
+        .windows(2)
+        .any(|pair| pair[0].chars().any(|c| c.is_ascii_alphabetic()) && is_version(pair[1]));
+    bare || slashed || named
 }
 
 #[async_trait]
@@ -48,33 +75,44 @@ impl Check for VersionDisclosed {
         0
     }
 
+    /// One finding per disclosed header value, naming the endpoints that send it.
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        let mut findings: Vec<Finding> = Vec::new();
-        let mut reported: Vec<(String, String)> = Vec::new();
+        let mut seen: Vec<((String, String), Vec<&Exchange>)> = Vec::new();
         for o in observed(ctx) {
             for h in &o.exchange.response.headers {
                 let name = h.name.to_ascii_lowercase();
-                let key = (name.clone(), h.value.clone());
-                if !HEADERS.contains(&name.as_str()) || !discloses_version(&h.value) || reported.contains(&key) {
+                if !HEADERS.contains(&name.as_str()) || !discloses_version(&h.value) {
                     continue;
                 }
-                if findings.len() >= MAX_FINDINGS {
-                    break;
+                let key = (name, h.value.clone());
+                if let Some((_, all)) = seen.iter_mut().find(|(k, _)| *k == key) {
+                    all.push(o.exchange);
+                } else if seen.len() < MAX_FINDINGS {
+                    seen.push((key, vec![o.exchange]));
                 }
-                reported.push(key);
-                let description = format!(
-                    "{} {} answers with {}: {}.",
-                    o.exchange.request.method, o.exchange.request.url, h.name, h.value
-                );
-                let evidence = o.exchange.clone().noted(format!("{}: {}", h.name, h.value));
-                findings.push(
-                    Finding::new(&RULE, Confidence::Firm, o.endpoint(), description)
-                        .with_variant(&name)
-                        .with_evidence(vec![evidence]),
-                );
             }
         }
-        Ok(Outcome::Findings(findings))
+        let findings = seen.into_iter().map(|((name, value), all)| {
+            let first = all[0];
+            let named: Vec<String> = all
+                .iter()
+                .take(MAX_NAMED)
+                .map(|ex| format!("{} {}", ex.request.method, ex.request.url))
+                .collect();
+            let more = match all.len().saturating_sub(MAX_NAMED) {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            let description = format!("{}{more} answer with {name}: {value}.", named.join(", "));
+            let endpoint = Endpoint {
+                method: first.request.method.clone(),
+                url: first.request.url.clone(),
+            };
+            Finding::new(&RULE, Confidence::Firm, endpoint, description)
+                .with_variant(&name)
+                .with_evidence(vec![first.clone().noted(format!("{name}: {value}"))])
+        });
+        Ok(Outcome::Findings(findings.collect()))
     }
 }
 
@@ -91,6 +129,9 @@ mod tests {
             "PHP/8.2.1",
             "4.0.30319",
             "FastAPI/0.110.0",
+            "Python 3.10, FastAPI ^0.103.0",
+            "PHP 8.2.1",
+            "Express v4.18.2",
         ] {
             assert!(discloses_version(v), "{v}");
         }
@@ -102,6 +143,9 @@ mod tests {
             "Microsoft-IIS",
             "AmazonS3",
             "a/b",
+            "Next.js",
+            "ASP.NET",
+            "gunicorn (1 worker)",
         ] {
             assert!(!discloses_version(v), "{v}");
         }

@@ -147,6 +147,27 @@ fn merge_cookies(own: &str, extra: &str) -> String {
     std::iter::once(own.trim()).chain(added).collect::<Vec<_>>().join("; ")
 }
 
+/// `--insecure`, `--ca-cert` and `--proxy` on the client.
+fn tls_and_proxy(builder: reqwest::ClientBuilder, limits: &Limits) -> Result<reqwest::ClientBuilder> {
+    let mut builder = builder.tls_danger_accept_invalid_certs(limits.insecure);
+    if !limits.ca_certs.is_empty() {
+        let certs = reqwest::Certificate::from_pem_bundle(&limits.ca_certs)
+            .map_err(|e| Error::InvalidRequest(format!("--ca-cert: not PEM certificates ({e})")))?;
+        if certs.is_empty() {
+            return Err(Error::InvalidRequest(
+                "--ca-cert: the file holds no PEM certificate".into(),
+            ));
+        }
+        builder = builder.tls_certs_merge(certs);
+    }
+    if let Some(proxy) = &limits.proxy {
+        let proxy =
+            reqwest::Proxy::all(proxy.as_str()).map_err(|e| Error::InvalidRequest(format!("--proxy {proxy}: {e}")))?;
+        builder = builder.proxy(proxy);
+    }
+    Ok(builder)
+}
+
 /// Most exchanges a scan keeps for its HAR/log; findings keep their own.
 const LOG_CAP: usize = 20_000;
 const MAX_429_RETRIES: u32 = 2;
@@ -160,7 +181,7 @@ impl HttpLayer {
         for (host, addr) in &limits.resolve {
             builder = builder.resolve(host, *addr);
         }
-        let client = builder
+        let client = tls_and_proxy(builder, limits)?
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("rampart/", env!("CARGO_PKG_VERSION")))
             .pool_max_idle_per_host(limits.concurrency)
