@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(
     name = "rampart",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("RAMPART_COMMIT"), ")"),
     about = "Black-box API security scanner that proves session-lifecycle flaws"
 )]
 pub struct Cli {
@@ -63,6 +63,9 @@ pub struct ScanArgs {
     /// Categories or rule ids, comma-separated (e.g. session,SESS-001).
     #[arg(long, value_delimiter = ',')]
     pub checks: Vec<String>,
+    /// Ignore file of suppressions (default: .rampart-ignore.toml in the working directory, when present).
+    #[arg(long, value_name = "FILE")]
+    pub ignore: Option<PathBuf>,
     /// Session store to watch read-only: postgres://, postgresql://, cockroachdb:// or firestore://PROJECT URL.
     #[arg(long, value_name = "URL")]
     pub store: Option<String>,

@@ -75,8 +75,19 @@ fn callback_url(raw: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// The target URL; one without a scheme (`api.example.com:8443/v1`) means
+/// https, said on stderr.
 pub fn target(raw: &str) -> Result<Url> {
-    Ok(input::target(raw)?)
+    if raw.contains("://") {
+        return Ok(input::target(raw)?);
+    }
+    match input::target(&format!("https://{raw}")) {
+        Ok(url) => {
+            eprintln!("rampart: {} has no scheme; scanning {url}", input::quote(raw));
+            Ok(url)
+        }
+        Err(_) => Ok(input::target(raw)?),
+    }
 }
 
 /// The whole-scan deadline without `--max-duration` (0 means none).

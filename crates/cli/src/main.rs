@@ -5,6 +5,7 @@ mod args;
 mod cmd;
 mod config;
 mod history;
+mod ignore;
 mod output;
 mod progress;
 

@@ -166,6 +166,23 @@ fn short_flags_as_curl_and_nuclei_users_type_them() {
 }
 
 #[test]
+fn version_names_the_commit() {
+    let out = rampart(&["--version"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let expected = format!("rampart {} (", env!("CARGO_PKG_VERSION"));
+    assert!(said.starts_with(&expected), "{said}");
+    if let Some(commit) = commit {
+        assert!(said.contains(&commit), "{said} should name {commit}");
+    }
+}
+
+#[test]
 fn checks_lists_every_rule() {
     let out = rampart(&["checks", "--format", "json"]);
     let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -211,6 +228,12 @@ fn tls_failure_is_a_clear_error() {
 fn bad_arguments_are_clear_errors() {
     assert_error(&rampart(&["scan", "not a url"]), "is not a URL");
     assert_error(&rampart(&["scan", "ftp://example.com/"]), "not an http or https URL");
+    let bare = rampart(&["scan", "127.0.0.1:9/v1", "--timeout", "2"]);
+    assert!(
+        stderr(&bare).starts_with("rampart: 127.0.0.1:9/v1 has no scheme; scanning https://127.0.0.1:9/v1\n"),
+        "a URL without a scheme means https: {}",
+        stderr(&bare)
+    );
     assert_error(
         &rampart(&["scan", "http://127.0.0.1:9/", "--fail-on", "severe"]),
         "unknown severity",

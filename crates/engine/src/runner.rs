@@ -369,6 +369,7 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
         letter_grade: score::grade(scored.overall).into(),
         categories: scored.categories.into_iter().collect::<BTreeMap<_, _>>(),
         findings,
+        suppressed: Vec::new(),
         fingerprint,
         stats,
         flow: None,

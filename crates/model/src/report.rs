@@ -83,6 +83,41 @@ impl Coverage {
     }
 }
 
+/// A finding an ignore file suppressed, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Suppressed {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub suppression: Suppression,
+}
+
+impl Suppressed {
+    /// "SESS-008 Session cookie without Secure — http://…/login: reason (until 2027-03-31; .rampart-ignore.toml #1)".
+    pub fn line(&self) -> String {
+        let f = &self.finding;
+        let s = &self.suppression;
+        let until = s.expires.as_deref().map(|d| format!("until {d}; ")).unwrap_or_default();
+        format!(
+            "{} {} — {}: {} ({until}{})",
+            f.rule_id, f.title, f.endpoint.url, s.reason, s.source
+        )
+    }
+}
+
+/// One entry of an ignore file, as it applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Suppression {
+    /// The required justification.
+    pub reason: String,
+    /// `YYYY-MM-DD`: after it the finding counts again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// The ignore file and entry (`.rampart-ignore.toml #2`).
+    pub source: String,
+}
+
 /// The flow a scan logged in with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -128,6 +163,9 @@ pub struct Report {
     pub letter_grade: String,
     pub categories: BTreeMap<Category, u8>,
     pub findings: Vec<Finding>,
+    /// Findings an ignore file suppressed: kept apart, neither scored nor gated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<Suppressed>,
     pub fingerprint: Fingerprint,
     pub stats: Stats,
     /// The session flow the scan logged in with, when it had one.
@@ -188,6 +226,7 @@ mod validation {
             letter_grade: "A".into(),
             categories: BTreeMap::from([(Category::Authentication, 90)]),
             findings: Vec::new(),
+            suppressed: Vec::new(),
             fingerprint: Fingerprint::default(),
             stats: Stats::default(),
             flow: None,

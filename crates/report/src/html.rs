@@ -27,6 +27,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     header(report, out)?;
     categories(report, out)?;
     findings(report, out)?;
+    suppressed(report, out)?;
     checks(report, out)?;
     writeln!(out, "</body>\n</html>")
 }
@@ -224,6 +225,21 @@ fn message(start: &str, headers: &[Header], body: Option<&str>) -> String {
 }
 
 /// Every rule that ran and what came of it.
+fn suppressed(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.suppressed.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "<h2>Suppressed ({}, not scored)</h2>\n<ul id=\"suppressed\">",
+        report.suppressed.len()
+    )?;
+    for s in &report.suppressed {
+        writeln!(out, "<li>{}</li>", escape(&s.line()))?;
+    }
+    writeln!(out, "</ul>")
+}
+
 fn checks(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "<h2>Checks</h2>\n<table>")?;
     for rule in rules(report) {

@@ -45,6 +45,7 @@ fn properties(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         ("grade", report.letter_grade.clone()),
         ("score", report.overall.to_string()),
         ("gradeProvisional", report.coverage.grade_provisional.to_string()),
+        ("suppressed", report.suppressed.len().to_string()),
         ("provisionalReasons", report.coverage.provisional_reasons.join("; ")),
         ("requests", report.stats.requests.to_string()),
         ("version", report.tool.version.clone()),

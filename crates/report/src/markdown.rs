@@ -162,10 +162,13 @@ fn fixes(ranked: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
 
 fn problems(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let stats = &report.stats;
-    if stats.errors.is_empty() && stats.not_applicable.is_empty() {
+    if stats.errors.is_empty() && stats.not_applicable.is_empty() && report.suppressed.is_empty() {
         return Ok(());
     }
     writeln!(out)?;
+    for s in &report.suppressed {
+        writeln!(out, "- suppressed (not scored): {}", text(&s.line()))?;
+    }
     for e in &stats.errors {
         writeln!(out, "- error in {}: {}", text(&e.rule_id), text(&e.message))?;
     }

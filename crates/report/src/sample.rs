@@ -82,6 +82,7 @@ pub fn sample() -> Report {
             finding(&RULES[0], "f-2", Some("cookie")),
             finding(&RULES[1], "f-3", None).with_severity(Severity::Medium),
         ],
+        suppressed: Vec::new(),
         fingerprint: Default::default(),
         stats,
         flow: None,

@@ -31,7 +31,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// The whole log as a JSON value.
 pub fn log(report: &Report) -> Value {
     let rules = rules(report);
-    let results: Vec<Value> = report.findings.iter().map(|f| result(f, &rules)).collect();
+    let mut results: Vec<Value> = report.findings.iter().map(|f| result(f, &rules)).collect();
+    results.extend(report.suppressed.iter().map(|s| {
+        let mut r = result(&s.finding, &rules);
+        r["suppressions"] = json!([{ "kind": "external", "justification": s.suppression.reason }]);
+        r
+    }));
     json!({
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -77,6 +77,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
         writeln!(out, "No findings.")?;
     }
+    if !report.suppressed.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "SUPPRESSED ({}, not scored)", report.suppressed.len())?;
+        for s in &report.suppressed {
+            writeln!(out, "  {}", s.line())?;
+        }
+    }
     footer(report, out)
 }
 

@@ -24,10 +24,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "grade {} score {} findings {} requests {}{}",
+        "grade {} score {} findings {} suppressed {} requests {}{}",
         report.letter_grade,
         report.overall,
         report.findings.len(),
+        report.suppressed.len(),
         report.stats.requests,
         report
             .coverage

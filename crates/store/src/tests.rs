@@ -47,6 +47,7 @@ fn report(target: &str, started_at: &str) -> Report {
             finding(&RULES[0], "f-2").with_variant("cookie"),
             finding(&RULES[1], "f-3"),
         ],
+        suppressed: Vec::new(),
         fingerprint: Default::default(),
         stats: Stats {
             requests: 42,

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 pub async fn run(args: &ScanArgs) -> Result<ExitCode> {
     let config = config::scan_config(args)?;
+    let ignores = ignores(args)?;
     let plan = output::plan(&args.output, Format::Summary)?;
     output::validate_gate(&args.gate)?;
     output::validate(&args.output)?;
@@ -18,6 +19,7 @@ pub async fn run(args: &ScanArgs) -> Result<ExitCode> {
     let result = rampart_engine::run_scan(&config, rampart_checks::CHECKS, &bar).await;
     bar.finish();
     let mut report = result?;
+    crate::ignore::apply(&mut report, &ignores, time::OffsetDateTime::now_utc().date());
     if let Some(baseline) = &baseline {
         rampart_report::diff::mark(&mut report, baseline);
     }
@@ -26,6 +28,18 @@ pub async fn run(args: &ScanArgs) -> Result<ExitCode> {
     output::write_har(&report, &args.output)?;
     crate::history::record(&report, &args.history).await;
     output::gate(&report, &args.gate)
+}
+
+/// The suppressions of `--ignore FILE`, else of `.rampart-ignore.toml` when present.
+fn ignores(args: &ScanArgs) -> Result<Vec<crate::ignore::Entry>> {
+    let default = std::path::Path::new(crate::ignore::DEFAULT_FILE);
+    let path = match &args.ignore {
+        Some(path) => path.as_path(),
+        None if default.is_file() => default,
+        None => return Ok(Vec::new()),
+    };
+    let known: Vec<&str> = rampart_checks::CHECKS.iter().map(|c| c.rule().id).collect();
+    crate::ignore::load(path, &known)
 }
 
 /// `--save-flow FILE`: the flow `--login` discovered, as a flow file.
