@@ -19,6 +19,13 @@ async fn scan(flaws: Flaws, selection: &[&str]) -> Report {
 
 async fn scan_with(flaws: Flaws, selection: &[&str], flow: Option<&str>) -> Report {
     let server = rampart_demo::serve(flaws).await.unwrap();
+    let mut config = demo_config(&server, flow);
+    config.selection = selection.iter().map(|s| s.to_string()).collect();
+    run_scan(&config, CHECKS, &()).await.unwrap()
+}
+
+/// A scan of the demo `server` under its pinned host name, with `flow`.
+fn demo_config(server: &rampart_demo::DemoServer, flow: Option<&str>) -> ScanConfig {
     let url = Url::parse(&format!("http://{HOST}:{}/", server.addr.port())).unwrap();
     let mut config = ScanConfig::new(url);
     config.flow = flow.map(|text| Flow::parse(text, "demo", &|_| None).unwrap());
@@ -26,8 +33,7 @@ async fn scan_with(flaws: Flaws, selection: &[&str], flow: Option<&str>) -> Repo
     config.limits.resolve = vec![(HOST.to_string(), server.addr)];
     config.logout_recheck = Duration::from_millis(200);
     config.entropy_samples = 40;
-    config.selection = selection.iter().map(|s| s.to_string()).collect();
-    run_scan(&config, CHECKS, &()).await.unwrap()
+    config
 }
 
 fn fired(report: &Report) -> BTreeSet<String> {
@@ -291,12 +297,7 @@ async fn a_check_that_cannot_tell_is_inconclusive_not_failed_nor_passed() {
 async fn a_destructive_get_is_never_sent_unless_its_word_is_declared_safe() {
     for declared_safe in [false, true] {
         let server = rampart_demo::serve(Flaws::vulnerable()).await.unwrap();
-        let url = Url::parse(&format!("http://{HOST}:{}/", server.addr.port())).unwrap();
-        let mut config = ScanConfig::new(url);
-        config.flow = Some(Flow::parse(rampart_demo::FLOW, "demo", &|_| None).unwrap());
-        config.limits.rate = 0;
-        config.limits.resolve = vec![(HOST.to_string(), server.addr)];
-        config.entropy_samples = 40;
+        let mut config = demo_config(&server, Some(rampart_demo::FLOW));
         if declared_safe {
             config.limits.unsafe_words.retain(|w| w != "create");
             run_scan(&config, CHECKS, &()).await.unwrap();

@@ -116,6 +116,9 @@ pub struct OutputArgs {
     /// (.json .sarif .xml .html .md .txt); --format overrides it only with a single --output.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Vec<PathBuf>,
+    /// Colour the terminal summary: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub color: String,
     /// Also write every exchange of the scan (redacted) to FILE as HAR 1.2.
     #[arg(long, value_name = "FILE")]
     pub har: Option<PathBuf>,

@@ -56,10 +56,20 @@ fn from_extension(path: &Path, hint: &str) -> Result<Format> {
     })
 }
 
-/// Render the report as `plan` says: to stdout, or to each file in turn.
-pub fn write(report: &Report, plan: &Plan) -> Result<()> {
+/// Whether the terminal summary is coloured: `--color`, then `NO_COLOR`, then whether stdout is a terminal.
+pub fn color(args: &OutputArgs) -> bool {
+    match args.color.as_str() {
+        "always" => true,
+        "never" => false,
+        _ => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+    }
+}
+
+/// Render the report as `plan` says: to stdout (the summary coloured when
+/// `color`), or to each file in turn.
+pub fn write(report: &Report, plan: &Plan, color: bool) -> Result<()> {
     let files = match plan {
-        Plan::Stdout(format) => return write_stdout(report, *format),
+        Plan::Stdout(format) => return write_stdout(report, *format, color),
         Plan::Files(files) => files,
     };
     for (path, format) in files {
@@ -81,9 +91,13 @@ pub fn write(report: &Report, plan: &Plan) -> Result<()> {
     Ok(())
 }
 
-fn write_stdout(report: &Report, format: Format) -> Result<()> {
+fn write_stdout(report: &Report, format: Format, color: bool) -> Result<()> {
     let mut lock = std::io::stdout().lock();
-    let written = rampart_report::render(report, format, &mut lock).and_then(|()| lock.flush());
+    let rendered = match format {
+        Format::Summary => rampart_report::summary_styled(report, &mut lock, color),
+        _ => rampart_report::render(report, format, &mut lock),
+    };
+    let written = rendered.and_then(|()| lock.flush());
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),

@@ -15,6 +15,7 @@ mod summary;
 mod table;
 
 pub use curl::curl;
+pub use summary::render_styled as summary_styled;
 
 use rampart_model::Report;
 use std::io::{self, Write};
@@ -85,6 +86,14 @@ impl FromStr for Format {
     }
 }
 
+/// Text for a terminal: every control character but the line break (an
+/// escape sequence a target echoed into a finding) becomes U+FFFD.
+pub(crate) fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() && c != '\n' { '\u{fffd}' } else { c })
+        .collect()
+}
+
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
     match format {
         Format::Summary => summary::render(report, out),
@@ -100,6 +109,17 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_formats_defuse_escape_sequences_from_the_target() {
+        let report = sample::sample();
+        for format in [Format::Summary, Format::Table] {
+            let mut out = Vec::new();
+            render(&report, format, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(!text.contains(['\u{1b}', '\u{1}']), "{format:?}: {text}");
+        }
+    }
 
     #[test]
     fn every_format_says_the_grade_is_provisional_and_why() {

@@ -5,6 +5,53 @@ use rampart_model::{BaselineStatus, Report, Severity};
 use std::io::{self, Write};
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    render_styled(report, out, false)
+}
+
+/// The summary for a terminal: every control character the target could
+/// have put in the report (an escape sequence echoed in a finding) is
+/// replaced, then ANSI colours by severity and grade are added when `color`.
+pub fn render_styled(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let mut plain = Vec::new();
+    write_plain(report, &mut plain)?;
+    let safe = crate::terminal_safe(&String::from_utf8_lossy(&plain));
+    let text = if color { colorize(&safe) } else { safe };
+    out.write_all(text.as_bytes())
+}
+
+/// Colour the lines the summary's own layout makes: what was not tested and a
+/// provisional grade in yellow, the grade by its letter, severity headings by severity.
+fn colorize(text: &str) -> String {
+    let paint = |line: &str, code: &str| format!("\x1b[{code}m{line}\x1b[0m");
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut before_grade = true;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let heading = Severity::DESCENDING
+            .into_iter()
+            .find(|sev| body.starts_with(&format!("{} (", sev.as_str().to_uppercase())));
+        let painted = if let Some(sev) = heading {
+            paint(body, severity_color(sev))
+        } else if body.starts_with("  Grade ") && body.contains(" is provisional: ") {
+            paint(body, YELLOW)
+        } else if let Some(rest) = body.strip_prefix("  Grade ").filter(|_| before_grade) {
+            before_grade = false;
+            let (letter, tail) = rest.split_at(rest.find(' ').unwrap_or(rest.len()));
+            format!("  {}{tail}", paint(&format!("Grade {letter}"), grade_color(letter)))
+        } else if before_grade && body.starts_with("  ") {
+            paint(body, YELLOW)
+        } else {
+            body.to_string()
+        };
+        out.push_str(&painted);
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn write_plain(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "rampart {} — {}", report.tool.version, report.target)?;
     writeln!(out)?;
     for line in &report.coverage.not_tested {
@@ -118,7 +165,56 @@ fn footer(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+const YELLOW: &str = "33";
+
+fn severity_color(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Critical => "1;31",
+        Severity::High => "31",
+        Severity::Medium => "33",
+        Severity::Low => "36",
+        Severity::Info => "2",
+    }
+}
+
+fn grade_color(grade: &str) -> &'static str {
+    match grade {
+        "A" | "B" => "1;32",
+        "C" => "1;33",
+        _ => "1;31",
+    }
+}
+
 fn bar(score: u8) -> String {
     let filled = usize::from(score.min(100)) / 5;
     format!("{}{}", "█".repeat(filled), "░".repeat(20 - filled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_when_asked() {
+        let report = crate::sample::sample();
+        let mut plain = Vec::new();
+        render(&report, &mut plain).unwrap();
+        let plain = String::from_utf8(plain).unwrap();
+        assert!(
+            !plain.contains('\u{1b}'),
+            "no escape codes, not even the target's: {plain}"
+        );
+        assert!(plain.contains("\u{fffd}[0m"), "the echoed escape sequence is defused");
+        let mut styled = Vec::new();
+        render_styled(&report, &mut styled, true).unwrap();
+        let styled = String::from_utf8(styled).unwrap();
+        assert!(styled.contains("\x1b[31mHIGH (2)\x1b[0m"), "{styled}");
+        assert!(styled.contains("\x1b[1;31mGrade D\x1b[0m   Score 61/100"), "{styled}");
+        assert!(styled.contains("\x1b[33m  Session lifecycle: not tested"), "{styled}");
+        assert_eq!(
+            styled.matches('\u{1b}').count(),
+            2 * 5,
+            "only rampart's own colours: {styled}"
+        );
+    }
 }

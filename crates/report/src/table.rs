@@ -3,7 +3,14 @@
 use rampart_model::Report;
 use std::io::{self, Write};
 
+/// The table, with control characters from the target defused.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut plain = Vec::new();
+    write_plain(report, &mut plain)?;
+    out.write_all(crate::terminal_safe(&String::from_utf8_lossy(&plain)).as_bytes())
+}
+
+fn write_plain(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "{:<9} {:<10} {:<9} {:<44} ENDPOINT",

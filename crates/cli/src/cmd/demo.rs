@@ -37,7 +37,7 @@ pub async fn run(args: &DemoArgs) -> Result<ExitCode> {
     let result = rampart_engine::run_scan(&config, rampart_checks::CHECKS, &bar).await;
     bar.finish();
     let report = result?;
-    output::write(&report, &plan)?;
+    output::write(&report, &plan, output::color(&args.output))?;
     output::write_har(&report, &args.output)?;
     if let Some(db) = &args.db {
         crate::history::save(&report, db, true).await;

@@ -26,7 +26,7 @@ pub async fn run(args: &ResultsArgs) -> Result<ExitCode> {
         .with_context(missing)?;
     let mut report = record.report;
     report.rules = rules(&record.rule_ids);
-    output::write(&report, &plan)?;
+    output::write(&report, &plan, output::color(&outputs))?;
     Ok(ExitCode::SUCCESS)
 }
 

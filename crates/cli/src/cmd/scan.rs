@@ -24,7 +24,7 @@ pub async fn run(args: &ScanArgs) -> Result<ExitCode> {
         rampart_report::diff::mark(&mut report, baseline);
     }
     save_flow(&report, args)?;
-    output::write(&report, &plan)?;
+    output::write(&report, &plan, output::color(&args.output))?;
     output::write_har(&report, &args.output)?;
     crate::history::record(&report, &args.history).await;
     output::gate(&report, &args.gate)
