@@ -65,6 +65,47 @@ pub fn discloses_version(value: &str) -> bool {
     bare || slashed || named
 }
 
+/// Servers and frameworks whose error pages name their version.
+const PRODUCTS: &[&str] = &[
+    "Apache Tomcat",
+    "Apache",
+    "nginx",
+    "openresty",
+    "Werkzeug",
+    "Jetty",
+    "PHP",
+    "Microsoft-IIS",
+    "gunicorn",
+    "uvicorn",
+    "Kestrel",
+    "lighttpd",
+    "Caddy",
+    "Django Version",
+    "Express",
+];
+/// Bytes of an error page searched.
+const BODY_WINDOW: usize = 64 * 1024;
+
+/// A product and version an error page names (`nginx/1.18.0`, `Apache Tomcat/9.0.41`, `Django Version: 4.2.1`).
+pub fn body_version(body: &str) -> Option<String> {
+    let end = (0..=BODY_WINDOW.min(body.len()))
+        .rev()
+        .find(|&i| body.is_char_boundary(i))
+        .unwrap_or(0);
+    let body = &body[..end];
+    PRODUCTS.iter().find_map(|name| {
+        body.match_indices(name).find_map(|(at, _)| {
+            let rest = &body[at + name.len()..];
+            let after = skip_separators(rest);
+            let version: String = after.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+            let version = version.trim_end_matches('.');
+            let separator = if rest.starts_with('/') { "/" } else { " " };
+            (version.contains('.') && version.starts_with(|c: char| c.is_ascii_digit()))
+                .then(|| format!("{}{separator}{version}", name.trim_end_matches(" Version")))
+        })
+    })
+}
+
 #[async_trait]
 impl Check for VersionDisclosed {
     fn rule(&self) -> &'static Rule {
@@ -85,11 +126,11 @@ impl Check for VersionDisclosed {
                     continue;
                 }
                 let key = (name, h.value.clone());
-                if let Some((_, all)) = seen.iter_mut().find(|(k, _)| *k == key) {
-                    all.push(o.exchange);
-                } else if seen.len() < MAX_FINDINGS {
-                    seen.push((key, vec![o.exchange]));
-                }
+                remember(&mut seen, key, o.exchange);
+            }
+            let error_page = o.exchange.response.status >= 400;
+            if let Some(named) = body_version(&o.text()).filter(|_| error_page) {
+                remember(&mut seen, ("error page".to_string(), named), o.exchange);
             }
         }
         let findings = seen.into_iter().map(|((name, value), all)| {
@@ -103,22 +144,93 @@ impl Check for VersionDisclosed {
                 0 => String::new(),
                 n => format!(" and {n} more"),
             };
-            let description = format!("{}{more} answer with {name}: {value}.", named.join(", "));
+            let description = if name == "error page" {
+                format!(
+                    "{}{more} answer with an error page that names {value}.",
+                    named.join(", ")
+                )
+            } else {
+                format!("{}{more} answer with {name}: {value}.", named.join(", "))
+            };
             let endpoint = Endpoint {
                 method: first.request.method.clone(),
                 url: first.request.url.clone(),
             };
             Finding::new(&RULE, Confidence::Firm, endpoint, description)
-                .with_variant(&name)
+                .with_variant(&name.replace(' ', "-"))
                 .with_evidence(vec![first.clone().noted(format!("{name}: {value}"))])
         });
         Ok(Outcome::Findings(findings.collect()))
     }
 }
 
+/// `rest` past what may stand between a name and its version: `/`, `:`,
+/// blanks (two at most) and up to two short tags (`</th><td>`).
+fn skip_separators(rest: &str) -> &str {
+    let mut rest = rest;
+    let mut blanks = 0;
+    let mut tags = 0;
+    loop {
+        if let Some(r) = rest.strip_prefix(['/', ':']) {
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix(char::is_whitespace).filter(|_| blanks < 2) {
+            blanks += 1;
+            rest = r;
+        } else if rest.starts_with('<') && tags < 2 {
+            match rest.find('>').filter(|&end| end < 8) {
+                Some(end) => {
+                    tags += 1;
+                    rest = &rest[end + 1..];
+                }
+                None => return rest,
+            }
+        } else {
+            return rest;
+        }
+    }
+}
+
+/// Count `exchange` under `key`, up to [`MAX_FINDINGS`] distinct keys.
+fn remember<'a>(seen: &mut Vec<((String, String), Vec<&'a Exchange>)>, key: (String, String), exchange: &'a Exchange) {
+    if let Some((_, all)) = seen.iter_mut().find(|(k, _)| *k == key) {
+        all.push(exchange);
+    } else if seen.len() < MAX_FINDINGS {
+        seen.push((key, vec![exchange]));
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::discloses_version;
+    use super::{body_version, discloses_version};
+
+    #[test]
+    fn versions_on_error_pages() {
+        for (body, named) in [
+            ("<hr><center>nginx/1.18.0 (Ubuntu)</center>", "nginx/1.18.0"),
+            ("<h3>Apache Tomcat/9.0.41</h3>", "Apache Tomcat/9.0.41"),
+            ("<th>Django Version:</th>\n<td>4.2.1</td>", "Django 4.2.1"),
+            ("Django Version: 4.2.1", "Django 4.2.1"),
+            (
+                "<address>Apache/2.4.57 (Debian) Server at x Port 80</address>",
+                "Apache/2.4.57",
+            ),
+        ] {
+            let found = body_version(body);
+            if named.is_empty() {
+                assert_eq!(found, None, "{body}");
+            } else {
+                assert_eq!(found.as_deref(), Some(named), "{body}");
+            }
+        }
+        for body in [
+            "<h1>Not Found</h1>",
+            "nginx",
+            "PHP is great",
+            "see version 1.2 of the PHP docs",
+        ] {
+            assert_eq!(body_version(body), None, "{body}");
+        }
+    }
 
     #[test]
     fn versions_in_headers() {
