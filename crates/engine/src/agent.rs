@@ -179,8 +179,7 @@ fn redirect_target(req: &Request, resp: &Response, layer: &HttpLayer) -> Result<
     }
     let keep = matches!(resp.status, 307 | 308);
     let foreign = layer.is_home(&req.url) && !layer.is_home(&url);
-    let safe = matches!(req.method.as_str(), "GET" | "HEAD" | "OPTIONS");
-    if foreign && keep && (req.body.is_some() || !safe) {
+    if foreign && keep && (req.body.is_some() || !req.is_safe()) {
         return Err(Error::CrossOriginRedirect {
             method: req.method.clone(),
             from: req.url.to_string(),

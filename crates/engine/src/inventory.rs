@@ -187,7 +187,7 @@ impl Endpoint {
 
     /// GET, HEAD and OPTIONS never write.
     pub fn is_safe(&self) -> bool {
-        matches!(self.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+        crate::http::is_safe_method(&self.method)
     }
 
     /// `METHOD /path/template`, for titles and evidence notes.

@@ -132,10 +132,9 @@ fn results_by_rule(results: &[CheckResult]) -> BTreeMap<&'static str, Did> {
 /// leave the inventory: no check, survey or burst may send them (the layer
 /// refuses them anyway); the report's events say which.
 fn leave_out_state_changing(inventory: &mut crate::inventory::Inventory, layer: &HttpLayer) {
-    let safe_method = |m: &str| matches!(m, "GET" | "HEAD" | "OPTIONS");
     let mut left_out = Vec::new();
     inventory.endpoints.retain(|e| {
-        let keep = !safe_method(&e.method) || layer.state_changing(&e.url).is_none();
+        let keep = !e.is_safe() || layer.state_changing(&e.url).is_none();
         if !keep {
             left_out.push(format!("{} {}", e.method, e.path));
         }

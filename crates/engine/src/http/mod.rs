@@ -65,6 +65,11 @@ impl Request {
         self
     }
 
+    /// GET, HEAD and OPTIONS: methods that promise not to write.
+    pub fn is_safe(&self) -> bool {
+        is_safe_method(&self.method)
+    }
+
     /// The same request without the scan's configured credentials.
     pub fn anonymous(mut self) -> Self {
         self.anonymous = true;
@@ -76,6 +81,11 @@ impl Request {
         self.body = Some(body.to_string().into_bytes());
         self.header("Content-Type", "application/json")
     }
+}
+
+/// GET, HEAD and OPTIONS never write (by their promise, not always in fact: see [`guard`]).
+pub fn is_safe_method(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "OPTIONS")
 }
 
 /// A response, its body capped, and the exchange recorded for evidence.
@@ -418,8 +428,7 @@ impl HttpLayer {
     /// A GET, HEAD or OPTIONS nobody declared, to a path that names a
     /// state-changing action, is refused (and noted once).
     fn refuse_state_changing(&self, req: &Request) -> Result<()> {
-        let safe_method = matches!(req.method.as_str(), "GET" | "HEAD" | "OPTIONS");
-        let Some(word) = self.state_changing(&req.url).filter(|_| safe_method && !req.declared) else {
+        let Some(word) = self.state_changing(&req.url).filter(|_| req.is_safe() && !req.declared) else {
             return Ok(());
         };
         let cause = format!(

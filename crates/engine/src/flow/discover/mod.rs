@@ -156,21 +156,20 @@ async fn attempt(
                 .map(|c| (c, Some(p.clone()))),
         );
     }
-    if carriers.is_empty() {
-        notes.missing(format!(
-            "{method} {login_path} ({}) answered {status} and left no session cookie and returned no token",
-            candidate.shape
-        ));
-        return Ok(Attempt::Failed);
-    }
-    notes.found(format!(
-        "{method} {login_path} ({}) answered {status} with {}",
-        candidate.shape,
-        match (&cookie, &pointer) {
-            (Some(c), _) => format!("cookie {c}"),
-            (None, Some(p)) => format!("a token at {p}"),
-            (None, None) => unreachable!("carriers is not empty"),
+    let with = match (&cookie, &pointer) {
+        (Some(c), _) => format!("cookie {c}"),
+        (None, Some(p)) => format!("a token at {p}"),
+        (None, None) => {
+            notes.missing(format!(
+                "{method} {login_path} ({}) answered {status} and left no session cookie and returned no token",
+                candidate.shape
+            ));
+            return Ok(Attempt::Failed);
         }
+    };
+    notes.found(format!(
+        "{method} {login_path} ({}) answered {status} with {with}",
+        candidate.shape
     ));
     let pages = session::protected_candidates(base, &login, &login_path, inventory);
     for (carrier, pointer) in carriers {
@@ -212,8 +211,8 @@ async fn attempt(
             summary,
         })));
     }
-    if let Some((carrier, _)) = cookie.map(|c| (Carrier::Cookie(c), ())) {
-        draft.carrier(&carrier);
+    if let Some(name) = cookie {
+        draft.carrier(&Carrier::Cookie(name));
     }
     Ok(Attempt::LoggedIn(Box::new(draft)))
 }
