@@ -219,6 +219,8 @@ class Zoo:
     def __init__(self, entry: dict, flow: dict, base: str):
         self.entry, self.flow, self.base = entry, flow, base
         self.spec = Spec(json.loads((labctl.LAB / entry["spec"]).read_text()))
+        # The trap (manifest key `trap`: a destructive GET the document declares) is never sent.
+        self.spec.ops = [o for o in self.spec.ops if o.label != entry.get("trap")]
         self.password = os.environ.get("LAB_PASSWORD") or labctl.DEFAULT_PASSWORD
         self.token = self.login("alice", self.password)
         self._survey: list[Surveyed] | None = None

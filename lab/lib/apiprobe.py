@@ -7,7 +7,8 @@ control raises ProbeError. Operations come from the target's API document (the
 manifest's `spec`), logins from its flow file; "anon" = no credentials, "authed" =
 alice's token. bob (password "<LAB_PASSWORD>-bob") is the other ordinary user and admin
 ("<LAB_PASSWORD>-admin") the administrator. SSRF, CONSUME-003 and LLM-007 point the
-target at a small HTTP listener started here (apictx.Listener, 127.0.0.1).
+target at a small HTTP listener started here (apictx.Listener, 127.0.0.1). The probes that
+send attack values (INPUT-007, INPUT-008, AUTH-011) live in injectprobe.py.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import uuid
 import probe
 from apictx import (ADMIN_SEGMENTS, PAGE_NAMES, REDIRECT_NAMES, ROLE_KEYS, Listener, Op, Zoo, elements, fill, garble,
                     rand_word, send, sign, summary, top_keys, url_like, walk)
+from injectprobe import auth_011, input_007, input_008
 from probe import ProbeError, jwt_claims, shaped_like
 
 # ----------------------------------------------------------------------------- AUTH
@@ -130,11 +132,8 @@ def auth_010(z: Zoo):
 
 # ----------------------------------------------------------------------------- BOLA
 
-def _users_op(z: Zoo) -> Op:
-    op = next((o for o in z.spec.ops if o.method == "GET" and re.fullmatch(r".*/users/\{[^}]+\}", o.path)), None)
-    if not op:
-        raise ProbeError("the API document has no GET /users/{id} operation")
-    return op
+def _users_op(z: Zoo) -> Op | None:
+    return next((o for o in z.spec.ops if o.method == "GET" and re.fullmatch(r".*/users/\{[^}]+\}", o.path)), None)
 
 
 def _me(z: Zoo, token: str | None = None) -> dict:
@@ -157,6 +156,8 @@ def bola_001(z: Zoo):
 
 def bola_002(z: Zoo):
     op = _users_op(z)
+    if not op:
+        return False, "n/a: no GET /users/{id} operation"
     alice, bob = _me(z), _me(z, z.login("bob", z.password + "-bob"))
     own = z.get(fill(op, {op.params("path")[0]["name"]: alice["id"]}), authed=True)
     if not (own.ok and (own.json() or {}).get("username") == "alice"):
@@ -756,12 +757,12 @@ def llm_007(z: Zoo):
 RULES = {
     "AUTH-001": auth_001, "AUTH-002": auth_002, "AUTH-003": auth_003, "AUTH-004": auth_004,
     "AUTH-005": auth_005, "AUTH-006": auth_006, "AUTH-007": auth_007, "AUTH-008": auth_008,
-    "AUTH-009": auth_009, "AUTH-010": auth_010,
+    "AUTH-009": auth_009, "AUTH-010": auth_010, "AUTH-011": auth_011,
     "BOLA-001": bola_001, "BOLA-002": bola_002, "BOLA-003": bola_003,
     "BFLA-001": bfla_001, "BFLA-002": bfla_002, "BFLA-003": bfla_003,
     "PROP-001": prop_001, "PROP-002": prop_002, "PROP-003": prop_003,
     "INPUT-001": input_001, "INPUT-002": input_002, "INPUT-003": input_003, "INPUT-004": input_004,
-    "INPUT-005": input_005, "INPUT-006": input_006,
+    "INPUT-005": input_005, "INPUT-006": input_006, "INPUT-007": input_007, "INPUT-008": input_008,
     "RATE-001": rate_001, "RATE-002": rate_002, "RATE-003": rate_003, "RATE-004": rate_004,
     "DATA-001": data_001, "DATA-002": data_002, "DATA-003": data_003, "DATA-004": data_004,
     "CRYPTO-001": crypto_001, "CRYPTO-002": crypto_002, "CRYPTO-003": crypto_tls, "CRYPTO-004": crypto_tls,

@@ -37,9 +37,14 @@ PG_DATA = PG_ROOT / "data"
 FS_PORT = int(os.environ.get("LAB_FIRESTORE_PORT", "8687"))
 FS_HOST = f"127.0.0.1:{FS_PORT}"
 
-TARGETS = ("flask-crdb", "fastapi-crdb", "django-crdb", "go-crdb", "flask-firestore", "api-zoo")
-# Targets without a session store (in-memory data; each variant is its own app).
-STORELESS = ("api-zoo",)
+TARGETS = ("flask-crdb", "fastapi-crdb", "django-crdb", "go-crdb", "flask-firestore", "api-zoo", "express-pg")
+# Targets without a session store (JWT bearer tokens; express-pg's database holds shop data only).
+STORELESS = ("api-zoo", "express-pg")
+# Targets whose variants are two apps (targets/<name>/<variant>/); the others switch on LAB_VARIANT.
+SPLIT = ("api-zoo",)
+# Targets on the shared PostgreSQL (a fresh database per variant on every start).
+ON_POSTGRES = ("flask-crdb", "fastapi-crdb", "django-crdb", "go-crdb", "express-pg")
+NODE_TARGETS = ("express-pg",)
 VARIANTS = ("vulnerable", "fixed")
 DEFAULT_PASSWORD = "wonderland-7"
 
@@ -337,7 +342,7 @@ def store_info(target: str, variant: str) -> dict:
     """Where the target keeps its sessions; "url" is what `rampart scan --store` takes
     (None for a target without a store)."""
     if target in STORELESS:
-        return {"store": "none", "url": None}
+        return {"store": "none", "url": None, "database": db_name(target, variant) if target in ON_POSTGRES else None}
     if target == "flask-firestore":
         project = firestore_project(target, variant)
         return {"store": "firestore", "project": project, "emulator": FS_HOST, "collection": "sessions",
@@ -351,13 +356,38 @@ def store_info(target: str, variant: str) -> dict:
 def app_dir(target: str, variant: str) -> Path:
     """Where the target's app lives (api-zoo: one app per variant)."""
     tdir = LAB / "targets" / target
-    return tdir / variant if target in STORELESS else tdir
+    return tdir / variant if target in SPLIT else tdir
 
 
-def _command(target: str, variant: str) -> list[str]:
+def app_command(target: str, variant: str) -> list[str]:
+    """The command that runs the target's app (lab/verify appends --openapi or --routes)."""
     if target == "go-crdb":
         return [str(GO_BIN)]
+    if target in NODE_TARGETS:
+        return ["node", str(app_dir(target, variant) / "app.js")]
     return [str(VENV_PY), str(app_dir(target, variant) / "app.py")]
+
+
+def _missing(target: str) -> str | None:
+    """What lab/setup has not built or installed for the target yet, if anything."""
+    if target == "go-crdb":
+        return None if GO_BIN.exists() else "lab/.build/go-crdb missing"
+    if target in NODE_TARGETS:
+        modules = LAB / "targets" / target / "node_modules"
+        return None if modules.is_dir() else f"{modules.relative_to(LAB.parent)} missing"
+    return None if VENV_PY.exists() else "lab/.venv missing"
+
+
+def trap_file(target: str, variant: str) -> Path:
+    """Where the app counts the calls of its trap (a destructive GET; manifest key `trap`)."""
+    return RUN / "traps" / f"{target}-{variant}"
+
+
+def trap_hits(target: str, variant: str) -> int:
+    try:
+        return int(trap_file(target, variant).read_text())
+    except (OSError, ValueError) as e:
+        raise LabError(f"{target} ({variant}) keeps no trap counter ({e})") from e
 
 
 def start_app(target: str, variant: str, port: int, password: str | None = None,
@@ -367,26 +397,26 @@ def start_app(target: str, variant: str, port: int, password: str | None = None,
         raise LabError(f"unknown target {target!r}; one of {', '.join(TARGETS)}")
     if variant not in VARIANTS:
         raise LabError(f"unknown variant {variant!r}; one of {', '.join(VARIANTS)}")
-    if target == "go-crdb" and not GO_BIN.exists():
-        raise LabError("lab/.build/go-crdb missing; run lab/setup")
-    if target != "go-crdb" and not VENV_PY.exists():
-        raise LabError("lab/.venv missing; run lab/setup")
+    missing = _missing(target)
+    if missing:
+        raise LabError(f"{missing}; run lab/setup")
     if port_open(port):
         raise LabError(f"port {port} is already in use")
 
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("FLASK_", "DJANGO_", "PG", "FIRESTORE_", "GOOGLE_"))}
-    env.update(LAB_VARIANT=variant, PORT=str(port), PYTHONUNBUFFERED="1",
+    trap = trap_file(target, variant)
+    trap.parent.mkdir(parents=True, exist_ok=True)
+    trap.unlink(missing_ok=True)
+    env.update(LAB_VARIANT=variant, PORT=str(port), PYTHONUNBUFFERED="1", LAB_TRAP_FILE=str(trap),
                LAB_PASSWORD=password or os.environ.get("LAB_PASSWORD") or DEFAULT_PASSWORD)
-    if target in STORELESS:
-        pass
-    elif target == "flask-firestore":
+    if target == "flask-firestore":
         ensure_firestore()
         project = firestore_project(target, variant)
         wipe_firestore(project)
         install_firestore_rules(project, firestore_rules_file(target, variant))
         env.update(FIRESTORE_EMULATOR_HOST=FS_HOST, GOOGLE_CLOUD_PROJECT=project)
-    else:
+    elif target in ON_POSTGRES:
         ensure_postgres()
         name = db_name(target, variant)
         fresh_database(name)
@@ -394,7 +424,7 @@ def start_app(target: str, variant: str, port: int, password: str | None = None,
                    PGCONNECT_TIMEOUT="10")
 
     logfile = LOGS / f"{target}-{variant}-{port}.log"
-    p = _spawn(_command(target, variant), logfile, env=env, cwd=app_dir(target, variant))
+    p = _spawn(app_command(target, variant), logfile, env=env, cwd=app_dir(target, variant))
     record_pid(p.pid, "app", target, variant, str(port))
     deadline = time.monotonic() + ready_timeout
     while time.monotonic() < deadline:

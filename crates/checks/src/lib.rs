@@ -8,6 +8,7 @@ pub mod consume;
 pub mod crypto;
 pub mod data;
 pub mod input;
+pub(crate) mod inputs;
 pub mod inv;
 pub mod llm;
 pub mod prop;

@@ -232,10 +232,51 @@ pub fn observed<'a>(ctx: &Context<'a>) -> Vec<Observed<'a>> {
     out
 }
 
+/// `body` with each spelling of `sent` replaced by the same spelling of `original`.
+pub fn echo_as(body: &str, sent: &str, original: &str) -> String {
+    let spell: [fn(&str) -> String; 5] = [
+        |v| {
+            serde_json::to_string(v)
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_string()
+        },
+        |v| v.replace('\'', "&#39;"),
+        |v| v.replace('\'', "&#x27;"),
+        |v| url::form_urlencoded::byte_serialize(v.as_bytes()).collect(),
+        |v| v.to_string(),
+    ];
+    let mut out = body.to_string();
+    for spelling in spell {
+        let from = spelling(sent);
+        if !from.is_empty() && from != spelling(original) {
+            out = out.replace(&from, &spelling(original));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use serde_json::json;
+
+    #[test]
+    fn echoed_values_are_put_back_in_every_spelling() {
+        let sent = "alice' AND 'r'='r";
+        let echoed = format!("{{\"q\":{}}}", serde_json::to_string(sent).unwrap());
+        assert_eq!(echo_as(&echoed, sent, "alice"), "{\"q\":\"alice\"}");
+        assert_eq!(
+            echo_as("<p>alice&#39; AND &#39;r&#39;=&#39;r</p>", sent, "alice"),
+            "<p>alice</p>"
+        );
+        assert_eq!(
+            echo_as("/search?q=alice%27+AND+%27r%27%3D%27r", sent, "alice"),
+            "/search?q=alice"
+        );
+        assert_eq!(echo_as("5 results", "5 AND 1=1", "5"), "5 results");
+    }
 
     #[test]
     fn keys_are_dotted_and_arrays_share_a_path() {

@@ -49,7 +49,7 @@ fn only(flaw: fn(&mut Flaws)) -> Flaws {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_flaw_alone_fires_exactly_its_rule() {
     type Case = (&'static str, fn(&mut Flaws));
-    let cases: [Case; 18] = [
+    let cases: [Case; 20] = [
         ("SESS-001", |f| f.fixation = true),
         ("SESS-002", |f| f.adoption = true),
         ("SESS-003", |f| f.url_session = true),
@@ -68,6 +68,8 @@ async fn each_flaw_alone_fires_exactly_its_rule() {
         ("RATE-001", |f| f.unlimited = true),
         ("INV-001", |f| f.unversioned = true),
         ("INV-005", |f| f.public_spec = true),
+        ("INPUT-007", |f| f.sql_injection = true),
+        ("AUTH-011", |f| f.user_enumeration = true),
     ];
     for (rule, flaw) in cases {
         let report = scan(only(flaw), &[]).await;
@@ -98,7 +100,15 @@ async fn fixed_api_gives_no_findings() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn vulnerable_api_is_proven_with_controls() {
     let report = scan(Flaws::vulnerable(), &[]).await;
-    for rule in ["SESS-001", "SESS-002", "SESS-003", "SESS-004", "SESS-006"] {
+    for rule in [
+        "SESS-001",
+        "SESS-002",
+        "SESS-003",
+        "SESS-004",
+        "SESS-006",
+        "INPUT-007",
+        "AUTH-011",
+    ] {
         let f = report
             .findings
             .iter()
@@ -112,6 +122,21 @@ async fn vulnerable_api_is_proven_with_controls() {
             "{rule} has no control exchange"
         );
     }
+    let sql: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "INPUT-007")
+        .map(|f| (f.variant.as_deref().unwrap_or_default(), f.description.as_str()))
+        .collect();
+    assert!(
+        sql.iter().any(|(v, d)| *v == "q" && d.contains("SQLite error")),
+        "error-based on the search: {sql:?}"
+    );
+    assert!(
+        sql.iter()
+            .any(|(v, d)| *v == "id" && d.contains("`1 AND 1=2` (always false)")),
+        "boolean on the path id: {sql:?}"
+    );
     assert!(report.overall <= 79, "a proven high caps the score: {}", report.overall);
     assert!(
         !matches!(report.letter_grade.as_str(), "A" | "B"),

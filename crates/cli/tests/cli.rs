@@ -183,6 +183,21 @@ fn version_names_the_commit() {
 }
 
 #[test]
+fn a_reader_that_stops_early_is_no_error() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .arg("checks")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {said}", out.status);
+    assert!(!said.contains("panicked"), "{said}");
+}
+
+#[test]
 fn checks_lists_every_rule() {
     let out = rampart(&["checks", "--format", "json"]);
     let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -1,10 +1,12 @@
 //! The demo API's routes: a login page that starts a session, a form login,
-//! one protected page, logout, a password change, and its OpenAPI document.
+//! one protected page, logout, a password change, a product catalogue, and
+//! its OpenAPI document.
 
+use crate::catalog::{Catalog, Miss};
 use crate::limits;
 use crate::store::Store;
 use crate::{Flaws, PASSWORD, USER};
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -16,6 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 struct Demo {
     flaws: Flaws,
     store: Store,
+    catalog: Catalog,
     /// Times `GET /admin/createdb` ran: a scanner must never send it.
     trap: Arc<AtomicU64>,
 }
@@ -26,16 +29,19 @@ type Fields = Form<HashMap<String, String>>;
 /// The OpenAPI 3.0 document describing the demo's routes.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
-pub fn router(flaws: Flaws, trap: Arc<AtomicU64>) -> Router {
+pub fn router(flaws: Flaws, catalog: Catalog, trap: Arc<AtomicU64>) -> Router {
     let demo = Arc::new(Demo {
         flaws,
         store: Store::default(),
+        catalog,
         trap,
     });
     let router = Router::new()
         .route(
             "/",
-            get(|| async { Json(serde_json::json!({"name": "rampart demo API", "login": "/login"})) }),
+            get(|| async {
+                Json(serde_json::json!({"name": "rampart demo API", "login": "/login", "search": "/products?q=tea"}))
+            }),
         )
         .route("/openapi.json", get(openapi))
         .route("/login", get(login_page).post(login))
@@ -43,6 +49,8 @@ pub fn router(flaws: Flaws, trap: Arc<AtomicU64>) -> Router {
         .route("/logout", post(logout))
         .route("/password", post(change_password))
         .route("/admin/createdb", get(create_db))
+        .route("/products", get(search_products))
+        .route("/products/{id}", get(product))
         .with_state(demo)
         .layer(axum::middleware::map_response(move |resp| harden(flaws, resp)));
     let router = if flaws.unversioned {
@@ -67,6 +75,23 @@ async fn create_db(State(demo): Shared) -> Json<serde_json::Value> {
     Json(serde_json::json!({"database": "re-created"}))
 }
 
+async fn search_products(State(demo): Shared, Query(query): Query<HashMap<String, String>>) -> Response {
+    let text = query.get("q").map(String::as_str).unwrap_or_default();
+    match demo.catalog.search(text).await {
+        Ok(found) => Json(serde_json::json!({"products": found})).into_response(),
+        Err(miss) => demo.database_miss(miss),
+    }
+}
+
+async fn product(State(demo): Shared, Path(id): Path<String>) -> Response {
+    match demo.catalog.get(&id).await {
+        Ok(found) => Json(found).into_response(),
+        Err(Miss::NotFound) => (StatusCode::NOT_FOUND, "no such product").into_response(),
+        // The lookup hides database errors: only the boolean difference shows there.
+        Err(Miss::Database(_)) => (StatusCode::NOT_FOUND, "no such product").into_response(),
+    }
+}
+
 /// Security headers on every answer and a challenge on every 401, unless those flaws are on.
 async fn harden(flaws: Flaws, mut resp: Response) -> Response {
     if !flaws.no_security_headers {
@@ -86,6 +111,18 @@ impl Demo {
     fn session_id(&self, headers: &HeaderMap, query: &HashMap<String, String>) -> Option<String> {
         let from_url = self.flaws.url_session.then(|| query.get("sid").cloned()).flatten();
         from_url.or_else(|| cookie(headers, "sid"))
+    }
+
+    /// A failed search: the database's error to the client (when that flaw is on), else a plain 500.
+    fn database_miss(&self, miss: Miss) -> Response {
+        match miss {
+            Miss::NotFound => (StatusCode::NOT_FOUND, "not found").into_response(),
+            Miss::Database(e) if self.flaws.sql_injection => {
+                let body = Json(serde_json::json!({"error": e}));
+                (StatusCode::INTERNAL_SERVER_ERROR, body).into_response()
+            }
+            Miss::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response(),
+        }
     }
 
     fn cookie_header(&self, id: &str) -> HeaderValue {
@@ -153,10 +190,14 @@ async fn login_page(State(demo): Shared, headers: HeaderMap) -> Response {
 
 async fn login(State(demo): Shared, headers: HeaderMap, Form(fields): Fields) -> Response {
     let f = demo.flaws;
-    if fields.get("username").map(String::as_str) != Some(USER)
-        || fields.get("password").map(String::as_str) != Some(PASSWORD)
-    {
-        return (StatusCode::UNAUTHORIZED, "invalid credentials").into_response();
+    let known = fields.get("username").map(String::as_str) == Some(USER);
+    if !known || fields.get("password").map(String::as_str) != Some(PASSWORD) {
+        let why = match (f.user_enumeration, known) {
+            (true, false) => "unknown user",
+            (true, true) => "wrong password",
+            (false, _) => "invalid credentials",
+        };
+        return (StatusCode::UNAUTHORIZED, why).into_response();
     }
     let carried = cookie(&headers, "sid");
     let chosen = fields.get("session_id").filter(|_| f.adoption).cloned();

@@ -1,4 +1,4 @@
-//! The session flaws the demo API can be built with, one switch each.
+//! The flaws the demo API can be built with, one switch each.
 
 /// Which flaws the demo API has. `vulnerable()` has all, `fixed()` none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,6 +37,10 @@ pub struct Flaws {
     pub unversioned: bool,
     /// INV-005: the OpenAPI document is served to anyone (the fixed API serves it to signed-in users only).
     pub public_spec: bool,
+    /// INPUT-007: the product search and lookup write their input into the SQL text.
+    pub sql_injection: bool,
+    /// AUTH-011: login says whether the user name exists.
+    pub user_enumeration: bool,
 }
 
 impl Flaws {
@@ -60,6 +64,8 @@ impl Flaws {
             unlimited: true,
             unversioned: true,
             public_spec: true,
+            sql_injection: true,
+            user_enumeration: true,
         }
     }
 

@@ -3,6 +3,7 @@
 //! vulnerable target and its corrected twin.
 
 mod app;
+mod catalog;
 mod flaws;
 mod limits;
 mod store;
@@ -81,7 +82,10 @@ pub async fn serve_on(flaws: Flaws, port: u16) -> std::io::Result<DemoServer> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     let trap = Arc::new(AtomicU64::new(0));
-    let app = app::router(flaws, trap.clone());
+    let catalog = catalog::Catalog::open(flaws.sql_injection)
+        .await
+        .map_err(std::io::Error::other)?;
+    let app = app::router(flaws, catalog, trap.clone());
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });

@@ -26,7 +26,7 @@ fn labels(inv: &Inventory) -> Vec<String> {
 }
 
 /// What the demo's document declares, in its order.
-const DEMO_OPERATIONS: [&str; 7] = [
+const DEMO_OPERATIONS: [&str; 9] = [
     "GET /",
     "GET /login",
     "POST /login",
@@ -34,6 +34,8 @@ const DEMO_OPERATIONS: [&str; 7] = [
     "GET /admin/createdb",
     "POST /logout",
     "POST /password",
+    "GET /products",
+    "GET /products/{id}",
 ];
 
 #[tokio::test]

@@ -1,6 +1,7 @@
-//! Authentication (AUTH-001 … AUTH-010, OWASP API2:2023): operations that
+//! Authentication (AUTH-001 … AUTH-011, OWASP API2:2023): operations that
 //! answer without credentials or with wrong ones, JWTs that are unsigned,
-//! weakly signed, expired or leaky, and missing authentication headers.
+//! weakly signed, expired or leaky, missing authentication headers, and a
+//! login that tells which user names exist.
 
 pub mod credential;
 pub mod jwt;
@@ -16,6 +17,7 @@ mod auth007_no_expiry;
 mod auth008_sensitive_claims;
 mod auth009_security_headers;
 mod auth010_www_authenticate;
+mod auth011_user_enumeration;
 mod exchanges;
 mod forge;
 
@@ -29,6 +31,7 @@ pub use auth007_no_expiry::NoExpiry;
 pub use auth008_sensitive_claims::SensitiveClaims;
 pub use auth009_security_headers::SecurityHeaders;
 pub use auth010_www_authenticate::NoWwwAuthenticate;
+pub use auth011_user_enumeration::UserEnumeration;
 
 use crate::web;
 use rampart_engine::http::Response;

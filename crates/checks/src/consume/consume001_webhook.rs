@@ -6,7 +6,7 @@
 //! `--active`, the registration operations are listed (info).
 
 use super::OWASP;
-use crate::ssrf::{MAX_INPUTS, Place, UrlInput, inputs, is_url_input, renewal, try_send};
+use crate::ssrf::{Input, MAX_INPUTS, Place, inputs, is_url_input, renewal, try_send};
 use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -38,7 +38,7 @@ const PER_INPUT: u64 = 3;
 const INVALID: &str = "not a url";
 
 /// Writing operations that register a URL the server will call later.
-fn registrations(ctx: &Context<'_>) -> Vec<UrlInput> {
+fn registrations(ctx: &Context<'_>) -> Vec<Input> {
     inputs(ctx, is_url_input)
         .into_iter()
         .filter(|i| i.place == Place::Body && i.writes())
@@ -108,7 +108,7 @@ fn accepted(resp: &Response) -> bool {
     (200..300).contains(&resp.status)
 }
 
-fn surface(hook: &UrlInput) -> Finding {
+fn surface(hook: &Input) -> Finding {
     let description = format!(
         "{} registers a URL the server will call; rerun with --active to test whether unsafe URLs are refused.",
         hook.label()
@@ -118,7 +118,7 @@ fn surface(hook: &UrlInput) -> Finding {
         .with_variant("surface")
 }
 
-fn finding(hook: &UrlInput, value: &str, echo: &str, variant: &str, probe: Response, control: Response) -> Finding {
+fn finding(hook: &Input, value: &str, echo: &str, variant: &str, probe: Response, control: Response) -> Finding {
     let echoed = probe.text().contains(echo);
     let validated = !accepted(&control);
     let confidence = match (validated, echoed) {

@@ -6,7 +6,7 @@
 //! stays on the target's host.
 
 use super::OWASP;
-use crate::ssrf::{MAX_INPUTS, UrlInput, inputs, renewal, try_send};
+use crate::ssrf::{Input, MAX_INPUTS, inputs, renewal, try_send};
 use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -72,7 +72,7 @@ impl Check for OpenRedirect {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        let params: Vec<UrlInput> = inputs(ctx, is_redirect_param)
+        let params: Vec<Input> = inputs(ctx, is_redirect_param)
             .into_iter()
             .filter(|i| i.method == "GET")
             .take(MAX_INPUTS)
@@ -110,7 +110,7 @@ impl Check for OpenRedirect {
     }
 }
 
-fn finding(param: &UrlInput, evil: &str, probe: Response, control: Response, stays: bool) -> Finding {
+fn finding(param: &Input, evil: &str, probe: Response, control: Response, stays: bool) -> Finding {
     let location = probe.header("location").unwrap_or_default().to_string();
     let description = format!(
         "{} answered {} with `Location: {location}` when given `{evil}`; a same-host path in the same parameter {}.",

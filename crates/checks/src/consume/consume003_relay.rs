@@ -5,7 +5,7 @@
 //! carries that markup verbatim. Control: a non-URL value does not.
 
 use super::OWASP;
-use crate::ssrf::{MAX_INPUTS, UrlInput, listener, not_a_url, renewal, sendable, try_send};
+use crate::ssrf::{Input, MAX_INPUTS, listener, not_a_url, renewal, sendable, try_send};
 use async_trait::async_trait;
 use rampart_engine::callback::Listener;
 use rampart_engine::http::Response;
@@ -76,7 +76,7 @@ impl Check for UpstreamRelayed {
     }
 }
 
-fn finding(input: &UrlInput, marker: &str, probe: Response, control: Response) -> Finding {
+fn finding(input: &Input, marker: &str, probe: Response, control: Response) -> Finding {
     let kind = probe.header("content-type").unwrap_or("no content type").to_string();
     let description = format!(
         "{} returned the body of the URL it fetched verbatim ({kind}): the markup `{marker}` served by rampart's callback listener came back unescaped.",

@@ -2,13 +2,12 @@
 //! inputs take URLs, whether the server fetches what they name (the scan's
 //! callback listener is hit), and whether it reflects internal content.
 
-mod inputs;
 mod reach;
 mod ssrf001_fetch;
 mod ssrf002_internal;
 mod ssrf003_surface;
 
-pub(crate) use inputs::{Place, UrlInput, inputs, is_url_input};
+pub(crate) use crate::inputs::{Input, Place, inputs, is_url_input};
 pub(crate) use reach::listener;
 pub use ssrf001_fetch::ServerFetch;
 pub use ssrf002_internal::InternalReflected;
@@ -46,14 +45,14 @@ pub(crate) async fn try_send(ctx: &Context<'_>, req: &Request) -> Result<Option<
 }
 
 /// The URL-taking inputs a scan may send to: GET ones, and writing ones under `--active`.
-pub(crate) fn sendable(ctx: &Context<'_>) -> Result<Vec<UrlInput>, String> {
+pub(crate) fn sendable(ctx: &Context<'_>) -> Result<Vec<Input>, String> {
     let all = inputs(ctx, is_url_input);
     if all.is_empty() {
         return Err(
             "no parameter takes a URL (none declared with format uri/url or a URL-like name, none seen)".into(),
         );
     }
-    let sendable: Vec<UrlInput> = all.into_iter().filter(|i| ctx.config.active || !i.writes()).collect();
+    let sendable: Vec<Input> = all.into_iter().filter(|i| ctx.config.active || !i.writes()).collect();
     if sendable.is_empty() {
         return Err("the URL-taking inputs belong to writing operations: probing them needs --active".into());
     }

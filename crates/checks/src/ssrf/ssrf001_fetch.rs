@@ -4,7 +4,7 @@
 //! token; a request to the listener carrying that token proves the fetch.
 //! Control: the same input with a value that is not a URL causes no fetch.
 
-use super::{MAX_INPUTS, OWASP, UrlInput, listener, not_a_url, renewal, sendable, try_send};
+use super::{Input, MAX_INPUTS, OWASP, listener, not_a_url, renewal, sendable, try_send};
 use async_trait::async_trait;
 use rampart_engine::callback::{Hit, Listener};
 use rampart_engine::http::Response;
@@ -85,7 +85,7 @@ impl Check for ServerFetch {
 async fn control(
     ctx: &Context<'_>,
     listener: &Listener,
-    input: &UrlInput,
+    input: &Input,
     auth: Option<&[(String, String)]>,
 ) -> Result<Option<(Response, bool)>, Error> {
     let token = listener.token();
@@ -97,7 +97,7 @@ async fn control(
     Ok(Some((resp, fetched)))
 }
 
-fn finding(input: &UrlInput, hit: &Hit, probe: Response, control: Option<(Response, bool)>) -> Finding {
+fn finding(input: &Input, hit: &Hit, probe: Response, control: Option<(Response, bool)>) -> Finding {
     let agent = hit
         .head
         .lines()

@@ -5,7 +5,7 @@
 //! page's body (or the metadata listing). Control: a TEST-NET address
 //! (`http://192.0.2.1/`, nothing answers there) does not produce it.
 
-use super::{OWASP, UrlInput, not_a_url, renewal, sendable, try_send};
+use super::{Input, OWASP, not_a_url, renewal, sendable, try_send};
 use crate::web;
 use async_trait::async_trait;
 use rampart_engine::http::Response;
@@ -123,7 +123,7 @@ fn reference(ctx: &Context<'_>) -> Option<Reference> {
 /// The TEST-NET control, or a non-URL value when the target gives up on TEST-NET.
 async fn send_control(
     ctx: &Context<'_>,
-    input: &UrlInput,
+    input: &Input,
     auth: Option<&[(String, String)]>,
 ) -> Result<Option<Response>, Error> {
     if let Some(resp) = try_send(ctx, &input.request(TEST_NET, auth)).await? {
@@ -170,7 +170,7 @@ pub fn looks_like_metadata(text: &str) -> bool {
     text.contains("ami-id") && (text.contains("instance-id") || text.contains("local-ipv4"))
 }
 
-fn finding(input: &UrlInput, variant: &str, value: &str, probe: Response, control: &Response) -> Finding {
+fn finding(input: &Input, variant: &str, value: &str, probe: Response, control: &Response) -> Finding {
     let what = match variant {
         "loopback" => "the body of the target's own page at that address",
         _ => "the cloud metadata listing",

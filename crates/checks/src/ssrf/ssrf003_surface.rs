@@ -1,6 +1,6 @@
 //! SSRF-003: the attack surface, every parameter that takes a URL (passive).
 
-use super::{OWASP, Place, UrlInput, inputs, is_url_input};
+use super::{Input, OWASP, Place, inputs, is_url_input};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Finding, Rule, Severity};
@@ -37,7 +37,7 @@ impl Check for UrlParameters {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        let mut by_op: BTreeMap<(String, String), Vec<UrlInput>> = BTreeMap::new();
+        let mut by_op: BTreeMap<(String, String), Vec<Input>> = BTreeMap::new();
         for input in inputs(ctx, is_url_input) {
             by_op
                 .entry((input.path.clone(), input.method.clone()))
@@ -56,11 +56,12 @@ impl Check for UrlParameters {
     }
 }
 
-fn finding(ctx: &Context<'_>, inputs: &[UrlInput]) -> Finding {
+fn finding(ctx: &Context<'_>, inputs: &[Input]) -> Finding {
     let first = &inputs[0];
     let names: Vec<String> = inputs
         .iter()
         .map(|i| match i.place {
+            Place::Path => format!("path `{}`", i.name),
             Place::Query => format!("query `{}`", i.name),
             Place::Body => format!("body `{}`", i.name),
         })

@@ -3,31 +3,40 @@
 use crate::args::ChecksArgs;
 use anyhow::{Result, bail};
 use rampart_model::Rule;
+use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
 pub fn run(args: &ChecksArgs) -> Result<ExitCode> {
     let rules: Vec<&Rule> = rampart_checks::CHECKS.iter().map(|c| c.rule()).collect();
-    match args.format.as_str() {
-        "json" => println!("{}", serde_json::to_string_pretty(&rules)?),
-        "table" => {
-            println!(
-                "{:<9} {:<9} {:<16} {:<10} {:<11} TITLE",
-                "ID", "SEVERITY", "CATEGORY", "OWASP", "CWE"
-            );
-            for r in rules {
-                let cwe: Vec<String> = r.cwe.iter().map(|c| c.to_string()).collect();
-                println!(
-                    "{:<9} {:<9} {:<16} {:<10} {:<11} {}",
-                    r.id,
-                    r.severity.as_str(),
-                    r.category.name(),
-                    r.owasp,
-                    cwe.join(","),
-                    r.title
-                );
-            }
-        }
+    let text = match args.format.as_str() {
+        "json" => serde_json::to_string_pretty(&rules)? + "\n",
+        "table" => table(&rules),
         other => bail!("unknown format '{other}' for checks (table, json)"),
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // A reader that stopped early (`rampart checks | head`) is not an error.
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
     }
-    Ok(ExitCode::SUCCESS)
+}
+
+fn table(rules: &[&Rule]) -> String {
+    let mut text = format!(
+        "{:<9} {:<9} {:<16} {:<10} {:<11} TITLE\n",
+        "ID", "SEVERITY", "CATEGORY", "OWASP", "CWE"
+    );
+    for r in rules {
+        let cwe: Vec<String> = r.cwe.iter().map(|c| c.to_string()).collect();
+        text.push_str(&format!(
+            "{:<9} {:<9} {:<16} {:<10} {:<11} {}\n",
+            r.id,
+            r.severity.as_str(),
+            r.category.name(),
+            r.owasp,
+            cwe.join(","),
+            r.title
+        ));
+    }
+    text
 }

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use rampart_demo::Flaws;
 use rampart_engine::{Flow, ScanConfig};
 use rampart_report::Format;
+use std::io::Write;
 use std::process::ExitCode;
 
 pub async fn run(args: &DemoArgs) -> Result<ExitCode> {
@@ -57,8 +58,8 @@ pub fn demo_config(url: &str) -> Result<ScanConfig> {
 async fn serve_only(server: &rampart_demo::DemoServer) -> Result<ExitCode> {
     let flow = std::env::temp_dir().join(format!("rampart-demo-flow-{}.toml", std::process::id()));
     std::fs::write(&flow, rampart_demo::FLOW).with_context(|| format!("cannot write {}", flow.display()))?;
-    println!("{}", server.url());
-    println!("{}", flow.display());
+    // A reader that stops early (`| head -1`) is no reason to stop serving.
+    let _ = writeln!(std::io::stdout(), "{}\n{}", server.url(), flow.display());
     eprintln!(
         "rampart: serving the demo API; scan it with: rampart scan {} --flow {}",
         server.url(),

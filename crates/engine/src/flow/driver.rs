@@ -213,6 +213,12 @@ impl Driver {
         self.run(&self.flow.login, agent, extra).await
     }
 
+    /// Send a variant of one of the flow's steps (the login with other
+    /// credentials, say), with the flow's CSRF handling.
+    pub async fn send_step(&self, step: &Step, agent: &mut Agent) -> Result<StepOutcome> {
+        self.run(step, agent, &[]).await
+    }
+
     /// Preauth then login: a fresh logged-in session.
     pub async fn fresh_session(&self) -> Result<(Agent, Vec<Exchange>)> {
         let mut agent = self.agent();

@@ -233,7 +233,7 @@ SEARCH_DB.executemany("INSERT INTO products VALUES (?, ?, ?)",
 @app.get("/api/v2/search", response_model=SearchOut, tags=["shop"], openapi_extra=PUBLIC)
 def search(q: str = Query(max_length=200, examples=["otter"])):
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    with SEARCH_LOCK:  # FIX DATA-004: a bound parameter; nothing the user types can break the query
+    with SEARCH_LOCK:  # FIX DATA-004, INPUT-007: a bound parameter; nothing the user types can break the query
         rows = SEARCH_DB.execute("SELECT uuid, name, price_eur FROM products WHERE name LIKE ? ESCAPE '\\' "
                                  "ORDER BY name LIMIT 20", (pattern,)).fetchall()
     return {"q": q, "results": [{"id": r[0], "name": r[1], "price_eur": r[2]} for r in rows]}

@@ -229,7 +229,8 @@ SEARCH_DB.executemany("INSERT INTO products VALUES (?, ?, ?)",
 
 @app.get("/api/v2/search", response_model=SearchOut, tags=["shop"], openapi_extra=PUBLIC)
 def search(q: str = Query(max_length=200, examples=["otter"])):
-    # FLAW DATA-004: the query is pasted into SQL; a quote raises, and debug mode returns the traceback
+    # FLAW DATA-004, INPUT-007: the query is pasted into SQL; a quote raises, and debug mode returns the
+    # traceback with SQLite's error text
     sql = f"SELECT id, name, price_eur FROM products WHERE name LIKE '%{q}%' ORDER BY id LIMIT 20"
     with SEARCH_LOCK:
         rows = SEARCH_DB.execute(sql).fetchall()

@@ -1,8 +1,11 @@
-//! Inputs that take URLs: query parameters and JSON body fields, from the
-//! inventory (declared formats and URL-like names) and from query strings
-//! seen in surveyed URLs (Location headers and same-origin links in bodies).
+//! The inputs of the API that probing checks send values to: path and query
+//! parameters and JSON body fields declared by the inventory, and query
+//! parameters seen in surveyed URLs (Location headers and same-origin links in
+//! bodies). Each check picks the ones it wants with a [`Taker`] (for example
+//! [`is_url_input`], inputs that take URLs).
 
-use crate::web;
+use crate::web::{self, with_query};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use rampart_engine::inventory::Location;
 use rampart_engine::{Context, Request};
 use rampart_model::Endpoint;
@@ -32,8 +35,10 @@ const MAX_OPS: usize = 2000;
 const MAX_LINK: usize = 2048;
 
 /// Where an input travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Place {
+    /// A segment of the path (`/items/{id}`).
+    Path,
     Query,
     /// A JSON body field, dotted for nested objects.
     Body,
@@ -44,7 +49,7 @@ pub type Taker = fn(&str, Option<&str>, Option<&str>) -> bool;
 
 /// One input of one operation.
 #[derive(Debug, Clone)]
-pub struct UrlInput {
+pub struct Input {
     pub method: String,
     /// The path template, for titles.
     pub path: String,
@@ -52,6 +57,10 @@ pub struct UrlInput {
     pub url: Url,
     pub name: String,
     pub place: Place,
+    /// The value the operation is normally sent with (the example, or the value seen).
+    pub value: String,
+    /// The declared schema type (`integer`, `string`…), when known.
+    pub kind: Option<String>,
     /// The example body the operation is sent with, if it takes one.
     pub body: Option<Value>,
     /// Declared by the spec rather than seen in a URL.
@@ -72,7 +81,7 @@ pub fn is_url_input(name: &str, format: Option<&str>, seen: Option<&str>) -> boo
         || seen.is_some_and(|v| v.starts_with("http://") || v.starts_with("https://"))
 }
 
-impl UrlInput {
+impl Input {
     /// Does sending this input write (a method other than GET/HEAD/OPTIONS)?
     pub fn writes(&self) -> bool {
         !matches!(self.method.as_str(), "GET" | "HEAD" | "OPTIONS")
@@ -81,6 +90,7 @@ impl UrlInput {
     /// `GET /preview (query url)`, for descriptions.
     pub fn label(&self) -> String {
         let place = match self.place {
+            Place::Path => "path parameter",
             Place::Query => "query parameter",
             Place::Body => "body field",
         };
@@ -90,6 +100,7 @@ impl UrlInput {
     /// The operation carrying `value` in this input, with `auth` headers when given.
     pub fn request(&self, value: &str, auth: Option<&[(String, String)]>) -> Request {
         let url = match self.place {
+            Place::Path => with_segment(&self.url, &self.path, &self.name, value),
             Place::Query => with_query(&self.url, &self.name, value),
             Place::Body => self.url.clone(),
         };
@@ -114,23 +125,36 @@ impl UrlInput {
     }
 }
 
-/// `url` with query parameter `name` set to `value` (replacing any earlier value).
-pub fn with_query(url: &Url, name: &str, value: &str) -> Url {
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(k, _)| k != name)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+/// `url` with the path segment that `template` names `{name}` set to `value`
+/// (percent-encoded); `url` unchanged when the template has no such segment.
+pub fn with_segment(url: &Url, template: &str, name: &str, value: &str) -> Url {
+    let wanted = format!("{{{name}}}");
+    let Some(index) = template.split('/').position(|s| s == wanted) else {
+        return url.clone();
+    };
+    let mut segments: Vec<String> = url.path().split('/').map(str::to_string).collect();
+    let Some(slot) = segments.get_mut(index) else {
+        return url.clone();
+    };
+    *slot = utf8_percent_encode(value, SEGMENT).to_string();
     let mut out = url.clone();
-    out.set_query(None);
-    let mut query = out.query_pairs_mut();
-    kept.iter().for_each(|(k, v)| {
-        query.append_pair(k, v);
-    });
-    query.append_pair(name, value);
-    drop(query);
+    out.set_path(&segments.join("/"));
     out
 }
+
+/// Bytes escaped in a path segment: controls, space, and the characters that end or split one.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
 
 /// Set the dotted field `path` of `body` to the string `value`, creating objects on the way.
 fn set_field(body: &mut Value, path: &str, value: &str) {
@@ -149,7 +173,7 @@ fn set_field(body: &mut Value, path: &str, value: &str) {
 }
 
 /// Every input `take` accepts, declared ones first, without duplicates.
-pub fn inputs(ctx: &Context<'_>, take: Taker) -> Vec<UrlInput> {
+pub fn inputs(ctx: &Context<'_>, take: Taker) -> Vec<Input> {
     let mut out = Vec::new();
     for (i, op) in ctx.inventory.endpoints.iter().enumerate().take(MAX_OPS) {
         declared(i, op, take, &mut out);
@@ -158,57 +182,92 @@ pub fn inputs(ctx: &Context<'_>, take: Taker) -> Vec<UrlInput> {
         observed(&url, take, &mut out);
     }
     let mut keys = BTreeSet::new();
-    out.retain(|i| keys.insert((i.method.clone(), i.path.clone(), i.name.clone(), i.place == Place::Body)));
+    out.retain(|i| keys.insert((i.method.clone(), i.path.clone(), i.name.clone(), i.place)));
     out
 }
 
-fn declared(index: usize, op: &rampart_engine::Endpoint, take: Taker, out: &mut Vec<UrlInput>) {
+fn declared(index: usize, op: &rampart_engine::Endpoint, take: Taker, out: &mut Vec<Input>) {
     let body = op
         .body
         .as_ref()
         .filter(|b| b.content_type.contains("json"))
         .map(|b| b.example.clone());
-    let input = |name: &str, place| UrlInput {
+    let input = |name: &str, place, value: String, kind: Option<&str>| Input {
         method: op.method.clone(),
         path: op.path.clone(),
         url: op.url.clone(),
         name: name.to_string(),
         place,
+        value,
+        kind: kind.map(str::to_string),
         body: body.clone(),
         declared: true,
         endpoint: Some(index),
     };
-    for p in op.params.iter().filter(|p| p.location == Location::Query) {
+    for p in &op.params {
+        let place = match p.location {
+            Location::Path => Place::Path,
+            Location::Query => Place::Query,
+            Location::Header | Location::Cookie => continue,
+        };
         if take(&p.name, p.format.as_deref(), None) {
-            out.push(input(&p.name, Place::Query));
+            out.push(input(&p.name, place, p.example.clone(), p.kind.as_deref()));
         }
     }
     for (k, v) in op.url.query_pairs() {
         if take(&k, None, Some(&v)) {
-            out.push(input(&k, Place::Query));
+            out.push(input(&k, Place::Query, v.to_string(), None));
         }
     }
-    let Some(spec) = op.body.as_ref().filter(|_| body.is_some()) else {
+    let (Some(spec), Some(example)) = (op.body.as_ref(), body.as_ref()) else {
         return;
     };
     for field in &spec.properties {
         let last = field.rsplit('.').next().unwrap_or(field);
         let format = spec.url_fields.contains(field).then_some("uri");
         if take(last, format, None) {
-            out.push(input(field, Place::Body));
+            let value = field_value(example, field);
+            let text = value.map(scalar).unwrap_or_default();
+            out.push(input(field, Place::Body, text, value.and_then(json_kind)));
         }
     }
 }
 
-fn observed(url: &Url, take: Taker, out: &mut Vec<UrlInput>) {
+/// The dotted field `path` of `body`.
+fn field_value<'a>(body: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(body, |node, part| node.get(part))
+}
+
+/// A scalar JSON value as text (strings without quotes); objects and arrays as JSON.
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The schema type a JSON example value stands for.
+fn json_kind(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::String(_) => Some("string"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+        Value::Number(_) => Some("number"),
+        Value::Bool(_) => Some("boolean"),
+        _ => None,
+    }
+}
+
+fn observed(url: &Url, take: Taker, out: &mut Vec<Input>) {
     for (k, v) in url.query_pairs() {
         if take(&k, None, Some(&v)) {
-            out.push(UrlInput {
+            out.push(Input {
                 method: "GET".into(),
                 path: url.path().to_string(),
                 url: url.clone(),
                 name: k.into_owned(),
                 place: Place::Query,
+                value: v.into_owned(),
+                kind: None,
                 body: None,
                 declared: false,
                 endpoint: None,

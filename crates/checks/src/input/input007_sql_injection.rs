@@ -1,0 +1,212 @@
+//! INPUT-007: SQL injection, proven by difference.
+//!
+//! Each path, query and JSON body input is first sent twice with its normal
+//! value (the baseline, and whether the answer is stable). Error-based: a `'`
+//! appended makes the answer carry a database error that the escaped `''`
+//! (control) does not, and again on a repeat. Boolean: a suffix that keeps the
+//! SQL condition true answers like the baseline while one that makes it false
+//! answers differently, both twice. Writing operations only under `--active`.
+
+use super::OWASP;
+use super::sql::{Pair, database_error, pairs, same};
+use crate::inputs::{Input, inputs};
+use crate::ssrf::{renewal, try_send};
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Error, Outcome, Response, ScanConfig};
+use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+
+pub struct SqlInjection;
+
+static RULE: Rule = Rule {
+    id: "INPUT-007",
+    title: "SQL injection",
+    category: Category::InputValidation,
+    severity: Severity::Critical,
+    cwe: &[89],
+    owasp: OWASP,
+    summary: "A parameter's value becomes part of an SQL statement's text. An attacker rewrites the query: reads every table, bypasses login, changes or deletes data, and on some databases runs commands.",
+    remediation: "Pass every value as a bound parameter of a prepared statement (`$1`, `?`, `%s` with the driver's parameters, the ORM's filters), never by string formatting or concatenation; for identifiers (column, sort order) map the input to an allow-list. Do not return database errors to clients.",
+    references: &[
+        "https://owasp.org/www-community/attacks/SQL_Injection",
+        "https://cheatsheetseries.owasp.org/cheatsheets/SQL_Injection_Prevention_Cheat_Sheet.html",
+        "https://cwe.mitre.org/data/definitions/89.html",
+    ],
+};
+
+/// Most inputs probed.
+const MAX_INPUTS: usize = 12;
+/// Requests one input may cost: two baselines, the error probe with its control
+/// and repeat, and up to three boolean pairs sent twice each.
+const PER_INPUT: u64 = 2 + 3 + 3 * 4;
+
+#[async_trait]
+impl Check for SqlInjection {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, config: &ScanConfig) -> u64 {
+        MAX_INPUTS as u64 * PER_INPUT + renewal(config)
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        let all = inputs(ctx, |_, format, _| format != Some("binary"));
+        if all.is_empty() {
+            return Ok(Outcome::NotApplicable(
+                "no operation takes a path, query or JSON body parameter".into(),
+            ));
+        }
+        let probed: Vec<Input> = all
+            .into_iter()
+            .filter(|i| (ctx.config.active || !i.writes()) && i.kind.as_deref() != Some("boolean"))
+            .take(MAX_INPUTS)
+            .collect();
+        if probed.is_empty() {
+            return Ok(Outcome::NotApplicable(
+                "every parameter belongs to a writing operation: probing them needs --active".into(),
+            ));
+        }
+        let auth = ctx.auth_headers().await?;
+        let mut findings = Vec::new();
+        for input in &probed {
+            let probe = Probe {
+                ctx,
+                input,
+                auth: auth.as_deref(),
+            };
+            findings.extend(probe.run().await?);
+        }
+        Ok(Outcome::Findings(findings))
+    }
+}
+
+/// One input under test.
+struct Probe<'a, 'c> {
+    ctx: &'a Context<'c>,
+    input: &'a Input,
+    auth: Option<&'a [(String, String)]>,
+}
+
+impl Probe<'_, '_> {
+    async fn run(&self) -> Result<Option<Finding>, Error> {
+        let value = &self.input.value;
+        let (Some(base), Some(again)) = (self.send(value).await?, self.send(value).await?) else {
+            return Ok(None);
+        };
+        let errors_anyway = database_error(&base.text()).is_some() || database_error(&again.text()).is_some();
+        if !errors_anyway {
+            if let Some(found) = self.error_based(&base).await? {
+                return Ok(Some(found));
+            }
+        }
+        if !same(&base, &again, value, value) {
+            return Ok(None);
+        }
+        for pair in pairs(value, self.input.kind.as_deref()) {
+            if let Some(found) = self.boolean(&base, pair).await? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The input with `value`; `None` when this one request failed.
+    async fn send(&self, value: &str) -> Result<Option<Response>, Error> {
+        try_send(self.ctx, &self.input.request(value, self.auth)).await
+    }
+
+    /// `'` gives a database error, `''` does not, `'` again does.
+    async fn error_based(&self, base: &Response) -> Result<Option<Finding>, Error> {
+        let quote = format!("{}'", self.input.value);
+        let Some(probe) = self.send(&quote).await? else {
+            return Ok(None);
+        };
+        let Some((line, engine)) = database_error(&probe.text()) else {
+            return Ok(None);
+        };
+        let escaped = format!("{}''", self.input.value);
+        let Some(control) = self.send(&escaped).await? else {
+            return Ok(None);
+        };
+        if database_error(&control.text()).is_some() {
+            return Ok(None);
+        }
+        let Some(repeat) = self.send(&quote).await? else {
+            return Ok(None);
+        };
+        if database_error(&repeat.text()).is_none() {
+            return Ok(None);
+        }
+        let description = format!(
+            "{}: with a `'` appended to its value the answer ({}) carries a {engine} error (`{line}`); with the quote escaped (`''`) it does not ({}), and the `'` gave the error again on a repeat. The value is written into the SQL text unescaped.",
+            self.input.label(),
+            probe.status,
+            control.status,
+        );
+        let evidence = vec![
+            base.exchange.clone().noted("baseline: the normal value"),
+            probe
+                .exchange
+                .noted(format!("probe: `'` appended; {engine} error in the answer")),
+            control
+                .exchange
+                .noted("control: `''` appended (an escaped quote); no database error"),
+            repeat.exchange.noted("repeat: `'` appended again; the same error"),
+        ];
+        Ok(Some(self.finding(description, evidence)))
+    }
+
+    /// The true suffix answers like the baseline and the false one does not, twice alike.
+    async fn boolean(&self, base: &Response, pair: Pair) -> Result<Option<Finding>, Error> {
+        let value = &self.input.value;
+        let truthy = format!("{value}{}", pair.truthy);
+        let falsy = format!("{value}{}", pair.falsy);
+        let Some((yes, no)) = self.round(base, &truthy, &falsy).await? else {
+            return Ok(None);
+        };
+        let Some((_, no_again)) = self.round(base, &truthy, &falsy).await? else {
+            return Ok(None);
+        };
+        if !same(&no, &no_again, &falsy, &falsy) {
+            return Ok(None);
+        }
+        let description = format!(
+            "{}: the value is read as {}: `{truthy}` (a condition that is always true) answers exactly like the normal value ({}, {} bytes), while `{falsy}` (always false) answers differently ({}, {} bytes); both held on a repeat. The value is written into the SQL text unescaped.",
+            self.input.label(),
+            pair.context,
+            base.status,
+            base.body.len(),
+            no.status,
+            no.body.len(),
+        );
+        let evidence = vec![
+            base.exchange.clone().noted("baseline: the normal value"),
+            yes.exchange.noted(format!(
+                "control: the true condition `{}` appended answers like the baseline",
+                pair.truthy
+            )),
+            no.exchange
+                .noted(format!("false condition `{}` appended: a different answer", pair.falsy)),
+        ];
+        Ok(Some(self.finding(description, evidence)))
+    }
+
+    /// The true and the false suffix once: both answers when the true one is
+    /// the baseline's and the false one is not.
+    async fn round(&self, base: &Response, truthy: &str, falsy: &str) -> Result<Option<(Response, Response)>, Error> {
+        let value = &self.input.value;
+        let Some(yes) = self.send(truthy).await?.filter(|yes| same(base, yes, truthy, value)) else {
+            return Ok(None);
+        };
+        let Some(no) = self.send(falsy).await?.filter(|no| !same(base, no, falsy, value)) else {
+            return Ok(None);
+        };
+        Ok(Some((yes, no)))
+    }
+
+    fn finding(&self, description: String, evidence: Vec<rampart_model::Exchange>) -> Finding {
+        Finding::new(&RULE, Confidence::Confirmed, self.input.endpoint(), description)
+            .with_variant(&self.input.name)
+            .with_evidence(evidence)
+    }
+}

@@ -1,0 +1,176 @@
+//! INPUT-008: OS command injection, proven by time.
+//!
+//! Each text input gets its normal value followed by a shell command that
+//! sleeps (`;sleep 2`, `|sleep 2`, `$(sleep 2)` …). An answer about two
+//! seconds slower than the normal value's is only a lead; it is confirmed when
+//! the same form with `sleep 0` answers at the normal pace (the control) and
+//! with `sleep 5` about five seconds slower (the delay follows the number).
+//! Writing operations only under `--active`.
+
+use super::OWASP;
+use crate::inputs::{Input, inputs};
+use crate::ssrf::{renewal, try_send};
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Error, Outcome, Response, ScanConfig};
+use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+
+pub struct CommandInjection;
+
+static RULE: Rule = Rule {
+    id: "INPUT-008",
+    title: "OS command injection",
+    category: Category::InputValidation,
+    severity: Severity::Critical,
+    cwe: &[78],
+    owasp: OWASP,
+    summary: "A parameter's value reaches a shell command line. An attacker appends commands of their own and runs them on the server with the API's privileges.",
+    remediation: "Do not build shell command lines from input: call the program directly with an argument list (`execFile`, `subprocess.run([...])` without `shell=True`, `exec.Command(name, args...)`), validate the value against a strict pattern (a host name, an IP address), or use a library instead of a program.",
+    references: &[
+        "https://owasp.org/www-community/attacks/Command_Injection",
+        "https://cheatsheetseries.owasp.org/cheatsheets/OS_Command_Injection_Defense_Cheat_Sheet.html",
+        "https://cwe.mitre.org/data/definitions/78.html",
+    ],
+};
+
+/// Most inputs probed.
+const MAX_INPUTS: usize = 10;
+/// How a command is appended: `{}` is where the sleep command goes.
+const FORMS: &[&str] = &[";{};", "|{}", "$({})", "`{}`", "';{};'", "\n{}\n"];
+/// The delays of the lead and of the confirmation, in seconds.
+const LEAD: u64 = 2;
+const CONFIRM: u64 = 5;
+/// Share of a delay that must show in the answer time.
+const SHOWN: f64 = 0.9;
+/// Slack the control may take over the normal answer time.
+const CONTROL_SLACK_MS: u64 = 1000;
+/// Parameter names that usually end up on a command line, probed first.
+const SHELL_NAMES: &[&str] = &[
+    "host", "ip", "addr", "domain", "cmd", "command", "exec", "run", "ping", "file", "filename", "path", "dir",
+    "target", "server", "name", "arg",
+];
+
+#[async_trait]
+impl Check for CommandInjection {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, config: &ScanConfig) -> u64 {
+        MAX_INPUTS as u64 * (1 + FORMS.len() as u64 + 2) + renewal(config)
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        let mut text: Vec<Input> = inputs(ctx, is_text)
+            .into_iter()
+            .filter(|i| {
+                (ctx.config.active || !i.writes())
+                    && !matches!(i.kind.as_deref(), Some("integer" | "number" | "boolean"))
+            })
+            .collect();
+        if text.is_empty() {
+            return Ok(Outcome::NotApplicable(
+                "no operation takes a text parameter a safe scan may send (writing operations need --active)".into(),
+            ));
+        }
+        text.sort_by_key(|i| !shell_like(&i.name));
+        let auth = ctx.auth_headers().await?;
+        let mut findings = Vec::new();
+        for input in text.iter().take(MAX_INPUTS) {
+            if let Some(found) = probe(ctx, input, auth.as_deref()).await? {
+                findings.push(found);
+            }
+        }
+        Ok(Outcome::Findings(findings))
+    }
+}
+
+/// Text inputs: not declared as numbers, UUIDs, dates or binary data.
+fn is_text(_: &str, format: Option<&str>, _: Option<&str>) -> bool {
+    !matches!(
+        format,
+        Some("uuid" | "date" | "date-time" | "binary" | "byte" | "int32" | "int64" | "float" | "double")
+    )
+}
+
+fn shell_like(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SHELL_NAMES
+        .iter()
+        .any(|n| lower == *n || lower.ends_with(&format!("_{n}")))
+}
+
+/// The input with its value, then a sleep of `secs` seconds in `form`.
+fn with_sleep(value: &str, form: &str, secs: u64) -> String {
+    format!("{value}{}", form.replace("{}", &format!("sleep {secs}")))
+}
+
+async fn probe(ctx: &Context<'_>, input: &Input, auth: Option<&[(String, String)]>) -> Result<Option<Finding>, Error> {
+    let send = |value: String| async move { try_send(ctx, &input.request(&value, auth)).await };
+    let Some(base) = send(input.value.clone()).await? else {
+        return Ok(None);
+    };
+    let normal = base.exchange.response.elapsed_ms;
+    let slower_by = |resp: &Response, secs: u64| {
+        resp.exchange.response.elapsed_ms >= normal + (secs as f64 * 1000.0 * SHOWN) as u64
+    };
+    for form in FORMS {
+        let Some(lead) = send(with_sleep(&input.value, form, LEAD)).await? else {
+            continue;
+        };
+        if !slower_by(&lead, LEAD) {
+            continue;
+        }
+        let Some(control) = send(with_sleep(&input.value, form, 0)).await? else {
+            return Ok(None);
+        };
+        if control.exchange.response.elapsed_ms > normal + CONTROL_SLACK_MS {
+            return Ok(None);
+        }
+        let Some(confirm) = send(with_sleep(&input.value, form, CONFIRM)).await? else {
+            return Ok(None);
+        };
+        if !slower_by(&confirm, CONFIRM) {
+            return Ok(None);
+        }
+        return Ok(Some(finding(input, form, base, lead, control, confirm)));
+    }
+    Ok(None)
+}
+
+fn finding(input: &Input, form: &str, base: Response, lead: Response, control: Response, confirm: Response) -> Finding {
+    let ms = |r: &Response| r.exchange.response.elapsed_ms;
+    let shown = form.replace("{}", "sleep N").replace('\n', "\\n");
+    let description = format!(
+        "{}: with `{shown}` appended to its value the answer takes as long as the sleep asks: {} ms with the normal value, {} ms with sleep {LEAD}, {} ms with sleep 0 (control), {} ms with sleep {CONFIRM}. The value is run by a shell.",
+        input.label(),
+        ms(&base),
+        ms(&lead),
+        ms(&control),
+        ms(&confirm),
+    );
+    let noted = |r: Response, what: &str| {
+        let note = format!("{what}: {} ms", ms(&r));
+        r.exchange.noted(note)
+    };
+    let evidence = vec![
+        noted(base, "baseline: the normal value"),
+        noted(lead, &format!("sleep {LEAD} appended")),
+        noted(control, "control: sleep 0 appended"),
+        noted(confirm, &format!("sleep {CONFIRM} appended")),
+    ];
+    Finding::new(&RULE, Confidence::Confirmed, input.endpoint(), description)
+        .with_variant(&input.name)
+        .with_evidence(evidence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sleeps_are_placed_in_each_form() {
+        assert_eq!(with_sleep("127.0.0.1", ";{};", 2), "127.0.0.1;sleep 2;");
+        assert_eq!(with_sleep("x", "$({})", 0), "x$(sleep 0)");
+        assert!(shell_like("host") && shell_like("target_host") && !shell_like("hostname_hint"));
+    }
+}

@@ -1,0 +1,124 @@
+// The shop API under /api/v1, both variants: the vulnerable code paths are marked
+// `FLAW <rule id>`, their replacements `FIX <rule id>`.
+'use strict';
+
+const { exec } = require('node:child_process');
+const dns = require('node:dns/promises');
+const express = require('express');
+const auth = require('./auth');
+const db = require('./db');
+
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/; // a DNS name or an IPv4/IPv6 address, nothing else
+const SKU = /^[0-9]{1,9}$/;
+const PRODUCT_COLUMNS = 'sku, name, price_eur';
+
+function router({ vulnerable, pool, trap }) {
+  const r = express.Router();
+  const signedIn = auth.requireUser((id) => db.userById(pool, id));
+
+  r.get('/health', (req, res) => res.json({ status: 'ok' }));
+
+  r.post('/auth/login', async (req, res) => {
+    const { username, password } = req.body || {};
+    if (typeof username !== 'string' || typeof password !== 'string') {
+      return res.status(400).json({ error: 'username and password are required' });
+    }
+    const user = await db.userByName(pool, username);
+    if (vulnerable) {
+      if (!user) return auth.unauthorized(res, 'no such user'); // FLAW AUTH-011: tells unknown names apart
+      if (!auth.checkPassword(password, user.password_hash)) return auth.unauthorized(res, 'wrong password');
+    } else {
+      // FIX AUTH-011: one answer for both failures, and the same scrypt work for an unknown name
+      const ok = auth.checkPassword(password, user ? user.password_hash : auth.DUMMY_HASH);
+      if (!user || !ok) return auth.unauthorized(res, 'invalid credentials');
+    }
+    return res.json({ token: auth.issueToken(user), token_type: 'bearer', expires_in: auth.TOKEN_TTL_S });
+  });
+
+  r.get('/users/me', signedIn, (req, res) => {
+    const { id, username, display_name: displayName } = req.user;
+    res.json({ id, username, display_name: displayName });
+  });
+
+  r.get('/orders', signedIn, async (req, res) => {
+    const { rows } = await pool.query(`SELECT id, sku, quantity, placed_at FROM orders WHERE user_id = $1
+      ORDER BY placed_at`, [req.user.id]);
+    res.json(rows.map((o) => ({ ...o, placed_at: o.placed_at.toISOString() })));
+  });
+
+  r.get('/products', async (req, res) => {
+    res.json((await pool.query(`SELECT ${PRODUCT_COLUMNS} FROM products ORDER BY sku`)).rows);
+  });
+
+  r.get('/products/search', async (req, res) => {
+    const q = req.query.q;
+    if (typeof q !== 'string' || q.length > 200) return res.status(400).json({ error: 'q: up to 200 characters' });
+    if (vulnerable) {
+      // FLAW INPUT-007: the term is pasted into the SQL text, and the database's error goes back to the caller
+      const sql = `SELECT ${PRODUCT_COLUMNS} FROM products WHERE name ILIKE '%${q}%' ORDER BY sku LIMIT 20`;
+      try {
+        return res.json({ q, results: (await pool.query(sql)).rows });
+      } catch (e) {
+        return res.status(500).json({ error: e.message });
+      }
+    }
+    const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`; // FIX INPUT-007: a bound parameter
+    const { rows } = await pool.query(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE name ILIKE $1
+      ORDER BY sku LIMIT 20`, [pattern]);
+    return res.json({ q, results: rows });
+  });
+
+  r.get('/products/:sku', async (req, res) => {
+    const { sku } = req.params;
+    let rows = [];
+    if (vulnerable) {
+      // FLAW INPUT-007 (blind): the number is pasted into the SQL text; errors become the same 404 as
+      // an unknown product, so only a true/false condition tells
+      try {
+        ({ rows } = await pool.query(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE sku = ${sku}`));
+      } catch {
+        rows = [];
+      }
+    } else if (SKU.test(sku)) { // FIX INPUT-007: digits only, and a bound parameter
+      ({ rows } = await pool.query(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE sku = $1`, [Number(sku)]));
+    }
+    return rows.length ? res.json(rows[0]) : res.status(404).json({ error: 'no such product' });
+  });
+
+  r.get('/tools/lookup', signedIn, async (req, res) => {
+    const host = req.query.host;
+    if (typeof host !== 'string' || !host) return res.status(400).json({ error: 'host is required' });
+    if (vulnerable) {
+      // FLAW INPUT-008: the host goes into a shell command line (/bin/sh -c "getent hosts <host>")
+      exec(`getent hosts ${host}`, { timeout: 10_000 }, (err, stdout) => answer(res, host, stdout));
+      return undefined;
+    }
+    if (!HOST_NAME.test(host)) { // FIX INPUT-008: a validated name, resolved without a shell
+      return res.status(400).json({ error: 'host must be a host name or an IP address' });
+    }
+    try {
+      const found = await dns.lookup(host, { all: true });
+      return res.json({ host, addresses: found.map((a) => a.address) });
+    } catch {
+      return res.status(404).json({ error: 'host not found' });
+    }
+  });
+
+  // A destructive GET, as real APIs have them: it re-creates the database. In the lab it re-seeds
+  // the products table and counts every call (lab/check fails unless the scan left it at 0).
+  r.get('/admin/createdb', (req, res, next) => { trap.hit(); next(); }, signedIn, auth.requireAdmin,
+    async (req, res) => {
+      await db.seedProducts(pool);
+      res.json({ database: 're-created' });
+    });
+
+  return r;
+}
+
+function answer(res, host, stdout) {
+  const addresses = [...new Set(String(stdout).split('\n').map((l) => l.split(/\s+/)[0]).filter(Boolean))];
+  if (!addresses.length) return res.status(404).json({ error: 'host not found' });
+  return res.json({ host, addresses });
+}
+
+module.exports = { router };
