@@ -296,7 +296,10 @@ def sign(claims: dict, alg: str, key: bytes | None) -> str:
 
 
 def garble(token: str) -> str:
-    """The same token with a wrong (but well-formed) signature."""
+    """The same JWT with a wrong (but well-formed) signature; an opaque token with its last
+    character changed."""
+    if token.count(".") != 2:
+        return token[:-1] + ("b" if token[-1:] == "a" else "a")
     head, payload, sig = token.split(".")
     raw = bytearray(unb64url(sig) or b"\0")
     raw[0] ^= 0x5A

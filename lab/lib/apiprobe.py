@@ -8,7 +8,8 @@ manifest's `spec`), logins from its flow file; "anon" = no credentials, "authed"
 alice's token. bob (password "<LAB_PASSWORD>-bob") is the other ordinary user and admin
 ("<LAB_PASSWORD>-admin") the administrator. SSRF, CONSUME-003 and LLM-007 point the
 target at a small HTTP listener started here (apictx.Listener, 127.0.0.1). The probes that
-send attack values (INPUT-007, INPUT-008, AUTH-011) live in injectprobe.py.
+send attack values (INPUT-007, INPUT-008, AUTH-011) and INV-007 (GraphQL introspection) live
+in injectprobe.py, INV-006 (debug pages listing the routes) in debugprobe.py.
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ import uuid
 import probe
 from apictx import (ADMIN_SEGMENTS, PAGE_NAMES, REDIRECT_NAMES, ROLE_KEYS, Listener, Op, Zoo, elements, fill, garble,
                     rand_word, send, sign, summary, top_keys, url_like, walk)
-from injectprobe import auth_011, input_007, input_008
+from debugprobe import inv_006
+from injectprobe import auth_011, input_007, input_008, inv_007
 from probe import ProbeError, jwt_claims, shaped_like
 
 # ----------------------------------------------------------------------------- AUTH
@@ -769,6 +771,7 @@ RULES = {
     "CRYPTO-005": crypto_tls, "CRYPTO-006": crypto_006,
     "SSRF-001": ssrf_001, "SSRF-002": ssrf_002, "SSRF-003": ssrf_003,
     "INV-001": inv_001, "INV-002": inv_002, "INV-003": inv_003, "INV-004": inv_004, "INV-005": inv_005,
+    "INV-006": inv_006, "INV-007": inv_007,
     "CONSUME-001": consume_001, "CONSUME-002": consume_002, "CONSUME-003": consume_003,
     "LLM-001": llm_001, "LLM-002": llm_002, "LLM-003": llm_003, "LLM-004": llm_004, "LLM-005": llm_005,
     "LLM-006": llm_006, "LLM-007": llm_007,

@@ -1,7 +1,7 @@
 """Ground truth for the rules that send attack values (registered in apiprobe.RULES):
 INPUT-007 SQL injection (error-based and boolean-based), INPUT-008 OS command injection
-(time delay) and AUTH-011 user enumeration at login. Standard library only, independent
-of rampart; every verdict rests on a control.
+(time delay), AUTH-011 user enumeration at login, and INV-007 GraphQL introspection.
+Standard library only, independent of rampart; every verdict rests on a control.
 
 Inputs are the API document's path and query parameters of GET operations and the
 top-level fields of POST JSON bodies (the other fields keep their examples), each sent
@@ -150,3 +150,51 @@ def auth_011(z: Zoo):
             raise ProbeError(f"control: two wrong-password answers for {who} differ: {pair}")
     shown = [f"{s} {b[:60]}" for s, b in (known[0], unknown[0])]
     return known[0] != unknown[0], f"alice + wrong password -> {shown[0]}; unknown user -> {shown[1]} (each twice)"
+
+
+# ----------------------------------------------------------------------------- INV-007
+
+GRAPHQL_PATHS = ("/graphql", "/api/graphql")
+MAX_GRAPHQL = 4
+INTROSPECTION = "query RampartIntrospection { __schema { queryType { name } mutationType { name } types { name } } }"
+GRAPHQL_CONTROL = "query RampartControl { rampartNoSuchField }"
+
+
+def _graphql_candidates(z: Zoo) -> list[str]:
+    """Documented operations whose path names GraphQL, then /graphql and /api/graphql."""
+    paths = [o.target.split("?", 1)[0] for o in z.spec.ops if "graphql" in o.path.lower()]
+    paths += list(GRAPHQL_PATHS)
+    seen: dict[str, str] = {}
+    for p in paths:
+        seen.setdefault(p.rstrip("/"), p)
+    return list(seen.values())[:MAX_GRAPHQL]
+
+
+def _type_names(r: Resp) -> list[str]:
+    data = r.json()
+    schema = (data.get("data") or {}).get("__schema") if isinstance(data, dict) else None
+    types = schema.get("types") if isinstance(schema, dict) else None
+    return [t["name"] for t in types or [] if isinstance(t, dict) and isinstance(t.get("name"), str)]
+
+
+def inv_007(z: Zoo):
+    """Present: an anonymous JSON POST of an introspection query answers the schema's type
+    names, and (the control: a GraphQL server, not an echo) a query for a field that does not
+    exist answers JSON with an `errors` array."""
+    hits, seen = [], []
+    for path in _graphql_candidates(z):
+        r = z.req("POST", path, body={"query": INTROSPECTION})
+        names = _type_names(r)
+        if not names:
+            seen.append(f"{path} -> {r.status}, no schema")
+            continue
+        c = z.req("POST", path, body={"query": GRAPHQL_CONTROL})
+        body = c.json()
+        errors = isinstance(body, dict) and isinstance(body.get("errors"), list)
+        own = [n for n in names if not n.startswith("__")]
+        note = f"{path}: introspection -> {r.status}, {len(names)} types ({', '.join(own[:6])})"
+        if errors:
+            hits.append(f"{note}; unknown field -> {c.status} with errors (control)")
+        else:
+            seen.append(f"{note}, but the unknown-field control -> {c.status} without errors: not counted")
+    return summary(hits, "; ".join(seen))

@@ -37,14 +37,18 @@ PG_DATA = PG_ROOT / "data"
 FS_PORT = int(os.environ.get("LAB_FIRESTORE_PORT", "8687"))
 FS_HOST = f"127.0.0.1:{FS_PORT}"
 
-TARGETS = ("flask-crdb", "fastapi-crdb", "django-crdb", "go-crdb", "flask-firestore", "api-zoo", "express-pg")
-# Targets without a session store (JWT bearer tokens; express-pg's database holds shop data only).
-STORELESS = ("api-zoo", "express-pg")
+TARGETS = ("flask-crdb", "fastapi-crdb", "django-crdb", "go-crdb", "flask-firestore", "api-zoo", "express-pg",
+           "drf-pg")
+# Targets without a session store (bearer tokens; the databases of express-pg and drf-pg hold shop data).
+STORELESS = ("api-zoo", "express-pg", "drf-pg")
 # Targets whose variants are two apps (targets/<name>/<variant>/); the others switch on LAB_VARIANT.
 SPLIT = ("api-zoo",)
 # Targets on the shared PostgreSQL (a fresh database per variant on every start).
-ON_POSTGRES = ("flask-crdb", "fastapi-crdb", "django-crdb", "go-crdb", "express-pg")
+ON_POSTGRES = ("flask-crdb", "fastapi-crdb", "django-crdb", "go-crdb", "express-pg", "drf-pg")
 NODE_TARGETS = ("express-pg",)
+# Targets whose hand-written API document lab/verify checks against the app's routes
+# (`<app command> --routes` prints them); api-zoo's documents are FastAPI's app.openapi().
+ROUTE_LISTED = ("express-pg", "drf-pg")
 VARIANTS = ("vulnerable", "fixed")
 DEFAULT_PASSWORD = "wonderland-7"
 

@@ -79,6 +79,8 @@ pub const CHECKS: &[&dyn Check] = &[
     &inv::DeprecatedLive,
     &inv::VersionDisclosed,
     &inv::DocumentsExposed,
+    &inv::DebugRoutes,
+    &inv::GraphqlIntrospection,
     &consume::WebhookUnvalidated,
     &consume::OpenRedirect,
     &consume::UpstreamRelayed,

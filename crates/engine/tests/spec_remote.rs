@@ -105,13 +105,22 @@ async fn discovery_finds_the_public_demo_spec() {
 }
 
 #[tokio::test]
-async fn a_spec_behind_login_is_not_discovered() {
+async fn a_spec_behind_login_is_not_discovered_and_the_links_are_crawled() {
     let server = rampart_demo::serve(Flaws::fixed()).await.unwrap();
     let config = ScanConfig::new(Url::parse(&server.url()).unwrap());
     let inv = spec::inventory(&config, &layer()).await.unwrap();
     assert_eq!(inv.source, Source::Discovery);
     assert!(inv.documents.is_empty(), "{:?}", inv.documents);
-    assert_eq!(labels(&inv), ["GET /"]);
+    assert_eq!(
+        labels(&inv),
+        ["GET /", "GET /login", "GET /products"],
+        "the root's links"
+    );
+    let search = &inv.endpoints[2].params[0];
+    assert_eq!(
+        (search.name.as_str(), search.location, search.example.as_str()),
+        ("q", Location::Query, "tea")
+    );
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ const dns = require('node:dns/promises');
 const express = require('express');
 const auth = require('./auth');
 const db = require('./db');
+const graphql = require('./graphql');
 
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/; // a DNS name or an IPv4/IPv6 address, nothing else
 const SKU = /^[0-9]{1,9}$/;
@@ -84,6 +85,9 @@ function router({ vulnerable, pool, trap }) {
     }
     return rows.length ? res.json(rows[0]) : res.status(404).json({ error: 'no such product' });
   });
+
+  // The same products, read-only, through GraphQL (graphql.js: introspection is its flaw)
+  r.post('/graphql', graphql.handler({ vulnerable, pool }));
 
   r.get('/tools/lookup', signedIn, async (req, res) => {
     const host = req.query.host;

@@ -8,9 +8,8 @@ pub fn stack_trace(text: &str) -> Option<&'static str> {
             .flat_map(|l| l.split("\\n"))
             .flat_map(|l| l.split("\\t"))
     };
-    if has("You're seeing this error because you have <code>DEBUG = True</code>")
-        || (has("Django Version:") && has("Traceback"))
-    {
+    // Django's debug 404 page says DEBUG = True too, but holds no trace (INV-006 reports it).
+    if has("Django Version:") && has("Traceback") {
         return Some("Django debug page");
     }
     if has("Werkzeug Debugger") || (has("__debugger__") && has("Traceback")) {
@@ -94,7 +93,7 @@ mod tests {
                 "Python traceback",
             ),
             (
-                "<p>You're seeing this error because you have <code>DEBUG = True</code> in your Django settings",
+                "<th>Django Version:</th><td>5.2.19</td> … <div id=\"traceback\"><h2>Traceback</h2>",
                 "Django debug page",
             ),
             (
@@ -139,6 +138,7 @@ mod tests {
             r#"{"detail": "Not Found"}"#,
             r#"{"error": "invalid input", "message": "Error at line 3 of your query"}"#,
             "We met at the station. Traceback is a word.",
+            "<p>You\u{2019}re seeing this error because you have <code>DEBUG = True</code> in your Django settings (a debug 404: no trace)",
             "<html><body><h1>Internal Server Error</h1></body></html>",
             r#"{"error": "NullPointerException"}"#,
             "Meet us at Main St. (corner)",

@@ -77,7 +77,12 @@ async fn attempt(ctx: &Context<'_>, d: &Driver, variant: Variant) -> Result<Opti
     let login = match variant {
         Variant::Carrier => {
             agent.set_token(Some(forged.clone()));
-            d.login(&mut agent).await?
+            match d.login(&mut agent).await {
+                // The login itself refused the unknown id (DRF authenticates every
+                // request, the login too): nothing was adopted.
+                Err(Error::Flow { step: "login", .. }) => return Ok(None),
+                other => other?,
+            }
         }
         Variant::LoginBody => {
             let pre = d.preauth(&mut agent).await?;

@@ -48,6 +48,8 @@ pub struct Found {
     pub documents: Vec<Document>,
     /// The first spec document found, parsed.
     pub spec: Option<(Url, Value)>,
+    /// Route templates a framework's debug page listed for a path that does not exist.
+    pub listed: Vec<String>,
 }
 
 /// Try every path in [`PATHS`] under `target`. Failures of single paths are
@@ -59,6 +61,9 @@ pub async fn run(target: &Url, layer: &HttpLayer) -> Result<Found> {
         Ok(resp) => resp,
         Err(e) => return stopped(layer, e, found),
     };
+    if let Some((_, routes)) = baseline.as_ref().and_then(|b| super::routes::listed(&b.text())) {
+        found.listed = routes;
+    }
     let probes = PATHS.iter().map(|&(path, kind)| {
         let url = under(target, path);
         async move { (url.clone(), kind, get(layer, url, kind == DocumentKind::Spec).await) }

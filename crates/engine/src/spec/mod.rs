@@ -1,6 +1,7 @@
 //! OpenAPI 3.0/3.1 and Swagger 2.0 ingestion, and discovery of well-known
 //! paths: both yield the [`Inventory`] checks iterate.
 
+mod crawl;
 pub mod discover;
 mod endpoint;
 mod examples;
@@ -8,6 +9,7 @@ pub mod load;
 mod nesting;
 mod openapi3;
 pub mod refs;
+pub mod routes;
 mod schema;
 mod swagger2;
 
@@ -51,8 +53,9 @@ fn merged_params<'a>(w: &Walker<'a>, doc: DocId, item: &'a Value, op: &'a Value)
 }
 
 /// The inventory for this scan: the `--spec` document's operations, else a
-/// spec that discovery found, else the target itself; plus every well-known
-/// document discovery saw answer, each also as a `GET` endpoint.
+/// spec that discovery found, else what a crawl of the target finds (at least
+/// the target itself); plus every well-known document discovery saw answer,
+/// each also as a `GET` endpoint.
 pub async fn inventory(config: &ScanConfig, layer: &Arc<HttpLayer>) -> Result<Inventory> {
     let target = &config.target;
     let given = match &config.spec {
@@ -70,7 +73,7 @@ pub async fn inventory(config: &ScanConfig, layer: &Arc<HttpLayer>) -> Result<In
                 Inventory::root(target)
             }
         },
-        (None, None) => Inventory::root(target),
+        (None, None) => crawled(target, layer, &found.listed).await?,
     };
     for doc in &found.documents {
         if !inventory
@@ -83,6 +86,18 @@ pub async fn inventory(config: &ScanConfig, layer: &Arc<HttpLayer>) -> Result<In
     }
     inventory.documents = found.documents;
     Ok(inventory)
+}
+
+/// Without a spec: the operations a crawl of the target finds, else the target itself.
+async fn crawled(target: &Url, layer: &HttpLayer, listed: &[String]) -> Result<Inventory> {
+    let mut endpoints = crawl::run(target, layer, listed).await?;
+    if !endpoints.iter().any(|e| e.url == *target) {
+        endpoints.insert(0, Endpoint::get(target.clone()));
+    }
+    Ok(Inventory {
+        endpoints,
+        ..Inventory::default()
+    })
 }
 
 /// The inventory of the spec at `source` (a file path or an http(s) URL), its

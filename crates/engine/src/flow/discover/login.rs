@@ -216,9 +216,10 @@ pub fn json_candidates(base: &Url, inventory: &Inventory, creds: &Credentials) -
 
 fn is_login_path(path: &str) -> bool {
     let p = path.to_ascii_lowercase();
+    let last = p.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
     ["login", "signin", "sign-in", "token", "session", "authenticate"]
         .iter()
-        .any(|w| p.rsplit('/').next().is_some_and(|last| last.contains(w)))
+        .any(|w| last.contains(w))
 }
 
 /// The JSON names of the user and password fields: the schema's, else

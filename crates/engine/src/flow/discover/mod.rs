@@ -140,9 +140,17 @@ async fn attempt(
         preauth_for_json(base, layer, &login_path, &mut draft).await?;
     }
     let mut agent = Agent::new(layer.clone(), Carrier::Cookie(String::new()));
-    let Some((login, before)) = log_in(base, &draft, creds, &mut agent, notes).await? else {
+    let mut logged = log_in(base, &draft, creds, &mut agent, notes).await?;
+    if let LogIn::Slashed(path) = logged {
+        // The framework appends a slash (Django's APPEND_SLASH) and the redirect lost the POST.
+        draft.set("login", "path", path);
+        agent = Agent::new(layer.clone(), Carrier::Cookie(String::new()));
+        logged = log_in(base, &draft, creds, &mut agent, notes).await?;
+    }
+    let LogIn::Done(done) = logged else {
         return Ok(Attempt::Failed);
     };
+    let (login, before) = *done;
     let status = login.response.status;
     let cookies = session::session_cookies(&before, agent.jar());
     let cookie = cookies.first().cloned();
@@ -279,15 +287,18 @@ async fn preauth_for_json(base: &Url, layer: &Arc<HttpLayer>, login_path: &str, 
     Ok(())
 }
 
-/// Run the draft's preauth and login with `agent`: the login's trip and the
-/// jar before login, or `None` (noted) when it failed.
-async fn log_in(
-    base: &Url,
-    draft: &Draft,
-    creds: &Credentials,
-    agent: &mut Agent,
-    notes: &mut Notes,
-) -> Result<Option<(Trip, crate::cookies::Jar)>> {
+/// How a login attempt ended.
+enum LogIn {
+    /// The login's trip and the jar before login.
+    Done(Box<(Trip, crate::cookies::Jar)>),
+    /// The login path redirected to itself with a trailing slash (this path).
+    Slashed(String),
+    /// It failed (noted).
+    Failed,
+}
+
+/// Run the draft's preauth and login with `agent`.
+async fn log_in(base: &Url, draft: &Draft, creds: &Credentials, agent: &mut Agent, notes: &mut Notes) -> Result<LogIn> {
     let mut probe = draft.clone();
     session::protect(&mut probe, "/", "-");
     let flow = probe.flow(&creds.password)?;
@@ -298,22 +309,32 @@ async fn log_in(
             return Err(e);
         }
         notes.missing(said(&e));
-        return Ok(None);
+        return Ok(LogIn::Failed);
     }
     let before = agent.jar().clone();
     match step::run(base, &csrf_page, &flow.login, agent, &[]).await {
-        Ok(outcome) if outcome.trip.response.status < 400 => Ok(Some((outcome.trip, before))),
+        Ok(outcome) if outcome.trip.response.status < 400 => Ok(LogIn::Done(Box::new((outcome.trip, before)))),
         Ok(outcome) => {
             let status = outcome.trip.response.status;
             notes.missing(format!("{} {} answered {status}", flow.login.method, flow.login.path));
-            Ok(None)
+            Ok(slashed(&outcome.trip, &flow.login.path).map_or(LogIn::Failed, LogIn::Slashed))
         }
         Err(e) if e.is_budget() => Err(e),
         Err(e) => {
             notes.missing(said(&e));
-            Ok(None)
+            Ok(LogIn::Failed)
         }
     }
+}
+
+/// `path/` when the first answer of `trip` redirected `path` there.
+fn slashed(trip: &Trip, path: &str) -> Option<String> {
+    let first = trip.exchanges.first()?;
+    let location = first.response.header("location")?;
+    let to = Url::parse(&first.request.url).ok()?.join(location).ok()?;
+    let wanted = format!("{}/", path.trim_end_matches('/'));
+    (!path.ends_with('/') && matches!(first.response.status, 301 | 302 | 307 | 308) && to.path().ends_with(&wanted))
+        .then_some(wanted)
 }
 
 /// A client holding only the session login left, in `carrier`.

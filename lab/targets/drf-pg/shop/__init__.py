@@ -1,0 +1,1 @@
+"""The drf-pg shop: a Django project and its one app (models, views, urls in one package)."""
