@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use base64::Engine;
 use rampart_checks::CHECKS;
 use rampart_engine::{ScanConfig, run_scan};
 use rampart_model::Severity;
@@ -75,8 +76,8 @@ fn secure_headers(headers: &mut HeaderMap) {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_benign_api_gets_no_false_claims() {
+/// Serve the benign API on loopback; its base URL.
+async fn serve_benign() -> Url {
     let log: Log = Arc::default();
     let app = Router::new()
         .route("/api/events", get(events))
@@ -91,19 +92,54 @@ async fn a_benign_api_gets_no_false_claims() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let mut config = ScanConfig::new(Url::parse(&format!("http://{addr}/")).unwrap());
-    config.limits.rate = 0;
-    let report = run_scan(&config, CHECKS, &()).await.unwrap();
-    let claims: Vec<String> = report
+    Url::parse(&format!("http://{addr}/")).unwrap()
+}
+
+/// Findings of medium severity or above, and RATE-003 and CRYPTO-006 at any severity.
+fn claims(report: &rampart_model::Report) -> Vec<String> {
+    report
         .findings
         .iter()
         .filter(|f| f.severity >= Severity::Medium || ["RATE-003", "CRYPTO-006"].contains(&f.rule_id.as_str()))
         .map(|f| format!("{} {:?} {}: {}", f.rule_id, f.severity, f.endpoint.url, f.description))
-        .collect();
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_benign_api_gets_no_false_claims() {
+    let mut config = ScanConfig::new(serve_benign().await);
+    config.limits.rate = 0;
+    let report = run_scan(&config, CHECKS, &()).await.unwrap();
+    let claims = claims(&report);
     assert!(claims.is_empty(), "wrong claims on a benign API: {claims:#?}");
     let cors = report.findings.iter().find(|f| f.rule_id == "INPUT-001");
     assert!(
         cors.is_some_and(|f| f.severity == Severity::Info),
         "the echoed origin is still reported, as info: {cors:?}"
     );
+}
+
+/// A JWT the public API never looks at: a broken signature that is "accepted"
+/// there proves nothing (AUTH-002 needs an endpoint that refuses anonymous requests).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_a_public_api_ignores_is_no_accepted_forgery() {
+    let mut config = ScanConfig::new(serve_benign().await);
+    config.limits.rate = 0;
+    let header = serde_json::json!({"alg": "HS256", "typ": "JWT"});
+    let claims_part = serde_json::json!({"sub": "alice", "exp": 4_102_444_800_u64});
+    let b64 = |v: &serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let token = format!(
+        "{}.{}.c2lnbmF0dXJlLW5vLWtleS1yYW1wYXJ0LWtub3dz",
+        b64(&header),
+        b64(&claims_part)
+    );
+    config.headers = vec![("Authorization".into(), format!("Bearer {token}"))];
+    let report = run_scan(&config, CHECKS, &()).await.unwrap();
+    let claims = claims(&report);
+    assert!(claims.is_empty(), "wrong claims with an ignored token: {claims:#?}");
+    let judged = report.coverage.categories.values().any(|c| {
+        let said = |ids: &[String]| ids.iter().any(|id| id == "AUTH-002");
+        said(&c.ran) || said(&c.not_applicable)
+    });
+    assert!(judged, "AUTH-002 ran or said why not: {:?}", report.coverage.categories);
 }

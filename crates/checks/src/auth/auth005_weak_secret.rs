@@ -1,5 +1,5 @@
-//! AUTH-005: the credential's JWT is signed with an HMAC secret from a list of
-//! well-known weak secrets.
+//! AUTH-005: the credential's JWT is signed with a weak HMAC secret: a
+//! well-known default or example, or a dictionary word (see [`secrets`]).
 //!
 //! Proof: offline, the secret reproduces the token's signature; then a token
 //! re-signed with it (fresh `iat` and `jti`) reaches the protected content,
@@ -10,6 +10,7 @@ use super::exchanges;
 use super::forge::{self, SETUP};
 use super::jwt::Signer;
 use super::oracle::PROBE;
+use super::secrets;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Finding, Rule, Severity};
@@ -51,15 +52,15 @@ impl Check for WeakSecret {
             let why = format!("the credential's JWT is not HMAC-signed (alg \"{}\")", cred.jwt.alg());
             return Ok(Outcome::NotApplicable(why));
         };
-        let Some(secret) = cred.jwt.crack() else {
+        let Some(secret) = secrets::recover(ctx, &cred.jwt).await else {
             return Ok(Outcome::Findings(Vec::new()));
         };
         let offline = format!(
-            "The {} signature of the JWT from {} is reproduced offline with the secret \"{secret}\", a well-known weak value.",
+            "The {} signature of the JWT from {} is reproduced offline with the secret \"{secret}\", a well-known weak value or a dictionary word.",
             hs.name(),
             cred.place()
         );
-        let signer = Signer::Hmac(hs, secret.to_string());
+        let signer = Signer::Hmac(hs, secret);
         let place = cred.place();
         let setup = match forge::setup(ctx, cred).await? {
             Ok(setup) => setup,

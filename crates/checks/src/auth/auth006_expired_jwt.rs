@@ -9,6 +9,7 @@ use super::OWASP;
 use super::forge::{self, SETUP, Setup, UNSIGNED};
 use super::jwt::Signer;
 use super::oracle::PROBE;
+use super::secrets;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Exchange, Finding, Rule, Severity};
@@ -51,13 +52,16 @@ impl Check for ExpiredJwt {
             Ok(cred) => cred,
             Err(outcome) => return Ok(outcome),
         };
-        let cracked = cred.jwt.hmac().zip(cred.jwt.crack());
+        let cracked = match cred.jwt.hmac() {
+            Some(hs) => secrets::recover(ctx, &cred.jwt).await.map(|secret| (hs, secret)),
+            None => None,
+        };
         let setup = match forge::setup(ctx, cred).await? {
             Ok(setup) => setup,
             Err(outcome) => return Ok(outcome),
         };
         let (signer, key_proof) = match cracked {
-            Some((hs, secret)) => (Signer::Hmac(hs, secret.to_string()), None),
+            Some((hs, secret)) => (Signer::Hmac(hs, secret), None),
             None => match setup.unsigned_key(ctx).await? {
                 Some((signer, verdict)) => (
                     signer,

@@ -2,6 +2,7 @@
 //! (libraries refuse `alg: none`), re-encoding unsigned or HMAC-signed, and an
 //! offline search of the HMAC key among well-known weak secrets.
 
+use super::secrets;
 use base64::Engine;
 use base64::alphabet::URL_SAFE;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -23,120 +24,6 @@ const MAX_TOKEN: usize = 16 * 1024;
 
 /// Spellings of the unsigned algorithm that verifiers have been known to accept.
 pub const NONE_SPELLINGS: [&str; 4] = ["none", "None", "NONE", "nOnE"];
-
-/// Secrets tried against HMAC-signed tokens: documentation examples, framework
-/// defaults and common passwords. The search is offline and bounded by this list.
-pub const WEAK_SECRETS: &[&str] = &[
-    "secret",
-    "changeme",
-    "password",
-    "your-256-bit-secret",
-    "your-384-bit-secret",
-    "your-512-bit-secret",
-    "jwt_secret",
-    "jwt-secret",
-    "jwtsecret",
-    "JWT_SECRET",
-    "jwt",
-    "key",
-    "test",
-    "admin",
-    "123456",
-    "",
-    "secretkey",
-    "secret_key",
-    "secret-key",
-    "SECRET_KEY",
-    "SECRET",
-    "mysecret",
-    "my_secret",
-    "my-secret",
-    "mysecretkey",
-    "my-secret-key",
-    "my_secret_key",
-    "supersecret",
-    "super-secret",
-    "supersecretkey",
-    "super_secret_key",
-    "topsecret",
-    "s3cr3t",
-    "secret123",
-    "secret1",
-    "secretsecret",
-    "your_jwt_secret",
-    "your-jwt-secret",
-    "your-secret-key",
-    "your_secret_key",
-    "yoursecret",
-    "change-me",
-    "change_me",
-    "changethis",
-    "changeit",
-    "CHANGE_ME",
-    "replace-me",
-    "replaceme",
-    "notsecret",
-    "not-so-secret",
-    "insecure",
-    "default",
-    "development",
-    "dev",
-    "devsecret",
-    "production",
-    "prod",
-    "staging",
-    "testing",
-    "test123",
-    "testsecret",
-    "example",
-    "sample",
-    "demo",
-    "guest",
-    "root",
-    "toor",
-    "administrator",
-    "user",
-    "auth",
-    "authsecret",
-    "token",
-    "tokensecret",
-    "access",
-    "api",
-    "apikey",
-    "api_key",
-    "app",
-    "appsecret",
-    "app_secret",
-    "private",
-    "privatekey",
-    "private_key",
-    "hmac",
-    "signing",
-    "signingkey",
-    "shhhhh",
-    "shhhhhhared-secret",
-    "keyboard cat",
-    "ThisIsMySecretKey",
-    "hello",
-    "helloworld",
-    "foobar",
-    "pass",
-    "passw0rd",
-    "password123",
-    "P@ssw0rd",
-    "qwerty",
-    "letmein",
-    "welcome",
-    "12345678",
-    "1234567890",
-    "abc123",
-    "gosecret",
-    "flask-secret",
-    "django-secret",
-    "fastapi-secret",
-    "node-secret",
-    "a",
-];
 
 /// A decoded (unverified) token.
 #[derive(Debug, Clone, PartialEq)]
@@ -172,12 +59,16 @@ impl Hs {
 
     /// The base64url signature of `input` under `secret`.
     pub fn sign(self, secret: &[u8], input: &str) -> String {
-        let mac = match self {
+        B64.encode(self.mac(secret, input))
+    }
+
+    /// The raw MAC of `input` under `secret`.
+    fn mac(self, secret: &[u8], input: &str) -> Vec<u8> {
+        match self {
             Hs::Hs256 => mac::<Hmac<Sha256>>(secret, input),
             Hs::Hs384 => mac::<Hmac<Sha384>>(secret, input),
             Hs::Hs512 => mac::<Hmac<Sha512>>(secret, input),
-        };
-        B64.encode(mac)
+        }
     }
 }
 
@@ -273,14 +164,13 @@ impl Jwt {
         format!("{}.{signature}", self.signing_input)
     }
 
-    /// The secret from [`WEAK_SECRETS`] that reproduces the signature, if any.
-    pub fn crack(&self) -> Option<&'static str> {
+    /// The secret among [`secrets::candidates`] that reproduces the signature, if any.
+    pub fn crack(&self) -> Option<String> {
         let hs = self.hmac()?;
-        let expected = self.signature.trim_end_matches('=');
-        WEAK_SECRETS
-            .iter()
-            .copied()
-            .find(|secret| hs.sign(secret.as_bytes(), &self.signing_input) == expected)
+        let expected = B64.decode(self.signature.trim_end_matches('=')).ok()?;
+        secrets::candidates()
+            .find(|secret| hs.mac(secret.as_bytes(), &self.signing_input) == expected)
+            .map(|secret| secret.into_owned())
     }
 
     /// A numeric claim (`exp`, `iat`, `nbf`).
@@ -316,7 +206,7 @@ mod tests {
         assert_eq!((jwt.alg(), jwt.hmac()), ("HS256", Some(Hs::Hs256)));
         assert_eq!(jwt.claims["name"], "John Doe");
         assert_eq!(jwt.time("iat"), Some(1516239022));
-        assert_eq!(jwt.crack(), Some("your-256-bit-secret"));
+        assert_eq!(jwt.crack().as_deref(), Some("your-256-bit-secret"));
     }
 
     #[test]
@@ -327,11 +217,20 @@ mod tests {
             let strong = encode(&header, &claims, &Signer::Hmac(hs, "k7#Qv9!long-random-value".into()));
             assert_eq!(decode(&strong).unwrap().crack(), None);
             let weak = decode(&encode(&header, &claims, &Signer::Hmac(hs, "changeme".into()))).unwrap();
-            assert_eq!(weak.crack(), Some("changeme"), "{}", hs.name());
+            assert_eq!(weak.crack().as_deref(), Some("changeme"), "{}", hs.name());
             let garbled = decode(&weak.garbled()).unwrap();
             assert_ne!(garbled.signature, weak.signature);
             assert_eq!(garbled.signature.len(), weak.signature.len());
             assert_eq!(garbled.crack(), None);
+        }
+    }
+
+    #[test]
+    fn dictionary_words_are_recovered_in_their_spellings() {
+        let claims = map(json!({"sub": "alice"}));
+        for word in ["dragon", "Kitten", "monkey123"] {
+            let token = encode(&map(json!({})), &claims, &Signer::Hmac(Hs::Hs256, word.into()));
+            assert_eq!(decode(&token).unwrap().crack().as_deref(), Some(word));
         }
     }
 

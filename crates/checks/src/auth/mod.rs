@@ -6,6 +6,7 @@
 pub mod credential;
 pub mod jwt;
 pub mod oracle;
+pub mod secrets;
 
 mod auth001_no_auth;
 mod auth002_invalid_credentials;
