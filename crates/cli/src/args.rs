@@ -166,6 +166,12 @@ pub struct LimitArgs {
     /// Take this word off the list of state-changing path words (repeatable).
     #[arg(long, value_name = "WORD")]
     pub safe_word: Vec<String>,
+    /// Only send requests whose path matches this glob (`/api/**`; `*` within a segment, `**` across; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Never send a request whose path matches this glob (`/admin/**`; repeatable; wins over --include).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Do not verify TLS certificates (the report says so).
     #[arg(short = 'k', long)]
     pub insecure: bool,

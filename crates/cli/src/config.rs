@@ -111,6 +111,8 @@ pub fn limits(args: &LimitArgs) -> Result<Limits> {
         },
         resolve: args.resolve.iter().map(|r| resolve(r)).collect::<Result<_>>()?,
         unsafe_words: unsafe_words(&args.unsafe_word, &args.safe_word)?,
+        include_paths: path_globs("include", &args.include)?,
+        exclude_paths: path_globs("exclude", &args.exclude)?,
         insecure: args.insecure,
         ca_certs: match &args.ca_cert {
             Some(path) => input::read_bounded(path, CA_CAP).map_err(|e| anyhow!("--ca-cert: {e}"))?,
@@ -119,6 +121,22 @@ pub fn limits(args: &LimitArgs) -> Result<Limits> {
         proxy: args.proxy.as_deref().map(proxy).transpose()?,
         ..Limits::default()
     })
+}
+
+/// `--include`/`--exclude` globs: absolute paths, at most 64 of 256 bytes each.
+fn path_globs(flag: &str, globs: &[String]) -> Result<Vec<String>> {
+    if globs.len() > 64 {
+        bail!("--{flag} is given {} times; at most 64", globs.len());
+    }
+    for glob in globs {
+        if !glob.starts_with('/') || glob.len() > 256 {
+            bail!(
+                "--{flag} {} must be a path glob starting with / (at most 256 characters), such as /admin/**",
+                input::quote(glob)
+            );
+        }
+    }
+    Ok(globs.to_vec())
 }
 
 /// Largest `--ca-cert` file read.

@@ -15,6 +15,7 @@
 //! ```
 
 use anyhow::{Context, Result, bail};
+use rampart_engine::http::guard::glob_matches;
 use rampart_model::{Report, Suppressed, Suppression, score};
 use serde::Deserialize;
 use std::path::Path;
@@ -137,36 +138,4 @@ pub fn apply(report: &mut Report, entries: &[Entry], today: time::Date) {
     report.categories = scored.categories;
     report.overall = scored.overall;
     report.letter_grade = score::grade(scored.overall).into();
-}
-
-/// `*` matches within one path segment, `**` across segments.
-fn glob_matches(glob: &str, path: &str) -> bool {
-    match glob.strip_prefix("**") {
-        Some(rest) => (0..=path.len()).any(|i| path.is_char_boundary(i) && glob_matches(rest, &path[i..])),
-        None => match glob.strip_prefix('*') {
-            Some(rest) => {
-                let segment = path.find('/').unwrap_or(path.len());
-                (0..=segment).any(|i| path.is_char_boundary(i) && glob_matches(rest, &path[i..]))
-            }
-            None => match (glob.chars().next(), path.chars().next()) {
-                (None, None) => true,
-                (Some(g), Some(p)) if g == p => glob_matches(&glob[g.len_utf8()..], &path[p.len_utf8()..]),
-                _ => false,
-            },
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn globs() {
-        assert!(glob_matches("/internal/**", "/internal/a/b"));
-        assert!(glob_matches("/users/*/orders", "/users/7/orders"));
-        assert!(!glob_matches("/users/*/orders", "/users/7/x/orders"));
-        assert!(glob_matches("/login", "/login") && !glob_matches("/login", "/login2"));
-        assert!(glob_matches("**", "/anything/at/all"));
-    }
 }

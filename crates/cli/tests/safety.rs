@@ -234,3 +234,47 @@ fn the_users_secrets_appear_in_no_output_and_no_history() {
     assert!(curls.iter().all(|c| !c.contains("[redacted]")), "{curls:#?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn excluded_paths_are_never_sent_and_bad_globs_are_refused() {
+    let target = demo(rampart_demo::Flaws::vulnerable());
+    let har = std::env::temp_dir().join(format!("rampart-scope-{}.har", std::process::id()));
+    let out = rampart(&[
+        "scan",
+        &target.url,
+        "--no-save",
+        "--rate",
+        "0",
+        "--format",
+        "json",
+        "--exclude",
+        "/products**",
+        "--har",
+        har.to_str().unwrap(),
+    ]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let report = json(&out);
+    let fired: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["ruleId"].as_str())
+        .collect();
+    assert!(
+        !fired.contains(&"INPUT-007"),
+        "the catalogue was out of scope: {fired:?}"
+    );
+    let har: serde_json::Value = serde_json::from_slice(&std::fs::read(&har).unwrap()).unwrap();
+    let urls: Vec<&str> = har["log"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["request"]["url"].as_str())
+        .collect();
+    assert!(urls.len() > 20, "the rest was scanned: {} requests", urls.len());
+    assert!(!urls.iter().any(|u| u.contains("/products")), "{urls:#?}");
+    assert_error(
+        &rampart(&["scan", &target.url, "--exclude", "admin/**"]),
+        "must be a path glob starting with /",
+    );
+}

@@ -27,6 +27,10 @@ pub struct Limits {
     pub policy: crate::http::policy::AddressPolicy,
     /// Words that make a GET look state-changing (never sent unless declared).
     pub unsafe_words: Vec<String>,
+    /// Path globs: when any is given, only matching paths are sent (`--include`).
+    pub include_paths: Vec<String>,
+    /// Path globs never sent (`--exclude`).
+    pub exclude_paths: Vec<String>,
     /// Skip certificate verification (`--insecure`); the report says so.
     pub insecure: bool,
     /// Extra trusted CA certificates, PEM (`--ca-cert`).
@@ -50,6 +54,8 @@ impl Default for Limits {
             resolve: Vec::new(),
             policy: Default::default(),
             unsafe_words: crate::http::guard::default_words(),
+            include_paths: Vec::new(),
+            exclude_paths: Vec::new(),
             insecure: false,
             ca_certs: Vec::new(),
             proxy: None,

@@ -45,6 +45,7 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     progress.stage("reading the API inventory");
     let mut inventory = crate::spec::inventory(config, &layer).await?;
     leave_out_state_changing(&mut inventory, &layer);
+    leave_out_of_scope(&mut inventory, &layer);
     let (flow, flow_used) = session_flow(config, &inventory, &layer, &redactor, progress).await?;
     let driver = match flow {
         Some(flow) => {
@@ -145,6 +146,19 @@ fn leave_out_state_changing(inventory: &mut crate::inventory::Inventory, layer: 
             "left out {} operation(s) that look state-changing though their method is safe ({}); --safe-word admits a word",
             left_out.len(),
             left_out.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+}
+
+/// Operations outside the path scope (`--include`/`--exclude`) leave the
+/// inventory; the report's events say how many.
+fn leave_out_of_scope(inventory: &mut crate::inventory::Inventory, layer: &HttpLayer) {
+    let before = inventory.endpoints.len();
+    inventory.endpoints.retain(|e| layer.out_of_scope(&e.url).is_none());
+    let left = before - inventory.endpoints.len();
+    if left > 0 {
+        layer.note(format!(
+            "left out {left} operation(s) outside the path scope (--include/--exclude)"
         ));
     }
 }

@@ -3,6 +3,8 @@
 //! path or query names a state-changing action are never sent, unless the
 //! user declared them (a flow step) or named them as the target. The words
 //! are a documented default list, changed with `--unsafe-word`/`--safe-word`.
+//! The guard also holds the scan's path scope (`--include`/`--exclude` globs):
+//! a request outside it is never sent, whatever its method.
 
 use url::Url;
 
@@ -39,12 +41,16 @@ pub const UNSAFE_WORDS: &[&str] = &[
     "erase",
 ];
 
-/// Which paths of a scan look state-changing.
+/// Which paths of a scan look state-changing, and which are out of its scope.
 #[derive(Debug, Clone)]
 pub struct PathGuard {
     words: Vec<String>,
     /// The target's own path: the user named it, so its words do not count.
     base: String,
+    /// Path globs: when any is given, only paths one of them matches are sent.
+    include: Vec<String>,
+    /// Path globs never sent.
+    exclude: Vec<String>,
 }
 
 impl PathGuard {
@@ -52,7 +58,26 @@ impl PathGuard {
         PathGuard {
             words: words.iter().map(|w| w.to_ascii_lowercase()).collect(),
             base: home.path().trim_end_matches('/').to_ascii_lowercase(),
+            include: Vec::new(),
+            exclude: Vec::new(),
         }
+    }
+
+    /// The same guard with a path scope.
+    pub fn with_scope(mut self, include: &[String], exclude: &[String]) -> PathGuard {
+        self.include = include.to_vec();
+        self.exclude = exclude.to_vec();
+        self
+    }
+
+    /// Why `url` is outside the path scope (`--exclude /admin/**`), if it is.
+    pub fn out_of_scope(&self, url: &Url) -> Option<String> {
+        let path = url.path();
+        if let Some(glob) = self.exclude.iter().find(|g| glob_matches(g, path)) {
+            return Some(format!("--exclude {glob}"));
+        }
+        let included = self.include.is_empty() || self.include.iter().any(|g| glob_matches(g, path));
+        (!included).then(|| format!("not under --include {}", self.include.join(", ")))
     }
 
     /// The word that makes `url` look state-changing, if any: a word of the
@@ -103,6 +128,45 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     out.into_iter()
 }
 
+/// Does `path` match `glob`: `*` within one segment, `**` across segments.
+/// Dynamic programming over (glob token, path position): time and memory
+/// grow with the product of the lengths, whatever the wildcards.
+pub fn glob_matches(glob: &str, path: &str) -> bool {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Token {
+        Char(char),
+        Star,
+        Stars,
+    }
+    let mut tokens = Vec::new();
+    let mut rest = glob;
+    while let Some(c) = rest.chars().next() {
+        let (token, len) = match (c, rest.starts_with("**")) {
+            ('*', true) => (Token::Stars, 2),
+            ('*', false) => (Token::Star, 1),
+            (c, _) => (Token::Char(c), c.len_utf8()),
+        };
+        tokens.push(token);
+        rest = &rest[len..];
+    }
+    let path: Vec<char> = path.chars().collect();
+    // next[j]: do tokens[i + 1..] match path[j..]; row[j]: do tokens[i..].
+    let mut next: Vec<bool> = (0..=path.len()).map(|j| j == path.len()).collect();
+    for token in tokens.iter().rev() {
+        let mut row = vec![false; path.len() + 1];
+        for j in (0..=path.len()).rev() {
+            let here = path.get(j).copied();
+            row[j] = match token {
+                Token::Char(c) => here == Some(*c) && next[j + 1],
+                Token::Star => next[j] || (here.is_some_and(|c| c != '/') && row[j + 1]),
+                Token::Stars => next[j] || (here.is_some() && row[j + 1]),
+            };
+        }
+        next = row;
+    }
+    next[0]
+}
+
 /// The default list, as owned strings.
 pub fn default_words() -> Vec<String> {
     UNSAFE_WORDS.iter().map(|w| w.to_string()).collect()
@@ -114,6 +178,35 @@ mod tests {
 
     fn guard(home: &str) -> PathGuard {
         PathGuard::new(&default_words(), &Url::parse(home).unwrap())
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_matches("/internal/**", "/internal/a/b"));
+        assert!(glob_matches("/users/*/orders", "/users/7/orders"));
+        assert!(!glob_matches("/users/*/orders", "/users/7/x/orders"));
+        assert!(glob_matches("/login", "/login") && !glob_matches("/login", "/login2"));
+        assert!(glob_matches("**", "/anything/at/all"));
+        assert!(glob_matches("/a/*.json", "/a/x.json") && !glob_matches("/a/*", "/a/b/c"));
+        let long = "/a".repeat(1000);
+        assert!(glob_matches(&"/**".repeat(60), &long));
+        assert!(
+            !glob_matches(&format!("{}/z", "/**".repeat(60)), &long),
+            "a non-match with many wildcards ends"
+        );
+    }
+
+    #[test]
+    fn the_path_scope_excludes_then_includes() {
+        let g = guard("http://api.test/").with_scope(&["/api/**".into()], &["/api/admin/**".into()]);
+        let at = |path: &str| g.out_of_scope(&Url::parse(&format!("http://api.test{path}")).unwrap());
+        assert_eq!(at("/api/v1/users"), None);
+        assert_eq!(at("/api/admin/users").as_deref(), Some("--exclude /api/admin/**"));
+        assert_eq!(at("/health").as_deref(), Some("not under --include /api/**"));
+        assert_eq!(
+            guard("http://api.test/").out_of_scope(&Url::parse("http://api.test/x").unwrap()),
+            None
+        );
     }
 
     #[test]

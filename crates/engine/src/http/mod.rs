@@ -211,7 +211,8 @@ impl HttpLayer {
             home: home.clone(),
             default_headers,
             policy,
-            guard: guard::PathGuard::new(&limits.unsafe_words, home),
+            guard: guard::PathGuard::new(&limits.unsafe_words, home)
+                .with_scope(&limits.include_paths, &limits.exclude_paths),
         })
     }
 
@@ -229,6 +230,7 @@ impl HttpLayer {
         }
         let req = &req;
         self.refuse_state_changing(req)?;
+        self.refuse_out_of_scope(req)?;
         scope::admit()?;
         let mut attempt = 0;
         loop {
@@ -423,6 +425,27 @@ impl HttpLayer {
     /// The word that makes `url` look state-changing (see [`guard`]), if any.
     pub fn state_changing(&self, url: &Url) -> Option<&str> {
         self.guard.state_changing(url)
+    }
+
+    /// Why `url` is outside the scan's path scope (`--include`/`--exclude`), if it is.
+    pub fn out_of_scope(&self, url: &Url) -> Option<String> {
+        self.guard.out_of_scope(url)
+    }
+
+    /// A request outside the path scope is refused (and noted), unless the
+    /// user declared it (a flow step) or it is the target itself.
+    fn refuse_out_of_scope(&self, req: &Request) -> Result<()> {
+        let Some(why) = self
+            .out_of_scope(&req.url)
+            .filter(|_| !req.declared && req.url != self.home)
+        else {
+            return Ok(());
+        };
+        self.note(format!("not sent: {} {} (out of scope: {why})", req.method, req.url));
+        Err(Error::Refused {
+            url: req.url.to_string(),
+            cause: format!("out of scope: {why}"),
+        })
     }
 
     /// A GET, HEAD or OPTIONS nobody declared, to a path that names a
