@@ -1,5 +1,5 @@
 //! The inputs of the API that probing checks send values to: path and query
-//! parameters and JSON body fields declared by the inventory, and query
+//! parameters and JSON or form body fields declared by the inventory, and query
 //! parameters seen in surveyed URLs (Location headers and same-origin links in
 //! bodies). Each check picks the ones it wants with a [`Taker`] (for example
 //! [`is_url_input`], inputs that take URLs).
@@ -40,7 +40,7 @@ pub enum Place {
     /// A segment of the path (`/items/{id}`).
     Path,
     Query,
-    /// A JSON body field, dotted for nested objects.
+    /// A body field (JSON, dotted for nested objects; or a form field).
     Body,
 }
 
@@ -63,6 +63,8 @@ pub struct Input {
     pub kind: Option<String>,
     /// The example body the operation is sent with, if it takes one.
     pub body: Option<Value>,
+    /// The body travels form-encoded (`application/x-www-form-urlencoded`), not as JSON.
+    pub form: bool,
     /// Declared by the spec rather than seen in a URL.
     pub declared: bool,
     /// Index of the operation in the inventory, when it is one.
@@ -110,7 +112,7 @@ impl Input {
             if self.place == Place::Body {
                 set_field(&mut body, &self.name, value);
             }
-            req = req.json(&body);
+            req = if self.form { form(req, &body) } else { req.json(&body) };
         }
         req.headers.extend(auth.unwrap_or_default().iter().cloned());
         req
@@ -156,6 +158,20 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
+/// `req` with the top-level fields of `body` as a form-encoded body.
+fn form(mut req: Request, body: &Value) -> Request {
+    let fields = body
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.as_str(), scalar(v)));
+    let encoded = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    req.body = Some(encoded.into_bytes());
+    req.header("Content-Type", "application/x-www-form-urlencoded")
+}
+
 /// Set the dotted field `path` of `body` to the string `value`, creating objects on the way.
 fn set_field(body: &mut Value, path: &str, value: &str) {
     let mut node = body;
@@ -187,10 +203,14 @@ pub fn inputs(ctx: &Context<'_>, take: Taker) -> Vec<Input> {
 }
 
 fn declared(index: usize, op: &rampart_engine::Endpoint, take: Taker, out: &mut Vec<Input>) {
+    let form = op
+        .body
+        .as_ref()
+        .is_some_and(|b| b.content_type.contains("x-www-form-urlencoded"));
     let body = op
         .body
         .as_ref()
-        .filter(|b| b.content_type.contains("json"))
+        .filter(|b| b.content_type.contains("json") || form)
         .map(|b| b.example.clone());
     let input = |name: &str, place, value: String, kind: Option<&str>| Input {
         method: op.method.clone(),
@@ -201,6 +221,7 @@ fn declared(index: usize, op: &rampart_engine::Endpoint, take: Taker, out: &mut 
         value,
         kind: kind.map(str::to_string),
         body: body.clone(),
+        form,
         declared: true,
         endpoint: Some(index),
     };
@@ -269,6 +290,7 @@ fn observed(url: &Url, take: Taker, out: &mut Vec<Input>) {
                 value: v.into_owned(),
                 kind: None,
                 body: None,
+                form: false,
                 declared: false,
                 endpoint: None,
             });
@@ -321,6 +343,33 @@ mod tests {
         assert_eq!(
             with_query(&Url::parse("http://h/p").unwrap(), "n", "v").as_str(),
             "http://h/p?n=v"
+        );
+    }
+
+    #[test]
+    fn form_bodies_are_sent_form_encoded() {
+        let input = Input {
+            method: "POST".into(),
+            path: "/login".into(),
+            url: Url::parse("http://h/login").unwrap(),
+            name: "username".into(),
+            place: Place::Body,
+            value: "alice".into(),
+            kind: Some("string".into()),
+            body: Some(json!({"username": "alice", "remember": true})),
+            form: true,
+            declared: true,
+            endpoint: Some(0),
+        };
+        let req = input.request("a'b", None);
+        assert_eq!(
+            String::from_utf8(req.body.unwrap()).unwrap(),
+            "username=a%27b&remember=true"
+        );
+        assert!(
+            req.headers
+                .iter()
+                .any(|(k, v)| k == "Content-Type" && v == "application/x-www-form-urlencoded")
         );
     }
 

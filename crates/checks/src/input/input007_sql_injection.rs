@@ -1,6 +1,6 @@
 //! INPUT-007: SQL injection, proven by difference.
 //!
-//! Each path, query and JSON body input is first sent twice with its normal
+//! Each path, query and body (JSON or form) input is first sent twice with its normal
 //! value (the baseline, and whether the answer is stable). Error-based: a `'`
 //! appended makes the answer carry a database error that the escaped `''`
 //! (control) does not, and again on a repeat. Boolean: a suffix that keeps the
@@ -53,7 +53,7 @@ impl Check for SqlInjection {
         let all = inputs(ctx, |_, format, _| format != Some("binary"));
         if all.is_empty() {
             return Ok(Outcome::NotApplicable(
-                "no operation takes a path, query or JSON body parameter".into(),
+                "no operation takes a path, query or body parameter".into(),
             ));
         }
         let probed: Vec<Input> = all
