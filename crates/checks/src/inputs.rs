@@ -86,7 +86,7 @@ pub fn is_url_input(name: &str, format: Option<&str>, seen: Option<&str>) -> boo
 impl Input {
     /// Does sending this input write (a method other than GET/HEAD/OPTIONS)?
     pub fn writes(&self) -> bool {
-        !matches!(self.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+        !rampart_engine::http::is_safe_method(&self.method)
     }
 
     /// `GET /preview (query url)`, for descriptions.

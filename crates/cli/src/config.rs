@@ -83,7 +83,7 @@ pub fn target(raw: &str) -> Result<Url> {
     }
     match input::target(&format!("https://{raw}")) {
         Ok(url) => {
-            eprintln!("rampart: {} has no scheme; scanning {url}", input::quote(raw));
+            crate::say::info(&format!("{} has no scheme; scanning {url}", input::quote(raw)));
             Ok(url)
         }
         Err(_) => Ok(input::target(raw)?),

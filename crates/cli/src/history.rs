@@ -30,7 +30,7 @@ pub async fn save(report: &Report, path: &Path, explicit: bool) {
             } else {
                 String::new()
             };
-            eprintln!("rampart: saved as {id} (rampart results {id}{db})");
+            crate::say::info(&format!("saved as {id} (rampart results {id}{db})"));
         }
         Err(err) => {
             let cause = err.to_string().replace('\n', " ");

@@ -8,12 +8,14 @@ mod history;
 mod ignore;
 mod output;
 mod progress;
+mod say;
 
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    say::set(cli.quiet, cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(err) => return fail(&anyhow::anyhow!("cannot start the async runtime: {err}")),

@@ -76,8 +76,8 @@ pub fn write(report: &Report, plan: &Plan, color: bool) -> Result<()> {
         let mut buf = Vec::new();
         rampart_report::render(report, *format, &mut buf)?;
         std::fs::write(path, buf).with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!(
-            "rampart: report written to {} (grade {}, score {}{})",
+        crate::say::info(&format!(
+            "report written to {} (grade {}, score {}{})",
             path.display(),
             report.letter_grade,
             report.overall,
@@ -86,7 +86,7 @@ pub fn write(report: &Report, plan: &Plan, color: bool) -> Result<()> {
                 .provisional_note()
                 .map(|n| format!("; {n}"))
                 .unwrap_or_default()
-        );
+        ));
     }
     Ok(())
 }
@@ -112,11 +112,11 @@ pub fn write_har(report: &Report, args: &OutputArgs) -> Result<()> {
     let mut buf = Vec::new();
     rampart_report::har::render(report, &mut buf)?;
     std::fs::write(path, buf).with_context(|| format!("cannot write {}", path.display()))?;
-    eprintln!(
-        "rampart: HAR written to {} ({} exchanges)",
+    crate::say::info(&format!(
+        "HAR written to {} ({} exchanges)",
         path.display(),
         report.exchanges.len()
-    );
+    ));
     Ok(())
 }
 

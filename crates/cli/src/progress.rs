@@ -10,7 +10,7 @@ pub struct Bar {
 
 impl Bar {
     pub fn new() -> Bar {
-        let target = if std::io::stderr().is_terminal() {
+        let target = if std::io::stderr().is_terminal() && !crate::say::quiet() {
             ProgressDrawTarget::stderr()
         } else {
             ProgressDrawTarget::hidden()

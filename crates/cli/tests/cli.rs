@@ -166,6 +166,47 @@ fn short_flags_as_curl_and_nuclei_users_type_them() {
 }
 
 #[test]
+fn quiet_keeps_results_and_verbose_adds_the_events() {
+    let target = demo(Flaws::fixed());
+    let path = temp_file("quiet.json", "");
+    let scan = |level: &str| {
+        rampart(&[
+            "scan",
+            &target.url,
+            level,
+            "--rate",
+            "0",
+            "--checks",
+            "INV-001",
+            "--exclude",
+            "/products**",
+            "-o",
+            path.to_str().unwrap(),
+        ])
+    };
+    let normal = scan("--color=never");
+    assert!(
+        stderr(&normal).contains("rampart: report written to"),
+        "{}",
+        stderr(&normal)
+    );
+    assert!(!stderr(&normal).contains("rampart: event:"), "{}", stderr(&normal));
+    let quiet = scan("-q");
+    assert!(matches!(quiet.status.code(), Some(0 | 1)), "{}", stderr(&quiet));
+    assert_eq!(stderr(&quiet), "", "-q says nothing besides errors");
+    let verbose = scan("-v");
+    assert!(
+        stderr(&verbose)
+            .lines()
+            .any(|l| l.starts_with("rampart: event: ") && l.contains("--exclude /products**")),
+        "{}",
+        stderr(&verbose)
+    );
+    let both = rampart(&["scan", &target.url, "-q", "-v"]);
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+}
+
+#[test]
 fn version_names_the_commit() {
     let out = rampart(&["--version"]);
     let said = String::from_utf8_lossy(&out.stdout);

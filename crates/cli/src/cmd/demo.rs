@@ -30,16 +30,17 @@ pub async fn run(args: &DemoArgs) -> Result<ExitCode> {
     }
     let config = demo_config(&server.url())?;
     let variant = if args.fixed { "fixed" } else { "vulnerable" };
-    eprintln!(
-        "rampart: demo API ({variant}) listening on {}; scanning it with its built-in flow",
+    crate::say::info(&format!(
+        "demo API ({variant}) listening on {}; scanning it with its built-in flow",
         server.url()
-    );
+    ));
     let bar = progress::Bar::new();
     let result = rampart_engine::run_scan(&config, rampart_checks::CHECKS, &bar).await;
     bar.finish();
     let report = result?;
     output::write(&report, &plan, output::color(&args.output))?;
     output::write_har(&report, &args.output)?;
+    crate::say::details(&report);
     if let Some(db) = &args.db {
         crate::history::save(&report, db, true).await;
     }

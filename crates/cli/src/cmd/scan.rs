@@ -26,6 +26,7 @@ pub async fn run(args: &ScanArgs) -> Result<ExitCode> {
     save_flow(&report, args)?;
     output::write(&report, &plan, output::color(&args.output))?;
     output::write_har(&report, &args.output)?;
+    crate::say::details(&report);
     crate::history::record(&report, &args.history).await;
     output::gate(&report, &args.gate)
 }
@@ -48,10 +49,10 @@ fn save_flow(report: &rampart_model::Report, args: &ScanArgs) -> Result<()> {
         return Ok(());
     };
     std::fs::write(path, file).with_context(|| format!("cannot write the discovered flow to {}", path.display()))?;
-    eprintln!(
-        "rampart: discovered flow written to {} (scan with --flow {} and RAMPART_PASSWORD set)",
+    crate::say::info(&format!(
+        "discovered flow written to {} (scan with --flow {} and RAMPART_PASSWORD set)",
         path.display(),
         path.display()
-    );
+    ));
     Ok(())
 }
