@@ -188,6 +188,41 @@ def bola_003(z: Zoo):
         ("owned by bob" if hit else "(none of bob's)") + "; own value answered (control)"
 
 
+def _listed_ids(r) -> list:
+    """The ids of the objects a listing holds (a list, or {"items"|"results": [...]})."""
+    body = r.json() if r.ok else None
+    items = elements(body) or (body.get("results") if isinstance(body, dict) else None) or []
+    return [i["id"] for i in items if isinstance(i, dict) and "id" in i]
+
+
+def bola_004(z: Zoo):
+    """bob reads an object of alice's by its id, the same bytes alice gets; anon refused (control).
+    alice's objects: her own id on /users/{id}, else what alice's listing of the collection
+    holds and bob's does not (so the object is hers, not shared)."""
+    bob = z.login("bob", z.password + "-bob")
+    hits, tried = [], []
+    for op in z.spec.ops:
+        names = [p["name"] for p in op.params("path")]
+        if op.method != "GET" or len(names) != 1 or not op.path.rstrip("/").endswith("{" + names[0] + "}"):
+            continue
+        parent = op.path.rstrip("/").rsplit("/", 1)[0]
+        listing = next((o for o in z.spec.ops if o.method == "GET" and o.path.rstrip("/") == parent), None)
+        if listing:
+            theirs = set(map(str, _listed_ids(z.get(fill(listing), token=bob))))
+            ids = [i for i in _listed_ids(z.get(fill(listing), authed=True)) if str(i) not in theirs][:1]
+        elif parent.endswith("/users"):
+            ids = [_me(z)["id"]]
+        else:
+            continue
+        for oid in ids:
+            target = fill(op, {names[0]: oid}, path=op.path)
+            mine, other, anon = z.get(target, authed=True), z.get(target, token=bob), z.get(target)
+            tried.append(op.label)
+            if mine.ok and other.ok and other.raw == mine.raw and not anon.ok:
+                hits.append(f"{op.label}: bob reads alice's {oid} ({other.status}, alice's bytes); anon {anon.status}")
+    return summary(hits, f"bob gets none of alice's objects ({', '.join(tried) or 'no object operation'})")
+
+
 # ----------------------------------------------------------------------------- BFLA
 
 def _admin_ops(z: Zoo) -> list[Op]:
@@ -760,7 +795,7 @@ RULES = {
     "AUTH-001": auth_001, "AUTH-002": auth_002, "AUTH-003": auth_003, "AUTH-004": auth_004,
     "AUTH-005": auth_005, "AUTH-006": auth_006, "AUTH-007": auth_007, "AUTH-008": auth_008,
     "AUTH-009": auth_009, "AUTH-010": auth_010, "AUTH-011": auth_011,
-    "BOLA-001": bola_001, "BOLA-002": bola_002, "BOLA-003": bola_003,
+    "BOLA-001": bola_001, "BOLA-002": bola_002, "BOLA-003": bola_003, "BOLA-004": bola_004,
     "BFLA-001": bfla_001, "BFLA-002": bfla_002, "BFLA-003": bfla_003,
     "PROP-001": prop_001, "PROP-002": prop_002, "PROP-003": prop_003,
     "INPUT-001": input_001, "INPUT-002": input_002, "INPUT-003": input_003, "INPUT-004": input_004,

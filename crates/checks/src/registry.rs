@@ -43,6 +43,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &bola::SequentialIds,
     &bola::ForeignObject,
     &bola::OwnerQuery,
+    &bola::SecondIdentity,
     &bfla::AdminAnonymous,
     &bfla::AdminOrdinaryUser,
     &bfla::RoleFields,

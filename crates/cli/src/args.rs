@@ -54,6 +54,11 @@ pub struct ScanArgs {
     /// Write the flow --login discovered to FILE (the password as ${RAMPART_PASSWORD}), for review and --flow.
     #[arg(long, value_name = "FILE", requires = "login")]
     pub save_flow: Option<PathBuf>,
+    /// Another user, for two-user authorization tests (repeatable): NAME=bearer:TOKEN, NAME=header:K: V,
+    /// NAME=cookie:K=V or NAME=login:USER[:PASSWORD] (password from RAMPART_PASSWORD_<NAME>); without other
+    /// credentials, the first is the scan's own.
+    #[arg(long = "identity", value_name = "NAME=CREDENTIAL")]
+    pub identities: Vec<String>,
     /// Extra request header 'Name: value' (repeatable).
     #[arg(short = 'H', long = "header", value_name = "'K: V'")]
     pub headers: Vec<String>,

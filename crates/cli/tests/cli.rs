@@ -306,6 +306,21 @@ fn bad_arguments_are_clear_errors() {
         &rampart(&["scan", "http://127.0.0.1:9/", "--format", "xml"]),
         "unknown format",
     );
+    let identity = |value: &str| rampart(&["scan", "http://127.0.0.1:9/", "--bearer", "t", "--identity", value]);
+    assert_error(&identity("bob"), "expects NAME=CREDENTIAL");
+    assert_error(&identity("bob=token:x"), "must be bearer:TOKEN");
+    assert_error(&identity("zed=login:zed"), "set RAMPART_PASSWORD_ZED");
+    assert_error(
+        &rampart(&[
+            "scan",
+            "http://127.0.0.1:9/",
+            "--identity",
+            "bob=bearer:a",
+            "--identity",
+            "bob=bearer:b",
+        ]),
+        "named twice",
+    );
 }
 
 fn flow_error(flow_text: &str, needle: &str) {

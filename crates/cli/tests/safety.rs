@@ -167,8 +167,9 @@ fn the_users_secrets_appear_in_no_output_and_no_history() {
     let key = "Kq\"7\\zä-Ω!key";
     let cookie = "c\"ook\\ie-Ω9";
     let bearer = "bearer-Ω\"tok";
+    let bob = "bob-Ω\"tok";
     let outputs = ["r.json", "r.sarif", "r.html", "r.md", "r.xml"].map(|f| dir.join(f));
-    let mut args: Vec<String> = ["scan", &demo.url, "--rate", "0", "--checks", "auth,data,input,inv"]
+    let mut args: Vec<String> = ["scan", &demo.url, "--rate", "0", "--checks", "auth,bola,data,input,inv"]
         .map(String::from)
         .to_vec();
     for out in &outputs {
@@ -192,6 +193,8 @@ fn the_users_secrets_appear_in_no_output_and_no_history() {
         format!("pref={cookie}"),
         "--bearer".into(),
         bearer.into(),
+        "--identity".into(),
+        format!("bob=bearer:{bob}"),
     ]);
     let out = rampart(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
@@ -205,7 +208,7 @@ fn the_users_secrets_appear_in_no_output_and_no_history() {
     for file in outputs.iter().chain([&har, &db]) {
         let bytes = std::fs::read(file).unwrap();
         let text = String::from_utf8_lossy(&bytes);
-        for secret in [key, cookie, bearer] {
+        for secret in [key, cookie, bearer, bob] {
             for form in [secret.to_string(), json_form(secret), url_form(secret)] {
                 assert!(!text.contains(&form), "{} holds {form}", file.display());
             }

@@ -55,6 +55,8 @@ pub struct Agent {
     carrier: Carrier,
     jar: Jar,
     token: Option<String>,
+    /// Sends without the scan's configured credentials (another identity's agent).
+    bare: bool,
 }
 
 impl Agent {
@@ -64,7 +66,15 @@ impl Agent {
             carrier,
             jar: Jar::default(),
             token: None,
+            bare: false,
         }
+    }
+
+    /// This agent without the scan's configured credentials (`--header`…),
+    /// for an identity other than the scan's own.
+    pub fn bare(mut self, bare: bool) -> Self {
+        self.bare = bare;
+        self
     }
 
     /// A fresh agent holding nothing but `token`.
@@ -143,6 +153,7 @@ impl Agent {
     async fn send_one(&mut self, req: &Request) -> Result<Response> {
         let home = self.layer.is_home(&req.url);
         let mut req = req.clone();
+        req.anonymous |= self.bare;
         if home {
             if let Some(cookies) = self.jar.header() {
                 req.headers.push(("Cookie".into(), cookies));

@@ -44,6 +44,8 @@ pub struct Context<'a> {
     pub callback: Option<&'a Listener>,
     /// State the scan's checks share (see [`Context::shared`]).
     pub shared: &'a Shared,
+    /// Identities other than the scan's own (`--identity`), logged in.
+    pub identities: &'a [crate::identity::Other],
 }
 
 impl Context<'_> {

@@ -71,6 +71,8 @@ pub struct ScanConfig {
     pub flow: Option<Flow>,
     /// Without a flow: discover one by logging in as this user (`--login`).
     pub login: Option<crate::flow::discover::Credentials>,
+    /// Users other than the scan's own, for two-user authorization tests (`--identity`).
+    pub identities: Vec<crate::identity::Identity>,
     /// Extra headers sent on every request (`--header`, `--bearer`, `--basic`, `--cookie`).
     pub headers: Vec<(String, String)>,
     /// Rule ids or category slugs; empty means every check.
@@ -127,6 +129,7 @@ impl ScanConfig {
             limits: Limits::default(),
             flow: None,
             login: None,
+            identities: Vec::new(),
             headers: Vec::new(),
             selection: Vec::new(),
             store: None,

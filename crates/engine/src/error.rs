@@ -52,6 +52,9 @@ pub enum Error {
     /// `--login` found no working flow: what was found, what is missing, a skeleton.
     #[error("{0}")]
     Discovery(String),
+    /// Another identity (`--identity`) could not log in.
+    #[error("--identity {name}: {cause}")]
+    Identity { name: String, cause: String },
 }
 
 impl Error {

@@ -11,6 +11,7 @@ mod error;
 pub mod fingerprint;
 pub mod flow;
 pub mod http;
+pub mod identity;
 pub mod input;
 pub mod inventory;
 pub mod redact;

@@ -10,6 +10,7 @@ use crate::coverage::{self, Did};
 use crate::error::Result;
 use crate::flow::Driver;
 use crate::http::{HttpLayer, Request};
+use crate::inventory::Source;
 use crate::redact::Redactor;
 use crate::shared::Shared;
 use crate::{fingerprint, flow::Stack};
@@ -63,7 +64,20 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
         }
         None => None,
     };
+    if !config.identities.is_empty() {
+        progress.stage("logging in the other identities");
+    }
+    let identities = crate::identity::establish(config, &inventory, &layer, &redactor).await?;
     let auth = crate::check::credentials(config, driver.as_ref()).await?;
+    if let (Some(auth), Source::Discovery) = (&auth, &inventory.source) {
+        progress.stage("crawling as the signed-in user");
+        let added = crate::spec::crawl_signed_in(&config.target, &layer, &mut inventory, auth).await?;
+        leave_out_state_changing(&mut inventory, &layer);
+        leave_out_of_scope(&mut inventory, &layer);
+        if added > 0 {
+            layer.note(format!("the signed-in crawl found {added} more operation(s)"));
+        }
+    }
     progress.stage("surveying the endpoints");
     let survey = layer
         .for_phase("survey")
@@ -88,6 +102,7 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
         survey: &survey,
         callback: callback.as_ref(),
         shared: &Shared::default(),
+        identities: &identities,
     };
     progress.checks(selected.len());
     let results = execute(&ctx, &selected, progress).await;
@@ -96,6 +111,7 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     report.rules = selected.iter().map(|c| *c.rule()).collect();
     report.stats.relogins = driver.as_ref().map_or(0, |d| d.relogins());
     report.flow = flow_used;
+    report.identities = identities.iter().map(|i| redactor.text(&i.describe())).collect();
     report.started_at = started_at;
     report.completed_at = now();
     report.duration_ms = clock.elapsed().as_millis() as u64;
@@ -386,6 +402,7 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
         fingerprint,
         stats,
         flow: None,
+        identities: Vec::new(),
         coverage: Default::default(),
         exchanges: Vec::new(),
         rules: Vec::new(),

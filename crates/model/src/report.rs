@@ -171,6 +171,9 @@ pub struct Report {
     /// The session flow the scan logged in with, when it had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow: Option<FlowUsed>,
+    /// The identities other than the scan's own (`--identity`), as "name (how it authenticates)".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identities: Vec<String>,
     /// What was and was not tested, and whether the grade stands on it.
     #[serde(flatten)]
     pub coverage: Coverage,
@@ -230,6 +233,7 @@ mod validation {
             fingerprint: Fingerprint::default(),
             stats: Stats::default(),
             flow: None,
+            identities: Vec::new(),
             coverage: Coverage::default(),
             exchanges: Vec::new(),
             rules: Vec::new(),

@@ -86,6 +86,7 @@ pub fn sample() -> Report {
         fingerprint: Default::default(),
         stats,
         flow: None,
+        identities: Vec::new(),
         coverage: Coverage {
             grade_provisional: true,
             provisional_reasons: vec!["session lifecycle not tested (GET / sets cookie \"sid\")".into()],

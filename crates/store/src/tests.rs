@@ -54,6 +54,7 @@ fn report(target: &str, started_at: &str) -> Report {
             ..Default::default()
         },
         flow: None,
+        identities: Vec::new(),
         coverage: Default::default(),
         exchanges: Vec::new(),
         rules: RULES.to_vec(),

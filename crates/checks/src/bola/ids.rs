@@ -27,10 +27,10 @@ pub struct IdSlot<'a> {
     pub parent: String,
 }
 
-/// Whether a parameter name names an id (`id`, `user_id`, `orderId`).
+/// Whether a parameter name names an id (`id`, `user_id`, `orderId`, Django's `pk`, `uuid`, `slug`).
 pub fn is_id_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower == "id"
+    matches!(lower.as_str(), "id" | "pk" | "uuid" | "guid" | "slug")
         || lower.ends_with("_id")
         || lower.ends_with("-id")
         || name.ends_with("Id")
@@ -153,7 +153,7 @@ mod tests {
 
     #[test]
     fn id_names() {
-        for name in ["id", "user_id", "orderId", "uid", "pid"] {
+        for name in ["id", "user_id", "orderId", "uid", "pid", "pk", "uuid", "slug"] {
             assert!(is_id_name(name), "{name}");
         }
         for name in ["valid", "name", "paid", "android"] {

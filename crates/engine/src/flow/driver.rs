@@ -66,6 +66,8 @@ pub struct Driver {
     shared: Mutex<Option<Shared>>,
     relogins: AtomicU64,
     recheck: Duration,
+    /// Another identity's driver: its agents send none of the scan's configured credentials.
+    bare: bool,
 }
 
 impl Driver {
@@ -76,6 +78,29 @@ impl Driver {
         layer: Arc<HttpLayer>,
         redactor: Arc<Redactor>,
         recheck: Duration,
+    ) -> Result<Driver> {
+        Driver::start(flow, base, layer, redactor, recheck, false).await
+    }
+
+    /// [`Driver::establish`] for another identity: nothing it sends carries
+    /// the scan's configured credentials.
+    pub async fn establish_bare(
+        flow: Flow,
+        base: Url,
+        layer: Arc<HttpLayer>,
+        redactor: Arc<Redactor>,
+        recheck: Duration,
+    ) -> Result<Driver> {
+        Driver::start(flow, base, layer, redactor, recheck, true).await
+    }
+
+    async fn start(
+        flow: Flow,
+        base: Url,
+        layer: Arc<HttpLayer>,
+        redactor: Arc<Redactor>,
+        recheck: Duration,
+        bare: bool,
     ) -> Result<Driver> {
         for secret in &flow.secrets {
             redactor.secret(secret);
@@ -94,6 +119,7 @@ impl Driver {
             carrier,
             relogins: AtomicU64::new(0),
             recheck,
+            bare,
         };
         let (baseline, agent) = driver.validate().await?;
         driver.baseline.get_or_init(|| baseline);
@@ -166,7 +192,7 @@ impl Driver {
 
     /// A fresh, isolated agent using the session carrier.
     pub fn agent(&self) -> Agent {
-        Agent::new(self.layer.clone(), self.carrier.clone())
+        Agent::new(self.layer.clone(), self.carrier.clone()).bare(self.bare)
     }
 
     pub fn carrier(&self) -> &Carrier {
@@ -258,7 +284,7 @@ impl Driver {
     /// Does `token` alone, from a fresh client, reach the protected page logged in?
     pub async fn probe(&self, token: &str) -> Result<Probe> {
         self.redactor.token(token);
-        let mut agent = Agent::with_token(self.layer.clone(), self.carrier.clone(), token);
+        let mut agent = Agent::with_token(self.layer.clone(), self.carrier.clone(), token).bare(self.bare);
         self.probe_agent(&mut agent).await
     }
 

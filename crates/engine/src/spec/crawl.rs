@@ -27,8 +27,13 @@ const STATIC: &[&str] = &[
 ];
 
 /// The operations found from the target, `robots.txt`, `sitemap.xml` and the
-/// routes a debug page `listed`.
-pub async fn run(target: &Url, layer: &HttpLayer, listed: &[String]) -> Result<Vec<Endpoint>> {
+/// routes a debug page `listed`, each page fetched with `auth` (empty: anonymously).
+pub async fn run(
+    target: &Url,
+    layer: &HttpLayer,
+    listed: &[String],
+    auth: &[(String, String)],
+) -> Result<Vec<Endpoint>> {
     let mut walk = Walk::new(target);
     walk.offer(target.clone());
     for path in ["robots.txt", "sitemap.xml"] {
@@ -42,11 +47,15 @@ pub async fn run(target: &Url, layer: &HttpLayer, listed: &[String]) -> Result<V
             break;
         }
         if layer.state_changing(&url).is_some() {
-            walk.record(&url);
+            if !walk.probes.contains(url.as_str()) {
+                walk.record(&url);
+            }
             continue;
         }
         walk.fetched += 1;
-        let resp = match layer.send(&Request::get(url.clone())).await {
+        let mut req = Request::get(url.clone());
+        req.headers.extend(auth.iter().cloned());
+        let resp = match layer.send(&req).await {
             Ok(resp) => resp,
             Err(e) if e.is_budget() => {
                 layer.note(format!("crawl stopped early: {e}"));
@@ -90,6 +99,8 @@ struct Walk {
     target: Url,
     queue: VecDeque<Url>,
     seen: BTreeSet<String>,
+    /// Missing paths asked for only for the debug page they bring: never operations.
+    probes: BTreeSet<String>,
     fetched: usize,
     endpoints: Vec<Endpoint>,
 }
@@ -100,6 +111,7 @@ impl Walk {
             target: target.clone(),
             queue: VecDeque::new(),
             seen: BTreeSet::new(),
+            probes: BTreeSet::new(),
             fetched: 0,
             endpoints: Vec::new(),
         }
@@ -132,8 +144,9 @@ impl Walk {
         self.offer(under(&target, relative));
         let prefix = route.ends_with('/') && route.len() > 1;
         if prefix && self.seen.insert(format!("missing under {route}")) {
-            let missing = format!("{relative}rampart-{:08x}", rand::random::<u32>());
-            self.offer(under(&target, &missing));
+            let missing = under(&target, &format!("{relative}rampart-{:08x}", rand::random::<u32>()));
+            self.probes.insert(missing.to_string());
+            self.offer(missing);
         }
     }
 

@@ -90,7 +90,7 @@ pub async fn inventory(config: &ScanConfig, layer: &Arc<HttpLayer>) -> Result<In
 
 /// Without a spec: the operations a crawl of the target finds, else the target itself.
 async fn crawled(target: &Url, layer: &HttpLayer, listed: &[String]) -> Result<Inventory> {
-    let mut endpoints = crawl::run(target, layer, listed).await?;
+    let mut endpoints = crawl::run(target, layer, listed, &[]).await?;
     if !endpoints.iter().any(|e| e.url == *target) {
         endpoints.insert(0, Endpoint::get(target.clone()));
     }
@@ -98,6 +98,30 @@ async fn crawled(target: &Url, layer: &HttpLayer, listed: &[String]) -> Result<I
         endpoints,
         ..Inventory::default()
     })
+}
+
+/// Without a spec, crawl again with the scan's credentials: what only a
+/// signed-in user sees (`GET /orders/` that answered 401, the links to each
+/// order) joins the inventory. Returns how many operations were added.
+pub async fn crawl_signed_in(
+    target: &Url,
+    layer: &HttpLayer,
+    inventory: &mut Inventory,
+    auth: &[(String, String)],
+) -> Result<usize> {
+    let before = inventory.endpoints.len();
+    for found in crawl::run(target, layer, &[], auth).await? {
+        let known = inventory
+            .endpoints
+            .iter()
+            .any(|e| e.method == found.method && e.path == found.path);
+        // The anonymous crawl already reported the state-changing GETs it met.
+        let left_out = found.is_safe() && layer.state_changing(&found.url).is_some();
+        if !known && !left_out && inventory.endpoints.len() < MAX_OPERATIONS {
+            inventory.endpoints.push(found);
+        }
+    }
+    Ok(inventory.endpoints.len() - before)
 }
 
 /// The inventory of the spec at `source` (a file path or an http(s) URL), its

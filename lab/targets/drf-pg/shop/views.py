@@ -118,12 +118,15 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class OrderViewSet(viewsets.ReadOnlyModelViewSet):
-    """The caller's own orders, oldest first (another user's order id is a 404)."""
+    """The caller's own orders, oldest first (fixed: another user's order id is a 404)."""
     serializer_class = OrderSerializer
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        return Order.objects.filter(user=self.request.user).select_related("product")
+        if settings.VULNERABLE and self.action == "retrieve":
+            # FLAW BOLA-004: the list is the caller's, but any user's order answers by its id
+            return Order.objects.select_related("product")
+        return Order.objects.filter(user=self.request.user).select_related("product")  # FIX BOLA-004
 
 
 class TrapCounter:
