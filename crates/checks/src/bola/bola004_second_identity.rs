@@ -10,7 +10,7 @@
 //! public.
 
 use super::OWASP;
-use super::identity::{Me, Record, me, records};
+use super::identity::{Me, Record, me, record_as, records};
 use super::ids::{IdSlot, id_slot};
 use crate::web;
 use async_trait::async_trait;
@@ -60,7 +60,7 @@ impl Check for SecondIdentity {
         };
         let me = me(ctx);
         let them = match &me {
-            Some(me) => their_record(ctx, other, me).await?,
+            Some(me) => record_as(ctx, other, me).await?,
             None => None,
         };
         if let (Some(me), Some(them)) = (&me, &them) {
@@ -218,21 +218,6 @@ fn carries(record: &Record, mine: &Record, slot: &IdSlot<'_>) -> Option<String> 
         .or_else(|| same("email", &record.email, &mine.email))
         .or_else(|| same("username", &record.username, &mine.username))
         .or_else(|| slot.user_scoped().then(|| same("id", &record.id, &mine.id)).flatten())
-}
-
-/// B's identity record: the scan's user's identity page, read as B.
-async fn their_record(ctx: &Context<'_>, other: &Other, me: &Me) -> Result<Option<Record>, Error> {
-    let Ok(url) = url::Url::parse(&me.source.request.url) else {
-        return Ok(None);
-    };
-    let resp = ctx.layer.send(&other.request(Request::get(url)).await?).await?;
-    if !web::has_content(&resp) {
-        return Ok(None);
-    }
-    Ok(web::json(&resp)
-        .as_ref()
-        .and_then(Record::of)
-        .filter(|r| r.id.is_some()))
 }
 
 /// An id of an object of the scan's user: its own id on user-addressed paths,

@@ -3,8 +3,9 @@
 //! Ownership is always judged on these fields, never on sizes.
 
 use crate::web;
-use rampart_engine::Context;
-use rampart_engine::http::Response;
+use rampart_engine::http::{Request, Response};
+use rampart_engine::identity::Other;
+use rampart_engine::{Context, Error};
 use rampart_model::Exchange;
 use serde_json::{Map, Value};
 
@@ -117,6 +118,15 @@ pub fn me(ctx: &Context<'_>) -> Option<Me> {
         let authed = s.authed.as_ref().filter(|_| SELF_PATHS.contains(&last.as_str()))?;
         from_response(authed)
     })
+}
+
+/// Another identity's record: the scan's user's identity page (`me.source`), read as `other`.
+pub async fn record_as(ctx: &Context<'_>, other: &Other, me: &Me) -> Result<Option<Record>, Error> {
+    let Ok(url) = url::Url::parse(&me.source.request.url) else {
+        return Ok(None);
+    };
+    let resp = ctx.layer.send(&other.request(Request::get(url)).await?).await?;
+    Ok(from_response(&resp).map(|m| m.record))
 }
 
 fn from_response(resp: &Response) -> Option<Me> {

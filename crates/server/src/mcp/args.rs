@@ -29,6 +29,12 @@ pub struct ScanApi {
     /// Extra request headers sent on every request, each "Name: value".
     #[serde(default)]
     pub headers: Vec<String>,
+    /// Other users, for the two-user authorization rules (BOLA-004, BFLA-002):
+    /// each "NAME=login:USER" (its password from RAMPART_PASSWORD_<NAME> in
+    /// rampart's environment, never passed here), or "NAME=bearer:TOKEN",
+    /// "NAME=header:Name: value", "NAME=cookie:name=value".
+    #[serde(default)]
+    pub identities: Vec<String>,
     /// Wall-clock budget of the scan in seconds (default 120, at most 600).
     pub max_duration_secs: Option<u64>,
 }

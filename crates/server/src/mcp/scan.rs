@@ -6,6 +6,7 @@ use super::args::ScanApi;
 use super::error::ToolError;
 use super::reply;
 use rampart_engine::flow::discover::{Credentials, PASSWORD_VAR};
+use rampart_engine::identity::{Identity, MAX_IDENTITIES};
 use rampart_engine::{Flow, ScanConfig, input};
 use rampart_model::{Confidence, Endpoint, Report, Severity};
 use rampart_store::History;
@@ -70,7 +71,27 @@ fn config(args: &ScanApi, secs: u64) -> Result<ScanConfig, ToolError> {
     if let Some(user) = &args.login {
         config.login = Some(credentials(user, args.password_env.as_deref())?);
     }
+    config.identities = identities(&args.identities)?;
     Ok(config)
+}
+
+/// The other users; a `login:` identity's password comes from the environment only.
+fn identities(raw: &[String]) -> Result<Vec<Identity>, ToolError> {
+    if raw.len() > MAX_IDENTITIES {
+        return Err(ToolError::argument("identities")(format!("at most {MAX_IDENTITIES}")));
+    }
+    let env = |var: &str| std::env::var(var).ok();
+    raw.iter()
+        .map(|one| {
+            let login = one.split_once('=').and_then(|(_, c)| c.strip_prefix("login:"));
+            if login.is_some_and(|user| user.contains(':')) {
+                return Err(ToolError::argument("identities")(
+                    "give login:USER only; the password comes from RAMPART_PASSWORD_<NAME> in rampart's environment",
+                ));
+            }
+            Identity::parse(one, &env).map_err(ToolError::argument("identities"))
+        })
+        .collect()
 }
 
 /// The `login` user and its password, read from this process's environment.
@@ -134,6 +155,7 @@ mod tests {
             flow: None,
             login: None,
             password_env: None,
+            identities: Vec::new(),
             spec: None,
             checks: vec![],
             headers: vec![],
@@ -146,6 +168,16 @@ mod tests {
         let mut a = args("http://127.0.0.1:8000");
         a.login = Some("alice:hunter2".into());
         assert!(matches!(config(&a, 90), Err(ToolError::Argument { arg: "login", .. })));
+        a.login = None;
+        a.identities = vec!["bob=login:bob:hunter2".into()];
+        match config(&a, 90) {
+            Err(ToolError::Argument { arg, cause }) => {
+                assert_eq!(arg, "identities");
+                assert!(!cause.contains("hunter2"), "{cause}");
+            }
+            other => panic!("{other:?}"),
+        }
+        a.identities = Vec::new();
         a.login = Some("alice".into());
         a.password_env = Some("RAMPART_TEST_UNSET_PASSWORD_VAR".into());
         match config(&a, 90) {
