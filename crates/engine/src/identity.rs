@@ -171,12 +171,13 @@ pub async fn establish(
                 let found = crate::flow::discover::discover(&config.target, inventory, layer, creds)
                     .await
                     .map_err(named)?;
-                let driver = Driver::establish_bare(
+                let driver = Driver::start(
                     found.flow,
                     config.target.clone(),
                     layer.clone(),
                     redactor.clone(),
                     config.session_recheck,
+                    true,
                 )
                 .await
                 .map_err(named)?;

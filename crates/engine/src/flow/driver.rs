@@ -82,19 +82,9 @@ impl Driver {
         Driver::start(flow, base, layer, redactor, recheck, false).await
     }
 
-    /// [`Driver::establish`] for another identity: nothing it sends carries
-    /// the scan's configured credentials.
-    pub async fn establish_bare(
-        flow: Flow,
-        base: Url,
-        layer: Arc<HttpLayer>,
-        redactor: Arc<Redactor>,
-        recheck: Duration,
-    ) -> Result<Driver> {
-        Driver::start(flow, base, layer, redactor, recheck, true).await
-    }
-
-    async fn start(
+    /// [`Driver::establish`]; a `bare` driver (another identity's) sends
+    /// none of the scan's configured credentials.
+    pub(crate) async fn start(
         flow: Flow,
         base: Url,
         layer: Arc<HttpLayer>,
