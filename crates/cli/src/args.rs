@@ -36,6 +36,17 @@ pub enum Command {
     List(ListArgs),
     /// Render a saved scan again, in any report format.
     Results(ResultsArgs),
+    /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell) on stdout.
+    Completions(CompletionsArgs),
+    /// Print rampart's man page (roff) on stdout: rampart man > rampart.1
+    Man,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Args, Debug)]

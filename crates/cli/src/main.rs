@@ -29,6 +29,8 @@ fn main() -> ExitCode {
             args::Command::Mcp(mcp) => cmd::mcp::run(&mcp).await,
             args::Command::List(list) => cmd::list::run(&list).await,
             args::Command::Results(results) => cmd::results::run(&results).await,
+            args::Command::Completions(shell) => cmd::shell::completions(shell.shell),
+            args::Command::Man => cmd::shell::man(),
         }
     });
     match result {

@@ -207,6 +207,41 @@ fn quiet_keeps_results_and_verbose_adds_the_events() {
 }
 
 #[test]
+fn completions_and_man_page_come_from_the_options() {
+    let bash = rampart(&["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0), "{}", stderr(&bash));
+    let script = String::from_utf8_lossy(&bash.stdout).into_owned();
+    assert!(
+        script.contains("--identity") && script.contains("--exclude"),
+        "every scan option completes"
+    );
+    let path = temp_file("rampart.bash", &script);
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(syntax.status.success(), "bash -n: {}", stderr(&syntax));
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let out = rampart(&["completions", shell]);
+        assert!(
+            out.status.success() && !out.stdout.is_empty(),
+            "{shell}: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(rampart(&["completions", "tcsh"]).status.code(), Some(2));
+    let man = rampart(&["man"]);
+    assert_eq!(man.status.code(), Some(0), "{}", stderr(&man));
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(page.starts_with(".ie") && page.contains(".TH rampart 1"), "{page}");
+    for section in ["RAMPART SCAN", "RAMPART DEMO", "RAMPART COMPLETIONS"] {
+        assert!(page.contains(&format!(".SH \"{section}\"")), "{section} missing");
+    }
+    assert!(page.contains("\\-\\-identity"), "scan's options are on the page");
+}
+
+#[test]
 fn version_names_the_commit() {
     let out = rampart(&["--version"]);
     let said = String::from_utf8_lossy(&out.stdout);

@@ -7,3 +7,4 @@ pub mod list;
 pub mod mcp;
 pub mod results;
 pub mod scan;
+pub mod shell;
