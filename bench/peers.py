@@ -279,6 +279,7 @@ def report(expected: list[str], vuln: dict, fixed: dict, entry_fixed: dict) -> N
 
 def main() -> int:
     os.environ.setdefault("LAB_PASSWORD", labctl.DEFAULT_PASSWORD)
+    labctl.second_identity_env()
     os.chdir(ROOT)
     binary = rampart_binary()
     if not binary:

@@ -482,6 +482,12 @@ def _tail(path: Path, n: int = 30) -> str:
     return "\n--- " + str(path) + " (tail) ---\n" + "\n".join(lines)
 
 
+def second_identity_env() -> None:
+    """The manifest's API targets name bob as a second identity (`--identity bob=login:bob`);
+    rampart reads his password, "<LAB_PASSWORD>-bob", from RAMPART_PASSWORD_BOB."""
+    os.environ["RAMPART_PASSWORD_BOB"] = (os.environ.get("LAB_PASSWORD") or DEFAULT_PASSWORD) + "-bob"
+
+
 def load_manifest() -> list[dict]:
     with open(LAB / "manifest.toml", "rb") as f:
         return tomllib.load(f)["target"]

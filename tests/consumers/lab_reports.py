@@ -92,6 +92,7 @@ def diff(c, tmp, old, new):
 
 def main():
     os.environ.setdefault("LAB_PASSWORD", labctl.DEFAULT_PASSWORD)
+    labctl.second_identity_env()
     c = Checks()
     entries = {e["variant"]: e for e in labctl.load_manifest() if e["name"] == TARGET}
     with tempfile.TemporaryDirectory(prefix="rampart-lab-reports-") as name:

@@ -18,14 +18,14 @@ use std::sync::Arc;
 pub const MAX_IDENTITIES: usize = 8;
 
 /// A named user the scan may act as.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
     pub name: String,
     pub credential: Credential,
 }
 
 /// How an identity authenticates.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credential {
     /// Headers sent as they are (`bearer:`, `header:`, `cookie:`).
     Headers(Vec<(String, String)>),
@@ -156,7 +156,10 @@ pub async fn establish(
     redactor: &Arc<Redactor>,
 ) -> Result<Vec<Other>> {
     let mut others = Vec::new();
-    for identity in config.identities.iter().take(MAX_IDENTITIES) {
+    // The command line's identities, then the flow file's it does not name.
+    let from_flow = config.flow.iter().flat_map(|f| &f.identities);
+    let from_flow = from_flow.filter(|i| !config.identities.iter().any(|c| c.name == i.name));
+    for identity in config.identities.iter().chain(from_flow).take(MAX_IDENTITIES) {
         let auth = match &identity.credential {
             Credential::Headers(headers) => {
                 redactor.credentials(headers);

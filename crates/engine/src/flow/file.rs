@@ -4,6 +4,7 @@
 use super::template::{env_refs, expand_env};
 use crate::agent::Carrier;
 use crate::error::{Error, Result};
+use crate::identity::{Credential, Identity, MAX_IDENTITIES};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,6 +19,8 @@ struct FlowFile {
     logout: Option<StepSpec>,
     password_change: Option<StepSpec>,
     stack: Option<Stack>,
+    /// Other users: `bob = "login:bob"`, `svc = "bearer:${SVC_TOKEN}"`.
+    identities: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,6 +110,8 @@ pub struct Flow {
     pub logout: Option<Step>,
     pub password_change: Option<Step>,
     pub stack: Stack,
+    /// Other users for the two-user rules (`[identities]`), as `--identity` takes them.
+    pub identities: Vec<Identity>,
     /// Values that came from the environment or password fields: never printed.
     pub secrets: Vec<String>,
 }
@@ -182,6 +187,7 @@ impl Flow {
                 "a header or bearer session needs token_json in [preauth] or [login]".into(),
             ));
         }
+        let identities = identities(file.identities.unwrap_or_default(), env, &mut secrets).map_err(&fail)?;
         secrets.retain(|s| !s.is_empty());
         secrets.sort();
         secrets.dedup();
@@ -195,6 +201,7 @@ impl Flow {
             logout,
             password_change,
             stack: file.stack.unwrap_or_default(),
+            identities,
             secrets,
         })
     }
@@ -224,6 +231,28 @@ fn carrier(spec: SessionSpec) -> Result<Carrier, String> {
         (None, None, false) => Err("[session] names no carrier (cookie, header or bearer)".into()),
         _ => Err("[session] must name exactly one of cookie, header, bearer".into()),
     }
+}
+
+/// `[identities]`: each value as `--identity NAME=` takes it, `${VAR}` expanded;
+/// inline passwords join the secrets.
+fn identities(
+    table: BTreeMap<String, String>,
+    env: &dyn Fn(&str) -> Option<String>,
+    secrets: &mut Vec<String>,
+) -> Result<Vec<Identity>, String> {
+    if table.len() > MAX_IDENTITIES {
+        return Err(format!("[identities] names more than {MAX_IDENTITIES} users"));
+    }
+    let mut out = Vec::new();
+    for (name, credential) in table {
+        let value = expand_env(&credential, env).map_err(|e| format!("[identities] {name}: {e}"))?;
+        let identity = Identity::parse(&format!("{name}={value}"), env).map_err(|e| format!("[identities] {e}"))?;
+        if let Credential::Login(creds) = &identity.credential {
+            secrets.push(creds.password.clone());
+        }
+        out.push(identity);
+    }
+    Ok(out)
 }
 
 fn step(
@@ -375,6 +404,30 @@ path = "/logout"
         );
         assert_eq!(flow.secrets, vec!["s3cret".to_string()]);
         assert_eq!(flow.logout.unwrap().method, "POST");
+    }
+
+    #[test]
+    fn identities_take_the_command_line_forms() {
+        let text = format!("{FLOW}[identities]\nbob = \"login:bob:${{PW}}\"\nsvc = \"header:X-Key: k1\"\n");
+        let flow = parse(&text).unwrap();
+        let names: Vec<&str> = flow.identities.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["bob", "svc"]);
+        let Credential::Login(bob) = &flow.identities[0].credential else {
+            panic!("{:?}", flow.identities[0])
+        };
+        assert_eq!((bob.user.as_str(), bob.password.as_str()), ("bob", "s3cret"));
+        assert_eq!(flow.secrets, ["s3cret"]);
+        for (bad, expect) in [
+            ("bob = \"token:x\"", "[identities] bob: the credential must be"),
+            (
+                "bob = \"bearer:${MISSING}\"",
+                "[identities] bob: environment variable MISSING",
+            ),
+            ("bob = 3", "invalid type"),
+        ] {
+            let err = parse(&format!("{FLOW}[identities]\n{bad}\n")).unwrap_err().to_string();
+            assert!(err.contains(expect), "{err} should contain {expect}");
+        }
     }
 
     #[test]

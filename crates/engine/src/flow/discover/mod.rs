@@ -27,7 +27,7 @@ use std::sync::Arc;
 use url::Url;
 
 /// The user to log in as.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     pub user: String,
     pub password: String,
