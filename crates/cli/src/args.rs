@@ -49,10 +49,15 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct ScanArgs {
     /// Base URL of the API (http or https).
-    pub url: String,
+    #[arg(required_unless_present = "targets")]
+    pub url: Option<String>,
+    /// Scan every URL in FILE instead (one per line; blank lines and # comments skipped): one report per
+    /// target (-o report.json writes report-1-HOST.json …), a combined summary, one gate over all.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["url", "save_flow", "baseline"])]
+    pub targets: Option<PathBuf>,
     /// Session flow file (TOML); enables the session-lifecycle suite.
     #[arg(long)]
     pub flow: Option<PathBuf>,
@@ -119,7 +124,7 @@ pub struct ScanArgs {
     pub history: HistoryArgs,
 }
 
-#[derive(Args, Debug, Default)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct HistoryArgs {
     /// Scan history database (default: $RAMPART_DB, else <data dir>/rampart/history.db).
     #[arg(long, value_name = "PATH")]
@@ -129,7 +134,7 @@ pub struct HistoryArgs {
     pub no_save: bool,
 }
 
-#[derive(Args, Debug, Default)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct OutputArgs {
     /// summary | table | json | sarif | junit | html | markdown (default: summary on a terminal, json otherwise).
     #[arg(short = 'f', long)]
@@ -146,7 +151,7 @@ pub struct OutputArgs {
     pub har: Option<PathBuf>,
 }
 
-#[derive(Args, Debug, Default)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct GateArgs {
     /// Exit 1 if the overall score is below N.
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
@@ -162,7 +167,7 @@ pub struct GateArgs {
     pub fail_on_new: Option<String>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct LimitArgs {
     /// Parallel requests.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1024))]

@@ -11,7 +11,7 @@ use std::time::Duration;
 use url::Url;
 
 pub fn scan_config(args: &ScanArgs) -> Result<ScanConfig> {
-    let mut config = ScanConfig::new(target(&args.url)?);
+    let mut config = ScanConfig::new(target(args.url.as_deref().unwrap_or_default())?);
     config.limits = limits(&args.limits)?;
     let named = config.target.host_str().unwrap_or_default();
     config.limits.policy = AddressPolicy::default().trust(named);

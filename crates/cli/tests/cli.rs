@@ -242,6 +242,60 @@ fn completions_and_man_page_come_from_the_options() {
 }
 
 #[test]
+fn targets_file_scans_each_url_and_gates_over_all() {
+    let (bad, good) = (demo(Flaws::vulnerable()), demo(Flaws::fixed()));
+    let dir = temp_file("targets-out.keep", "").parent().unwrap().to_path_buf();
+    let list = |extra: &str| temp_file("targets.txt", &format!("# APIs\n{}\n\n{}\n{extra}", bad.url, good.url));
+    let scan = |file: &std::path::Path, more: &[&str]| {
+        let mut args = vec![
+            "scan",
+            "--targets",
+            file.to_str().unwrap(),
+            "--rate",
+            "0",
+            "--timeout",
+            "2",
+        ];
+        args.extend(more);
+        rampart(&args)
+    };
+    let out_file = dir.join("r.json");
+    let both = scan(&list(""), &["-o", out_file.to_str().unwrap(), "--fail-on", "high"]);
+    assert_eq!(
+        both.status.code(),
+        Some(1),
+        "the vulnerable demo fails the gate: {}",
+        stderr(&both)
+    );
+    let said = String::from_utf8_lossy(&both.stdout).into_owned();
+    assert!(said.starts_with("Targets: 2 scanned"), "{said}");
+    let port = |url: &str| url.trim_end_matches('/').rsplit(':').next().unwrap().to_string();
+    for (i, demo, grade) in [(1, &bad, "F"), (2, &good, "A")] {
+        let path = dir.join(format!("r-{i}-127.0.0.1-{}.json", port(&demo.url)));
+        let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(
+            (report["target"].as_str(), report["letterGrade"].as_str()),
+            (Some(demo.url.as_str()), Some(grade))
+        );
+        assert!(said.contains(&format!("{i}. {}  {grade}", demo.url)), "{said}");
+    }
+    let with_dead = scan(&list("http://127.0.0.1:9/\n"), &["-o", out_file.to_str().unwrap()]);
+    assert_eq!(
+        with_dead.status.code(),
+        Some(2),
+        "a target not scanned: {}",
+        stderr(&with_dead)
+    );
+    let said = String::from_utf8_lossy(&with_dead.stdout);
+    assert!(
+        said.contains("1 could not be scanned") && said.contains("3. http://127.0.0.1:9/  not scanned"),
+        "{said}"
+    );
+    assert_error(&scan(&list("not a url\n"), &[]), "targets.txt:5:");
+    assert_error(&scan(&list(""), &["--format", "json"]), "one report per target");
+}
+
+#[test]
 fn version_names_the_commit() {
     let out = rampart(&["--version"]);
     let said = String::from_utf8_lossy(&out.stdout);

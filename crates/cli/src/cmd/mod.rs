@@ -8,3 +8,4 @@ pub mod mcp;
 pub mod results;
 pub mod scan;
 pub mod shell;
+pub mod targets;

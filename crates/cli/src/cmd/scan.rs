@@ -9,6 +9,14 @@ use rampart_report::Format;
 use std::process::ExitCode;
 
 pub async fn run(args: &ScanArgs) -> Result<ExitCode> {
+    match &args.targets {
+        Some(file) => super::targets::run(args, file).await,
+        None => Ok(one(args).await?.1),
+    }
+}
+
+/// Scan `args.url`: the report, written and recorded, and the gate's verdict.
+pub async fn one(args: &ScanArgs) -> Result<(rampart_model::Report, ExitCode)> {
     let config = config::scan_config(args)?;
     let ignores = ignores(args)?;
     let plan = output::plan(&args.output, Format::Summary)?;
@@ -28,7 +36,8 @@ pub async fn run(args: &ScanArgs) -> Result<ExitCode> {
     output::write_har(&report, &args.output)?;
     crate::say::details(&report);
     crate::history::record(&report, &args.history).await;
-    output::gate(&report, &args.gate)
+    let verdict = output::gate(&report, &args.gate)?;
+    Ok((report, verdict))
 }
 
 /// The suppressions of `--ignore FILE`, else of `.rampart-ignore.toml` when present.
