@@ -296,6 +296,41 @@ fn targets_file_scans_each_url_and_gates_over_all() {
 }
 
 #[test]
+fn ctrl_c_writes_the_partial_report_and_exits_130() {
+    let target = demo(Flaws::vulnerable());
+    let path = temp_file("interrupted.json", "");
+    let history = std::env::temp_dir().join(format!("rampart-test-{}-int.db", std::process::id()));
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["scan", &target.url, "--rate", "5", "-o", path.to_str().unwrap()])
+        .args(["--db", history.to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // At 5 requests/s the scan of the demo lasts minutes; it is well under way after 2 s.
+    std::thread::sleep(Duration::from_secs(2));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let events = report["stats"]["events"].to_string();
+    assert!(
+        events.contains("interrupted (Ctrl-C): this report is partial"),
+        "{events}"
+    );
+    assert_eq!(report["gradeProvisional"], true);
+    assert_eq!(report["provisionalReasons"][0], "the scan was interrupted");
+    assert!(
+        stderr(&out).contains("saved as"),
+        "the partial scan is in the history: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn version_names_the_commit() {
     let out = rampart(&["--version"]);
     let said = String::from_utf8_lossy(&out.stdout);

@@ -37,6 +37,8 @@ pub struct Limits {
     pub ca_certs: Vec<u8>,
     /// Send every request through this proxy (`--proxy`, http, https or socks5).
     pub proxy: Option<url::Url>,
+    /// Set on Ctrl-C: the scan stops sending and reports what it has.
+    pub interrupt: crate::http::Interrupt,
 }
 
 impl Default for Limits {
@@ -59,6 +61,7 @@ impl Default for Limits {
             insecure: false,
             ca_certs: Vec::new(),
             proxy: None,
+            interrupt: Default::default(),
         }
     }
 }

@@ -93,6 +93,10 @@ pub fn assess(scan: &Scan<'_>, checks: &[(&dyn Check, Did)]) -> Coverage {
     if scan.config.limits.insecure {
         lines.insert(0, "TLS certificates were not verified (--insecure)".into());
     }
+    if scan.config.limits.interrupt.is_set() {
+        lines.insert(0, "Interrupted (Ctrl-C): this report is partial".into());
+        reasons.insert(0, "the scan was interrupted".into());
+    }
     coverage.not_tested = lines;
     coverage.grade_provisional = !reasons.is_empty();
     coverage.provisional_reasons = reasons;

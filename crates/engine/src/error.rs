@@ -20,6 +20,9 @@ pub enum Error {
     Budget(u64),
     #[error("scan deadline of {0} s reached")]
     Deadline(u64),
+    /// The user interrupted the scan (Ctrl-C); what is done is reported.
+    #[error("the scan was interrupted")]
+    Interrupted,
     #[error("{rule} used the {allowance} requests it declares and was stopped there (a defect in rampart)")]
     CheckBudget { rule: String, allowance: u64 },
     #[error("refused to send to {url}: {cause}")]
@@ -60,7 +63,10 @@ pub enum Error {
 impl Error {
     /// True when the cause is the scan's (or the check's) own budget, not the target.
     pub fn is_budget(&self) -> bool {
-        matches!(self, Error::Budget(_) | Error::Deadline(_) | Error::CheckBudget { .. })
+        matches!(
+            self,
+            Error::Budget(_) | Error::Deadline(_) | Error::Interrupted | Error::CheckBudget { .. }
+        )
     }
 
     pub fn flow(step: &'static str, cause: impl Into<String>) -> Self {

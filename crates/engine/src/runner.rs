@@ -326,8 +326,15 @@ async fn within_deadline(ctx: &Context<'_>, check: &dyn Check) -> Result<Outcome
         .unwrap_or(Err(crate::Error::Deadline(max)))
 }
 
-/// The event saying the deadline cut the scan, and which checks it cut.
+/// The event saying an interrupt or the deadline cut the scan, and which checks it cut.
 fn deadline_event(config: &ScanConfig, layer: &HttpLayer, cut: &[&str]) -> Option<String> {
+    if config.limits.interrupt.is_set() {
+        let unfinished = match cut {
+            [] => String::new(),
+            _ => format!(": {} check(s) did not finish: {}", cut.len(), cut.join(", ")),
+        };
+        return Some(format!("interrupted (Ctrl-C): this report is partial{unfinished}"));
+    }
     let secs = config.limits.max_duration?.as_secs();
     let expired = layer.remaining().is_some_and(|left| left.is_zero());
     let said = format!("the scan deadline of {secs} s (--max-duration) cut the scan");
@@ -363,7 +370,7 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
                 stats.inconclusive.insert(rule.id.to_string(), why);
             }
             Err(e) => {
-                if matches!(e, crate::Error::Deadline(_)) {
+                if matches!(e, crate::Error::Deadline(_) | crate::Error::Interrupted) {
                     cut.push(rule.id);
                 }
                 stats.errors.push(CheckError {

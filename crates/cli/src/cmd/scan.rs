@@ -24,8 +24,15 @@ pub async fn one(args: &ScanArgs) -> Result<(rampart_model::Report, ExitCode)> {
     output::validate(&args.output)?;
     let baseline = args.gate.baseline.as_deref().map(diff::load).transpose()?;
     let bar = progress::Bar::new();
+    let watcher = tokio::spawn(on_ctrl_c(config.limits.interrupt.clone()));
     let result = rampart_engine::run_scan(&config, rampart_checks::CHECKS, &bar).await;
+    watcher.abort();
     bar.finish();
+    let interrupted = config.limits.interrupt.is_set();
+    if interrupted && result.is_err() {
+        eprintln!("rampart: interrupted before the scan had anything to report");
+        std::process::exit(INTERRUPTED.into());
+    }
     let mut report = result?;
     crate::ignore::apply(&mut report, &ignores, time::OffsetDateTime::now_utc().date());
     if let Some(baseline) = &baseline {
@@ -36,8 +43,26 @@ pub async fn one(args: &ScanArgs) -> Result<(rampart_model::Report, ExitCode)> {
     output::write_har(&report, &args.output)?;
     crate::say::details(&report);
     crate::history::record(&report, &args.history).await;
-    let verdict = output::gate(&report, &args.gate)?;
+    let verdict = match interrupted {
+        true => ExitCode::from(INTERRUPTED),
+        false => output::gate(&report, &args.gate)?,
+    };
     Ok((report, verdict))
+}
+
+/// The exit code of a scan Ctrl-C cut short (128 + SIGINT, as shells report it).
+pub const INTERRUPTED: u8 = 130;
+
+/// The first Ctrl-C stops the scan, which then reports what it has; a second quits at once.
+async fn on_ctrl_c(interrupt: rampart_engine::http::Interrupt) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    interrupt.interrupt();
+    crate::say::info("interrupted: writing a partial report (Ctrl-C again quits at once)");
+    if tokio::signal::ctrl_c().await.is_ok() {
+        std::process::exit(INTERRUPTED.into());
+    }
 }
 
 /// The suppressions of `--ignore FILE`, else of `.rampart-ignore.toml` when present.

@@ -50,10 +50,15 @@ pub async fn run(args: &ScanArgs, file: &Path) -> Result<ExitCode> {
         if let Err(e) = &outcome {
             eprintln!("rampart: {url}: {}", e.to_string().replace('\n', " "));
         }
+        let interrupted = matches!(&outcome, Ok((_, code)) if *code == ExitCode::from(super::scan::INTERRUPTED));
         rows.push(Row {
             url: url.clone(),
             outcome,
         });
+        if interrupted {
+            println!("{}", combined(&rows));
+            return Ok(ExitCode::from(super::scan::INTERRUPTED));
+        }
     }
     println!("{}", combined(&rows));
     Ok(verdict(&rows))
@@ -130,10 +135,10 @@ fn combined(rows: &[Row]) -> String {
                 } else {
                     ""
                 };
-                let gate = if *code == ExitCode::SUCCESS {
-                    ""
-                } else {
-                    "  gate failed"
+                let gate = match code {
+                    c if *c == ExitCode::SUCCESS => "",
+                    c if *c == ExitCode::from(super::scan::INTERRUPTED) => "  interrupted",
+                    _ => "  gate failed",
                 };
                 format!(
                     "{} {:>3}{provisional}  {}{gate}",

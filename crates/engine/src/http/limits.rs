@@ -1,8 +1,8 @@
 //! Global rate limit, request budget and scan deadline.
 
 use crate::error::{Error, Result};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::time::sleep_until;
 
@@ -35,12 +35,28 @@ impl RateLimiter {
     }
 }
 
+/// Set from outside the scan (Ctrl-C): every request from then on is refused,
+/// so the scan ends with what it has.
+#[derive(Debug, Clone, Default)]
+pub struct Interrupt(Arc<AtomicBool>);
+
+impl Interrupt {
+    pub fn interrupt(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
 /// The whole scan's request budget and deadline.
 pub struct Budget {
     max_requests: Option<u64>,
     max_duration: Option<Duration>,
     started: Instant,
     sent: AtomicU64,
+    interrupt: Interrupt,
 }
 
 impl Budget {
@@ -50,11 +66,21 @@ impl Budget {
             max_duration,
             started: Instant::now(),
             sent: AtomicU64::new(0),
+            interrupt: Interrupt::default(),
         }
+    }
+
+    /// Refuse every request once `interrupt` is set.
+    pub fn with_interrupt(mut self, interrupt: Interrupt) -> Self {
+        self.interrupt = interrupt;
+        self
     }
 
     /// Count one request against the budget and return the timeout it may use.
     pub fn admit(&self, timeout: Duration) -> Result<Duration> {
+        if self.interrupt.is_set() {
+            return Err(Error::Interrupted);
+        }
         let remaining = match self.max_duration {
             Some(max) => {
                 let left = max.saturating_sub(self.started.elapsed());

@@ -6,6 +6,7 @@ mod breaker;
 mod classify;
 pub mod guard;
 mod limits;
+pub use limits::Interrupt;
 pub mod origin;
 pub mod policy;
 mod record;
@@ -202,7 +203,7 @@ impl HttpLayer {
             client,
             permits: Semaphore::new(limits.concurrency.max(1)),
             rate: RateLimiter::new(limits.rate),
-            budget: Budget::new(limits.max_requests, limits.max_duration),
+            budget: Budget::new(limits.max_requests, limits.max_duration).with_interrupt(limits.interrupt.clone()),
             breaker: Breaker::new(limits.breaker_threshold),
             limits: limits.clone(),
             log: Mutex::new(Vec::new()),
