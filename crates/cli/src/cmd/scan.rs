@@ -43,9 +43,10 @@ pub async fn one(args: &ScanArgs) -> Result<(rampart_model::Report, ExitCode)> {
     output::write_har(&report, &args.output)?;
     crate::say::details(&report);
     crate::history::record(&report, &args.history).await;
-    let verdict = match interrupted {
-        true => ExitCode::from(INTERRUPTED),
-        false => output::gate(&report, &args.gate)?,
+    let verdict = if interrupted {
+        ExitCode::from(INTERRUPTED)
+    } else {
+        output::gate(&report, &args.gate)?
     };
     Ok((report, verdict))
 }
