@@ -331,6 +331,27 @@ fn ctrl_c_writes_the_partial_report_and_exits_130() {
 }
 
 #[test]
+fn an_identity_that_cannot_log_in_ends_the_scan_naming_it() {
+    let target = demo(Flaws::fixed());
+    let out = rampart(&[
+        "scan",
+        &target.url,
+        "--rate",
+        "0",
+        "--bearer",
+        "t",
+        "--identity",
+        "bob=login:nobody:wrong-pw",
+    ]);
+    assert_error(&out, "--identity bob: login discovery for nobody found no working flow");
+    assert!(
+        !stderr(&out).contains("skeleton") && !stderr(&out).contains("wrong-pw"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn version_names_the_commit() {
     let out = rampart(&["--version"]);
     let said = String::from_utf8_lossy(&out.stdout);

@@ -167,9 +167,15 @@ pub async fn establish(
             }
             Credential::Login(creds) => {
                 redactor.secret(&creds.password);
+                // What discovery found and missed; its flow skeleton is for `--login`, not here.
                 let named = |e: Error| Error::Identity {
                     name: identity.name.clone(),
-                    cause: e.to_string(),
+                    cause: e
+                        .to_string()
+                        .split("\n  a flow skeleton")
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
                 };
                 let found = crate::flow::discover::discover(&config.target, inventory, layer, creds)
                     .await
