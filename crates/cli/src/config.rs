@@ -5,7 +5,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use base64::Engine;
 use rampart_engine::flow::discover::{Credentials, PASSWORD_VAR};
 use rampart_engine::http::policy::AddressPolicy;
-use rampart_engine::identity::{self, Credential, Identity};
+use rampart_engine::identity::{self, Credential};
 use rampart_engine::{Flow, Limits, ScanConfig, input};
 use std::time::Duration;
 use url::Url;
@@ -49,17 +49,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<ScanConfig> {
 /// `--identity NAME=CREDENTIAL`, repeatable; without other credentials, the
 /// first identity is the scan's own.
 fn identities(config: &mut ScanConfig, raw: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<()> {
-    if raw.len() > identity::MAX_IDENTITIES {
-        bail!("--identity: at most {} identities", identity::MAX_IDENTITIES);
-    }
-    let mut parsed = Vec::new();
-    for one in raw {
-        let parsed_one = Identity::parse(one, env).map_err(|e| anyhow!("--identity {e}"))?;
-        if parsed.iter().any(|p: &Identity| p.name == parsed_one.name) {
-            bail!("--identity {}: named twice", parsed_one.name);
-        }
-        parsed.push(parsed_one);
-    }
+    let mut parsed = identity::parse_all(raw, env).map_err(|e| anyhow!("--identity {e}"))?;
     let has_own = !config.headers.is_empty() || config.flow.is_some() || config.login.is_some();
     if !has_own && !parsed.is_empty() {
         match parsed.remove(0).credential {

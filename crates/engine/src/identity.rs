@@ -87,6 +87,22 @@ impl Identity {
     }
 }
 
+/// Several `NAME=CREDENTIAL` values: at most [`MAX_IDENTITIES`], each name once.
+pub fn parse_all(raw: &[String], env: &dyn Fn(&str) -> Option<String>) -> std::result::Result<Vec<Identity>, String> {
+    if raw.len() > MAX_IDENTITIES {
+        return Err(format!("at most {MAX_IDENTITIES} identities"));
+    }
+    let mut parsed: Vec<Identity> = Vec::new();
+    for one in raw {
+        let identity = Identity::parse(one, env)?;
+        if parsed.iter().any(|p| p.name == identity.name) {
+            return Err(format!("{}: named twice", identity.name));
+        }
+        parsed.push(identity);
+    }
+    Ok(parsed)
+}
+
 fn login(name: &str, value: &str, env: &dyn Fn(&str) -> Option<String>) -> std::result::Result<Credentials, String> {
     let (user, inline) = match value.split_once(':') {
         Some((user, password)) => (user, Some(password.to_string())),

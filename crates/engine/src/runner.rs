@@ -72,7 +72,6 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     if let (Some(auth), Source::Discovery) = (&auth, &inventory.source) {
         progress.stage("crawling as the signed-in user");
         let added = crate::spec::crawl_signed_in(&config.target, &layer, &mut inventory, auth).await?;
-        leave_out_state_changing(&mut inventory, &layer);
         leave_out_of_scope(&mut inventory, &layer);
         if added > 0 {
             layer.note(format!("the signed-in crawl found {added} more operation(s)"));

@@ -6,7 +6,7 @@ use super::args::ScanApi;
 use super::error::ToolError;
 use super::reply;
 use rampart_engine::flow::discover::{Credentials, PASSWORD_VAR};
-use rampart_engine::identity::{Identity, MAX_IDENTITIES};
+use rampart_engine::identity::{self, Identity};
 use rampart_engine::{Flow, ScanConfig, input};
 use rampart_model::{Confidence, Endpoint, Report, Severity};
 use rampart_store::History;
@@ -77,21 +77,16 @@ fn config(args: &ScanApi, secs: u64) -> Result<ScanConfig, ToolError> {
 
 /// The other users; a `login:` identity's password comes from the environment only.
 fn identities(raw: &[String]) -> Result<Vec<Identity>, ToolError> {
-    if raw.len() > MAX_IDENTITIES {
-        return Err(ToolError::argument("identities")(format!("at most {MAX_IDENTITIES}")));
+    let inline_password = |one: &String| {
+        let login = one.split_once('=').and_then(|(_, c)| c.strip_prefix("login:"));
+        login.is_some_and(|user| user.contains(':'))
+    };
+    if raw.iter().any(inline_password) {
+        return Err(ToolError::argument("identities")(
+            "give login:USER only; the password comes from RAMPART_PASSWORD_<NAME> in rampart's environment",
+        ));
     }
-    let env = |var: &str| std::env::var(var).ok();
-    raw.iter()
-        .map(|one| {
-            let login = one.split_once('=').and_then(|(_, c)| c.strip_prefix("login:"));
-            if login.is_some_and(|user| user.contains(':')) {
-                return Err(ToolError::argument("identities")(
-                    "give login:USER only; the password comes from RAMPART_PASSWORD_<NAME> in rampart's environment",
-                ));
-            }
-            Identity::parse(one, &env).map_err(ToolError::argument("identities"))
-        })
-        .collect()
+    identity::parse_all(raw, &|var| std::env::var(var).ok()).map_err(ToolError::argument("identities"))
 }
 
 /// The `login` user and its password, read from this process's environment.
