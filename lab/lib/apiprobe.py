@@ -14,14 +14,16 @@ in injectprobe.py, INV-006 (debug pages listing the routes) in debugprobe.py.
 from __future__ import annotations
 
 import base64
+import datetime
 import re
 import time
 import urllib.parse
 import uuid
+from dataclasses import dataclass
 
 import probe
-from apictx import (ADMIN_SEGMENTS, PAGE_NAMES, REDIRECT_NAMES, ROLE_KEYS, Listener, Op, Zoo, elements, fill, garble,
-                    rand_word, send, sign, summary, top_keys, url_like, walk)
+from apictx import (ADMIN_SEGMENTS, PAGE_NAMES, REDIRECT_NAMES, ROLE_KEYS, Listener, Op, Resp, Zoo, elements, example,
+                    fill, garble, rand_word, send, sign, summary, top_keys, url_like, walk)
 from debugprobe import inv_006
 from injectprobe import auth_011, input_007, input_008, inv_007
 from probe import ProbeError, jwt_claims, shaped_like
@@ -223,6 +225,208 @@ def bola_004(z: Zoo):
     return summary(hits, f"bob gets none of alice's objects ({', '.join(tried) or 'no object operation'})")
 
 
+# Objects a probe creates itself (BOLA-005, PROP-003): a POST on a collection path P whose
+# document also declares operations on P/{param} (GET, and PATCH/PUT and/or DELETE). The
+# probes change only what they created, and alice deletes every object again.
+
+@dataclass
+class Collection:
+    create: Op  # POST P
+    item: dict  # method -> the operation on P/{param}
+    listing: Op | None  # GET P
+
+    @property
+    def label(self) -> str:
+        return self.create.label
+
+
+def _collections(z: Zoo) -> list[Collection]:
+    out = []
+    for o in z.spec.ops:
+        if o.method != "POST" or o.params("path"):
+            continue
+        item = {}
+        for i in z.spec.ops:
+            names = [p["name"] for p in i.params("path")]
+            if len(names) == 1 and i.path.rstrip("/") == f"{o.path.rstrip('/')}/{{{names[0]}}}":
+                item[i.method] = i
+        if "GET" in item:
+            listing = next((g for g in z.spec.ops if g.method == "GET" and g.path.rstrip("/") == o.path.rstrip("/")),
+                           None)
+            out.append(Collection(o, item, listing))
+    return out
+
+
+def _new_body(z: Zoo, op: Op) -> dict:
+    """A request body from the document: the media type's or the schema's example, else each
+    writable property's example (apictx.example)."""
+    media = op.doc.get("requestBody", {}).get("content", {}).get("application/json", {})
+    schema = z.spec.resolve(media.get("schema", {}))
+    for ex in (media.get("example"), schema.get("example")):
+        if isinstance(ex, dict):
+            return dict(ex)
+    props = z.spec.props(schema) or {}
+    return {k: example({"schema": z.spec.resolve(v)}) for k, v in props.items()
+            if not z.spec.resolve(v).get("readOnly")}
+
+
+STATE_NAMES = {"status", "state"}
+
+
+def _other_value(schema: dict, old, name: str = ""):
+    """A valid value for the property that differs from `old` (None if the schema gives none)."""
+    if schema.get("enum"):
+        return next((v for v in schema["enum"] if v != old), None)
+    kind = schema.get("type")
+    if kind == "boolean":
+        return not old if isinstance(old, bool) else True
+    if kind in ("integer", "number"):
+        base = old if isinstance(old, (int, float)) and not isinstance(old, bool) else example({"schema": schema})
+        lo, hi = schema.get("minimum", float("-inf")), schema.get("maximum", float("inf"))
+        return next((v for v in (base + 1, base - 1) if lo <= v <= hi and v != old), None) \
+            if isinstance(base, (int, float)) else None
+    if kind == "string":
+        fmt = schema.get("format")
+        if fmt == "uuid":
+            return str(uuid.uuid4())
+        if fmt == "date-time":
+            return "2001-02-03T04:05:06.000Z"
+        if fmt == "date":
+            return "2001-02-03"
+        value = ("shipped" if old == "paid" else "paid") if name.lower() in STATE_NAMES else f"rampart-{rand_word(6)}"
+        return value[:schema["maxLength"]] if schema.get("maxLength", 99) < len(value) else value
+    return None
+
+
+def _same(a, b) -> bool:
+    """Equal values; date-times compared as instants."""
+    if a == b:
+        return True
+    try:
+        return datetime.datetime.fromisoformat(str(a)) == datetime.datetime.fromisoformat(str(b))
+    except ValueError:
+        return False
+
+
+class Objects:
+    """Objects alice creates through a collection's POST; on leaving the block alice deletes
+    every one of them, whatever happened in it."""
+
+    def __init__(self, z: Zoo, c: Collection):
+        self.z, self.c, self.ids = z, c, []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for oid in self.ids:
+            try:
+                self.z.req("DELETE", self.target("DELETE", oid), authed=True)
+            except OSError:
+                pass
+
+    def target(self, method: str, oid) -> str:
+        op = self.c.item[method]
+        return fill(op, {op.params("path")[0]["name"]: oid})
+
+    def create(self, body: dict) -> tuple[object, Resp]:
+        """(the new object's id or None, the answer): the id from the answer's body (the item
+        parameter's name, else `id`) or its Location header."""
+        r = self.z.req("POST", self.c.create.target, authed=True, body=body)
+        if not r.ok:
+            return None, r
+        got = r.json() if isinstance(r.json(), dict) else {}
+        name = self.c.item["GET"].params("path")[0]["name"]
+        oid = next((got[k] for k in (name, "id") if got.get(k) not in (None, "")), None)
+        if oid is None and r.header("Location"):
+            oid = urllib.parse.unquote(urllib.parse.urlsplit(r.header("Location")).path.rstrip("/").rsplit("/", 1)[-1])
+        if oid is None:
+            raise ProbeError(f"{self.c.label} answered {r.status} without the new object's id (left behind)")
+        self.ids.append(oid)
+        return oid, r
+
+    def read(self, oid, token: str | None = None) -> Resp:
+        return self.z.get(self.target("GET", oid), token=token, authed=True)
+
+    def own(self, oid) -> dict:
+        """alice's read of her object; the control that it is there and readable."""
+        r = self.read(oid)
+        if not (r.ok and isinstance(r.json(), dict)):
+            raise ProbeError(f"control: alice's read of her new object {oid} answered {r.status}")
+        return r.json()
+
+
+def _write_body(z: Zoo, op: Op, obj: dict) -> tuple[str, object, dict] | None:
+    """(field, new value, body) for a PATCH/PUT that changes one writable field of obj: PATCH
+    sends the schema's required fields and the field, PUT every declared field obj has."""
+    schema = z.spec.body_schema(op)
+    props = z.spec.props(schema) or {}
+    for field, v in props.items():
+        sub = z.spec.resolve(v)
+        if sub.get("readOnly") or field not in obj:
+            continue
+        new = _other_value(sub, obj[field], field)
+        if new is None:
+            continue
+        keep = props if op.method == "PUT" else schema.get("required", [])
+        body = {k: obj[k] for k in keep if k in obj and not z.spec.resolve(props.get(k, {})).get("readOnly")}
+        return field, new, dict(body, **{field: new})
+    return None
+
+
+def bola_005(z: Zoo):
+    """bob changes or deletes an object of alice's. alice creates it (the document's example
+    body) and reads it (control: 200, the value before); bob PATCHes/PUTs a writable field to
+    another value and alice reads it again: changed = hit (unchanged: alice's own write must
+    change it, the control that the write was valid); bob DELETEs it: alice's read 404 while
+    her listing still answers = hit (else alice's own DELETE must remove it, the control).
+    alice deletes whatever she created."""
+    collections = [c for c in _collections(z) if {"PATCH", "PUT", "DELETE"} & set(c.item)]
+    if not collections:
+        return False, "n/a: no collection with POST and item PATCH/PUT/DELETE operations"
+    bob = z.login("bob", z.password + "-bob")
+    hits, seen = [], []
+    for c in collections:
+        if "DELETE" not in c.item:
+            seen.append(f"{c.label}: not tried (no DELETE to remove the object again)")
+            continue
+        with Objects(z, c) as objs:
+            oid, r = objs.create(_new_body(z, c.create))
+            if oid is None:
+                raise ProbeError(f"control: {c.label} with the document's example answered {r.status}")
+            before = objs.own(oid)
+            write = c.item.get("PATCH") or c.item.get("PUT")
+            planned = _write_body(z, write, before) if write else None
+            if planned:
+                field, new, body = planned
+                w = send(z.base, write.method, objs.target(write.method, oid), z.creds(bob), body)
+                after = objs.own(oid)
+                note = f"{write.label}: bob's {field} {before[field]!r} -> {new!r} answered {w.status}"
+                if _same(after.get(field), new) and not _same(before.get(field), new):
+                    hits.append(f"{note}, alice now reads {after[field]!r} (the GET before = control)")
+                else:
+                    own = z.req(write.method, objs.target(write.method, oid), authed=True, body=body)
+                    if not _same(objs.own(oid).get(field), new):
+                        raise ProbeError(f"control: alice's own {write.method} of {field} ({own.status}) "
+                                         "did not change it either")
+                    seen.append(f"{note}, alice's object unchanged (her own write changes it: control)")
+            d = send(z.base, "DELETE", objs.target("DELETE", oid), z.creds(bob))
+            gone = objs.read(oid)
+            listing = z.get(fill(c.listing), authed=True).status if c.listing else None
+            alive = listing is None and z.protected_ok(z.token)
+            note = f"{c.item['DELETE'].label}: bob's DELETE answered {d.status}, alice's read {gone.status}"
+            if gone.status == 404 and (listing == 200 or alive):
+                hits.append(f"{note} while her {'listing' if listing else 'protected page'} answers (control)")
+            elif gone.ok:
+                own = z.req("DELETE", objs.target("DELETE", oid), authed=True)
+                if objs.read(oid).status != 404:
+                    raise ProbeError(f"control: alice's own DELETE ({own.status}) did not remove the object")
+                seen.append(f"{note}, the object still there (her own DELETE removes it: control)")
+            else:
+                raise ProbeError(f"{note}: neither still there nor a 404 (listing {listing})")
+    return summary(hits, "; ".join(seen))
+
+
 # ----------------------------------------------------------------------------- BFLA
 
 def _admin_ops(z: Zoo) -> list[Op]:
@@ -324,7 +528,44 @@ def prop_003(z: Zoo):
             if after.get(prop) == new and before.get(prop) != new:
                 hits.append(f"{o.label}: {prop} {before.get(prop)!r} -> {new!r} (GET before = control)")
                 z.req(o.method, o.target, authed=True, body={prop: before.get(prop)})
-    return summary(hits, "readOnly values unchanged after writes: " + "; ".join(tried))
+    created_hits, created_tried = _prop_003_created(z)
+    return summary(hits + created_hits, "readOnly values unchanged after writes: " + "; ".join(tried + created_tried))
+
+
+def _prop_003_created(z: Zoo) -> tuple[list[str], list[str]]:
+    """The created-object case: alice creates a control object with the document's example
+    body and reads it back (item GET); then, for every property the item's response schema has
+    and the POST's request schema does not declare, one more object with that property set to
+    another value: read back with that value = hit. alice deletes every object again."""
+    hits, tried = [], []
+    for c in _collections(z):
+        declared = set(z.spec.props(z.spec.body_schema(c.create)) or {})
+        shown = z.spec.props(z.spec.ok_schema(c.item["GET"]) or {}) or {}
+        extra = [k for k in shown if k not in declared]
+        if not extra:
+            continue
+        if "DELETE" not in c.item:
+            tried.append(f"{c.label}: not tried (no DELETE to remove the objects again)")
+            continue
+        with Objects(z, c) as objs:
+            body = _new_body(z, c.create)
+            oid, r = objs.create(body)
+            if oid is None:
+                raise ProbeError(f"control: {c.label} with the document's example answered {r.status}")
+            control = objs.own(oid)
+            for prop in extra:
+                value = _other_value(z.spec.resolve(shown[prop]), control.get(prop), prop)
+                if value is None:
+                    continue
+                oid2, w = objs.create(dict(body, **{prop: value}))
+                got = objs.read(oid2).json() if oid2 is not None else None
+                got = got if isinstance(got, dict) else {}
+                tried.append(f"{c.label} with {prop}={value!r}: {w.status}"
+                             + (f", reads {got.get(prop)!r}" if oid2 is not None else ""))
+                if _same(got.get(prop), value) and not _same(control.get(prop), value):
+                    hits.append(f"{c.label}: undeclared {prop}={value!r} stored ({w.status}, read back "
+                                f"{got[prop]!r}; the control object without it reads {control.get(prop)!r})")
+    return hits, tried
 
 
 # ----------------------------------------------------------------------------- INPUT
@@ -796,6 +1037,7 @@ RULES = {
     "AUTH-005": auth_005, "AUTH-006": auth_006, "AUTH-007": auth_007, "AUTH-008": auth_008,
     "AUTH-009": auth_009, "AUTH-010": auth_010, "AUTH-011": auth_011,
     "BOLA-001": bola_001, "BOLA-002": bola_002, "BOLA-003": bola_003, "BOLA-004": bola_004,
+    "BOLA-005": bola_005,
     "BFLA-001": bfla_001, "BFLA-002": bfla_002, "BFLA-003": bfla_003,
     "PROP-001": prop_001, "PROP-002": prop_002, "PROP-003": prop_003,
     "INPUT-001": input_001, "INPUT-002": input_002, "INPUT-003": input_003, "INPUT-004": input_004,

@@ -444,6 +444,61 @@ def start_app(target: str, variant: str, port: int, password: str | None = None,
     raise LabError(f"{target} ({variant}) did not answer within {ready_timeout:.0f} s" + _tail(logfile))
 
 
+def untouched_rows(entry: dict) -> tuple[list[str], list[str]]:
+    """(column names, rows) of the entry's `untouched` query (manifest) on its database; each
+    row one line of psql's unaligned output (columns joined by "|")."""
+    if entry["name"] not in ON_POSTGRES:
+        raise LabError(f"{entry['name']} keeps no PostgreSQL database for `untouched`")
+    r = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres",
+                        "-d", db_name(entry["name"], entry["variant"]), "-v", "ON_ERROR_STOP=1", "-qAX",
+                        "-P", "footer=off", "-c", entry["untouched"]], capture_output=True, text=True, timeout=30)
+    if r.returncode != 0:
+        raise LabError(f"psql failed: {r.stderr.strip()}")
+    lines = r.stdout.splitlines()
+    return (lines[0].split("|") if lines else []), lines[1:]
+
+
+def untouched_diff(columns: list[str], before: list[str], after: list[str], during: str = "the scan",
+                   shown: int = 3) -> tuple[bool, str, list[str]]:
+    """(identical, a one-line summary with a short diff, the whole diff) of two results of an
+    `untouched` query: rows added (+), removed (-) and changed (~: the same first column,
+    the columns that differ)."""
+    if before == after:
+        return True, f"{len(before)} rows, identical before and after {during}", []
+
+    def key(row: str) -> str:
+        return row.split("|", 1)[0]
+
+    def changes(x: str, y: str) -> str:
+        old, new = x.split("|"), y.split("|")
+        diffs = [f"{columns[i] if i < len(columns) else i} {o!r} -> {n!r}"
+                 for i, (o, n) in enumerate(zip(old, new)) if o != n]
+        return f"~ {key(x)}: " + ", ".join(diffs)
+
+    b, a = {key(r): r for r in before}, {key(r): r for r in after}
+    if len(b) == len(before) and len(a) == len(after):  # the first column is a key: pair the rows up
+        added = [a[k] for k in a if k not in b]
+        removed = [b[k] for k in b if k not in a]
+        changed = [changes(b[k], a[k]) for k in b if k in a and b[k] != a[k]]
+    else:  # compare as multisets
+        added, removed = list(after), list(before)
+        for r in before:
+            if r in added:
+                added.remove(r)
+        for r in after:
+            if r in removed:
+                removed.remove(r)
+        changed = []
+    diff = [f"+ {r}" for r in added] + [f"- {r}" for r in removed] + changed
+    head = (f"{len(before)} rows before, {len(after)} after: {len(added)} added, {len(removed)} removed, "
+            f"{len(changed)} changed")
+    if not diff:
+        return False, f"{head}: the same rows in another order", ["the same rows in another order"]
+    short = "; ".join(d if len(d) <= 160 else d[:157] + "..." for d in diff[:shown])
+    more = f" (+{len(diff) - shown} more)" if len(diff) > shown else ""
+    return False, f"{head}: {short}{more}", diff
+
+
 def stop_app(pid: int) -> None:
     stop_pid(pid)
     forget_pid(pid)

@@ -89,6 +89,16 @@ impl Input {
         !rampart_engine::http::is_safe_method(&self.method)
     }
 
+    /// May a probe send this input? Reads always; writes only with `--active`, and
+    /// only POSTs that address no existing object: a PUT, PATCH or DELETE, or a
+    /// POST to `/orders/{id}/cancel`, would change an object the scan did not create.
+    pub fn sendable(&self, active: bool) -> bool {
+        if !self.writes() {
+            return true;
+        }
+        active && self.method == "POST" && !crate::objects::names_object(&self.path)
+    }
+
     /// `GET /preview (query url)`, for descriptions.
     pub fn label(&self) -> String {
         let place = match self.place {

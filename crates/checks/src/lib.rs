@@ -11,6 +11,7 @@ pub mod input;
 pub(crate) mod inputs;
 pub mod inv;
 pub mod llm;
+pub(crate) mod objects;
 pub mod prop;
 pub mod rate;
 pub mod registry;

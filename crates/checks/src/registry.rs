@@ -44,6 +44,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &bola::ForeignObject,
     &bola::OwnerQuery,
     &bola::SecondIdentity,
+    &bola::ForeignWrite,
     &bfla::AdminAnonymous,
     &bfla::AdminOrdinaryUser,
     &bfla::RoleFields,

@@ -20,6 +20,7 @@ pub mod shared;
 pub mod spec;
 pub mod survey;
 pub mod token;
+pub mod writes;
 
 pub use agent::{Agent, Carrier, Trip};
 pub use check::{Check, Context, Outcome};

@@ -90,6 +90,7 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     if let Some(inspector) = &store {
         fingerprint.store.get_or_insert_with(|| inspector.kind().to_string());
     }
+    let shared = Shared::default();
     let ctx = Context {
         config,
         layer: layer.clone(),
@@ -100,13 +101,17 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
         inventory: &inventory,
         survey: &survey,
         callback: callback.as_ref(),
-        shared: &Shared::default(),
+        shared: &shared,
         identities: &identities,
     };
     progress.checks(selected.len());
     let results = execute(&ctx, &selected, progress).await;
+    let ledger = shared.get::<crate::writes::Ledger>();
+    let auth = crate::check::credentials(config, driver.as_ref()).await.ok().flatten();
+    crate::writes::sweep(&ledger, &layer, auth.as_deref()).await;
     let did = results_by_rule(&results);
     let mut report = assemble(config, results, fingerprint, &layer);
+    report.stats.writes = ledger.writes();
     report.rules = selected.iter().map(|c| *c.rule()).collect();
     report.stats.relogins = driver.as_ref().map_or(0, |d| d.relogins());
     report.flow = flow_used;
@@ -445,6 +450,10 @@ fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer, carrier: 
         redactor.exchange(ex);
     }
     report.stats.events = report.stats.events.iter().map(|e| redactor.text(e)).collect();
+    for write in &mut report.stats.writes {
+        write.url = redactor.text(&write.url);
+        write.created = write.created.as_deref().map(|c| redactor.text(c));
+    }
     for error in &mut report.stats.errors {
         error.message = redactor.text(&error.message);
     }

@@ -13,6 +13,8 @@ mod severity;
 pub use category::Category;
 pub use exchange::{Exchange, Header, REDACTED, RecordedRequest, RecordedResponse};
 pub use finding::{BaselineStatus, Endpoint, Finding, StoreEvidence};
-pub use report::{CheckError, Coverage, Fingerprint, FlowUsed, Report, RuleCoverage, Stats, Suppressed, Suppression};
+pub use report::{
+    CheckError, Cleanup, Coverage, Fingerprint, FlowUsed, Report, RuleCoverage, Stats, Suppressed, Suppression, Write,
+};
 pub use rule::Rule;
 pub use severity::{Confidence, Severity};

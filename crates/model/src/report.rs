@@ -55,6 +55,40 @@ pub struct Stats {
     /// Events worth knowing about: 429 back-off, truncated bodies, budget reached.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<String>,
+    /// What the stateful probes (`--active`) wrote: each object they created,
+    /// changed or deleted, and whether cleanup removed what they created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub writes: Vec<Write>,
+}
+
+/// One write a stateful probe sent. rampart writes only to objects it created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Write {
+    pub rule_id: String,
+    pub method: String,
+    pub url: String,
+    pub status: u16,
+    /// Who sent it: `scan` (the scan's own credentials) or an identity's name.
+    pub identity: String,
+    /// The object this write created, which cleanup deletes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    pub cleanup: Cleanup,
+}
+
+/// What became of a write's effect once the probe was done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "state", content = "detail")]
+pub enum Cleanup {
+    /// It created nothing: refused, or a change to an object the scan created (and deletes).
+    NotNeeded,
+    /// The object it created is gone again (how).
+    Done(String),
+    /// The object it created may still exist (why).
+    Failed(String),
+    /// Not settled yet (only while the scan runs).
+    Pending,
 }
 
 /// What a scan tested. A grade is provisional when something that bears on it
@@ -73,6 +107,39 @@ pub struct Coverage {
     /// Per category, what each of its rules did.
     #[serde(default, rename = "coverage", skip_serializing_if = "BTreeMap::is_empty")]
     pub categories: BTreeMap<Category, RuleCoverage>,
+}
+
+impl Stats {
+    /// What the stateful probes wrote, one line: `6 writes, 3 objects created, all deleted`,
+    /// naming the objects that may remain; `None` when they wrote nothing.
+    pub fn writes_line(&self) -> Option<String> {
+        if self.writes.is_empty() {
+            return None;
+        }
+        let created = self.writes.iter().filter(|w| w.created.is_some()).count();
+        let left: Vec<String> = self
+            .writes
+            .iter()
+            .filter_map(|w| {
+                let what = w.created.as_deref().unwrap_or(&w.url);
+                match &w.cleanup {
+                    Cleanup::Failed(why) => Some(format!("{what} ({why})")),
+                    Cleanup::Pending => Some(format!("{what} (not cleaned up)")),
+                    Cleanup::Done(_) | Cleanup::NotNeeded => None,
+                }
+            })
+            .collect();
+        let fate = match left.len() {
+            0 if created > 0 => ", all deleted".to_string(),
+            0 => String::new(),
+            n => format!(", {n} may remain: {}", left.join(", ")),
+        };
+        let objects = if created == 1 { "object" } else { "objects" };
+        Some(format!(
+            "{} writes, {created} {objects} created{fate}",
+            self.writes.len()
+        ))
+    }
 }
 
 impl Coverage {
@@ -252,5 +319,49 @@ mod validation {
         let mut r = report();
         r.letter_grade = "Z".into();
         assert!(r.validate().is_err());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(created: Option<&str>, cleanup: Cleanup) -> Write {
+        Write {
+            rule_id: "BOLA-005".into(),
+            method: if created.is_some() { "POST" } else { "PATCH" }.into(),
+            url: "http://api.test/orders".into(),
+            status: 201,
+            identity: "scan".into(),
+            created: created.map(str::to_string),
+            cleanup,
+        }
+    }
+
+    #[test]
+    fn the_writes_line_names_what_may_remain() {
+        let mut stats = Stats::default();
+        assert_eq!(stats.writes_line(), None);
+        stats.writes = vec![
+            write(Some("http://api.test/orders/1"), Cleanup::Done("deleted".into())),
+            write(None, Cleanup::NotNeeded),
+        ];
+        assert_eq!(stats.writes_line().unwrap(), "2 writes, 1 object created, all deleted");
+        stats.writes.push(write(
+            Some("http://api.test/orders/2"),
+            Cleanup::Failed("DELETE answered 500".into()),
+        ));
+        assert_eq!(
+            stats.writes_line().unwrap(),
+            "3 writes, 2 objects created, 1 may remain: http://api.test/orders/2 (DELETE answered 500)"
+        );
+    }
+
+    #[test]
+    fn cleanup_states_serialize_with_their_detail() {
+        let json = serde_json::to_value(write(None, Cleanup::Failed("why".into()))).unwrap();
+        assert_eq!(json["cleanup"], serde_json::json!({"state": "failed", "detail": "why"}));
+        let json = serde_json::to_value(write(None, Cleanup::NotNeeded)).unwrap();
+        assert_eq!(json["cleanup"], serde_json::json!({"state": "notNeeded"}));
     }
 }

@@ -71,6 +71,9 @@ fn headline(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         report.duration_ms as f64 / 1000.0,
         text(&report.tool.version)
     )?;
+    if let Some(writes) = report.stats.writes_line() {
+        writeln!(out, "\nWrites (`--active`): {}", text(&writes))?;
+    }
     let marked: Vec<BaselineStatus> = report.findings.iter().filter_map(|f| f.baseline).collect();
     if !marked.is_empty() {
         let new = marked.iter().filter(|&&b| b == BaselineStatus::New).count();

@@ -76,6 +76,9 @@ fn write_plain(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if let Some(flow) = &report.flow {
         writeln!(out, "  Session: {}", flow.summary)?;
     }
+    if let Some(writes) = report.stats.writes_line() {
+        writeln!(out, "  Writes (--active): {writes}")?;
+    }
     if let Some(fw) = &report.fingerprint.framework {
         let lib = report
             .fingerprint

@@ -12,6 +12,9 @@ const graphql = require('./graphql');
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/; // a DNS name or an IPv4/IPv6 address, nothing else
 const SKU = /^[0-9]{1,9}$/;
 const PRODUCT_COLUMNS = 'sku, name, price_eur';
+const ORDER_COLUMNS = 'id, sku, quantity, status, placed_at';
+const MAX_SKU = 2 ** 31 - 1; // products.sku is a PostgreSQL integer
+const MAX_STATUS = 20;
 
 function router({ vulnerable, pool, trap }) {
   const r = express.Router();
@@ -42,9 +45,70 @@ function router({ vulnerable, pool, trap }) {
   });
 
   r.get('/orders', signedIn, async (req, res) => {
-    const { rows } = await pool.query(`SELECT id, sku, quantity, placed_at FROM orders WHERE user_id = $1
+    const { rows } = await pool.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1
       ORDER BY placed_at`, [req.user.id]);
-    res.json(rows.map((o) => ({ ...o, placed_at: o.placed_at.toISOString() })));
+    res.json(rows.map(orderJson));
+  });
+
+  // A new order of the caller's: {sku, quantity}; always 'placed' by the shop, never by the client.
+  r.post('/orders', signedIn, async (req, res) => {
+    const body = req.body || {};
+    const { sku, quantity } = body;
+    if (!(Number.isInteger(sku) && sku >= 1 && sku <= MAX_SKU) || !validQuantity(quantity)) {
+      return res.status(400).json({ error: 'sku (an integer) and quantity (an integer from 1 to 99) are required' });
+    }
+    let status = 'placed'; // FIX PROP-003: only sku and quantity come from the body; the shop sets the status
+    if (vulnerable && body.status !== undefined) {
+      // FLAW PROP-003: a `status` in the body is stored as it is (mass assignment: a client marks its own
+      // order "paid"); the API document does not even mention it
+      if (!validStatus(body.status)) return res.status(400).json({ error: `status: up to ${MAX_STATUS} characters` });
+      status = body.status;
+    }
+    const { rows } = await pool.query(`INSERT INTO orders (user_id, sku, quantity, status, placed_at)
+      SELECT $1, sku, $3, $4, now() FROM products WHERE sku = $2 RETURNING ${ORDER_COLUMNS}`,
+    [req.user.id, sku, quantity, status]);
+    if (!rows.length) return res.status(400).json({ error: 'sku: no such product' });
+    return res.status(201).location(`/api/v1/orders/${rows[0].id}`).json(orderJson(rows[0]));
+  });
+
+  // One order: the caller's only, in both variants (another user's is as unknown as a random id).
+  r.get('/orders/:id', signedIn, async (req, res) => {
+    const { id } = req.params;
+    if (!db.isUuid(id)) return noSuchOrder(res);
+    const { rows } = await pool.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`,
+      [id, req.user.id]);
+    return rows.length ? res.json(orderJson(rows[0])) : noSuchOrder(res);
+  });
+
+  r.patch('/orders/:id', signedIn, async (req, res) => {
+    const { id } = req.params;
+    if (!db.isUuid(id)) return noSuchOrder(res);
+    const body = req.body || {};
+    if (!validQuantity(body.quantity)) return res.status(400).json({ error: 'quantity: an integer from 1 to 99' });
+    let rows;
+    if (vulnerable) {
+      // FLAW PROP-003: a `status` in the body is applied too
+      if (body.status !== undefined && !validStatus(body.status)) {
+        return res.status(400).json({ error: `status: up to ${MAX_STATUS} characters` });
+      }
+      // FLAW BOLA-005: WHERE id = $1 and nothing else: any signed-in user changes anyone's order
+      ({ rows } = await pool.query(`UPDATE orders SET quantity = $2, status = COALESCE($3, status) WHERE id = $1
+        RETURNING ${ORDER_COLUMNS}`, [id, body.quantity, body.status ?? null]));
+    } else {
+      // FIX BOLA-005: the caller's order only (another user's is a 404); FIX PROP-003: quantity only
+      ({ rows } = await pool.query(`UPDATE orders SET quantity = $2 WHERE id = $1 AND user_id = $3
+        RETURNING ${ORDER_COLUMNS}`, [id, body.quantity, req.user.id]));
+    }
+    return rows.length ? res.json(orderJson(rows[0])) : noSuchOrder(res);
+  });
+
+  r.delete('/orders/:id', signedIn, async (req, res) => {
+    const { id } = req.params;
+    if (!db.isUuid(id)) return noSuchOrder(res);
+    const { rowCount } = vulnerable
+      ? await pool.query('DELETE FROM orders WHERE id = $1', [id]) // FLAW BOLA-005: anyone's order
+      : await pool.query('DELETE FROM orders WHERE id = $1 AND user_id = $2', [id, req.user.id]); // FIX BOLA-005
+    return rowCount ? res.status(204).end() : noSuchOrder(res);
   });
 
   r.get('/products', async (req, res) => {
@@ -117,6 +181,22 @@ function router({ vulnerable, pool, trap }) {
     });
 
   return r;
+}
+
+function orderJson(o) {
+  return { ...o, placed_at: o.placed_at.toISOString() };
+}
+
+function noSuchOrder(res) {
+  return res.status(404).json({ error: 'no such order' });
+}
+
+function validQuantity(q) {
+  return Number.isInteger(q) && q >= 1 && q <= 99;
+}
+
+function validStatus(s) {
+  return typeof s === 'string' && s.length >= 1 && s.length <= MAX_STATUS;
 }
 
 function answer(res, host, stdout) {

@@ -22,6 +22,7 @@ CREATE TABLE orders (
   user_id uuid NOT NULL REFERENCES users,
   sku integer NOT NULL REFERENCES products,
   quantity integer NOT NULL,
+  status text NOT NULL DEFAULT 'placed',
   placed_at timestamptz NOT NULL
 );`;
 
@@ -62,9 +63,14 @@ async function userByName(pool, username) {
   return (await pool.query('SELECT * FROM users WHERE username = $1', [String(username)])).rows[0];
 }
 
+// A UUID, checked before it reaches a query: anything else is an unknown id (404), never a 500.
+function isUuid(id) {
+  return typeof id === 'string' && UUID.test(id);
+}
+
 async function userById(pool, id) {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return (await pool.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];
 }
 
-module.exports = { setup, seedProducts, userByName, userById };
+module.exports = { setup, seedProducts, userByName, userById, isUuid };

@@ -11,8 +11,9 @@ use super::{MAX_ENDPOINTS, OWASP};
 use crate::web;
 use async_trait::async_trait;
 use rampart_engine::http::Response;
+use rampart_engine::writes::Ledger;
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, Request, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Cleanup, Confidence, Finding, Rule, Severity};
 
 pub struct MethodBypass;
 
@@ -87,11 +88,14 @@ fn announced(resp: &Response) -> Option<usize> {
     resp.header("content-length")?.trim().parse().ok()
 }
 
-/// Anonymous POST/PUT operations the spec protects on the paths whose GET is refused anonymously.
+/// Anonymous POST/PUT operations the spec protects on the paths whose GET is
+/// refused anonymously; never one that addresses an existing object (`/items/{id}`),
+/// which a bypass would overwrite. A write the server accepts is in the ledger.
 async fn writes(ctx: &Context<'_>, targets: &[(&Operation, &Response, &Response)]) -> Result<Vec<Finding>, Error> {
     let ops = ctx.inventory.endpoints.iter().filter(|op| {
         matches!(op.method.as_str(), "POST" | "PUT")
             && op.security.is_required()
+            && !crate::objects::names_object(&op.path)
             && targets.iter().any(|(get, ..)| get.path == op.path)
     });
     let mut findings = Vec::new();
@@ -104,6 +108,14 @@ async fn writes(ctx: &Context<'_>, targets: &[(&Operation, &Response, &Response)
             req = req.json(&body.example);
         }
         let resp = ctx.layer.send(&req).await?;
+        if (200..300).contains(&resp.status) {
+            let ledger = ctx.shared::<Ledger>();
+            let write = ledger.record(RULE.id, "anonymous", &req, resp.status, None);
+            ledger.settle(
+                write,
+                Cleanup::Failed("accepted anonymously: rampart cannot undo it".into()),
+            );
+        }
         let keys = web::json(&resp).and_then(|v| v.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()));
         let shaped = keys.is_some_and(|k| !k.is_empty() && k.iter().all(|k| documented.contains(k)));
         if !(web::has_content(&resp) && shaped) {

@@ -25,7 +25,7 @@ pub const OWNER_KEYS: &[&str] = &[
 ];
 const USERNAME_KEYS: &[&str] = &["username", "user_name", "login", "handle"];
 /// Last path segments of endpoints that describe the caller.
-const SELF_PATHS: &[&str] = &[
+pub const SELF_PATHS: &[&str] = &[
     "me", "whoami", "profile", "account", "self", "current", "user", "session",
 ];
 

@@ -74,6 +74,11 @@ pub fn id_slot(op: &Operation) -> Option<IdSlot<'_>> {
 }
 
 impl IdSlot<'_> {
+    /// The id is the path's last segment (`/orders/{id}`, not `/orders/{id}/items`).
+    pub fn is_last(&self) -> bool {
+        self.from_end == 0
+    }
+
     /// The operation's URL with `value` in the id's place.
     pub fn url(&self, value: &str) -> Url {
         let mut url = self.op.url.clone();

@@ -58,12 +58,12 @@ impl Check for SqlInjection {
         }
         let probed: Vec<Input> = all
             .into_iter()
-            .filter(|i| (ctx.config.active || !i.writes()) && i.kind.as_deref() != Some("boolean"))
+            .filter(|i| i.sendable(ctx.config.active) && i.kind.as_deref() != Some("boolean"))
             .take(MAX_INPUTS)
             .collect();
         if probed.is_empty() {
             return Ok(Outcome::NotApplicable(
-                "every parameter belongs to a writing operation: probing them needs --active".into(),
+                "every parameter belongs to a writing operation: probing them needs --active (and only POSTs that address no existing object are probed)".into(),
             ));
         }
         let auth = ctx.auth_headers().await?;

@@ -63,13 +63,12 @@ impl Check for CommandInjection {
         let mut text: Vec<Input> = inputs(ctx, is_text)
             .into_iter()
             .filter(|i| {
-                (ctx.config.active || !i.writes())
-                    && !matches!(i.kind.as_deref(), Some("integer" | "number" | "boolean"))
+                i.sendable(ctx.config.active) && !matches!(i.kind.as_deref(), Some("integer" | "number" | "boolean"))
             })
             .collect();
         if text.is_empty() {
             return Ok(Outcome::NotApplicable(
-                "no operation takes a text parameter a safe scan may send (writing operations need --active)".into(),
+                "no operation takes a text parameter a safe scan may send (writing operations need --active; only POSTs that address no existing object are probed)".into(),
             ));
         }
         text.sort_by_key(|i| !shell_like(&i.name));

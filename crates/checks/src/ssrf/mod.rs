@@ -52,9 +52,9 @@ pub(crate) fn sendable(ctx: &Context<'_>) -> Result<Vec<Input>, String> {
             "no parameter takes a URL (none declared with format uri/url or a URL-like name, none seen)".into(),
         );
     }
-    let sendable: Vec<Input> = all.into_iter().filter(|i| ctx.config.active || !i.writes()).collect();
+    let sendable: Vec<Input> = all.into_iter().filter(|i| i.sendable(ctx.config.active)).collect();
     if sendable.is_empty() {
-        return Err("the URL-taking inputs belong to writing operations: probing them needs --active".into());
+        return Err("the URL-taking inputs belong to writing operations: probing them needs --active (and only POSTs that address no existing object are probed)".into());
     }
     Ok(sendable.into_iter().take(MAX_INPUTS).collect())
 }

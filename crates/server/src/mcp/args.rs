@@ -29,7 +29,7 @@ pub struct ScanApi {
     /// Extra request headers sent on every request, each "Name: value".
     #[serde(default)]
     pub headers: Vec<String>,
-    /// Other users, for the two-user authorization rules (BOLA-004, BFLA-002):
+    /// Other users, for the two-user authorization rules (BOLA-004, BOLA-005, BFLA-002):
     /// each "NAME=login:USER" (its password from RAMPART_PASSWORD_<NAME> in
     /// rampart's environment, never passed here), or "NAME=bearer:TOKEN",
     /// "NAME=header:Name: value", "NAME=cookie:name=value".
