@@ -1,7 +1,8 @@
 """What the API probes (apiprobe.py) stand on: a plain http.client request, the
 target's API document (operations, example-filled request targets, $ref resolution),
 the running target with alice's login and a one-time survey of every GET operation,
-hand-made JWTs, and a small callback listener. Standard library only."""
+hand-made JWTs, the public registration and the accounts a probe registers through it
+(each deletes itself again), and a small callback listener. Standard library only."""
 from __future__ import annotations
 
 import base64
@@ -11,6 +12,7 @@ import http.client
 import http.server
 import json
 import os
+import re
 import secrets
 import string
 import threading
@@ -338,6 +340,136 @@ def elements(value) -> list | None:
 def summary(hits: list[str], none: str) -> tuple[bool, str]:
     hits = list(dict.fromkeys(hits))
     return (bool(hits), "; ".join(hits[:6]) + (f" (+{len(hits) - 6})" if len(hits) > 6 else "")) if hits else (False, none)
+
+
+# ----------------------------------------------------------------------------- accounts a probe registers
+
+PASSWORD_FIELD = re.compile(r"pass(word|wd)?$|pwd$|^pass", re.I)
+OLD_SECRET = re.compile(r"old|current|existing|previous|confirm", re.I)
+IDENTITY_FIELDS = ("username", "user_name", "login", "email", "user", "name")
+LOGIN_PATH = re.compile(r"log-?in|sign-?in|/token|/session", re.I)
+
+
+def password_field(props: dict, spec: "Spec") -> str | None:
+    """The body field that carries a (new) password: a password-like name or `format: password`,
+    never an old/current/confirmation one."""
+    for k, v in props.items():
+        if not OLD_SECRET.search(k) and (PASSWORD_FIELD.search(k) or spec.resolve(v).get("format") == "password"):
+            return k
+    return None
+
+
+def is_email(name: str, schema: dict) -> bool:
+    return "email" in name.lower() or schema.get("format") == "email"
+
+
+@dataclass
+class Signup:
+    """A public registration operation (a POST taking a user name or e-mail and a password, not a
+    login) and the operation an account deletes itself with (a DELETE of /…/me or of the flow's
+    protected path, no path parameters), if the document has one."""
+    register: Op
+    user_field: str
+    password_field: str
+    delete: Op | None
+
+    def body(self, z: "Zoo", name: str, password: str) -> dict:
+        """The document's example body (apictx.example of each writable property) with the account's
+        name (an e-mail address where the field wants one) and password."""
+        schema = z.spec.body_schema(self.register)
+        props = z.spec.props(schema) or {}
+        body = {k: example({"schema": z.spec.resolve(v)}) for k, v in props.items()
+                if not z.spec.resolve(v).get("readOnly")}
+        user_schema = z.spec.resolve(props.get(self.user_field, {}))
+        body[self.user_field] = f"{name}@example.com" if is_email(self.user_field, user_schema) else name
+        body[self.password_field] = password
+        return body
+
+
+def signup(z: "Zoo") -> Signup | None:
+    login = z.flow.get("login", {}).get("path", "")
+    protected = z.flow.get("protected", {}).get("path", "")
+    delete = next((o for o in z.spec.ops if o.method == "DELETE" and not o.params("path")
+                   and (o.path.rstrip("/").endswith("/me") or o.path == protected)), None)
+    for o in z.spec.ops:
+        if (o.method != "POST" or o.secured or o.params("path") or o.path == login or LOGIN_PATH.search(o.path)
+                or "password" in o.path.lower()):
+            continue
+        props = z.spec.props(z.spec.body_schema(o)) or {}
+        secret = password_field(props, z.spec)
+        user = next((k for k in IDENTITY_FIELDS if k in props), None)
+        if secret and user:
+            return Signup(o, user, secret, delete)
+    return None
+
+
+def login_fields(flow: dict) -> tuple[str, str] | None:
+    """(user field, password field) of the flow's JSON/form login (the field whose value is alice)."""
+    fields = flow.get("login", {}).get("json") or flow.get("login", {}).get("form")
+    if not isinstance(fields, dict):
+        return None
+    user_key = next((k for k, v in fields.items() if v == "alice"), None)
+    pass_key = next((k for k in fields if k != user_key and "csrf" not in k.lower()), None)
+    return (user_key, pass_key) if user_key and pass_key else None
+
+
+class Accounts:
+    """Accounts a probe registers through a Signup; on leaving the block each one deletes itself
+    (logs in with whichever of its passwords works, newest first, else uses a token it had, then
+    sends the Signup's delete operation), whatever happened in the block. An account that cannot be
+    deleted fails the probe (ProbeError) unless the block is already failing."""
+
+    def __init__(self, z: "Zoo", s: Signup):
+        self.z, self.s = z, s
+        self.made: dict[str, dict] = {}  # login name -> {"passwords": [...], "tokens": [...]}
+
+    def __enter__(self):
+        return self
+
+    def register(self, body: dict, token: str | None = None) -> Resp:
+        """POST the registration (anonymously, or with `token`); a 2xx answer records the account."""
+        r = send(self.z.base, "POST", self.s.register.target, self.z.creds(token) if token else {}, body)
+        if r.ok:
+            name = str(body.get(self.s.user_field))
+            self.made.setdefault(name, {"passwords": [], "tokens": []})["passwords"].append(
+                body.get(self.s.password_field))
+        return r
+
+    def may_have(self, name: str, password: str) -> None:
+        """`password` may now be the account's (a change was attempted): try it first on cleanup."""
+        self.made.setdefault(name, {"passwords": [], "tokens": []})["passwords"].append(password)
+
+    def login(self, name: str, password: str) -> str | None:
+        """A token for the account, or None when the flow's login refuses it."""
+        keys = login_fields(self.z.flow)
+        if not keys:
+            raise ProbeError("the flow's login names no user alice and password")
+        c = probe.Client(self.z.flow, self.z.base)
+        c.preauth(required=False)
+        r = c.step("login", {keys[0]: name, keys[1]: password})
+        if r.status >= 400 or not c.token:
+            return None
+        self.made.get(name, {"tokens": []})["tokens"].append(c.token)
+        return c.token
+
+    def __exit__(self, exc_type, *exc):
+        left = []
+        for name, acct in self.made.items():
+            tokens = [t for pw in reversed(acct["passwords"]) if isinstance(pw, str) and (t := self.login(name, pw))]
+            deleted = False
+            for token in tokens + acct["tokens"][::-1]:
+                if self.s.delete is None:
+                    break
+                r = send(self.z.base, "DELETE", self.s.delete.target, self.z.creds(token))
+                if r.ok:
+                    deleted = True
+                    break
+            if not deleted:
+                left.append(name)
+        if left and exc_type is None:
+            how = f"{self.s.delete.label} as the account" if self.s.delete else "no operation to delete an account"
+            raise ProbeError(f"registered accounts left behind ({how}): {', '.join(left)}")
+        return False
 
 
 # ----------------------------------------------------------------------------- the SSRF listener

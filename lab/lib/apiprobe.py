@@ -6,7 +6,8 @@ Every probe runs on both variants of a target and returns (present, detail); a f
 control raises ProbeError. Operations come from the target's API document (the
 manifest's `spec`), logins from its flow file; "anon" = no credentials, "authed" =
 alice's token. bob (password "<LAB_PASSWORD>-bob") is the other ordinary user and admin
-("<LAB_PASSWORD>-admin") the administrator. SSRF, CONSUME-003 and LLM-007 point the
+("<LAB_PASSWORD>-admin") the administrator. Probes that create objects (BOLA-005, PROP-003)
+or register accounts (BOLA-006) delete them again, whatever happens (Objects, apictx.Accounts). SSRF, CONSUME-003 and LLM-007 point the
 target at a small HTTP listener started here (apictx.Listener, 127.0.0.1). The probes that
 send attack values (INPUT-007, INPUT-008, AUTH-011) and INV-007 (GraphQL introspection) live
 in injectprobe.py, INV-006 (debug pages listing the routes) in debugprobe.py.
@@ -16,14 +17,16 @@ from __future__ import annotations
 import base64
 import datetime
 import re
+import secrets
 import time
 import urllib.parse
 import uuid
 from dataclasses import dataclass
 
 import probe
-from apictx import (ADMIN_SEGMENTS, PAGE_NAMES, REDIRECT_NAMES, ROLE_KEYS, Listener, Op, Resp, Zoo, elements, example,
-                    fill, garble, rand_word, send, sign, summary, top_keys, url_like, walk)
+from apictx import (ADMIN_SEGMENTS, PAGE_NAMES, PASSWORD_FIELD, REDIRECT_NAMES, ROLE_KEYS, Accounts,
+                    Listener, Op, Resp, Zoo, elements, example, fill, garble, is_email, password_field, rand_word, send,
+                    sign, signup, summary, top_keys, url_like, walk)
 from debugprobe import inv_006
 from injectprobe import auth_011, input_007, input_008, inv_007
 from probe import ProbeError, jwt_claims, shaped_like
@@ -424,6 +427,114 @@ def bola_005(z: Zoo):
                 seen.append(f"{note}, the object still there (her own DELETE removes it: control)")
             else:
                 raise ProbeError(f"{note}: neither still there nor a 404 (listing {listing})")
+    return summary(hits, "; ".join(seen))
+
+
+# BOLA-006: a password change that names its user (a path parameter or a body field) and does not
+# ask for the old password, used by one user on another's account. The probe registers a throwaway
+# account through the document's public registration (apictx.Signup) and always deletes it again.
+
+ID_NAME = re.compile(r"(^|_)id$|[a-z]Id$|^uuid$", re.I)
+OLD_PASSWORD = re.compile(r"old|current|existing|previous", re.I)
+CONFIRM = re.compile(r"confirm|repeat", re.I)
+TARGET_FIELDS = ("username", "user_name", "user", "login", "email", "user_id", "userId", "id")
+
+
+@dataclass
+class PasswordChange:
+    op: Op
+    password_field: str
+    target_param: str | None  # the path parameter naming the user, or
+    target_field: str | None  # the body field naming the user
+
+    def request(self, z: Zoo, name: str, uid, password: str) -> tuple[str, dict]:
+        """(request target, body) setting `password` on the account `name` (id `uid`)."""
+        schema = z.spec.body_schema(self.op)
+        props = z.spec.props(schema) or {}
+        body = {k: example({"schema": z.spec.resolve(props[k])}) for k in schema.get("required", []) if k in props}
+        body[self.password_field] = password
+        for k in body:  # a required confirmation of the new password repeats it
+            if CONFIRM.search(k) and PASSWORD_FIELD.search(k):
+                body[k] = password
+        target = self.op.target
+        if self.target_param:
+            p = next(x for x in self.op.params("path") if x["name"] == self.target_param)
+            by_id = ID_NAME.search(p["name"]) or p.get("schema", {}).get("format") == "uuid"
+            target = fill(self.op, {p["name"]: uid if by_id else name})
+        else:
+            sub = z.spec.resolve(props.get(self.target_field, {}))
+            by_id = ID_NAME.search(self.target_field) or sub.get("format") == "uuid"
+            body[self.target_field] = uid if by_id else (f"{name}@example.com" if is_email(self.target_field, sub)
+                                                         else name)
+        return target, body
+
+
+def _password_changes(z: Zoo) -> list[PasswordChange]:
+    """PUT/PATCH/POST operations whose path says password, whose body takes a new password and does not
+    require the old one, and that name the user: a path parameter, else a body field."""
+    out = []
+    for o in z.spec.ops:
+        if o.method not in ("PUT", "PATCH", "POST") or "password" not in o.path.lower():
+            continue
+        schema = z.spec.body_schema(o)
+        props = z.spec.props(schema) or {}
+        secret = password_field(props, z.spec)
+        needs_old = [k for k in schema.get("required", []) if OLD_PASSWORD.search(k) and PASSWORD_FIELD.search(k)]
+        if not secret or needs_old:
+            continue
+        params = [p["name"] for p in o.params("path")]
+        field = next((k for k in TARGET_FIELDS if k in props), None) if not params else None
+        if params or field:
+            out.append(PasswordChange(o, secret, params[0] if params else None, field))
+    return out
+
+
+def bola_006(z: Zoo):
+    """alice sets the password of another user's account. A throwaway account U (rampart-verify-<random>)
+    registers with password P1 and logs in with it (control); alice sends the password change for U
+    with P2: hit when U then logs in with P2 and no longer with P1. Otherwise U's P1 must still work,
+    and U's own change of its own password must take (the control that the request was valid). U
+    deletes itself afterwards whatever happened (apictx.Accounts)."""
+    s = signup(z)
+    if not s:
+        return False, "n/a: no public registration operation (a POST taking a user name and a password)"
+    if not s.delete:
+        return False, f"n/a: {s.register.label} registers, but no operation deletes an account again"
+    changes = _password_changes(z)
+    if not changes:
+        return False, "n/a: no password change naming its user without asking for the old password"
+    hits, seen = [], []
+    for ch in changes:
+        with Accounts(z, s) as accounts:
+            body = s.body(z, f"rampart-verify-{rand_word(10)}", "p1-" + secrets.token_urlsafe(12))
+            name, p1, p2 = str(body[s.user_field]), body[s.password_field], "p2-" + secrets.token_urlsafe(12)
+            r = accounts.register(body)
+            if not r.ok:
+                raise ProbeError(f"control: registering {name} ({s.register.label}) answered {r.status}")
+            token = accounts.login(name, p1)
+            if not token:
+                raise ProbeError(f"control: the new account {name} does not log in with its password")
+            uid = (r.json() if isinstance(r.json(), dict) else {}).get("id") or _me(z, token).get("id")
+            target, change = ch.request(z, name, uid, p2)
+            accounts.may_have(name, p2)
+            w = z.req(ch.op.method, target, authed=True, body=change)
+            new_ok, old_ok = bool(accounts.login(name, p2)), bool(accounts.login(name, p1))
+            kept = send(z.base, "GET", z.flow["protected"]["path"], z.creds(token)).status
+            note = (f"{ch.op.label}: alice sets the password of {name} (registered {r.status}, logs in: control) "
+                    f"-> {w.status}")
+            if new_ok and not old_ok:
+                hits.append(f"{note}; {name} logs in with the new password, no longer with the old one "
+                            f"(its token from before: {kept})")
+            elif old_ok and not new_ok:
+                own = send(z.base, ch.op.method, target, z.creds(token), change)
+                if not (accounts.login(name, p2) and not accounts.login(name, p1)):
+                    raise ProbeError(f"control: {name}'s own change of its password answered {own.status} "
+                                     "and did not take either")
+                kept = send(z.base, "GET", z.flow["protected"]["path"], z.creds(token)).status
+                seen.append(f"{note}; the old password still works, the new one does not; {name}'s own change "
+                            f"-> {own.status} takes (control; its token from before: {kept})")
+            else:
+                raise ProbeError(f"{note}: the new password logs in {new_ok}, the old one {old_ok}")
     return summary(hits, "; ".join(seen))
 
 
@@ -1037,7 +1148,7 @@ RULES = {
     "AUTH-005": auth_005, "AUTH-006": auth_006, "AUTH-007": auth_007, "AUTH-008": auth_008,
     "AUTH-009": auth_009, "AUTH-010": auth_010, "AUTH-011": auth_011,
     "BOLA-001": bola_001, "BOLA-002": bola_002, "BOLA-003": bola_003, "BOLA-004": bola_004,
-    "BOLA-005": bola_005,
+    "BOLA-005": bola_005, "BOLA-006": bola_006,
     "BFLA-001": bfla_001, "BFLA-002": bfla_002, "BFLA-003": bfla_003,
     "PROP-001": prop_001, "PROP-002": prop_002, "PROP-003": prop_003,
     "INPUT-001": input_001, "INPUT-002": input_002, "INPUT-003": input_003, "INPUT-004": input_004,

@@ -5,7 +5,8 @@ Standard library only, independent of rampart; every verdict rests on a control.
 
 Inputs are the API document's path and query parameters of GET operations and the
 top-level fields of POST JSON bodies (the other fields keep their examples), each sent
-with alice's token. Two answers are "alike" when status and body are equal once the value
+with alice's token. A public registration (apictx.signup) is an input like any POST, but
+every account one of these requests registers deletes itself again at once (apictx.Accounts). Two answers are "alike" when status and body are equal once the value
 sent is written back as the original (an echoed search term does not count as a difference).
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from apictx import Op, Resp, Zoo, example, fill, rand_word, summary
+from apictx import Accounts, Op, Resp, Signup, Zoo, example, fill, rand_word, signup, summary
 from probe import ProbeError
 
 # Database error texts: PostgreSQL, MySQL/MariaDB, SQLite, SQL Server, Oracle, PDO.
@@ -34,6 +35,7 @@ class Input:
     where: str  # "path", "query" or "body"
     value: str  # the example the operation is normally sent with
     body: dict | None = None
+    signup: Signup | None = None  # set when op is the public registration
 
     @property
     def label(self) -> str:
@@ -41,7 +43,11 @@ class Input:
 
     def send(self, z: Zoo, value: str) -> Resp:
         if self.where == "body":
-            return z.req(self.op.method, self.op.target, authed=True, body=dict(self.body, **{self.name: value}))
+            body = dict(self.body, **{self.name: value})
+            if self.signup:  # an account this request registers deletes itself again
+                with Accounts(z, self.signup) as accounts:
+                    return accounts.register(body, token=z.token)
+            return z.req(self.op.method, self.op.target, authed=True, body=body)
         return z.get(fill(self.op, {self.name: value}), authed=True)
 
     def answer(self, z: Zoo, value: str) -> tuple[int, str]:
@@ -55,6 +61,7 @@ class Input:
 
 def inputs(z: Zoo) -> list[Input]:
     out = []
+    registration = signup(z)
     for o in z.spec.ops:
         if o.method == "GET":
             params = o.params("path") + o.params("query")
@@ -62,7 +69,8 @@ def inputs(z: Zoo) -> list[Input]:
         elif o.method == "POST":
             props = z.spec.props(z.spec.body_schema(o)) or {}
             body = {k: example({"schema": z.spec.resolve(v)}) for k, v in props.items()}
-            out += [Input(o, k, "body", str(v), body) for k, v in body.items() if isinstance(v, (str, int))]
+            account = registration if registration and o is registration.register else None
+            out += [Input(o, k, "body", str(v), body, account) for k, v in body.items() if isinstance(v, (str, int))]
     return out
 
 

@@ -13,6 +13,7 @@ import fcntl
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -444,14 +445,38 @@ def start_app(target: str, variant: str, port: int, password: str | None = None,
     raise LabError(f"{target} ({variant}) did not answer within {ready_timeout:.0f} s" + _tail(logfile))
 
 
-def untouched_rows(entry: dict) -> tuple[list[str], list[str]]:
-    """(column names, rows) of the entry's `untouched` query (manifest) on its database; each
-    row one line of psql's unaligned output (columns joined by "|")."""
+def untouched_queries(entry: dict) -> list[str]:
+    """The entry's `untouched` queries (manifest): one SQL string, or a list of them; [] without
+    the key."""
+    raw = entry.get("untouched")
+    if raw is None:
+        return []
+    queries = [raw] if isinstance(raw, str) else raw
+    if not isinstance(queries, list) or not queries or not all(isinstance(q, str) and q.strip() for q in queries):
+        raise LabError(f"{entry['name']} ({entry['variant']}): `untouched` must be an SQL query or a list of them")
+    return list(queries)
+
+
+def untouched_label(query: str) -> str:
+    """A short name for an `untouched` query in a result line: the table it reads (FROM ...)."""
+    m = re.search(r"\bFROM\s+([\w.\"]+)", query, re.I)
+    return m.group(1).strip('"') if m else " ".join(query.split())[:40]
+
+
+def untouched_rows(entry: dict, query: str | None = None) -> tuple[list[str], list[str]]:
+    """(column names, rows) of one of the entry's `untouched` queries (manifest; `query` may be
+    left out when there is only one) on its database; each row one line of psql's unaligned
+    output (columns joined by "|")."""
     if entry["name"] not in ON_POSTGRES:
         raise LabError(f"{entry['name']} keeps no PostgreSQL database for `untouched`")
+    if query is None:
+        queries = untouched_queries(entry)
+        if len(queries) != 1:
+            raise LabError(f"{entry['name']} ({entry['variant']}): {len(queries)} `untouched` queries; name one")
+        query = queries[0]
     r = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres",
                         "-d", db_name(entry["name"], entry["variant"]), "-v", "ON_ERROR_STOP=1", "-qAX",
-                        "-P", "footer=off", "-c", entry["untouched"]], capture_output=True, text=True, timeout=30)
+                        "-P", "footer=off", "-c", query], capture_output=True, text=True, timeout=30)
     if r.returncode != 0:
         raise LabError(f"psql failed: {r.stderr.strip()}")
     lines = r.stdout.splitlines()

@@ -90,13 +90,23 @@ impl Input {
     }
 
     /// May a probe send this input? Reads always; writes only with `--active`, and
-    /// only POSTs that address no existing object: a PUT, PATCH or DELETE, or a
-    /// POST to `/orders/{id}/cancel`, would change an object the scan did not create.
+    /// only POSTs that address no existing object (a PUT, PATCH or DELETE, or a
+    /// POST to `/orders/{id}/cancel`, would change an object the scan did not
+    /// create) and make no account or password (which cannot be undone).
     pub fn sendable(&self, active: bool) -> bool {
         if !self.writes() {
             return true;
         }
-        active && self.method == "POST" && !crate::objects::names_object(&self.path)
+        let keys = self
+            .body
+            .as_ref()
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|b| b.keys());
+        active
+            && self.method == "POST"
+            && !crate::objects::names_object(&self.path)
+            && !crate::accounts::makes_account(&self.path, keys.map(String::as_str))
     }
 
     /// `GET /preview (query url)`, for descriptions.

@@ -1,6 +1,7 @@
 //! Every rampart check, one file per rule in one folder per category, and the
 //! registry that lists them all once.
 
+pub(crate) mod accounts;
 pub mod auth;
 pub mod bfla;
 pub mod bola;

@@ -43,6 +43,11 @@ pub fn collections<'a>(ctx: &Context<'a>) -> Vec<Collection<'a>> {
         .iter()
         .filter(|op| op.method == "POST" && json_body(op).is_some());
     let creates = creates.filter(|op| ctx.layer.state_changing(&op.url).is_none());
+    // Accounts are made and removed by their own probes (see `accounts`).
+    let creates = creates.filter(|op| {
+        let keys = json_body(op).into_iter().flat_map(|b| b.keys().map(String::as_str));
+        !crate::accounts::makes_account(&op.path, keys)
+    });
     creates
         .filter_map(|create| {
             let path = create.path.trim_end_matches('/');

@@ -45,6 +45,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &bola::OwnerQuery,
     &bola::SecondIdentity,
     &bola::ForeignWrite,
+    &bola::PasswordChange,
     &bfla::AdminAnonymous,
     &bfla::AdminOrdinaryUser,
     &bfla::RoleFields,

@@ -46,6 +46,9 @@ pub struct Context<'a> {
     pub shared: &'a Shared,
     /// Identities other than the scan's own (`--identity`), logged in.
     pub identities: &'a [crate::identity::Other],
+    /// Secrets a check learns (the password and tokens of an account it
+    /// registers) go here, to be hidden from the report like the user's own.
+    pub redactor: &'a crate::redact::Redactor,
 }
 
 impl Context<'_> {

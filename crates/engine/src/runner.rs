@@ -103,6 +103,7 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
         callback: callback.as_ref(),
         shared: &shared,
         identities: &identities,
+        redactor: &redactor,
     };
     progress.checks(selected.len());
     let results = execute(&ctx, &selected, progress).await;

@@ -15,6 +15,9 @@ const PRODUCT_COLUMNS = 'sku, name, price_eur';
 const ORDER_COLUMNS = 'id, sku, quantity, status, placed_at';
 const MAX_SKU = 2 ** 31 - 1; // products.sku is a PostgreSQL integer
 const MAX_STATUS = 20;
+const USERNAME = /^[a-z0-9._-]{3,40}$/; // never "me" (too short): /users/me is the caller
+const MAX_DISPLAY_NAME = 60;
+const PASSWORD_RULE = 'password: 8 to 128 characters';
 
 function router({ vulnerable, pool, trap }) {
   const r = express.Router();
@@ -42,6 +45,46 @@ function router({ vulnerable, pool, trap }) {
   r.get('/users/me', signedIn, (req, res) => {
     const { id, username, display_name: displayName } = req.user;
     res.json({ id, username, display_name: displayName });
+  });
+
+  // Public registration (both variants): {username, password, display_name?}; a new account is always
+  // an ordinary user (a `role` or any other field in the body is ignored).
+  r.post('/users', async (req, res) => {
+    const body = plainObject(req.body);
+    const problem = registrationProblem(body);
+    if (problem) return res.status(400).json({ error: problem });
+    const { username, password } = body;
+    const { rows } = await pool.query(`INSERT INTO users (username, display_name, role, password_hash)
+      VALUES ($1, $2, 'user', $3) ON CONFLICT (username) DO NOTHING RETURNING id, username, display_name`,
+    [username, body.display_name ?? username, auth.hashPassword(password)]);
+    if (!rows.length) return nameTaken(res);
+    return res.status(201).location(`/api/v1/users/${rows[0].id}`).json(rows[0]);
+  });
+
+  // A new password for the user named in the path, without the old one. Tokens are not tied to the
+  // password (both variants): a token issued before the change stays valid until it expires.
+  r.put('/users/:username/password', signedIn, async (req, res) => {
+    const { password } = plainObject(req.body);
+    if (!validPassword(password)) return res.status(400).json({ error: PASSWORD_RULE });
+    const { username } = req.params;
+    const hash = auth.hashPassword(password);
+    let rowCount;
+    if (vulnerable) {
+      // FLAW BOLA-006: whoever the caller is, the password of the user named in the path is set (any
+      // signed-in user takes over anyone's account, without knowing the old password)
+      ({ rowCount } = await pool.query('UPDATE users SET password_hash = $2 WHERE username = $1', [username, hash]));
+    } else {
+      // FIX BOLA-006: the caller's own password only; another user's name is answered like a name nobody has
+      if (username !== req.user.username) return noSuchUser(res);
+      ({ rowCount } = await pool.query('UPDATE users SET password_hash = $2 WHERE id = $1', [req.user.id, hash]));
+    }
+    return rowCount ? res.status(204).end() : noSuchUser(res);
+  });
+
+  // The caller deletes their own account and its orders (both variants); its tokens stop working.
+  r.delete('/users/me', signedIn, async (req, res) => {
+    await db.deleteUser(pool, req.user.id);
+    res.status(204).end();
   });
 
   r.get('/orders', signedIn, async (req, res) => {
@@ -189,6 +232,36 @@ function orderJson(o) {
 
 function noSuchOrder(res) {
   return res.status(404).json({ error: 'no such order' });
+}
+
+function noSuchUser(res) {
+  return res.status(404).json({ error: 'no such user' });
+}
+
+function nameTaken(res) {
+  return res.status(409).json({ error: 'username is taken' });
+}
+
+// The JSON body if it is an object (not an array, not absent), else {} (so every field is missing).
+function plainObject(body) {
+  return body && typeof body === 'object' && !Array.isArray(body) ? body : {};
+}
+
+function validPassword(p) {
+  return typeof p === 'string' && p.length >= 8 && p.length <= 128;
+}
+
+// What is wrong with a registration body, or undefined.
+function registrationProblem(body) {
+  if (typeof body.username !== 'string' || !USERNAME.test(body.username)) {
+    return 'username: 3 to 40 characters of a-z, 0-9, ".", "_" and "-"';
+  }
+  if (!validPassword(body.password)) return PASSWORD_RULE;
+  if (body.display_name !== undefined
+    && !(typeof body.display_name === 'string' && body.display_name.length <= MAX_DISPLAY_NAME)) {
+    return `display_name: a string of up to ${MAX_DISPLAY_NAME} characters`;
+  }
+  return undefined;
 }
 
 function validQuantity(q) {

@@ -73,4 +73,20 @@ async function userById(pool, id) {
   return (await pool.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];
 }
 
-module.exports = { setup, seedProducts, userByName, userById, isUuid };
+// A user and their orders, in one transaction.
+async function deleteUser(pool, id) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('DELETE FROM orders WHERE user_id = $1', [id]);
+    await client.query('DELETE FROM users WHERE id = $1', [id]);
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK');
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+module.exports = { setup, seedProducts, userByName, userById, isUuid, deleteUser };

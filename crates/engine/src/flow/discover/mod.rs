@@ -14,6 +14,7 @@ mod login;
 mod session;
 
 pub use draft::{PASSWORD_VAR, password_placeholder};
+pub use session::token_pointer;
 
 use crate::agent::{Agent, Carrier, Trip};
 use crate::error::{Error, Result};
