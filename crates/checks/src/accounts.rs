@@ -5,13 +5,13 @@
 //! account's own DELETE (`/users/me`-like, or `/users/{id}`) for cleanup.
 //! Their passwords and tokens are redacted like the user's own.
 
-use crate::bola::identity::SELF_PATHS;
+use crate::bola::identity::{ID_KEYS, SELF_PATHS};
 use crate::objects::json_body;
 use crate::web;
 use rampart_engine::cookies::SetCookie;
 use rampart_engine::flow::discover::token_pointer;
 use rampart_engine::http::{Request, Response};
-use rampart_engine::writes::{self, Ledger, SCAN};
+use rampart_engine::writes::{Ledger, SCAN};
 use rampart_engine::{Context, Endpoint as Operation, Error};
 use rampart_model::{Cleanup, Exchange};
 use serde_json::{Map, Value};
@@ -182,9 +182,7 @@ pub fn registration<'a>(ctx: &Context<'a>) -> Option<Registration<'a>> {
         let path = op.path.to_ascii_lowercase();
         !LOGIN_WORDS.iter().any(|w| last.contains(w))
             && !path.contains("password")
-            && REGISTER_WORDS
-                .iter()
-                .any(|w| path.split('/').any(|s| s == *w || s.starts_with(w)))
+            && REGISTER_WORDS.iter().any(|w| path.split('/').any(|s| s.starts_with(w)))
     })
     .find_map(|op| {
         let keys: Vec<&str> = json_body(op)?.keys().map(String::as_str).collect();
@@ -233,21 +231,16 @@ impl Registration<'_> {
             return Ok(None);
         };
         let ledger = ctx.shared::<Ledger>();
-        let write = ledger.record(rule, SCAN, &req, resp.status, None);
+        let sent = (&req, resp.status);
         if !(200..300).contains(&resp.status) {
+            ledger.record(rule, SCAN, sent, None, Cleanup::NotNeeded);
             return Ok(None);
         }
-        ledger.settle(write, Cleanup::Pending);
+        let write = ledger.record(rule, SCAN, sent, None, Cleanup::Pending);
         let id = web::json(&resp).and_then(|v| {
             let map = v.as_object()?;
             let map = map.get("user").and_then(Value::as_object).unwrap_or(map);
-            ["id", "user_id", "userId", "uuid"]
-                .iter()
-                .find_map(|k| match map.get(*k)? {
-                    Value::String(s) => Some(s.clone()),
-                    Value::Number(n) => Some(n.to_string()),
-                    _ => None,
-                })
+            web::pick(map, ID_KEYS)
         });
         Ok(Some(Account {
             user,
@@ -272,13 +265,7 @@ pub async fn remove(ctx: &Context<'_>, account: &Account, headers: Option<&[(Str
         ledger.settle(account.write, Cleanup::Failed(why));
         return Ok(());
     };
-    let cleanup = match writes::delete(&ctx.layer, url, headers).await {
-        Ok(cleanup) => cleanup,
-        Err(e) if e.is_budget() => return Err(e),
-        Err(e) => Cleanup::Failed(e.to_string()),
-    };
-    ledger.settle(account.write, cleanup);
-    Ok(())
+    ledger.delete_and_settle(&ctx.layer, account.write, url, headers).await
 }
 
 /// Where the account is deleted: the caller's own account, else `/users/{id}`.

@@ -9,7 +9,7 @@
 use crate::bola::ids::{IdSlot, id_slot};
 use crate::web;
 use rampart_engine::http::{Request, Response};
-use rampart_engine::writes::{self, Ledger, SCAN};
+use rampart_engine::writes::{Ledger, SCAN};
 use rampart_engine::{Context, Endpoint as Operation, Error};
 use rampart_model::{Cleanup, Exchange};
 use serde_json::{Map, Value};
@@ -94,19 +94,17 @@ impl<'a> Collection<'a> {
             return Ok(None);
         };
         let ledger = ctx.shared::<Ledger>();
+        let sent = (&req, made.status);
         if !(200..300).contains(&made.status) {
-            ledger.record(rule, SCAN, &req, made.status, None);
+            ledger.record(rule, SCAN, sent, None, Cleanup::NotNeeded);
             return Ok(None);
         }
         let Some((id, url)) = self.new_id(&made) else {
-            let write = ledger.record(rule, SCAN, &req, made.status, None);
-            ledger.settle(
-                write,
-                Cleanup::Failed("rampart could not tell the new object's id".into()),
-            );
+            let why = "rampart could not tell the new object's id";
+            ledger.record(rule, SCAN, sent, None, Cleanup::Failed(why.into()));
             return Ok(None);
         };
-        let write = ledger.record(rule, SCAN, &req, made.status, Some(&url));
+        let write = ledger.record(rule, SCAN, sent, Some(&url), Cleanup::Pending);
         let read = web::send_or_skip(ctx, &web::authed_get(url.clone(), auth)).await?;
         let object = read.as_ref().and_then(|r| object(r, &id));
         let created = Created {
@@ -129,13 +127,10 @@ impl<'a> Collection<'a> {
 
     /// Delete `created` as its creator and settle its write.
     pub async fn remove(&self, ctx: &Context<'_>, created: &Created, auth: &[(String, String)]) -> Result<(), Error> {
-        let cleanup = match writes::delete(&ctx.layer, created.url.clone(), auth).await {
-            Ok(cleanup) => cleanup,
-            Err(e) if e.is_budget() => return Err(e),
-            Err(e) => Cleanup::Failed(e.to_string()),
-        };
-        ctx.shared::<Ledger>().settle(created.write, cleanup);
-        Ok(())
+        let ledger = ctx.shared::<Ledger>();
+        ledger
+            .delete_and_settle(&ctx.layer, created.write, created.url.clone(), auth)
+            .await
     }
 
     /// The new object's id and URL: the answer's id field, else its `Location`.
@@ -143,7 +138,7 @@ impl<'a> Collection<'a> {
         let slot = self.item("GET")?;
         let from_body = web::json(made).and_then(|v| {
             let map = v.as_object()?;
-            ID_KEYS.iter().find_map(|k| scalar(map.get(*k)?))
+            web::pick(map, ID_KEYS)
         });
         let from_location = || {
             let location = made.header("location")?;
@@ -170,7 +165,9 @@ pub fn names_object(path: &str) -> bool {
 pub async fn write(ctx: &Context<'_>, rule: &str, identity: &str, req: &Request) -> Result<Option<Response>, Error> {
     let resp = web::send_or_skip(ctx, req).await?;
     if let Some(resp) = &resp {
-        ctx.shared::<Ledger>().record(rule, identity, req, resp.status, None);
+        let sent = (req, resp.status);
+        ctx.shared::<Ledger>()
+            .record(rule, identity, sent, None, Cleanup::NotNeeded);
     }
     Ok(resp)
 }
@@ -189,7 +186,7 @@ pub fn object(resp: &Response, id: &str) -> Option<Map<String, Value>> {
     let map = web::json(resp)?.as_object()?.clone();
     let same = ID_KEYS
         .iter()
-        .any(|k| map.get(*k).and_then(scalar).as_deref() == Some(id));
+        .any(|k| map.get(*k).and_then(web::scalar).as_deref() == Some(id));
     same.then_some(map)
 }
 
@@ -205,11 +202,16 @@ pub fn other_value(field: &str, now: &Value) -> Option<Value> {
     }
 }
 
-/// A string or number as text.
-fn scalar(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
+/// Each of `fields` the object holds (with a value) paired with its value now
+/// and another of the same type to change it to.
+pub fn changes<'a>(
+    fields: impl Iterator<Item = &'a String> + 'a,
+    object: &'a Map<String, Value>,
+) -> impl Iterator<Item = (String, Value, Value)> + 'a {
+    fields.filter_map(|field| {
+        let now = object
+            .get(field)
+            .filter(|v| !matches!(v, Value::String(s) if s.is_empty()))?;
+        Some((field.clone(), now.clone(), other_value(field, now)?))
+    })
 }

@@ -6,7 +6,7 @@
 use rampart_engine::http::Response;
 use rampart_engine::{Context, Endpoint as Operation, Request};
 use rampart_model::{Confidence, Endpoint, Exchange, Finding, Rule};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use url::Url;
 
 /// Deepest JSON nesting [`keys`] walks.
@@ -254,6 +254,20 @@ pub fn echo_as(body: &str, sent: &str, original: &str) -> String {
         }
     }
     out
+}
+
+/// A string or number as text.
+pub fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The first of `keys` the object holds as a string or number, as text.
+pub fn pick(map: &Map<String, Value>, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| scalar(map.get(*k)?))
 }
 
 #[cfg(test)]

@@ -19,9 +19,17 @@ pub struct Ledger(Mutex<Vec<Write>>);
 pub const SCAN: &str = "scan";
 
 impl Ledger {
-    /// Note a write that `rule` sent as `identity`; `created` is the object it
-    /// created (cleanup pending). Returns its index, to settle it later.
-    pub fn record(&self, rule: &str, identity: &str, req: &Request, status: u16, created: Option<&Url>) -> usize {
+    /// Note a write that `rule` sent as `identity`: `created` is the object it
+    /// created, `cleanup` what has become of it so far. Returns its index, to
+    /// settle it later.
+    pub fn record(
+        &self,
+        rule: &str,
+        identity: &str,
+        (req, status): (&Request, u16),
+        created: Option<&Url>,
+        cleanup: Cleanup,
+    ) -> usize {
         let mut writes = self.0.lock().unwrap();
         writes.push(Write {
             rule_id: rule.to_string(),
@@ -30,11 +38,7 @@ impl Ledger {
             status,
             identity: identity.to_string(),
             created: created.map(Url::to_string),
-            cleanup: if created.is_some() {
-                Cleanup::Pending
-            } else {
-                Cleanup::NotNeeded
-            },
+            cleanup,
         });
         writes.len() - 1
     }
@@ -44,6 +48,24 @@ impl Ledger {
         if let Some(write) = self.0.lock().unwrap().get_mut(index) {
             write.cleanup = cleanup;
         }
+    }
+
+    /// DELETE `url` with `auth` and settle write `index` with the outcome;
+    /// only a budget error is returned, any other failure is the cleanup's.
+    pub async fn delete_and_settle(
+        &self,
+        layer: &HttpLayer,
+        index: usize,
+        url: Url,
+        auth: &[(String, String)],
+    ) -> Result<()> {
+        let cleanup = match delete(layer, url, auth).await {
+            Ok(cleanup) => cleanup,
+            Err(e) if e.is_budget() => return Err(e),
+            Err(e) => Cleanup::Failed(e.to_string()),
+        };
+        self.settle(index, cleanup);
+        Ok(())
     }
 
     /// Every write so far.

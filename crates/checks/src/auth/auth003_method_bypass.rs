@@ -110,10 +110,13 @@ async fn writes(ctx: &Context<'_>, targets: &[(&Operation, &Response, &Response)
         let resp = ctx.layer.send(&req).await?;
         if (200..300).contains(&resp.status) {
             let ledger = ctx.shared::<Ledger>();
-            let write = ledger.record(RULE.id, "anonymous", &req, resp.status, None);
-            ledger.settle(
-                write,
-                Cleanup::Failed("accepted anonymously: rampart cannot undo it".into()),
+            let why = "accepted anonymously: rampart cannot undo it";
+            ledger.record(
+                RULE.id,
+                "anonymous",
+                (&req, resp.status),
+                None,
+                Cleanup::Failed(why.into()),
             );
         }
         let keys = web::json(&resp).and_then(|v| v.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()));

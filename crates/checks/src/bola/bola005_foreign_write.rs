@@ -258,13 +258,7 @@ impl Users<'_, '_> {
 /// one: numbers and booleans first (strings may be validated), never an id.
 fn changeable(body: Option<&Map<String, Value>>, object: &Map<String, Value>) -> Option<(String, Value, Value)> {
     let fields = body?.keys().filter(|k| !super::ids::is_id_name(k));
-    let candidates = fields.filter_map(|k| {
-        let now = object
-            .get(k)
-            .filter(|v| !matches!(v, Value::String(s) if s.is_empty()))?;
-        Some((k.clone(), now.clone(), objects::other_value(k, now)?))
-    });
-    candidates.min_by_key(|(_, now, _)| now.is_string())
+    objects::changes(fields, object).min_by_key(|(_, now, _)| now.is_string())
 }
 
 /// A PUT's full body: the spec's example with the object's current values.

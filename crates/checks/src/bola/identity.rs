@@ -2,15 +2,15 @@
 //! fields (id, owner/user_id, email, username, role) read from JSON answers.
 //! Ownership is always judged on these fields, never on sizes.
 
-use crate::web;
+use crate::web::{self, pick};
 use rampart_engine::http::{Request, Response};
 use rampart_engine::identity::Other;
 use rampart_engine::{Context, Error};
 use rampart_model::Exchange;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Keys that name the object's own id.
-const ID_KEYS: &[&str] = &["id", "user_id", "userId", "uid"];
+pub const ID_KEYS: &[&str] = &["id", "user_id", "userId", "uid", "uuid"];
 /// Keys that name the user an object belongs to.
 pub const OWNER_KEYS: &[&str] = &[
     "user_id",
@@ -93,15 +93,6 @@ impl Record {
             _ => None,
         }
     }
-}
-
-/// The first of `keys` present as a string or number.
-fn pick(map: &Map<String, Value>, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|k| match map.get(*k)? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    })
 }
 
 /// The caller's identity: the flow's protected page when it is JSON with an id, else an

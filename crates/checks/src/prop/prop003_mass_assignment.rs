@@ -321,11 +321,7 @@ fn pick(read_only: &[String], object: &Map<String, Value>) -> Option<(String, Va
         .filter(|p| !p.contains('.') && !crate::bola::ids::is_id_name(p))
         .collect();
     props.sort_by_key(|p| !PRIVILEGED.contains(&p.as_str()));
-    props.into_iter().find_map(|p| {
-        let old = object.get(p.as_str())?.clone();
-        let new = objects::other_value(p, &old)?;
-        Some((p.clone(), old, new))
-    })
+    objects::changes(props.into_iter(), object).next()
 }
 
 /// PATCH sends only the property; PUT sends the object as read with the property changed.
