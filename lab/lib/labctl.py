@@ -40,13 +40,22 @@ FS_HOST = f"127.0.0.1:{FS_PORT}"
 
 TARGETS = ("flask-crdb", "fastapi-crdb", "django-crdb", "go-crdb", "flask-firestore", "api-zoo", "express-pg",
            "drf-pg")
+TARGETS += ("koa-jwt",)  # Koa + jsonwebtoken, access and refresh tokens in memory (no database)
 # Targets without a session store (bearer tokens; the databases of express-pg and drf-pg hold shop data).
-STORELESS = ("api-zoo", "express-pg", "drf-pg")
+STORELESS = ("api-zoo", "express-pg", "drf-pg", "koa-jwt")
 # Targets whose variants are two apps (targets/<name>/<variant>/); the others switch on LAB_VARIANT.
 SPLIT = ("api-zoo",)
 # Targets on the shared PostgreSQL (a fresh database per variant on every start).
 ON_POSTGRES = ("flask-crdb", "fastapi-crdb", "django-crdb", "go-crdb", "express-pg", "drf-pg")
-NODE_TARGETS = ("express-pg",)
+NODE_TARGETS = ("express-pg", "koa-jwt")
+# Jakarta servlets on an embedded Tomcat 10.1 (Debian's libtomcat10-java); HttpSessions in Tomcat's memory.
+TARGETS += ("servlet-tomcat",)
+STORELESS += ("servlet-tomcat",)
+JAVA_TARGETS = ("servlet-tomcat",)
+JAVA_BUILD = LAB / ".build"  # lab/setup compiles targets/<name>/*.java into .build/<name>/classes
+JAVA_JARS = Path("/usr/share/java")  # the jars named in targets/<name>/jars.txt
+# C1 only and the serial collector: the JVM answers in about 2.5 s instead of 5 on a small machine.
+JAVA_OPTS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"]
 # Targets whose hand-written API document lab/verify checks against the app's routes
 # (`<app command> --routes` prints them); api-zoo's documents are FastAPI's app.openapi().
 ROUTE_LISTED = ("express-pg", "drf-pg")
@@ -370,6 +379,8 @@ def app_command(target: str, variant: str) -> list[str]:
         return [str(GO_BIN)]
     if target in NODE_TARGETS:
         return ["node", str(app_dir(target, variant) / "app.js")]
+    if target in JAVA_TARGETS:
+        return ["java", *JAVA_OPTS, "-cp", ":".join(str(p) for p in java_classpath(target)), "Main"]
     return [str(VENV_PY), str(app_dir(target, variant) / "app.py")]
 
 
@@ -380,7 +391,18 @@ def _missing(target: str) -> str | None:
     if target in NODE_TARGETS:
         modules = LAB / "targets" / target / "node_modules"
         return None if modules.is_dir() else f"{modules.relative_to(LAB.parent)} missing"
+    if target in JAVA_TARGETS:
+        absent = [p for p in java_classpath(target) if not p.exists()]
+        main = JAVA_BUILD / target / "classes" / "Main.class"
+        return (f"{main.relative_to(LAB.parent)} missing" if not main.exists()
+                else f"{absent[0]} missing" if absent else None)
     return None if VENV_PY.exists() else "lab/.venv missing"
+
+
+def java_classpath(target: str) -> list[Path]:
+    """A Java target's classpath: lab/setup's classes, then the Debian jars its jars.txt names."""
+    names = [ln.split("#", 1)[0].strip() for ln in (LAB / "targets" / target / "jars.txt").read_text().splitlines()]
+    return [JAVA_BUILD / target / "classes", *(JAVA_JARS / n for n in names if n)]
 
 
 def trap_file(target: str, variant: str) -> Path:
@@ -428,6 +450,8 @@ def start_app(target: str, variant: str, port: int, password: str | None = None,
         env.update(DATABASE_URL=f"postgresql://postgres@127.0.0.1:{PG_PORT}/{name}?sslmode=disable",
                    PGCONNECT_TIMEOUT="10")
 
+    if target in JAVA_TARGETS:  # Tomcat's base directory (work/); gone with lab/.run
+        env["LAB_TOMCAT_BASE"] = str(RUN / "tomcat" / f"{target}-{variant}-{port}")
     logfile = LOGS / f"{target}-{variant}-{port}.log"
     p = _spawn(app_command(target, variant), logfile, env=env, cwd=app_dir(target, variant))
     record_pid(p.pid, "app", target, variant, str(port))

@@ -26,7 +26,12 @@ from datetime import datetime, timezone
 
 TIMEOUT = 10.0
 MAX_BODY = 1 << 20
-URL_PARAM_NAMES = ("session_id", "sessionid", "sid", "token", "session")
+# access_token: RFC 6750 section 2.3 (a bearer token in the query string)
+URL_PARAM_NAMES = ("session_id", "sessionid", "sid", "token", "session", "access_token")
+# The Servlet containers' URL-rewriting parameter: Tomcat reads ;jsessionid= (lower case) while its
+# cookie is JSESSIONID, unless a cookie name is configured (then both use that name, case-sensitive).
+# Tried as its own name, never folded into the carrier's (servlet-tomcat).
+URL_PARAM_NAMES += ("jsessionid",)
 
 
 class ProbeError(RuntimeError):
@@ -107,14 +112,14 @@ class SetCookie:
 
 # ----------------------------------------------------------------------------- flow client
 
-def _subst(value, token: str | None):
+def _subst(value, token: str | None, refresh: str | None = None):
     if isinstance(value, str):
         value = re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", lambda m: os.environ.get(m.group(1), ""), value)
-        return value.replace("{{session}}", token or "")
+        return value.replace("{{session}}", token or "").replace("{{refresh}}", refresh or "")
     if isinstance(value, dict):
-        return {k: _subst(v, token) for k, v in value.items()}
+        return {k: _subst(v, token, refresh) for k, v in value.items()}
     if isinstance(value, list):
-        return [_subst(v, token) for v in value]
+        return [_subst(v, token, refresh) for v in value]
     return value
 
 
@@ -144,6 +149,7 @@ class Client:
         self.bearer = bool(s.get("bearer"))
         self.cookies: dict[str, str] = {}
         self.token: str | None = None
+        self.refresh: str | None = None  # the refresh token of the last login/refresh step (refresh_json)
         self.log: list[Resp] = []
         self.preauth_body = ""
         if token is not None:
@@ -202,7 +208,7 @@ class Client:
         path = spec["path"]
         body, ctype = None, None
         if "form" in spec or "json" in spec or extra_fields:
-            fields = dict(_subst(spec.get("form", spec.get("json", {})), self.token))
+            fields = dict(_subst(spec.get("form", spec.get("json", {})), self.token, self.refresh))
             if spec.get("csrf_field"):
                 fields[spec["csrf_field"]] = self.csrf_value(spec["csrf_field"])
             fields.update(extra_fields or {})
@@ -218,6 +224,11 @@ class Client:
                 self.set_token(str(json_pointer(json.loads(r.body), spec["token_json"])))
             except (ValueError, KeyError, IndexError, TypeError):
                 raise ProbeError(f"{name}: no token at {spec['token_json']} in {r.body[:200]!r}")
+        if spec.get("refresh_json") and r.status < 400:
+            try:
+                self.refresh = str(json_pointer(json.loads(r.body), spec["refresh_json"]))
+            except (ValueError, KeyError, IndexError, TypeError):
+                raise ProbeError(f"{name}: no refresh token at {spec['refresh_json']} in {r.body[:200]!r}")
         return r
 
     def csrf_value(self, field_name: str) -> str:
@@ -457,6 +468,10 @@ def sess_006(flow, base, n: int = 100, n_login: int = 30):
     else:
         tokens, source = [login_token(flow, base) for _ in range(n_login)], "login"
     dups = len(tokens) - len(set(tokens))
+    if source == "login" and dups:
+        # logins of the one user that repeat a token are not independent sessions: no sample of
+        # the generator (SESS-019 judges a login that hands out the same token), as rampart judges it
+        return False, f"n/a: {dups} of {len(tokens)} login tokens repeat (not independent sessions)"
     if all(jwt_claims(t) is not None for t in tokens):
         # a JWT is signed data, not a random id: only repeats make it guessable (as rampart judges it)
         return dups > 0, f"{len(tokens)} {source} tokens, all JWTs: {dups} duplicates"
@@ -573,9 +588,98 @@ def sess_013(flow, base):
     return hit, f"first session {'still valid' if hit else 'ended'} after a second login"
 
 
+# ----------------------------------------------------------------------------- SESS-019..021
+# 019 applies to every flow; 020 and 021 need a [refresh] step (and the login's refresh_json),
+# 021 a [logout] step too: without them they are n/a (absent).
+
+def sess_019(flow, base):
+    """Same session token on every login: two logins from fresh clients, 1.5 s apart, return the
+    identical token, and it reaches the protected page; control: a forged token of its shape does not."""
+    t1 = login_token(flow, base)
+    time.sleep(1.5)
+    t2 = login_token(flow, base)
+    if token_only_logged_in(flow, base, shaped_like(t1)):
+        raise ProbeError("control: a forged token of the login token's shape logs in")
+    if t1 != t2:
+        return False, "two logins 1.5 s apart returned different tokens"
+    hit = token_only_logged_in(flow, base, t1)
+    return hit, (f"two logins 1.5 s apart returned the same token, which {'logs in' if hit else 'does not log in'}"
+                 "; control: a forged token of its shape does not")
+
+
+def has_refresh(flow) -> bool:
+    return "refresh" in flow and bool(flow["login"].get("refresh_json"))
+
+
+def refresh_with(flow, base, refresh_token: str) -> tuple[Resp, str | None, str | None]:
+    """The flow's [refresh] step from a fresh client holding only `refresh_token`: (response, the
+    access token it returned, the new refresh token it returned); None for both when refused."""
+    c = Client(flow, base)
+    c.refresh = refresh_token
+    r = c.step("refresh")
+    if r.status >= 400 or not c.token:
+        return r, None, None
+    return r, c.token, (c.refresh if flow["refresh"].get("refresh_json") else None)
+
+
+def _refused(flow, base, refresh_token: str) -> str:
+    """Control: a forged refresh token of `refresh_token`'s shape is refused (its HTTP status)."""
+    r, access, _ = refresh_with(flow, base, shaped_like(refresh_token))
+    if access:
+        raise ProbeError(f"control: a forged refresh token was accepted (HTTP {r.status})")
+    return f"control: a forged refresh token is refused (HTTP {r.status})"
+
+
+def sess_020(flow, base):
+    """Rotated refresh token accepted again: R1 -> (A2, R2 != R1); R1 again -> A3 that logs in."""
+    if not has_refresh(flow):
+        return False, "n/a: flow has no [refresh] step"
+    r1 = logged_in_client(flow, base).refresh
+    if not r1:
+        raise ProbeError("the login returned no refresh token")
+    resp, a2, r2 = refresh_with(flow, base, r1)
+    if not a2:
+        raise ProbeError(f"control: refreshing with R1 failed: HTTP {resp.status} {resp.body[:200]!r}")
+    if not token_only_logged_in(flow, base, a2):
+        raise ProbeError("control: the access token of the first refresh does not log in")
+    if not r2 or r2 == r1:
+        return False, "n/a: the refresh does not rotate the refresh token (R2 missing or equal to R1)"
+    control = _refused(flow, base, r1)
+    resp, a3, _ = refresh_with(flow, base, r1)
+    if not a3:
+        return False, f"R1 rotated to R2; R1 again refused (HTTP {resp.status}); {control}"
+    hit = token_only_logged_in(flow, base, a3)
+    return hit, (f"R1 rotated to R2; R1 again accepted (HTTP {resp.status}), its access token "
+                 f"{'logs in' if hit else 'does not log in'}; {control}")
+
+
+def sess_021(flow, base):
+    """Refresh token still works after logout: login (A1, R1), logout with A1, R1 -> A2 that logs in."""
+    if not has_refresh(flow):
+        return False, "n/a: flow has no [refresh] step"
+    if "logout" not in flow:
+        return False, "n/a: flow has no [logout] step"
+    c = logged_in_client(flow, base)
+    r1 = c.refresh
+    if not r1:
+        raise ProbeError("the login returned no refresh token")
+    r = c.step("logout")
+    if r.status >= 400:
+        raise ProbeError(f"logout failed: HTTP {r.status}")
+    control = _refused(flow, base, r1)
+    time.sleep(0.2)
+    resp, a2, _ = refresh_with(flow, base, r1)
+    if not a2:
+        return False, f"after logout R1 is refused (HTTP {resp.status}); {control}"
+    hit = token_only_logged_in(flow, base, a2)
+    return hit, (f"after logout R1 is accepted (HTTP {resp.status}), its access token "
+                 f"{'logs in' if hit else 'does not log in'}; {control}")
+
+
 RULES = {
     "SESS-001": sess_001, "SESS-002": sess_002, "SESS-003": sess_003, "SESS-004": sess_004,
     "SESS-005": sess_005, "SESS-006": sess_006, "SESS-007": sess_007, "SESS-008": sess_008,
     "SESS-009": sess_009, "SESS-010": sess_010, "SESS-011": sess_011, "SESS-012": sess_012,
     "SESS-013": sess_013,
+    "SESS-019": sess_019, "SESS-020": sess_020, "SESS-021": sess_021,
 }

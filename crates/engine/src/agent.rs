@@ -55,6 +55,8 @@ pub struct Agent {
     carrier: Carrier,
     jar: Jar,
     token: Option<String>,
+    /// The refresh token the last login or refresh returned (`refresh_json`).
+    refresh: Option<String>,
     /// Sends without the scan's configured credentials (another identity's agent).
     bare: bool,
 }
@@ -66,6 +68,7 @@ impl Agent {
             carrier,
             jar: Jar::default(),
             token: None,
+            refresh: None,
             bare: false,
         }
     }
@@ -90,6 +93,14 @@ impl Agent {
             Carrier::Cookie(name) => self.jar.get(name).map(str::to_string),
             _ => self.token.clone(),
         }
+    }
+
+    pub fn refresh(&self) -> Option<&str> {
+        self.refresh.as_deref()
+    }
+
+    pub fn set_refresh(&mut self, refresh: Option<String>) {
+        self.refresh = refresh;
     }
 
     pub fn set_token(&mut self, token: Option<String>) {

@@ -1,9 +1,10 @@
-//! The session-lifecycle suite (SESS-001 … SESS-013): each rule drives the
+//! The session-lifecycle suite (SESS-001 … SESS-013, SESS-019 … SESS-021): each rule drives the
 //! login flow through [`rampart_engine::Driver`] and proves what it reports
 //! with a replayed attack and a negative control.
 
 mod cookie_attrs;
 pub mod entropy;
+mod refresh;
 mod remedy;
 mod sess001_fixation;
 mod sess002_adoption;
@@ -23,6 +24,9 @@ mod sess015_plaintext;
 mod sess016_store_expiry;
 mod sess017_store_readable;
 mod sess018_store_config;
+mod sess019_same_token;
+mod sess020_refresh_reuse;
+mod sess021_refresh_after_logout;
 mod store;
 
 pub use sess001_fixation::Fixation;
@@ -43,6 +47,9 @@ pub use sess015_plaintext::StorePlaintextTokens;
 pub use sess016_store_expiry::StoreExpiry;
 pub use sess017_store_readable::StoreReadableAnonymously;
 pub use sess018_store_config::StoreConfiguration;
+pub use sess019_same_token::SameTokenEveryLogin;
+pub use sess020_refresh_reuse::RefreshReuse;
+pub use sess021_refresh_after_logout::RefreshAfterLogout;
 
 use rampart_engine::flow::{Step, StepOutcome};
 use rampart_engine::{Context, Driver, Error};

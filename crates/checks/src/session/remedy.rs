@@ -21,8 +21,8 @@ fn family(rule_id: &str) -> Family {
         "SESS-001" | "SESS-002" | "SESS-005" | "SESS-014" => Family::Rotate,
         "SESS-004" | "SESS-013" | "SESS-016" => Family::Invalidate,
         "SESS-003" | "SESS-010" => Family::CookieOnly,
-        "SESS-006" | "SESS-015" => Family::Randomness,
-        "SESS-017" | "SESS-018" => Family::RuleOnly,
+        "SESS-006" | "SESS-015" | "SESS-019" => Family::Randomness,
+        "SESS-017" | "SESS-018" | "SESS-020" | "SESS-021" => Family::RuleOnly,
         _ => Family::CookieFlags,
     }
 }

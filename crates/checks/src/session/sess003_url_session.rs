@@ -3,6 +3,9 @@
 //! Proof: a logged-in token sent only as a query parameter (or a `;name=`
 //! path parameter), from a fresh client with no cookie or header, reaches the
 //! protected page; the same URL with a forged token does not (control).
+//! Query names: the carrier's own, then the ones frameworks and RFC 6750
+//! read. Path parameters: the carrier's name and the servlet spelling
+//! `;jsessionid=`, which is lower-case whatever the cookie is called.
 
 use super::{OWASP, PROBE, STEP, driver, finding};
 use async_trait::async_trait;
@@ -24,8 +27,9 @@ static RULE: Rule = Rule {
     references: &["https://cwe.mitre.org/data/definitions/598.html"],
 };
 
-/// Parameter names apps commonly read a session id from.
+/// Query parameter names apps commonly read a session id or token from.
 const COMMON_NAMES: &[&str] = &[
+    "access_token",
     "session_id",
     "sessionid",
     "sid",
@@ -35,6 +39,9 @@ const COMMON_NAMES: &[&str] = &[
     "PHPSESSID",
 ];
 
+/// The servlet containers' path parameter (`/page;jsessionid=…`), spelled exactly so.
+const SERVLET_PARAM: &str = "jsessionid";
+
 #[async_trait]
 impl Check for UrlSession {
     fn rule(&self) -> &'static Rule {
@@ -42,7 +49,7 @@ impl Check for UrlSession {
     }
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
-        2 * STEP + (COMMON_NAMES.len() as u64 + 3) * PROBE
+        2 * STEP + (COMMON_NAMES.len() as u64 + 4) * PROBE
     }
 
     fn uses_flow(&self) -> bool {
@@ -139,9 +146,50 @@ fn candidates(protected: &Url, carrier_name: &str) -> Vec<Candidate> {
             name,
         })
         .collect();
-    list.push(Candidate::PathParam {
-        base: protected.clone(),
-        name: carrier_name.to_string(),
-    });
+    for name in [carrier_name, SERVLET_PARAM] {
+        if !list
+            .iter()
+            .any(|c| matches!(c, Candidate::PathParam { name: n, .. } if n == name))
+        {
+            list.push(Candidate::PathParam {
+                base: protected.clone(),
+                name: name.to_string(),
+            });
+        }
+    }
     list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(carrier: &str) -> Vec<String> {
+        let protected = Url::parse("http://h/profile").unwrap();
+        candidates(&protected, carrier)
+            .iter()
+            .map(Candidate::describe)
+            .collect()
+    }
+
+    #[test]
+    fn servlet_path_parameter_is_lower_case_whatever_the_cookie() {
+        let tried = names("JSESSIONID");
+        assert!(tried.contains(&"as the path parameter `;JSESSIONID=`".to_string()));
+        assert!(tried.contains(&"as the path parameter `;jsessionid=`".to_string()));
+        let once = names("jsessionid");
+        let path_params = once.iter().filter(|d| d.contains("path parameter")).count();
+        assert_eq!(path_params, 1);
+    }
+
+    #[test]
+    fn bearer_tokens_are_tried_as_access_token() {
+        assert!(names("token").contains(&"as the query parameter `access_token`".to_string()));
+        let url = Candidate::Query {
+            base: Url::parse("http://h/me").unwrap(),
+            name: "access_token".into(),
+        }
+        .url("abc");
+        assert_eq!(url.as_str(), "http://h/me?access_token=abc");
+    }
 }

@@ -1,7 +1,9 @@
 //! SESS-006: predictable or low-entropy session ids.
 //!
 //! Collects `--entropy-samples` fresh tokens and runs the statistical battery
-//! in `entropy` on their random part. When the ids form a sequence, the
+//! in `entropy` on their random part. Only independent sessions are judged:
+//! tokens from logins of the one user that repeat are not a sample of the
+//! generator (SESS-019 reports a login that hands out the same token). When the ids form a sequence, the
 //! prediction is replayed: a victim logs in, and the predicted next id alone
 //! must reach the protected page (a forged id of the same shape must not).
 //! A prediction that does is an account takeover needing nothing from the
@@ -32,6 +34,8 @@ static RULE: Rule = Rule {
 
 /// Logins are heavier than anonymous visits; sample fewer when only login issues tokens.
 const MAX_LOGIN_SAMPLES: usize = 30;
+/// The sample's source when only logins issue tokens.
+const LOGIN: &str = "[login]";
 /// Predicted ids tried against a victim's fresh session.
 const PREDICTIONS: usize = 4;
 
@@ -59,6 +63,9 @@ impl Check for WeakIds {
                 "fewer than two tokens could be collected".into(),
             ));
         }
+        if let Some(why) = not_independent(&tokens, source) {
+            return Err(super::inconclusive(&RULE, why));
+        }
         let analysis = entropy::analyze(&tokens);
         if !analysis.weak {
             return Ok(Outcome::Findings(Vec::new()));
@@ -85,7 +92,7 @@ async fn sample(d: &Driver, n: usize) -> Result<(Vec<String>, &'static str), Err
     let (n, source) = if from_preauth {
         (n, "[preauth]")
     } else {
-        (n.min(MAX_LOGIN_SAMPLES), "[login]")
+        (n.min(MAX_LOGIN_SAMPLES), LOGIN)
     };
     let mut tokens = Vec::with_capacity(n);
     for _ in 0..n {
@@ -97,6 +104,21 @@ async fn sample(d: &Driver, n: usize) -> Result<(Vec<String>, &'static str), Err
         tokens.extend(token);
     }
     Ok((tokens, source))
+}
+
+/// Why logins' tokens are no sample of independent sessions: some repeat.
+fn not_independent(tokens: &[String], source: &str) -> Option<String> {
+    if source != LOGIN {
+        return None;
+    }
+    let distinct: std::collections::HashSet<&String> = tokens.iter().collect();
+    (distinct.len() < tokens.len()).then(|| {
+        format!(
+            "{} of {} tokens from {LOGIN} repeat an earlier one: the login hands the user a token it already had, so they are not independent sessions (SESS-019 judges that)",
+            tokens.len() - distinct.len(),
+            tokens.len()
+        )
+    })
 }
 
 /// The next few ids the sequence predicts, in order.
@@ -151,4 +173,19 @@ fn describe(a: &Analysis, tokens: &[String], source: &str, replay: &str) -> Stri
         a.reasons.join("; "),
         a.entropy_bits
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_login_tokens_are_no_sample() {
+        let same = vec!["a1".to_string(), "b2".to_string(), "a1".to_string()];
+        let why = not_independent(&same, LOGIN).expect("not independent");
+        assert!(why.starts_with("1 of 3 tokens"), "{why}");
+        assert_eq!(not_independent(&same, "[preauth]"), None);
+        let distinct = vec!["a1".to_string(), "b2".to_string()];
+        assert_eq!(not_independent(&distinct, LOGIN), None);
+    }
 }

@@ -265,7 +265,8 @@ impl Driver {
             "/"
         };
         let outcome = step::run(&self.base, csrf_page, step, agent, extra).await?;
-        for token in outcome.token_before.iter().chain(&outcome.token_after) {
+        let tokens = outcome.token_before.iter().chain(&outcome.token_after);
+        for token in tokens.chain(&outcome.refresh_after) {
             self.redactor.token(token);
         }
         Ok(outcome)

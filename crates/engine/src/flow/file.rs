@@ -18,6 +18,7 @@ struct FlowFile {
     protected: Option<StepSpec>,
     logout: Option<StepSpec>,
     password_change: Option<StepSpec>,
+    refresh: Option<StepSpec>,
     stack: Option<Stack>,
     /// Other users: `bob = "login:bob"`, `svc = "bearer:${SVC_TOKEN}"`.
     identities: Option<BTreeMap<String, String>>,
@@ -42,6 +43,7 @@ struct StepSpec {
     #[serde(default)]
     headers: BTreeMap<String, String>,
     token_json: Option<String>,
+    refresh_json: Option<String>,
     csrf_field: Option<String>,
     csrf_page: Option<String>,
     csrf_cookie: Option<String>,
@@ -65,6 +67,7 @@ pub enum StepKind {
     Protected,
     Logout,
     PasswordChange,
+    Refresh,
 }
 
 impl StepKind {
@@ -75,6 +78,7 @@ impl StepKind {
             StepKind::Protected => "protected",
             StepKind::Logout => "logout",
             StepKind::PasswordChange => "password_change",
+            StepKind::Refresh => "refresh",
         }
     }
 }
@@ -90,6 +94,9 @@ pub struct Step {
     pub headers: Vec<(String, String)>,
     /// JSON pointer to the token in this step's response body.
     pub token_json: Option<String>,
+    /// JSON pointer to the refresh token in this step's response body
+    /// (`[login]`, `[refresh]`); `{{refresh}}` sends it.
+    pub refresh_json: Option<String>,
     pub csrf_field: Option<String>,
     /// Page the CSRF field is copied from (default: the preauth path).
     pub csrf_page: Option<String>,
@@ -109,6 +116,8 @@ pub struct Flow {
     pub logged_in_marker: String,
     pub logout: Option<Step>,
     pub password_change: Option<Step>,
+    /// Exchanging a refresh token for a new access token (`[refresh]`).
+    pub refresh: Option<Step>,
     pub stack: Stack,
     /// Other users for the two-user rules (`[identities]`), as `--identity` takes them.
     pub identities: Vec<Identity>,
@@ -178,6 +187,10 @@ impl Flow {
         let protected = build(Some(protected_spec), StepKind::Protected)?.expect("spec given");
         let logout = build(file.logout, StepKind::Logout)?;
         let password_change = build(file.password_change, StepKind::PasswordChange)?;
+        let refresh = build(file.refresh, StepKind::Refresh)?;
+        if refresh.is_some() && login.refresh_json.is_none() {
+            return Err(fail("[refresh] needs refresh_json in [login]".into()));
+        }
         let carrier = file.session.map(carrier).transpose().map_err(&fail)?;
         if carrier.as_ref().is_some_and(|c| !matches!(c, Carrier::Cookie(_)))
             && login.token_json.is_none()
@@ -200,6 +213,7 @@ impl Flow {
             logged_in_marker,
             logout,
             password_change,
+            refresh,
             stack: file.stack.unwrap_or_default(),
             identities,
             secrets,
@@ -216,6 +230,7 @@ fn default_preauth() -> Step {
         json: None,
         headers: Vec::new(),
         token_json: None,
+        refresh_json: None,
         csrf_field: None,
         csrf_page: None,
         csrf_cookie: None,
@@ -263,6 +278,9 @@ fn step(
 ) -> Result<Step, String> {
     let section = kind.name();
     let expand = |v: &str| expand_env(v, env).map_err(|e| format!("[{section}]: {e}"));
+    if kind == StepKind::Refresh && !sends_refresh(&spec) {
+        return Err("[refresh] must send the refresh token: put {{refresh}} in its json, form or headers".into());
+    }
     let path = spec.path.ok_or_else(|| format!("[{section}] needs a path"))?;
     if !path.starts_with('/') {
         return Err(format!("[{section}] path '{path}' must start with /"));
@@ -273,12 +291,16 @@ fn step(
     if kind != StepKind::Protected && spec.logged_in_marker.is_some() {
         return Err(format!("logged_in_marker belongs in [protected], not [{section}]"));
     }
-    for pointer in spec.token_json.iter() {
+    let pointers = [("token_json", &spec.token_json), ("refresh_json", &spec.refresh_json)];
+    for (key, pointer) in pointers.iter().filter_map(|(k, p)| Some((k, p.as_ref()?))) {
         if !pointer.is_empty() && !pointer.starts_with('/') {
             return Err(format!(
-                "[{section}] token_json '{pointer}' is not a JSON pointer (it must start with /)"
+                "[{section}] {key} '{pointer}' is not a JSON pointer (it must start with /)"
             ));
         }
+    }
+    if spec.refresh_json.is_some() && !matches!(kind, StepKind::Login | StepKind::Refresh) {
+        return Err(format!("refresh_json belongs in [login] or [refresh], not [{section}]"));
     }
     if spec.csrf_cookie.is_some() != spec.csrf_header.is_some() {
         return Err(format!("[{section}] csrf_cookie and csrf_header go together"));
@@ -308,11 +330,20 @@ fn step(
         json,
         headers,
         token_json: spec.token_json,
+        refresh_json: spec.refresh_json,
         csrf_field: spec.csrf_field,
         csrf_page: spec.csrf_page,
         csrf_cookie: spec.csrf_cookie,
         csrf_header: spec.csrf_header,
     })
+}
+
+/// Whether a step's body or headers carry `{{refresh}}`.
+fn sends_refresh(spec: &StepSpec) -> bool {
+    let mark = "{{refresh}}";
+    let form = spec.form.iter().flatten().any(|(_, v)| v.contains(mark));
+    let json = spec.json.as_ref().is_some_and(|j| j.to_string().contains(mark));
+    form || json || spec.headers.values().any(|v| v.contains(mark))
 }
 
 fn default_method(kind: StepKind) -> &'static str {
@@ -480,5 +511,35 @@ logged_in_marker = "alice"
                 .to_string()
                 .contains("JSON pointer")
         );
+    }
+
+    #[test]
+    fn refresh_step_needs_its_token_both_ways() {
+        let login = "[login]\npath = \"/login\"\nrefresh_json = \"/refresh_token\"";
+        let base = FLOW.replace("[login]\npath = \"/login\"", login);
+        let refresh =
+            "[refresh]\npath = \"/refresh\"\njson = { refresh_token = \"{{refresh}}\" }\ntoken_json = \"/access\"\n";
+        let flow = parse(&format!("{base}{refresh}")).unwrap();
+        let step = flow.refresh.expect("refresh step");
+        assert_eq!((step.kind, step.method.as_str()), (StepKind::Refresh, "POST"));
+        assert_eq!(flow.login.refresh_json.as_deref(), Some("/refresh_token"));
+        for (text, expect) in [
+            (format!("{FLOW}{refresh}"), "[refresh] needs refresh_json in [login]"),
+            (
+                format!("{base}{}", refresh.replace("{{refresh}}", "x")),
+                "must send the refresh token",
+            ),
+            (
+                format!("{base}{refresh}").replace("[logout]\n", "[logout]\nrefresh_json = \"/r\"\n"),
+                "refresh_json belongs in [login] or [refresh]",
+            ),
+            (
+                format!("{base}{}", refresh.replace("/access", "access")),
+                "not a JSON pointer",
+            ),
+        ] {
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(err.contains(expect), "{err} should contain {expect}");
+        }
     }
 }

@@ -1,9 +1,10 @@
-//! Performing one flow step with an agent: CSRF copying, `{{session}}`
-//! substitution, the body, and taking the token from the response.
+//! Performing one flow step with an agent: CSRF copying, `{{session}}` and
+//! `{{refresh}}` substitution, the body, and taking the tokens from the
+//! response.
 
 use super::csrf::hidden_field;
 use super::file::{Step, StepKind};
-use super::template::with_session;
+use super::template::with_tokens;
 use crate::agent::{Agent, Carrier, Trip};
 use crate::error::{Error, Result};
 use crate::http::Request;
@@ -16,6 +17,8 @@ pub struct StepOutcome {
     pub trip: Trip,
     pub token_before: Option<String>,
     pub token_after: Option<String>,
+    /// The refresh token the agent holds after the step (`refresh_json`).
+    pub refresh_after: Option<String>,
 }
 
 impl StepOutcome {
@@ -58,15 +61,13 @@ pub async fn run(
             csrf_cookie(base, csrf_default, cookie, step.kind, agent).await?,
         ));
     }
-    let token = token_before.as_deref();
-    headers.extend(step.headers.iter().map(|(k, v)| (k.clone(), with_session(v, token))));
+    let refresh = agent.refresh().map(str::to_string);
+    let fill = |v: &str| with_tokens(v, token_before.as_deref(), refresh.as_deref());
+    headers.extend(step.headers.iter().map(|(k, v)| (k.clone(), fill(v))));
     let mut req = Request::new(&step.method, url_for(base, &step.path)).declared();
     req.headers = headers;
     if let Some(form) = &step.form {
-        let pairs = form
-            .iter()
-            .map(|(k, v)| (k.clone(), with_session(v, token)))
-            .chain(fields);
+        let pairs = form.iter().map(|(k, v)| (k.clone(), fill(v))).chain(fields);
         req.body = Some(
             url::form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(pairs)
@@ -76,7 +77,7 @@ pub async fn run(
         req.headers
             .push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
     } else if let Some(json) = &step.json {
-        let mut value = substitute(json, token);
+        let mut value = substitute(json, &fill);
         if let Some(obj) = value.as_object_mut() {
             obj.extend(fields.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))));
         }
@@ -93,11 +94,16 @@ pub async fn run(
             agent.set_token(Some(taken));
         }
     }
+    // A reply without a refresh token leaves the one the agent holds (as clients do).
+    if let Some(taken) = step.refresh_json.as_ref().and_then(|p| token_from_json(&trip, p).ok()) {
+        agent.set_refresh(Some(taken));
+    }
     Ok(StepOutcome {
         kind: step.kind,
         trip,
         token_before,
         token_after: agent.token(),
+        refresh_after: agent.refresh().map(str::to_string),
     })
 }
 
@@ -125,12 +131,12 @@ async fn csrf_cookie(base: &Url, page: &str, cookie: &str, kind: StepKind, agent
         .ok_or_else(|| Error::flow(kind.name(), format!("csrf_cookie '{cookie}' was not set by {page}")))
 }
 
-fn substitute(value: &serde_json::Value, token: Option<&str>) -> serde_json::Value {
+fn substitute(value: &serde_json::Value, fill: &dyn Fn(&str) -> String) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
-        J::String(s) => J::String(with_session(s, token)),
-        J::Array(a) => J::Array(a.iter().map(|v| substitute(v, token)).collect()),
-        J::Object(o) => J::Object(o.iter().map(|(k, v)| (k.clone(), substitute(v, token))).collect()),
+        J::String(s) => J::String(fill(s)),
+        J::Array(a) => J::Array(a.iter().map(|v| substitute(v, fill)).collect()),
+        J::Object(o) => J::Object(o.iter().map(|(k, v)| (k.clone(), substitute(v, fill))).collect()),
         other => other.clone(),
     }
 }

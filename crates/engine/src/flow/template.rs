@@ -1,5 +1,6 @@
-//! `${VAR}` (from the environment, at load time) and `{{session}}` (the
-//! current token, at send time) in flow values.
+//! `${VAR}` (from the environment, at load time), `{{session}}` (the current
+//! token) and `{{refresh}}` (the current refresh token), at send time, in flow
+//! values.
 
 /// Replace every `${NAME}` with the environment variable; a missing one is an error.
 pub fn expand_env(value: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
@@ -29,10 +30,12 @@ pub fn env_refs(value: &str) -> Vec<&str> {
 
 /// Insert the current session token where `{{session}}` appears.
 pub fn with_session(value: &str, token: Option<&str>) -> String {
-    match token {
-        Some(t) => value.replace("{{session}}", t),
-        None => value.replace("{{session}}", ""),
-    }
+    value.replace("{{session}}", token.unwrap_or_default())
+}
+
+/// The tokens a step may send: `{{session}}` and `{{refresh}}` filled in.
+pub fn with_tokens(value: &str, session: Option<&str>, refresh: Option<&str>) -> String {
+    with_session(value, session).replace("{{refresh}}", refresh.unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -55,5 +58,7 @@ mod tests {
     #[test]
     fn session_placeholder() {
         assert_eq!(with_session("Bearer {{session}}", Some("t0")), "Bearer t0");
+        assert_eq!(with_tokens("{{session}}/{{refresh}}", Some("a"), Some("r")), "a/r");
+        assert_eq!(with_tokens("{{refresh}}", Some("a"), None), "");
     }
 }

@@ -1,0 +1,357 @@
+//! Refresh tokens: where the login's reply carries one and which request
+//! exchanges it for a new access token. The flow's `[refresh]` step says so;
+//! without one, the login reply's `refresh_token`-like field and the API's
+//! refresh operation (the spec's, else a common path next to the login) are
+//! found and proven once: a fresh refresh token must buy an access token
+//! that reaches the protected page.
+
+use super::{PROBE, STEP};
+use rampart_engine::flow::{Step, StepKind};
+use rampart_engine::token::forge_like;
+use rampart_engine::{Agent, Carrier, Context, Driver, Error};
+use rampart_model::Exchange;
+use serde_json::Value;
+use url::Url;
+
+/// Refresh operations tried when neither the flow nor the spec names one.
+const COMMON_PATHS: &[&str] = &[
+    "/auth/refresh",
+    "/api/auth/refresh",
+    "/token/refresh",
+    "/api/token/refresh",
+    "/auth/token/refresh",
+    "/api/refresh",
+    "/refresh",
+];
+/// Refresh operations tried at most.
+const MAX_CANDIDATES: usize = 6;
+/// Where a reply keeps the new access token, after the login's own `token_json`.
+const ACCESS_POINTERS: &[&str] = &["/access_token", "/accessToken", "/access", "/token"];
+
+/// Requests [`Refresher::find`] may cost: a login, each candidate, the proof.
+pub(crate) const FIND_COST: u64 = 2 * STEP + MAX_CANDIDATES as u64 + PROBE;
+/// Requests one [`Refresher::refresh`] may cost: the exchange and a probe.
+pub(crate) const REFRESH_COST: u64 = 1 + PROBE;
+
+/// How this target exchanges refresh tokens, proven to work.
+pub(crate) struct Refresher<'a> {
+    d: &'a Driver,
+    ctx: &'a Context<'a>,
+    /// The login step with `refresh_json` set.
+    login: Step,
+    /// The refresh request, sent without pointers: its reply is read here.
+    step: Step,
+    access: String,
+    refresh: String,
+    /// How it was found: "the flow's [refresh] step" or the discovered operation.
+    pub source: String,
+    /// The exchanges that proved it.
+    pub proof: Vec<Exchange>,
+}
+
+/// What one refresh request got.
+pub(crate) struct Refreshed {
+    /// Answered 2xx with an access token.
+    pub accepted: bool,
+    /// That access token reaches the protected page.
+    pub logged_in: bool,
+    /// The refresh token the reply carried, if any.
+    pub next: Option<String>,
+    pub exchanges: Vec<Exchange>,
+}
+
+/// A fresh login: the agent (holding its access token), its refresh token, the exchanges.
+pub(crate) struct Login {
+    pub agent: Agent,
+    pub refresh: String,
+    pub exchanges: Vec<Exchange>,
+}
+
+impl<'a> Refresher<'a> {
+    /// The flow's `[refresh]` step, else a discovered one; `Err(why)` when
+    /// refresh tokens cannot be tested here.
+    pub async fn find(ctx: &'a Context<'a>, d: &'a Driver) -> Result<Result<Refresher<'a>, String>, Error> {
+        if matches!(d.carrier(), Carrier::Cookie(_)) {
+            return Ok(Err(
+                "the session is a cookie; refresh tokens are tested on token sessions".into(),
+            ));
+        }
+        let Some(access) = d.flow().login.token_json.clone() else {
+            return Ok(Err("the login step takes no token from its reply (token_json)".into()));
+        };
+        if let Some(step) = &d.flow().refresh {
+            return Refresher::declared(ctx, d, step, access).await;
+        }
+        let reply = serde_json::from_slice::<Value>(&d.baseline().login.trip.response.body).ok();
+        let Some((pointer, key)) = reply.as_ref().and_then(|v| refresh_field(v, "", 2)) else {
+            return Ok(Err("the login reply carries no refresh token".into()));
+        };
+        let mut login = d.flow().login.clone();
+        login.refresh_json = Some(pointer.clone());
+        let mut r = Refresher {
+            d,
+            ctx,
+            login,
+            step: refresh_step("/", &key),
+            access,
+            refresh: pointer,
+            source: String::new(),
+            proof: Vec::new(),
+        };
+        let first = r.login().await?;
+        let mut proof = first.exchanges;
+        for path in candidates(ctx, d) {
+            r.step = refresh_step(&path, &key);
+            let got = r.refresh(Some(&first.agent), &first.refresh).await?;
+            proof.extend(got.exchanges);
+            if got.accepted && got.logged_in {
+                r.source = format!("POST {path} (found: the login reply's `{key}`)");
+                r.proof = proof;
+                return Ok(Ok(r));
+            }
+            if got.accepted {
+                return Ok(Err(format!(
+                    "POST {path} answered a refresh, but its access token is not logged in"
+                )));
+            }
+        }
+        Ok(Err(format!(
+            "the login reply carries `{key}`, but no refresh operation accepted it"
+        )))
+    }
+
+    /// The flow's `[refresh]` step, proven once.
+    async fn declared(
+        ctx: &'a Context<'a>,
+        d: &'a Driver,
+        step: &Step,
+        access: String,
+    ) -> Result<Result<Refresher<'a>, String>, Error> {
+        let login = d.flow().login.clone();
+        let refresh = login.refresh_json.clone().unwrap_or_default();
+        let mut r = Refresher {
+            d,
+            ctx,
+            login,
+            step: Step {
+                token_json: None,
+                refresh_json: None,
+                ..step.clone()
+            },
+            access: step.token_json.clone().unwrap_or(access),
+            refresh: step.refresh_json.clone().unwrap_or(refresh),
+            source: format!("the flow's [refresh] step ({} {})", step.method, step.path),
+            proof: Vec::new(),
+        };
+        let first = match r.login().await {
+            Ok(first) => first,
+            Err(Error::Inconclusive(why)) => return Ok(Err(why)),
+            Err(e) => return Err(e),
+        };
+        let got = r.refresh(Some(&first.agent), &first.refresh).await?;
+        if !(got.accepted && got.logged_in) {
+            return Ok(Err(format!(
+                "the flow's [refresh] step did not give a logged-in access token for a fresh refresh token (status {})",
+                got.exchanges.last().map_or(0, |e| e.response.status)
+            )));
+        }
+        r.proof = first.exchanges.into_iter().chain(got.exchanges).collect();
+        Ok(Ok(r))
+    }
+
+    /// Log in from a fresh client and take the refresh token from the reply.
+    pub async fn login(&self) -> Result<Login, Error> {
+        let mut agent = self.d.agent();
+        let pre = self.d.preauth(&mut agent).await?;
+        let login = self.d.send_step(&self.login, &mut agent).await?;
+        let exchanges = pre.trip.exchanges.into_iter().chain(login.trip.exchanges).collect();
+        let Some(refresh) = login.refresh_after else {
+            return Err(Error::Inconclusive(format!(
+                "the login reply has no refresh token at {}",
+                self.refresh
+            )));
+        };
+        Ok(Login {
+            agent,
+            refresh,
+            exchanges,
+        })
+    }
+
+    /// Exchange `refresh` (with `owner`'s access token where the step sends
+    /// one) and probe the access token it buys.
+    pub async fn refresh(&self, owner: Option<&Agent>, refresh: &str) -> Result<Refreshed, Error> {
+        self.ctx.redactor.token(refresh);
+        let mut agent = self.d.agent();
+        agent.set_token(owner.and_then(Agent::token));
+        agent.set_refresh(Some(refresh.to_string()));
+        let sent = self.d.send_step(&self.step, &mut agent).await?;
+        let resp = &sent.trip.response;
+        let body = serde_json::from_slice::<Value>(&resp.body).ok();
+        let access = body.as_ref().and_then(|b| access_token(b, &self.access));
+        let next = body.as_ref().and_then(|b| text_at(b, &self.refresh));
+        for token in access.iter().chain(&next) {
+            self.ctx.redactor.token(token);
+        }
+        let mut exchanges = sent.trip.exchanges;
+        let accepted = (200..300).contains(&resp.status) && access.is_some();
+        let mut logged_in = false;
+        if let Some(access) = access.filter(|_| accepted) {
+            let probe = self.d.probe(&access).await?;
+            logged_in = probe.logged_in;
+            exchanges.extend(probe.exchanges);
+        }
+        Ok(Refreshed {
+            accepted,
+            logged_in,
+            next,
+            exchanges,
+        })
+    }
+
+    /// A never-issued refresh token shaped like `like` must be refused: `None`
+    /// when it is, else why the endpoint proves nothing.
+    pub async fn control(&self, like: &str) -> Result<(Option<String>, Vec<Exchange>), Error> {
+        let forged = self.refresh(None, &forge_like(like)).await?;
+        let why = forged
+            .accepted
+            .then(|| "the refresh operation also accepted a never-issued refresh token".to_string());
+        Ok((why, forged.exchanges))
+    }
+
+    /// "POST /api/auth/refresh".
+    pub fn operation(&self) -> String {
+        format!("{} {}", self.step.method, self.step.path)
+    }
+
+    pub fn url(&self) -> Url {
+        self.d.url(&self.step.path)
+    }
+}
+
+/// A JSON refresh request sending `{{refresh}}` under `key`.
+fn refresh_step(path: &str, key: &str) -> Step {
+    let mut body = serde_json::Map::new();
+    body.insert(key.to_string(), Value::from("{{refresh}}"));
+    Step {
+        kind: StepKind::Refresh,
+        method: "POST".into(),
+        path: path.into(),
+        form: None,
+        json: Some(Value::Object(body)),
+        headers: Vec::new(),
+        token_json: None,
+        refresh_json: None,
+        csrf_field: None,
+        csrf_page: None,
+        csrf_cookie: None,
+        csrf_header: None,
+    }
+}
+
+/// Where a refresh operation may be: the spec's POST operations named
+/// refresh, else common paths (the login's sibling first) the scan may send to.
+fn candidates(ctx: &Context<'_>, d: &Driver) -> Vec<String> {
+    let base = d.base().path().trim_end_matches('/').to_string();
+    let relative = |url: &Url| url.path().strip_prefix(&base).map(str::to_string);
+    let declared: Vec<String> = ctx
+        .inventory
+        .endpoints
+        .iter()
+        .filter(|op| op.method == "POST" && op.path.to_ascii_lowercase().contains("refresh"))
+        .filter_map(|op| relative(&op.url))
+        .collect();
+    if !declared.is_empty() {
+        return declared.into_iter().take(MAX_CANDIDATES).collect();
+    }
+    let login = &d.flow().login.path;
+    let sibling = login.rsplit_once('/').map(|(dir, _)| format!("{dir}/refresh"));
+    let mut paths: Vec<String> = sibling.into_iter().collect();
+    for path in COMMON_PATHS {
+        if !paths.iter().any(|p| p == path) {
+            paths.push((*path).to_string());
+        }
+    }
+    let sendable = |p: &String| {
+        let url = d.url(p);
+        ctx.layer.out_of_scope(&url).is_none() && ctx.layer.state_changing(&url).is_none()
+    };
+    paths.into_iter().filter(sendable).take(MAX_CANDIDATES).collect()
+}
+
+/// The refresh token's pointer and key in a login reply: a string field named
+/// `refresh_token`, `refreshToken`, `refresh` … at most `depth` objects down.
+fn refresh_field(value: &Value, prefix: &str, depth: usize) -> Option<(String, String)> {
+    let map = value.as_object()?;
+    let named = map
+        .iter()
+        .find(|(k, v)| is_refresh_key(k) && v.as_str().is_some_and(|s| !s.is_empty()));
+    if let Some((key, _)) = named {
+        return Some((format!("{prefix}/{}", escape(key)), key.clone()));
+    }
+    if depth == 0 {
+        return None;
+    }
+    map.iter()
+        .filter(|(_, v)| v.is_object())
+        .find_map(|(k, v)| refresh_field(v, &format!("{prefix}/{}", escape(k)), depth - 1))
+}
+
+fn is_refresh_key(key: &str) -> bool {
+    let squashed: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    squashed == "refreshtoken" || squashed == "refresh"
+}
+
+/// A key as a JSON pointer segment.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// The access token in a refresh reply: at the login's pointer, else a common one.
+fn access_token(body: &Value, pointer: &str) -> Option<String> {
+    std::iter::once(pointer)
+        .chain(ACCESS_POINTERS.iter().copied())
+        .find_map(|p| text_at(body, p))
+}
+
+fn text_at(body: &Value, pointer: &str) -> Option<String> {
+    crate::web::scalar(body.pointer(pointer)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn refresh_fields_top_level_and_nested() {
+        let top = json!({"access_token": "a", "refresh_token": "r"});
+        assert_eq!(
+            refresh_field(&top, "", 2),
+            Some(("/refresh_token".into(), "refresh_token".into()))
+        );
+        let nested = json!({"data": {"tokens": {"access": "a", "refresh": "r"}}});
+        assert_eq!(
+            refresh_field(&nested, "", 2),
+            Some(("/data/tokens/refresh".into(), "refresh".into()))
+        );
+        assert_eq!(refresh_field(&json!({"refreshToken": ""}), "", 2), None);
+        assert_eq!(refresh_field(&json!({"refresh_interval": "30"}), "", 2), None);
+        assert_eq!(
+            refresh_field(&json!({"a": {"b": {"c": {"refresh": "r"}}}}), "", 2),
+            None
+        );
+    }
+
+    #[test]
+    fn access_tokens_at_the_login_pointer_first() {
+        let body = json!({"token": "t", "access_token": "a"});
+        assert_eq!(access_token(&body, "/token").as_deref(), Some("t"));
+        assert_eq!(access_token(&body, "/jwt").as_deref(), Some("a"));
+        assert_eq!(access_token(&json!({"error": "no"}), "/token"), None);
+    }
+}

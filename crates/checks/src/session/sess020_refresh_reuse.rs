@@ -1,0 +1,95 @@
+//! SESS-020: a refresh token the server rotated away is accepted again.
+//!
+//! Proof: a fresh login's refresh token R1 is exchanged once (the server
+//! answers with a new access token and a different refresh token R2, so it
+//! rotates), then R1 is sent again; the reuse is reported when it buys an
+//! access token that reaches the protected page. Control: a never-issued
+//! refresh token of R1's shape is refused.
+
+use super::refresh::{FIND_COST, REFRESH_COST, Refresher};
+use super::{OWASP, STEP, driver, finding, inconclusive};
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
+use rampart_model::{Category, Confidence, Endpoint, Rule, Severity};
+
+pub struct RefreshReuse;
+
+static RULE: Rule = Rule {
+    id: "SESS-020",
+    title: "Rotated refresh token accepted again",
+    category: Category::Authentication,
+    severity: Severity::Medium,
+    cwe: &[613, 294],
+    owasp: OWASP,
+    summary: "The server hands out a new refresh token on every refresh but keeps accepting the old one. A refresh token stolen once (a log, a backup, a compromised device) keeps minting access tokens, and nothing notices that two parties use it.",
+    remediation: "Invalidate a refresh token when it is used. When a used refresh token comes back, treat it as theft: revoke the whole token family and make the user log in again (OAuth 2.0 Security BCP, RFC 9700 §4.14).",
+    references: &[
+        "https://www.rfc-editor.org/rfc/rfc9700#section-4.14",
+        "https://cwe.mitre.org/data/definitions/613.html",
+    ],
+};
+
+#[async_trait]
+impl Check for RefreshReuse {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        FIND_COST + 2 * STEP + 3 * REFRESH_COST
+    }
+
+    fn uses_flow(&self) -> bool {
+        true
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        let d = driver(ctx)?;
+        let r = match Refresher::find(ctx, d).await? {
+            Ok(r) => r,
+            Err(why) => return Ok(Outcome::NotApplicable(why)),
+        };
+        let login = r.login().await?;
+        let first = r.refresh(Some(&login.agent), &login.refresh).await?;
+        if !(first.accepted && first.logged_in) {
+            return Err(inconclusive(&RULE, "the first refresh of a fresh refresh token failed"));
+        }
+        if first.next.as_ref().is_none_or(|next| *next == login.refresh) {
+            return Ok(Outcome::NotApplicable(
+                "the server does not rotate refresh tokens (a refresh returns no new one)".into(),
+            ));
+        }
+        let reuse = r.refresh(Some(&login.agent), &login.refresh).await?;
+        if !(reuse.accepted && reuse.logged_in) {
+            return Ok(Outcome::Findings(Vec::new()));
+        }
+        let (refused, control) = r.control(&login.refresh).await?;
+        if let Some(why) = refused {
+            return Err(inconclusive(&RULE, why));
+        }
+        let description = format!(
+            "After a login's refresh token was exchanged once at {} (the reply carried a new access token and a different refresh token, so the server rotates), the same, already used refresh token was accepted again and its access token reached the protected page as the user. A never-issued refresh token of the same shape was refused (control). Refresh operation: {}.",
+            r.operation(),
+            r.source
+        );
+        let mut evidence: Vec<_> = login.exchanges.into_iter().map(|e| e.noted("a user logs in")).collect();
+        evidence.extend(first.exchanges.into_iter().map(|e| e.noted("first refresh: rotated")));
+        evidence.extend(
+            reuse
+                .exchanges
+                .into_iter()
+                .map(|e| e.noted("attack: the used refresh token again")),
+        );
+        evidence.extend(
+            control
+                .into_iter()
+                .map(|e| e.noted("control: a never-issued refresh token")),
+        );
+        let endpoint = Endpoint {
+            method: "POST".into(),
+            url: r.url().to_string(),
+        };
+        let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint, description);
+        Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
+    }
+}

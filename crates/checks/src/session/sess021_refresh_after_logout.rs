@@ -1,0 +1,93 @@
+//! SESS-021: a refresh token still works after logout.
+//!
+//! Proof: a fresh login's access token is logged out with the flow's
+//! `[logout]` step; the refresh token from that login is then exchanged, and
+//! the access token it buys reaching the protected page is the finding.
+//! Control: a never-issued refresh token of the same shape is refused.
+
+use super::refresh::{FIND_COST, REFRESH_COST, Refresher};
+use super::{OWASP, STEP, driver, finding, inconclusive, step_evidence};
+use async_trait::async_trait;
+use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
+use rampart_model::{Category, Confidence, Endpoint, Rule, Severity};
+
+pub struct RefreshAfterLogout;
+
+static RULE: Rule = Rule {
+    id: "SESS-021",
+    title: "Refresh token still works after logout",
+    category: Category::Authentication,
+    severity: Severity::Medium,
+    cwe: &[613],
+    owasp: OWASP,
+    summary: "Logging out ends the access token but not the refresh token issued with it. Whoever holds the refresh token keeps minting access tokens after the user signed out, so logout does not end the session.",
+    remediation: "Revoke the session's refresh tokens (the whole token family) at logout, on the server.",
+    references: &[
+        "https://www.rfc-editor.org/rfc/rfc9700#section-4.14",
+        "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html",
+    ],
+};
+
+#[async_trait]
+impl Check for RefreshAfterLogout {
+    fn rule(&self) -> &'static Rule {
+        &RULE
+    }
+
+    fn max_requests(&self, _: &ScanConfig) -> u64 {
+        FIND_COST + 3 * STEP + 2 * REFRESH_COST
+    }
+
+    fn uses_flow(&self) -> bool {
+        true
+    }
+
+    async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
+        let d = driver(ctx)?;
+        if d.flow().logout.is_none() {
+            return Ok(Outcome::NotApplicable("the flow has no [logout] step".into()));
+        }
+        let r = match Refresher::find(ctx, d).await? {
+            Ok(r) => r,
+            Err(why) => return Ok(Outcome::NotApplicable(why)),
+        };
+        let mut login = r.login().await?;
+        let logout = d.logout(&mut login.agent).await?.expect("flow has a logout step");
+        let status = logout.trip.first().response.status;
+        if status >= 400 {
+            return Err(inconclusive(&RULE, format!("the logout step answered {status}")));
+        }
+        let after = r.refresh(None, &login.refresh).await?;
+        if !(after.accepted && after.logged_in) {
+            return Ok(Outcome::Findings(Vec::new()));
+        }
+        let (refused, control) = r.control(&login.refresh).await?;
+        if let Some(why) = refused {
+            return Err(inconclusive(&RULE, why));
+        }
+        let description = format!(
+            "After logging out, the refresh token the login had returned was exchanged at {} and the new access token reached the protected page as the user. A never-issued refresh token of the same shape was refused (control). Refresh operation: {}.",
+            r.operation(),
+            r.source
+        );
+        let mut evidence: Vec<_> = login.exchanges.into_iter().map(|e| e.noted("a user logs in")).collect();
+        evidence.extend(step_evidence(&logout, "the user logs out"));
+        evidence.extend(
+            after
+                .exchanges
+                .into_iter()
+                .map(|e| e.noted("attack: refresh after logout")),
+        );
+        evidence.extend(
+            control
+                .into_iter()
+                .map(|e| e.noted("control: a never-issued refresh token")),
+        );
+        let endpoint = Endpoint {
+            method: "POST".into(),
+            url: r.url().to_string(),
+        };
+        let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint, description);
+        Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
+    }
+}
