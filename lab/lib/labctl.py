@@ -56,6 +56,11 @@ JAVA_BUILD = LAB / ".build"  # lab/setup compiles targets/<name>/*.java into .bu
 JAVA_JARS = Path("/usr/share/java")  # the jars named in targets/<name>/jars.txt
 # C1 only and the serial collector: the JVM answers in about 2.5 s instead of 5 on a small machine.
 JAVA_OPTS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"]
+# Koa + koa-session (signed): a session carried by two cookies, koa.sess and koa.sess.sig. No database;
+# the fixed variant's session store is a Map in the app's memory.
+TARGETS += ("koa-session",)
+STORELESS += ("koa-session",)
+NODE_TARGETS += ("koa-session",)
 # Targets whose hand-written API document lab/verify checks against the app's routes
 # (`<app command> --routes` prints them); api-zoo's documents are FastAPI's app.openapi().
 ROUTE_LISTED = ("express-pg", "drf-pg")

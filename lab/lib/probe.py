@@ -5,6 +5,14 @@ It exists to prove the lab's ground truth without rampart: every probe below is 
 plain sequence of HTTP requests with a positive or negative control. Each client is
 a fresh one (no shared cookies); cookies are handled by hand so that Secure cookies
 are still sent to http://127.0.0.1, as a browser does for loopback.
+
+A session may be carried by several cookies as one unit (`[session] cookies = ["koa.sess",
+"koa.sess.sig"]`: a value and its signature). Its token is then the tuple of those cookies'
+values, replayed together wherever a probe replays a token. Rule semantics for such a set (as
+rampart judges them): SESS-003 and SESS-006 are not judged (the values are signed or chunked
+data, not an id: n/a, so absent); SESS-007/008/009 find the attribute missing only when every
+cookie of the set lacks it (one protected member keeps the set out of the attacker's reach);
+SESS-011 and SESS-012 judge the first cookie of the set; every other rule replays the whole set.
 """
 from __future__ import annotations
 
@@ -36,6 +44,30 @@ URL_PARAM_NAMES += ("jsessionid",)
 
 class ProbeError(RuntimeError):
     """A control failed: the flow or the target does not behave as a probe needs."""
+
+
+# A session token: one string, or (a session carried by several cookies) the tuple of their values.
+Token = str | tuple[str, ...]
+MULTI_NA = "n/a: session carried by several cookies"
+
+
+def session_cookies(flow: dict) -> list[str]:
+    """The cookies that carry the session: [session] cookie = "X" -> ["X"], cookies = [...] -> those
+    (in the flow's order); [] for a header or bearer carrier."""
+    s = flow.get("session", {})
+    if s.get("cookies"):
+        return [str(n) for n in s["cookies"]]
+    return [s["cookie"]] if s.get("cookie") else []
+
+
+def multi_cookie(flow: dict) -> bool:
+    """Is the session carried by several cookies as one unit?"""
+    return len(session_cookies(flow)) > 1
+
+
+def first(token: Token | None) -> str | None:
+    """The token, or for a set of cookies the first cookie's value."""
+    return token[0] if isinstance(token, tuple) else token
 
 
 @dataclass
@@ -112,7 +144,8 @@ class SetCookie:
 
 # ----------------------------------------------------------------------------- flow client
 
-def _subst(value, token: str | None, refresh: str | None = None):
+def _subst(value, token: Token | None, refresh: str | None = None):
+    token = first(token)  # {{session}} of a set of cookies: its first cookie's value
     if isinstance(value, str):
         value = re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", lambda m: os.environ.get(m.group(1), ""), value)
         return value.replace("{{session}}", token or "").replace("{{refresh}}", refresh or "")
@@ -139,16 +172,19 @@ def json_pointer(doc, pointer: str):
 
 class Client:
     """One fresh HTTP client following a flow file: a cookie jar plus the session
-    carrier the flow names ([session] cookie / header / bearer)."""
+    carrier the flow names ([session] cookie / cookies / header / bearer). With several
+    cookies the token is the tuple of their values (None unless all of them are set)."""
 
-    def __init__(self, flow: dict, base: str, token: str | None = None):
+    def __init__(self, flow: dict, base: str, token: Token | None = None):
         self.flow, self.base = flow, base
         s = flow.get("session", {})
-        self.cookie_name = s.get("cookie")
+        names = session_cookies(flow)
+        self.cookie_name = names[0] if len(names) == 1 else None
+        self.cookie_set: tuple[str, ...] | None = tuple(names) if len(names) > 1 else None
         self.header_name = s.get("header")
         self.bearer = bool(s.get("bearer"))
         self.cookies: dict[str, str] = {}
-        self.token: str | None = None
+        self.token: Token | None = None
         self.refresh: str | None = None  # the refresh token of the last login/refresh step (refresh_json)
         self.log: list[Resp] = []
         self.preauth_body = ""
@@ -157,15 +193,32 @@ class Client:
 
     # carrier ------------------------------------------------------------------
     def carrier_name(self) -> str:
-        return self.cookie_name or self.header_name or "Authorization"
+        return self.cookie_name or (self.cookie_set[0] if self.cookie_set else None) or self.header_name \
+            or "Authorization"
 
-    def set_token(self, token: str | None) -> None:
+    def set_token(self, token: Token | None) -> None:
         self.token = token
         if self.cookie_name:
             if token is None:
                 self.cookies.pop(self.cookie_name, None)
             else:
                 self.cookies[self.cookie_name] = token
+        elif self.cookie_set:
+            if token is not None and (not isinstance(token, tuple) or len(token) != len(self.cookie_set)):
+                raise ProbeError(f"a session of {len(self.cookie_set)} cookies needs as many values, not {token!r}")
+            for i, name in enumerate(self.cookie_set):
+                if token is None:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = token[i]
+
+    def jar_token(self) -> Token | None:
+        """The carrier's token as the jar holds it (a set of cookies: all of them, or None)."""
+        if self.cookie_name:
+            return self.cookies.get(self.cookie_name)
+        if self.cookie_set and all(n in self.cookies for n in self.cookie_set):
+            return tuple(self.cookies[n] for n in self.cookie_set)
+        return None
 
     def _headers(self, extra: dict | None) -> dict[str, str]:
         h = {"User-Agent": "rampart-lab-verify", "Accept": "*/*"}
@@ -195,8 +248,8 @@ class Client:
                 self.cookies.pop(c.name, None)
             else:
                 self.cookies[c.name] = c.value
-        if self.cookie_name:
-            self.token = self.cookies.get(self.cookie_name)
+        if self.cookie_name or self.cookie_set:
+            self.token = self.jar_token()
         self.log.append(r)
         return r
 
@@ -240,7 +293,7 @@ class Client:
         raise ProbeError(f"login: csrf field {field_name!r} not found in the preauth page")
 
     # flow steps -----------------------------------------------------------------
-    def preauth(self, required: bool = True) -> str | None:
+    def preauth(self, required: bool = True) -> Token | None:
         """The pre-auth token; None when the flow's preauth issues none (a JWT API) and
         `required` is False."""
         self.step("preauth")
@@ -271,13 +324,24 @@ def marker(flow: dict) -> str:
     return flow["protected"].get("logged_in_marker", "alice")
 
 
-def token_only_logged_in(flow: dict, base: str, token: str) -> bool:
-    """A fresh client that sends nothing but `token` through the carrier."""
+def token_only_logged_in(flow: dict, base: str, token: Token) -> bool:
+    """A fresh client that sends nothing but `token` through the carrier (a set of cookies: all
+    of them)."""
     return Client(flow, base, token).logged_in()
 
 
-def shaped_like(token: str) -> str:
-    """A never-issued id of the same length and alphabet as `token`."""
+def cookies_only_logged_in(flow: dict, base: str, cookies: dict[str, str]) -> bool:
+    """A fresh client that sends exactly `cookies` (some members of a set, say), nothing else."""
+    c = Client(flow, base)
+    c.cookies = dict(cookies)
+    c.token = c.jar_token()
+    return c.logged_in()
+
+
+def shaped_like(token: Token) -> Token:
+    """A never-issued id of the same length and alphabet as `token` (a set: each value)."""
+    if isinstance(token, tuple):
+        return tuple(shaped_like(t) for t in token)
     alnum = "".join(c for c in token if c.isalnum())
     for alphabet in ("0123456789abcdef", "0123456789ABCDEF",
                      string.digits + string.ascii_lowercase, string.digits + string.ascii_uppercase):
@@ -288,9 +352,24 @@ def shaped_like(token: str) -> str:
     return "".join(secrets.choice(alphabet) if c.isalnum() else c for c in token)
 
 
-def jwt_claims(token: str | None) -> dict | None:
-    """The claims of `token` if it is a JWT (a JSON header with "alg", a JSON payload)."""
-    parts = (token or "").split(".")
+def tampered(value: str) -> str:
+    """`value` changed the way an attacker would: base64 JSON (a client-side session) decoded,
+    given one more key and re-encoded, still naming its user; anything else a random value of
+    its shape."""
+    try:
+        data = json.loads(base64.b64decode(value, validate=True))
+    except (ValueError, binascii.Error):
+        data = None
+    if not isinstance(data, dict):
+        return shaped_like(value)
+    data["rampart_lab"] = "tampered"
+    return base64.b64encode(json.dumps(data, separators=(",", ":")).encode()).decode()
+
+
+def jwt_claims(token: Token | None) -> dict | None:
+    """The claims of `token` if it is a JWT (a JSON header with "alg", a JSON payload); a set of
+    cookies: its first cookie's value."""
+    parts = (first(token) or "").split(".")
     if len(parts) != 3:
         return None
     try:
@@ -329,7 +408,37 @@ def validate(flow: dict, base: str) -> str:
         raise ProbeError(f"not logged in after login (HTTP {r.status})")
     if not t0 and Client(flow, base, shaped_like(c.token)).logged_in():
         raise ProbeError("protected page shows the marker for a random token")
-    return "marker only when logged in" + ("" if t0 else " (preauth issues no token)")
+    detail = "marker only when logged in" + ("" if t0 else " (preauth issues no token)")
+    if multi_cookie(flow):
+        detail += "; " + cookie_set_is_one_unit(flow, base, c.token, t0)
+    return detail
+
+
+def cookie_set_is_one_unit(flow: dict, base: str, token: tuple[str, ...], t0: Token | None) -> str:
+    """A session carried by several cookies is carried by all of them together: the whole set logs
+    in from a fresh client (control); the set without any one member, with any one member tampered
+    (tampered()), or with a member of the pre-auth set in its place, does not."""
+    names = session_cookies(flow)
+    if not isinstance(token, tuple) or len(token) != len(names):
+        raise ProbeError(f"login did not set every cookie of {names}")
+    whole = dict(zip(names, token))
+    if not cookies_only_logged_in(flow, base, whole):
+        raise ProbeError(f"control: the whole set {' + '.join(names)} does not log in from a fresh client")
+    tries = []
+    for n in names:
+        tries.append((f"the set without {n}", {k: v for k, v in whole.items() if k != n}))
+    for n in names:
+        tries.append((f"{n} tampered", dict(whole, **{n: tampered(whole[n])})))  # the others real
+    if isinstance(t0, tuple):
+        for n, old in zip(names, t0):
+            if old != whole[n]:
+                tries.append((f"{n} from the pre-auth set", dict(whole, **{n: old})))
+    hits = [label for label, jar in tries if cookies_only_logged_in(flow, base, jar)]
+    if hits:
+        raise ProbeError("the session is not carried by the whole set of cookies: logged in with "
+                         + ", ".join(hits))
+    return (f"{' + '.join(names)} log in together, from a fresh client; not logged in with "
+            + ", ".join(label for label, _ in tries))
 
 
 def sess_001(flow, base):
@@ -351,17 +460,26 @@ def _adoption(flow, base, x: str, plant: bool, run_preauth: bool, body_field: bo
     echoed_pre = False
     if run_preauth:
         r = c.step("preauth")
-        echoed_pre = c.cookie_name is not None and any(
-            SetCookie.parse(s).name == c.cookie_name and SetCookie.parse(s).value == x for s in r.set_cookies)
+        echoed_pre = _sets_carrier_to(c, r, x)
         echoed_pre = echoed_pre or (bool(flow.get("preauth", {}).get("token_json")) and c.token == x)
     r = c.step("login", {"session_id": x} if body_field else None)
     if r.status >= 400:
         return False, False, echoed_pre
-    echoed = any(SetCookie.parse(s).name == c.cookie_name and SetCookie.parse(s).value == x
-                 for s in r.set_cookies) if c.cookie_name else False
+    echoed = _sets_carrier_to(c, r, x)
     if flow["login"].get("token_json"):
         echoed = echoed or c.token == x
     return token_only_logged_in(flow, base, x), echoed, echoed_pre
+
+
+def _sets_carrier_to(c: Client, r: Resp, x: Token) -> bool:
+    """Does the response set the session cookie to x (a set of cookies: every one of them to its
+    value in x)?"""
+    sent = [SetCookie.parse(s) for s in r.set_cookies]
+    if c.cookie_name:
+        return any(ck.name == c.cookie_name and ck.value == x for ck in sent)
+    if c.cookie_set and isinstance(x, tuple):
+        return all(any(ck.name == n and ck.value == v for ck in sent) for n, v in zip(c.cookie_set, x))
+    return False
 
 
 def sess_002(flow, base):
@@ -373,7 +491,8 @@ def sess_002(flow, base):
     tries.append(("carrier+preauth", True, not token_preauth, False))
     if not csrf and not token_preauth:
         tries.append(("carrier, no preauth", True, False, False))
-    tries.append(("login body session_id", False, True, True))
+    if not multi_cookie(flow):  # one login-body field cannot carry a set of cookies
+        tries.append(("login body session_id", False, True, True))
     lenient, strict, hits = False, False, []
     for label, plant, pre, body in tries:
         x = shaped_like(sample)
@@ -387,10 +506,13 @@ def sess_002(flow, base):
     if lenient != strict:
         raise ProbeError("ambiguous: the planted id is echoed before login but not adopted by it "
                          "(" + "; ".join(hits) + ")")
-    return lenient, ("; ".join(hits) if hits else "planted ids never authenticated nor echoed")
+    note = "" if not multi_cookie(flow) else " (login body session_id: n/a for a set of cookies)"
+    return lenient, ("; ".join(hits) if hits else "planted ids never authenticated nor echoed") + note
 
 
 def sess_003(flow, base):
+    if multi_cookie(flow):
+        return False, MULTI_NA
     c = logged_in_client(flow, base)
     t = c.token
     path = flow["protected"]["path"]
@@ -463,6 +585,8 @@ def login_token(flow, base) -> str:
 
 
 def sess_006(flow, base, n: int = 100, n_login: int = 30):
+    if multi_cookie(flow):
+        return False, MULTI_NA
     if Client(flow, base).preauth(required=False):
         tokens, source = [Client(flow, base).preauth() for _ in range(n)], "pre-auth"
     else:
@@ -506,26 +630,45 @@ def standard_run(flow, base) -> tuple[Client, list[str]]:
     return c, [t for t in dict.fromkeys(tokens) if t]
 
 
-def session_set_cookies(flow, base) -> list[SetCookie]:
-    name = flow.get("session", {}).get("cookie")
+def session_set_cookies(flow, base, names: list[str] | None = None) -> list[SetCookie]:
+    names = session_cookies(flow) if names is None else names
     c, _ = standard_run(flow, base)
     out = []
     for r in c.log:
         for sc in r.set_cookies:
             ck = SetCookie.parse(sc)
-            if ck.name == name and not ck.is_deletion():
+            if ck.name in names and not ck.is_deletion():
                 out.append(ck)
     return out
 
 
-def _cookie_rule(flow, base, pred, what: str):
-    if not flow.get("session", {}).get("cookie"):
+def _cookie_rule(flow, base, pred, what: str, first_only: bool = False):
+    """A cookie-attribute rule over every (non-deletion) Set-Cookie of the session cookie in a
+    standard run: present when one of them matches `pred`. A set of cookies: present only when
+    EVERY cookie of the set has a matching Set-Cookie (SESS-007..009); `first_only` judges the
+    set's first cookie alone (SESS-011, SESS-012)."""
+    names = session_cookies(flow)
+    if not names:
         return False, "n/a: the session does not travel in a cookie"
-    cookies = session_set_cookies(flow, base)
+    note = ""
+    if first_only and len(names) > 1:
+        note = f"judged on {names[0]}, the first cookie of the set: "
+        names = names[:1]
+    cookies = session_set_cookies(flow, base, names)
     if not cookies:
         raise ProbeError("no session Set-Cookie seen")
-    bad = [ck for ck in cookies if pred(ck)]
-    return bool(bad), f"{len(bad)}/{len(cookies)} session Set-Cookie {what}"
+    if len(names) == 1:
+        bad = [ck for ck in cookies if pred(ck)]
+        return bool(bad), f"{note}{len(bad)}/{len(cookies)} session Set-Cookie {what}"
+    per = []
+    for n in names:
+        mine = [ck for ck in cookies if ck.name == n]
+        if not mine:
+            raise ProbeError(f"no Set-Cookie of {n}, a cookie of the session set, seen")
+        per.append((n, sum(1 for ck in mine if pred(ck)), len(mine)))
+    observed = all(bad for _, bad, _ in per)
+    return observed, ("; ".join(f"{n}: {bad}/{total} Set-Cookie {what}" for n, bad, total in per)
+                      + f" ({'every' if observed else 'not every'} cookie of the set)")
 
 
 def sess_007(flow, base):
@@ -550,7 +693,7 @@ def sess_011(flow, base):
     def long_lived(c):
         life = c.lifetime_s()
         return life is not None and life > 86400
-    observed, detail = _cookie_rule(flow, base, long_lived, "living more than a day")
+    observed, detail = _cookie_rule(flow, base, long_lived, "living more than a day", first_only=True)
     return observed, note + detail
 
 
@@ -560,21 +703,28 @@ def sess_012(flow, base):
     def parent(c):
         d = c.attrs.get("domain", "").lstrip(".").lower()
         return bool(d) and d != host and host.endswith("." + d)
-    return _cookie_rule(flow, base, parent, "scoped to a parent domain")
+    return _cookie_rule(flow, base, parent, "scoped to a parent domain", first_only=True)
 
 
 def sess_010(flow, base):
     c, tokens = standard_run(flow, base)
     skip = {s for s in ("preauth", "login") if flow.get(s, {}).get("token_json")}
-    hits = []
-    for r in c.log:
-        loc = r.header("Location") or ""
-        for t in tokens:
-            if t in loc or urllib.parse.quote(t) in loc:
-                hits.append(f"{r.step}: Location")
-            if r.step not in skip and t in r.body:
-                hits.append(f"{r.step}: body")
-    hits = list(dict.fromkeys(hits))
+    found = []  # (response index, token index, place)
+    for ti, t in enumerate(tokens):
+        # a set of cookies is exposed only when every one of its values is (the whole set replays)
+        seen_by_member = []
+        for value in (t if isinstance(t, tuple) else (t,)):
+            seen = []
+            for ri, r in enumerate(c.log):
+                loc = r.header("Location") or ""
+                if value in loc or urllib.parse.quote(value) in loc:
+                    seen.append((ri, ti, f"{r.step}: Location"))
+                if r.step not in skip and value in r.body:
+                    seen.append((ri, ti, f"{r.step}: body"))
+            seen_by_member.append(seen)
+        if all(seen_by_member):
+            found.extend(h for seen in seen_by_member for h in seen)
+    hits = list(dict.fromkeys(place for _, _, place in sorted(found)))
     return bool(hits), ("token seen in " + ", ".join(hits)) if hits else "token never in a URL, redirect or body"
 
 

@@ -12,6 +12,11 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Carrier {
     Cookie(String),
+    /// One session carried by several cookies as a unit: a value and its
+    /// signature (`koa.sess`, `koa.sess.sig`) or chunks (`s.0`, `s.1`). The
+    /// first is the session cookie proper; the token is every value, in order,
+    /// joined by [`SET_SEPARATOR`].
+    Cookies(Vec<String>),
     /// A custom header; the value is the token as-is.
     Header(String),
     /// `Authorization: Bearer <token>`.
@@ -23,18 +28,56 @@ impl Carrier {
     pub fn name(&self) -> &str {
         match self {
             Carrier::Cookie(n) | Carrier::Header(n) => n,
+            Carrier::Cookies(names) => &names[0],
             Carrier::Bearer => "token",
+        }
+    }
+
+    /// The carrier for the session cookie `name` among the cookies a client
+    /// holds: the set it forms with its signature or chunk cookies, if any.
+    pub fn cookie<'a>(name: &str, held: impl IntoIterator<Item = &'a str>) -> Carrier {
+        let mut set = crate::cookies::session_set(name, held);
+        if set.len() > 1 {
+            Carrier::Cookies(set)
+        } else {
+            Carrier::Cookie(set.remove(0))
+        }
+    }
+
+    /// The session's cookie names (none for a header or bearer token).
+    pub fn cookie_names(&self) -> &[String] {
+        match self {
+            Carrier::Cookie(n) => std::slice::from_ref(n),
+            Carrier::Cookies(names) => names,
+            _ => &[],
+        }
+    }
+
+    pub fn is_cookie(&self) -> bool {
+        !self.cookie_names().is_empty()
+    }
+
+    /// The values a token is made of: each cookie's of a set, else the token itself.
+    pub fn token_parts<'t>(&self, token: &'t str) -> Vec<&'t str> {
+        match self {
+            Carrier::Cookies(_) => token.split(SET_SEPARATOR).collect(),
+            _ => vec![token],
         }
     }
 
     pub fn describe(&self) -> String {
         match self {
             Carrier::Cookie(n) => format!("cookie {n}"),
+            Carrier::Cookies(names) => format!("cookies {}", names.join(" + ")),
             Carrier::Header(n) => format!("header {n}"),
             Carrier::Bearer => "Authorization: Bearer".into(),
         }
     }
 }
+
+/// Between the values of a cookie set's token: a space, which cookie values
+/// never hold and forged tokens keep.
+pub const SET_SEPARATOR: char = ' ';
 
 /// The final response of a request and every exchange on the way (redirects).
 #[derive(Debug, Clone)]
@@ -91,6 +134,10 @@ impl Agent {
     pub fn token(&self) -> Option<String> {
         match &self.carrier {
             Carrier::Cookie(name) => self.jar.get(name).map(str::to_string),
+            Carrier::Cookies(names) => {
+                let values: Option<Vec<&str>> = names.iter().map(|n| self.jar.get(n)).collect();
+                values.map(|v| v.join(&SET_SEPARATOR.to_string()))
+            }
             _ => self.token.clone(),
         }
     }
@@ -107,6 +154,15 @@ impl Agent {
         match (&self.carrier, token) {
             (Carrier::Cookie(name), Some(t)) => self.jar.set(name, &t),
             (Carrier::Cookie(name), None) => self.jar.remove(name),
+            (Carrier::Cookies(names), t) => {
+                let values: Vec<&str> = t.as_deref().map_or(Vec::new(), |t| t.split(SET_SEPARATOR).collect());
+                for (i, name) in names.iter().enumerate() {
+                    match values.get(i) {
+                        Some(value) => self.jar.set(name, value),
+                        None => self.jar.remove(name),
+                    }
+                }
+            }
             (_, t) => self.token = t,
         }
     }
@@ -224,4 +280,32 @@ fn redirect_target(req: &Request, resp: &Response, layer: &HttpLayer) -> Result<
         // The server sends a declared step on: browsers follow it too.
         declared: req.declared,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Limits;
+
+    fn agent(carrier: Carrier) -> Agent {
+        let home = url::Url::parse("http://127.0.0.1:1/").unwrap();
+        let layer = HttpLayer::new(&Limits::default(), &home, Vec::new()).unwrap();
+        Agent::new(Arc::new(layer), carrier)
+    }
+
+    #[test]
+    fn a_cookie_set_is_one_token() {
+        let set = Carrier::Cookies(vec!["koa.sess".into(), "koa.sess.sig".into()]);
+        let mut a = agent(set.clone());
+        a.jar_mut().set("koa.sess", "eyJ1");
+        assert_eq!(a.token(), None, "half a set is no session");
+        a.jar_mut().set("koa.sess.sig", "s1g");
+        assert_eq!(a.token().as_deref(), Some("eyJ1 s1g"));
+        assert_eq!(set.token_parts("eyJ1 s1g"), ["eyJ1", "s1g"]);
+        let mut replay = agent(set);
+        replay.set_token(Some("eyJ2 s2g".into()));
+        assert_eq!(replay.jar().header().as_deref(), Some("koa.sess=eyJ2; koa.sess.sig=s2g"));
+        replay.set_token(None);
+        assert_eq!(replay.jar().header(), None);
+    }
 }

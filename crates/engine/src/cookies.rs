@@ -92,6 +92,44 @@ pub fn is_session_name(name: &str) -> bool {
     ["sess", "sid", "token", "auth", "jwt"].iter().any(|w| n.contains(w)) && !n.contains("csrf") && !n.contains("xsrf")
 }
 
+/// The cookies that carry one session with `name`: it and the ones named as
+/// its signature (`name.sig`, `name-sig`) or chunks (`name.0`, `name-1`,
+/// `nameC1`) among `held`, or, when `name` is a signature or chunk itself,
+/// the cookie it belongs to and its siblings; the cookie the others belong to
+/// comes first. One cookie alone when it has no such company.
+pub fn session_set<'a>(name: &str, held: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let stem = set_stem(name).unwrap_or(name);
+    let mut set: Vec<String> = held
+        .into_iter()
+        .filter(|n| set_stem(n) == Some(stem) || *n == stem)
+        .map(str::to_string)
+        .chain([name.to_string()])
+        .collect();
+    // The cookie the others belong to first, then signatures and chunks in order.
+    set.sort_by_key(|n| (n != stem, n.clone()));
+    set.dedup();
+    set
+}
+
+/// The name a signature or chunk cookie belongs to: `koa.sess` for
+/// `koa.sess.sig`, `s` for `s.1` or `sC2`; `None` for any other name.
+fn set_stem(name: &str) -> Option<&str> {
+    for suffix in [".sig", "-sig", ".sign", ".signature"] {
+        if let Some(stem) = name.strip_suffix(suffix) {
+            return Some(stem).filter(|s| !s.is_empty());
+        }
+    }
+    let digits = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    if digits.len() == name.len() || name.len() - digits.len() > 2 {
+        return None;
+    }
+    let stem = digits
+        .strip_suffix('.')
+        .or_else(|| digits.strip_suffix('-'))
+        .or_else(|| digits.strip_suffix('C'))?;
+    Some(stem).filter(|s| !s.is_empty())
+}
+
 /// The cookies one client holds, in arrival order.
 #[derive(Debug, Clone, Default)]
 pub struct Jar {
@@ -173,5 +211,28 @@ mod tests {
         jar.store("a=; Max-Age=0");
         assert_eq!(jar.header().as_deref(), Some("b=2"));
         assert!(SetCookie::parse("garbage").is_none());
+    }
+
+    #[test]
+    fn session_sets_of_signatures_and_chunks() {
+        let held = ["koa.sess", "koa.sess.sig", "csrf", "sid"];
+        assert_eq!(session_set("koa.sess", held), ["koa.sess", "koa.sess.sig"]);
+        assert_eq!(session_set("koa.sess.sig", held), ["koa.sess", "koa.sess.sig"]);
+        assert_eq!(session_set("sid", held), ["sid"]);
+        let chunks = ["next-auth.session-token.1", "next-auth.session-token.0", "theme"];
+        assert_eq!(
+            session_set("next-auth.session-token.0", chunks),
+            ["next-auth.session-token.0", "next-auth.session-token.1"]
+        );
+        let aspnet = [".AspNetCore.Cookies", ".AspNetCore.CookiesC1", ".AspNetCore.CookiesC2"];
+        assert_eq!(session_set(".AspNetCore.Cookies", aspnet).len(), 3);
+        // A year or a version number is no chunk index.
+        assert_eq!(
+            session_set("session", ["session", "session2026", "session_v2"]),
+            ["session"]
+        );
+        assert_eq!(set_stem("s-1"), Some("s"));
+        assert_eq!(set_stem("v1"), None);
+        assert_eq!(set_stem(".sig"), None);
     }
 }

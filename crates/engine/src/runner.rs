@@ -426,11 +426,11 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
 /// every value of the flow's session cookie the server set is a live token.
 fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer, carrier: Option<&Carrier>) {
     report.exchanges = layer.exchanges();
-    if let Some(Carrier::Cookie(name)) = carrier {
+    if let Some(names) = carrier.map(Carrier::cookie_names).filter(|n| !n.is_empty()) {
         let issued = report.exchanges.iter().flat_map(|ex| &ex.response.headers);
         let cookies = issued.filter(|h| h.name.eq_ignore_ascii_case("set-cookie"));
         for cookie in cookies.filter_map(|h| crate::cookies::SetCookie::parse(&h.value)) {
-            if cookie.name == *name && !cookie.is_removal() {
+            if names.contains(&cookie.name) && !cookie.is_removal() {
                 redactor.token(&cookie.value);
             }
         }

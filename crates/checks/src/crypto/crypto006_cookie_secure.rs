@@ -4,7 +4,7 @@ use super::OWASP;
 use crate::web::observed;
 use async_trait::async_trait;
 use rampart_engine::cookies::{SetCookie, is_session_name};
-use rampart_engine::{Carrier, Check, Context, Error, Outcome, ScanConfig};
+use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Finding, Rule, Severity};
 
 pub struct CookieWithoutSecure;
@@ -38,10 +38,7 @@ impl Check for CookieWithoutSecure {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        let session = ctx.driver.and_then(|d| match d.carrier() {
-            Carrier::Cookie(name) => Some(name.clone()),
-            _ => None,
-        });
+        let session: &[String] = ctx.driver.map_or(&[], |d| d.carrier().cookie_names());
         let mut findings: Vec<Finding> = Vec::new();
         let mut named: Vec<String> = Vec::new();
         for o in observed(ctx) {
@@ -49,7 +46,7 @@ impl Check for CookieWithoutSecure {
                 let Some(cookie) = SetCookie::parse(header) else {
                     continue;
                 };
-                let is_session = session.as_deref() == Some(cookie.name.as_str()) || is_session_name(&cookie.name);
+                let is_session = session.contains(&cookie.name) || is_session_name(&cookie.name);
                 let ours = supplied_by_request(o.exchange, &cookie);
                 if cookie.secure || is_session || cookie.is_removal() || named.contains(&cookie.name) || ours {
                     continue;

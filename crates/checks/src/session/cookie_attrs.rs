@@ -1,13 +1,25 @@
 //! Shared logic of the cookie-attribute rules (SESS-007/008/009/011/012):
 //! every `Set-Cookie` that carried the session is judged, and the first one
-//! that fails is the evidence. They need no flow: without one they judge the
+//! that fails is the evidence. A session carried by several cookies lacks a
+//! protecting attribute only when every one of them lacks it (one protected
+//! cookie keeps the set out of reach); lifetime and scope are the first
+//! cookie's. They need no flow: without one they judge the
 //! session-like cookies the target sets on first contact.
 
 use super::finding;
 use rampart_engine::cookies::{SetCookie, is_session_name};
-use rampart_engine::{Carrier, Context, Error, Outcome};
+use rampart_engine::{Context, Error, Outcome};
 use rampart_model::{Confidence, Endpoint, Exchange, Rule, Severity};
 use url::Url;
+
+/// Which cookies of a session carried by several decide the verdict.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SetRule {
+    /// A flaw only when every cookie of the set has it (HttpOnly, Secure, SameSite).
+    EveryCookie,
+    /// The set's first cookie, the session cookie proper (lifetime, domain).
+    FirstCookie,
+}
 
 /// A verdict on one cookie: what is wrong and how bad it is here.
 pub(crate) struct Flaw {
@@ -18,7 +30,7 @@ pub(crate) struct Flaw {
 /// The session cookies to judge and where they were set: the flow's carrier
 /// cookie during the baseline login, or without a flow, session-like cookies
 /// the target set when rampart first reached it.
-fn session_cookies<'a>(ctx: &'a Context<'_>) -> Result<Vec<(SetCookie, &'a Exchange)>, String> {
+fn session_cookies<'a>(ctx: &'a Context<'_>, set_rule: SetRule) -> Result<Vec<(SetCookie, &'a Exchange)>, String> {
     let parsed = |e: &'a Exchange| e.set_cookies().filter_map(SetCookie::parse).map(move |c| (c, e));
     let Some(d) = ctx.driver else {
         let found: Vec<_> = ctx
@@ -33,20 +45,24 @@ fn session_cookies<'a>(ctx: &'a Context<'_>) -> Result<Vec<(SetCookie, &'a Excha
             Ok(found)
         };
     };
-    let Carrier::Cookie(name) = d.carrier() else {
-        return Err(format!(
-            "the session travels in the {}, not a cookie",
-            d.carrier().describe()
-        ));
+    let names = match d.carrier().cookie_names() {
+        [] => {
+            return Err(format!(
+                "the session travels in the {}, not a cookie",
+                d.carrier().describe()
+            ));
+        }
+        [first, ..] if set_rule == SetRule::FirstCookie => std::slice::from_ref(first),
+        names => names,
     };
     let found: Vec<_> = d
         .baseline()
         .exchanges()
         .flat_map(parsed)
-        .filter(|(c, _)| &c.name == name && !c.is_removal())
+        .filter(|(c, _)| names.contains(&c.name) && !c.is_removal())
         .collect();
     if found.is_empty() {
-        Err(format!("no Set-Cookie for {name} was seen"))
+        Err(format!("no Set-Cookie for {} was seen", names.join(" or ")))
     } else {
         Ok(found)
     }
@@ -56,14 +72,23 @@ fn session_cookies<'a>(ctx: &'a Context<'_>) -> Result<Vec<(SetCookie, &'a Excha
 pub(crate) fn judge_session_cookies(
     ctx: &Context<'_>,
     rule: &'static Rule,
+    set_rule: SetRule,
     judge: impl Fn(&SetCookie, &Url) -> Option<Flaw>,
 ) -> Result<Outcome, Error> {
-    let cookies = match session_cookies(ctx) {
+    let cookies = match session_cookies(ctx, set_rule) {
         Ok(cookies) => cookies,
         Err(why) => return Ok(Outcome::NotApplicable(why)),
     };
     let target = &ctx.config.target;
-    let Some((flaw, cookie, exchange)) = cookies.iter().find_map(|(c, e)| judge(c, target).map(|f| (f, c, *e))) else {
+    let failing: Vec<_> = cookies
+        .iter()
+        .filter_map(|(c, e)| judge(c, target).map(|f| (f, c, *e)))
+        .collect();
+    let set = ctx.driver.map_or(&[][..], |d| d.carrier().cookie_names());
+    if set_rule == SetRule::EveryCookie && !set.iter().all(|n| failing.iter().any(|(_, c, _)| c.name == *n)) {
+        return Ok(Outcome::Findings(Vec::new()));
+    }
+    let Some((flaw, cookie, exchange)) = failing.into_iter().next() else {
         return Ok(Outcome::Findings(Vec::new()));
     };
     let name = &cookie.name;

@@ -102,6 +102,19 @@ pub(crate) fn random_control(d: &Driver) -> rampart_model::Exchange {
         .evidence("negative control: a never-issued token of the same shape is not logged in")
 }
 
+/// Why a rule about a session id does not judge this session: several
+/// cookies carry it (a value and its signature, or chunks), so their values
+/// are signed or split data, not an id.
+pub(crate) fn cookie_set(d: &Driver) -> Option<String> {
+    let rampart_engine::Carrier::Cookies(names) = d.carrier() else {
+        return None;
+    };
+    Some(format!(
+        "the session is carried by several cookies ({}): signed or chunked data, not an id",
+        names.join(" + ")
+    ))
+}
+
 /// End a check whose precondition did not hold as inconclusive, rather than guess a verdict.
 pub(crate) fn inconclusive(_rule: &Rule, why: impl std::fmt::Display) -> Error {
     Error::Inconclusive(why.to_string())

@@ -49,7 +49,10 @@ impl Check for Adoption {
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let d = driver(ctx)?;
         let mut findings = Vec::new();
-        for variant in [Variant::Carrier, Variant::LoginBody] {
+        // One body field cannot carry a session that several cookies make up.
+        let in_body = !matches!(d.carrier(), Carrier::Cookies(_));
+        let variants = [Some(Variant::Carrier), in_body.then_some(Variant::LoginBody)];
+        for variant in variants.into_iter().flatten() {
             if let Some(f) = attempt(ctx, d, variant).await? {
                 findings.push(f);
             }
@@ -149,7 +152,7 @@ fn server_issued(d: &Driver, login: &StepOutcome, forged: &str) -> bool {
 
 fn carrier_variant(carrier: &Carrier) -> &'static str {
     match carrier {
-        Carrier::Cookie(_) => "cookie",
+        Carrier::Cookie(_) | Carrier::Cookies(_) => "cookie",
         Carrier::Header(_) => "header",
         Carrier::Bearer => "bearer",
     }

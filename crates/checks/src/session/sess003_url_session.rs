@@ -58,6 +58,9 @@ impl Check for UrlSession {
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let d = driver(ctx)?;
+        if let Some(why) = super::cookie_set(d) {
+            return Ok(Outcome::NotApplicable(why));
+        }
         let (agent, trail) = d.fresh_session().await?;
         let Some(token) = agent.token() else {
             return Err(super::inconclusive(&RULE, "the fresh login left no session token"));

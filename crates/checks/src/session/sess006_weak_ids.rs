@@ -57,6 +57,9 @@ impl Check for WeakIds {
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let d = driver(ctx)?;
+        if let Some(why) = super::cookie_set(d) {
+            return Ok(Outcome::NotApplicable(why));
+        }
         let (tokens, source) = sample(d, ctx.config.entropy_samples).await?;
         if tokens.len() < 2 {
             return Ok(Outcome::NotApplicable(

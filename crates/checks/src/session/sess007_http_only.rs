@@ -1,7 +1,7 @@
 //! SESS-007: the session cookie is readable by scripts (no HttpOnly).
 
 use super::OWASP;
-use super::cookie_attrs::{Flaw, judge_session_cookies};
+use super::cookie_attrs::{Flaw, SetRule, judge_session_cookies};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Rule, Severity};
@@ -34,7 +34,7 @@ impl Check for CookieNoHttpOnly {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        judge_session_cookies(ctx, &RULE, |c, _| {
+        judge_session_cookies(ctx, &RULE, SetRule::EveryCookie, |c, _| {
             (!c.http_only).then(|| Flaw {
                 description: format!("The session cookie {} is set without HttpOnly.", c.name),
                 severity: RULE.severity,

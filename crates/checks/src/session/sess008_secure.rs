@@ -1,7 +1,7 @@
 //! SESS-008: the session cookie may travel over plain HTTP (no Secure).
 
 use super::OWASP;
-use super::cookie_attrs::{Flaw, judge_session_cookies};
+use super::cookie_attrs::{Flaw, SetRule, judge_session_cookies};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Rule, Severity};
@@ -31,7 +31,7 @@ impl Check for CookieNoSecure {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        judge_session_cookies(ctx, &RULE, |c, target| {
+        judge_session_cookies(ctx, &RULE, SetRule::EveryCookie, |c, target| {
             if c.secure {
                 return None;
             }

@@ -1,7 +1,7 @@
 //! SESS-009: the session cookie is sent on cross-site requests (no SameSite, or None).
 
 use super::OWASP;
-use super::cookie_attrs::{Flaw, judge_session_cookies};
+use super::cookie_attrs::{Flaw, SetRule, judge_session_cookies};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Rule, Severity};
@@ -31,7 +31,7 @@ impl Check for CookieNoSameSite {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        judge_session_cookies(ctx, &RULE, |c, _| {
+        judge_session_cookies(ctx, &RULE, SetRule::EveryCookie, |c, _| {
             let description = match c.same_site.as_deref() {
                 None => format!("The session cookie {} is set without SameSite.", c.name),
                 Some(v) if v.eq_ignore_ascii_case("none") => {

@@ -7,7 +7,7 @@
 use super::{OWASP, driver, finding};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
-use rampart_engine::{Carrier, Check, Context, Error, Outcome, ScanConfig};
+use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Endpoint, Exchange, Rule, Severity};
 
 pub struct TokenExposed;
@@ -45,7 +45,7 @@ impl Check for TokenExposed {
             .into_iter()
             .flatten()
             .collect();
-        let token_api = !matches!(d.carrier(), Carrier::Cookie(_));
+        let token_api = !d.carrier().is_cookie();
         let sanctioned = |e: &Exchange, i: usize, of: &[Exchange], declared: bool| {
             token_api && declared && i + 1 == of.len() && !e.response.body.is_empty()
         };

@@ -1,7 +1,7 @@
 //! SESS-011: excessive session lifetime — a cookie that lives beyond a day,
 //! or a JWT session token without an expiry.
 
-use super::cookie_attrs::{Flaw, judge_session_cookies};
+use super::cookie_attrs::{Flaw, SetRule, judge_session_cookies};
 use super::{OWASP, endpoint, finding};
 use async_trait::async_trait;
 use base64::Engine;
@@ -48,7 +48,7 @@ impl Check for LongLifetime {
                 return Ok(Outcome::Findings(vec![f.with_evidence(evidence)]));
             }
         }
-        judge_session_cookies(ctx, &RULE, |c, _| {
+        judge_session_cookies(ctx, &RULE, SetRule::FirstCookie, |c, _| {
             let lifetime = c.lifetime()?;
             (lifetime > ONE_DAY).then(|| Flaw {
                 description: format!(

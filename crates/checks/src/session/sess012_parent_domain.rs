@@ -1,7 +1,7 @@
 //! SESS-012: the session cookie is scoped to a parent domain.
 
 use super::OWASP;
-use super::cookie_attrs::{Flaw, judge_session_cookies};
+use super::cookie_attrs::{Flaw, SetRule, judge_session_cookies};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Rule, Severity};
@@ -38,7 +38,7 @@ impl Check for ParentDomainCookie {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        judge_session_cookies(ctx, &RULE, |c, target| {
+        judge_session_cookies(ctx, &RULE, SetRule::FirstCookie, |c, target| {
             let domain = c.domain.as_deref()?;
             let host = target.host_str()?;
             is_parent(domain, host).then(|| Flaw {

@@ -167,8 +167,18 @@ impl Driver {
     async fn login_failure(&self, victim: &mut Agent, login: &StepOutcome) -> Error {
         let whole_jar = self.probe_agent(victim).await.map(|p| p.logged_in).unwrap_or(false);
         if whole_jar {
+            let set = Carrier::cookie(self.carrier.name(), victim.jar().names());
+            let hint = match &set {
+                Carrier::Cookies(names) if set != self.carrier => {
+                    format!(
+                        " (cookies = [\"{}\"] when several cookies carry it)",
+                        names.join("\", \"")
+                    )
+                }
+                _ => String::new(),
+            };
             let cause = format!(
-                "logged in with the whole cookie jar but not with {} alone; name the session carrier in [session]",
+                "logged in with the whole cookie jar but not with {} alone; name the session carrier in [session]{hint}",
                 self.carrier.describe()
             );
             return Error::flow("session", cause);
@@ -266,7 +276,10 @@ impl Driver {
         };
         let outcome = step::run(&self.base, csrf_page, step, agent, extra).await?;
         let tokens = outcome.token_before.iter().chain(&outcome.token_after);
-        for token in tokens.chain(&outcome.refresh_after) {
+        for token in tokens.flat_map(|t| self.carrier.token_parts(t)) {
+            self.redactor.token(token);
+        }
+        if let Some(token) = &outcome.refresh_after {
             self.redactor.token(token);
         }
         Ok(outcome)
@@ -274,7 +287,9 @@ impl Driver {
 
     /// Does `token` alone, from a fresh client, reach the protected page logged in?
     pub async fn probe(&self, token: &str) -> Result<Probe> {
-        self.redactor.token(token);
+        for part in self.carrier.token_parts(token) {
+            self.redactor.token(part);
+        }
         let mut agent = Agent::with_token(self.layer.clone(), self.carrier.clone(), token).bare(self.bare);
         self.probe_agent(&mut agent).await
     }
@@ -343,7 +358,7 @@ async fn detect_carrier(flow: &Flow, base: &Url, layer: &Arc<HttpLayer>) -> Resu
         .iter()
         .find(|n| crate::cookies::is_session_name(n))
         .or_else(|| names.iter().find(|n| !n.to_ascii_lowercase().contains("csrf")));
-    name.map(|n| Carrier::Cookie(n.to_string())).ok_or_else(|| {
+    name.map(|n| Carrier::cookie(n, names.iter().copied())).ok_or_else(|| {
         Error::flow(
             "session",
             "no cookie was set by [preauth] or [login]; name the carrier in [session]",

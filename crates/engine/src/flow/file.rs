@@ -28,6 +28,8 @@ struct FlowFile {
 #[serde(deny_unknown_fields)]
 struct SessionSpec {
     cookie: Option<String>,
+    /// One session carried by several cookies, the session cookie first.
+    cookies: Option<Vec<String>>,
     header: Option<String>,
     #[serde(default)]
     bearer: bool,
@@ -192,7 +194,7 @@ impl Flow {
             return Err(fail("[refresh] needs refresh_json in [login]".into()));
         }
         let carrier = file.session.map(carrier).transpose().map_err(&fail)?;
-        if carrier.as_ref().is_some_and(|c| !matches!(c, Carrier::Cookie(_)))
+        if carrier.as_ref().is_some_and(|c| !c.is_cookie())
             && login.token_json.is_none()
             && preauth.token_json.is_none()
         {
@@ -239,12 +241,33 @@ fn default_preauth() -> Step {
 }
 
 fn carrier(spec: SessionSpec) -> Result<Carrier, String> {
-    match (spec.cookie, spec.header, spec.bearer) {
-        (Some(c), None, false) => Ok(Carrier::Cookie(c)),
+    let cookie = match (spec.cookie, spec.cookies) {
+        (Some(_), Some(_)) => return Err("[session] names both cookie and cookies; choose one".into()),
+        (Some(c), None) => Some(Carrier::Cookie(c)),
+        (None, Some(set)) => Some(cookie_set(set)?),
+        (None, None) => None,
+    };
+    match (cookie, spec.header, spec.bearer) {
+        (Some(c), None, false) => Ok(c),
         (None, Some(h), false) => Ok(Carrier::Header(h)),
         (None, None, true) => Ok(Carrier::Bearer),
         (None, None, false) => Err("[session] names no carrier (cookie, header or bearer)".into()),
         _ => Err("[session] must name exactly one of cookie, header, bearer".into()),
+    }
+}
+
+/// `cookies = [...]`: one cookie is `cookie`; more are a set, each named once.
+fn cookie_set(mut names: Vec<String>) -> Result<Carrier, String> {
+    if names.iter().any(|n| n.is_empty() || n.contains(char::is_whitespace)) {
+        return Err("[session] cookies: a cookie name is empty or has a space".into());
+    }
+    let count = names.len();
+    names.dedup();
+    match names.len() {
+        0 => Err("[session] cookies is empty".into()),
+        n if n < count => Err("[session] cookies names a cookie twice".into()),
+        1 => Ok(Carrier::Cookie(names.remove(0))),
+        _ => Ok(Carrier::Cookies(names)),
     }
 }
 
@@ -539,6 +562,28 @@ logged_in_marker = "alice"
             ),
         ] {
             let err = parse(&text).unwrap_err().to_string();
+            assert!(err.contains(expect), "{err} should contain {expect}");
+        }
+    }
+
+    #[test]
+    fn several_cookies_carry_one_session() {
+        let set = FLOW.replace("cookie = \"sid\"", "cookies = [\"koa.sess\", \"koa.sess.sig\"]");
+        let carrier = parse(&set).unwrap().carrier.unwrap();
+        assert_eq!(
+            carrier,
+            Carrier::Cookies(vec!["koa.sess".into(), "koa.sess.sig".into()])
+        );
+        assert_eq!(carrier.describe(), "cookies koa.sess + koa.sess.sig");
+        let one = FLOW.replace("cookie = \"sid\"", "cookies = [\"sid\"]");
+        assert_eq!(parse(&one).unwrap().carrier, Some(Carrier::Cookie("sid".into())));
+        for (bad, expect) in [
+            ("cookies = []", "cookies is empty"),
+            ("cookies = [\"a\", \"a\"]", "twice"),
+            ("cookies = [\"a b\"]", "has a space"),
+            ("cookie = \"a\"\ncookies = [\"b\"]", "both cookie and cookies"),
+        ] {
+            let err = parse(&FLOW.replace("cookie = \"sid\"", bad)).unwrap_err().to_string();
             assert!(err.contains(expect), "{err} should contain {expect}");
         }
     }

@@ -5,7 +5,7 @@
 use super::csrf::hidden_field;
 use super::file::{Step, StepKind};
 use super::template::with_tokens;
-use crate::agent::{Agent, Carrier, Trip};
+use crate::agent::{Agent, Trip};
 use crate::error::{Error, Result};
 use crate::http::Request;
 use url::Url;
@@ -90,7 +90,7 @@ pub async fn run(
     })?;
     if let Some(pointer) = &step.token_json {
         let taken = token_from_json(&trip, pointer).map_err(|cause| Error::flow(step.kind.name(), cause))?;
-        if !matches!(agent.carrier(), Carrier::Cookie(_)) {
+        if !agent.carrier().is_cookie() {
             agent.set_token(Some(taken));
         }
     }

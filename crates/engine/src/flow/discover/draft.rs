@@ -49,6 +49,10 @@ impl Draft {
     pub fn carrier(&mut self, carrier: &Carrier) {
         match carrier {
             Carrier::Cookie(name) => self.set("session", "cookie", name.as_str()),
+            Carrier::Cookies(names) => {
+                let names: Vec<Value> = names.iter().map(|n| Value::from(n.as_str())).collect();
+                self.set("session", "cookies", Value::Array(names))
+            }
             Carrier::Header(name) => self.set("session", "header", name.as_str()),
             Carrier::Bearer => self.set("session", "bearer", true),
         }

@@ -156,8 +156,13 @@ async fn attempt(
     let cookies = session::session_cookies(&before, agent.jar());
     let cookie = cookies.first().cloned();
     let pointer = session::token_pointer(&login.response.body);
-    let mut carriers: Vec<(Carrier, Option<String>)> =
-        cookies.into_iter().map(|c| (Carrier::Cookie(c), None)).collect();
+    let mut carriers: Vec<(Carrier, Option<String>)> = Vec::new();
+    for cookie in cookies {
+        let carrier = Carrier::cookie(&cookie, agent.jar().names());
+        if !carriers.iter().any(|(c, _)| *c == carrier) {
+            carriers.push((carrier, None));
+        }
+    }
     if let Some(p) = &pointer {
         carriers.extend(
             session::token_carriers(inventory)
