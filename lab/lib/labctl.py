@@ -61,6 +61,10 @@ JAVA_OPTS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"]
 TARGETS += ("koa-session",)
 STORELESS += ("koa-session",)
 NODE_TARGETS += ("koa-session",)
+# Litestar + its client-side session (AES-GCM, chunked): a logged-in session carried by two cookies,
+# session-0 and session-1. No database; the fixed variant keeps its live session ids in memory.
+TARGETS += ("litestar-chunks",)
+STORELESS += ("litestar-chunks",)
 # Targets whose hand-written API document lab/verify checks against the app's routes
 # (`<app command> --routes` prints them); api-zoo's documents are FastAPI's app.openapi().
 ROUTE_LISTED = ("express-pg", "drf-pg")

@@ -304,7 +304,10 @@ mod tests {
         assert_eq!(set.token_parts("eyJ1 s1g"), ["eyJ1", "s1g"]);
         let mut replay = agent(set);
         replay.set_token(Some("eyJ2 s2g".into()));
-        assert_eq!(replay.jar().header().as_deref(), Some("koa.sess=eyJ2; koa.sess.sig=s2g"));
+        assert_eq!(
+            replay.jar().header().as_deref(),
+            Some("koa.sess=eyJ2; koa.sess.sig=s2g")
+        );
         replay.set_token(None);
         assert_eq!(replay.jar().header(), None);
     }

@@ -115,6 +115,19 @@ pub(crate) fn cookie_set(d: &Driver) -> Option<String> {
     ))
 }
 
+/// Run the flow's logout step with `agent`; a refused logout (4xx/5xx) makes
+/// the check inconclusive rather than a finding about what it did not end.
+pub(crate) async fn log_out(d: &Driver, agent: &mut rampart_engine::Agent) -> Result<StepOutcome, Error> {
+    let Some(logout) = d.logout(agent).await? else {
+        return Err(Error::Inconclusive("the flow has no [logout] step".into()));
+    };
+    let status = logout.trip.first().response.status;
+    if status >= 400 {
+        return Err(Error::Inconclusive(format!("the logout step answered {status}")));
+    }
+    Ok(logout)
+}
+
 /// End a check whose precondition did not hold as inconclusive, rather than guess a verdict.
 pub(crate) fn inconclusive(_rule: &Rule, why: impl std::fmt::Display) -> Error {
     Error::Inconclusive(why.to_string())

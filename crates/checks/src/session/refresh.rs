@@ -8,8 +8,8 @@
 use super::{PROBE, STEP};
 use rampart_engine::flow::{Step, StepKind};
 use rampart_engine::token::forge_like;
-use rampart_engine::{Agent, Carrier, Context, Driver, Error};
-use rampart_model::Exchange;
+use rampart_engine::{Agent, Carrier, Context, Driver, Error, Outcome};
+use rampart_model::{Confidence, Endpoint, Exchange, Rule};
 use serde_json::Value;
 use url::Url;
 
@@ -209,24 +209,44 @@ impl<'a> Refresher<'a> {
         })
     }
 
-    /// A never-issued refresh token shaped like `like` must be refused: `None`
-    /// when it is, else why the endpoint proves nothing.
-    pub async fn control(&self, like: &str) -> Result<(Option<String>, Vec<Exchange>), Error> {
+    /// Report `rule` with `evidence` once the control holds: a never-issued
+    /// refresh token shaped like `like` is refused (else inconclusive: the
+    /// operation proves nothing).
+    pub async fn prove(
+        &self,
+        rule: &'static Rule,
+        like: &str,
+        what: &str,
+        mut evidence: Vec<Exchange>,
+    ) -> Result<Outcome, Error> {
         let forged = self.refresh(None, &forge_like(like)).await?;
-        let why = forged
-            .accepted
-            .then(|| "the refresh operation also accepted a never-issued refresh token".to_string());
-        Ok((why, forged.exchanges))
+        if forged.accepted {
+            return Err(Error::Inconclusive(
+                "the refresh operation also accepted a never-issued refresh token".into(),
+            ));
+        }
+        evidence.extend(noted(forged.exchanges, "control: a never-issued refresh token"));
+        let description = format!(
+            "{what} A never-issued refresh token of the same shape was refused (control). Refresh operation: {}.",
+            self.source
+        );
+        let endpoint = Endpoint {
+            method: self.step.method.clone(),
+            url: self.d.url(&self.step.path).to_string(),
+        };
+        let f = super::finding(self.ctx, rule, Confidence::Confirmed, endpoint, description);
+        Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
     }
 
     /// "POST /api/auth/refresh".
     pub fn operation(&self) -> String {
         format!("{} {}", self.step.method, self.step.path)
     }
+}
 
-    pub fn url(&self) -> Url {
-        self.d.url(&self.step.path)
-    }
+/// `exchanges`, each with `note`.
+pub(crate) fn noted(exchanges: Vec<Exchange>, note: &str) -> impl Iterator<Item = Exchange> + '_ {
+    exchanges.into_iter().map(move |e| e.noted(note))
 }
 
 /// A JSON refresh request sending `{{refresh}}` under `key`.
@@ -234,18 +254,8 @@ fn refresh_step(path: &str, key: &str) -> Step {
     let mut body = serde_json::Map::new();
     body.insert(key.to_string(), Value::from("{{refresh}}"));
     Step {
-        kind: StepKind::Refresh,
-        method: "POST".into(),
-        path: path.into(),
-        form: None,
         json: Some(Value::Object(body)),
-        headers: Vec::new(),
-        token_json: None,
-        refresh_json: None,
-        csrf_field: None,
-        csrf_page: None,
-        csrf_cookie: None,
-        csrf_header: None,
+        ..Step::new(StepKind::Refresh, "POST", path)
     }
 }
 

@@ -6,11 +6,11 @@
 //! access token that reaches the protected page. Control: a never-issued
 //! refresh token of R1's shape is refused.
 
-use super::refresh::{FIND_COST, REFRESH_COST, Refresher};
-use super::{OWASP, STEP, driver, finding, inconclusive};
+use super::refresh::{FIND_COST, REFRESH_COST, Refresher, noted};
+use super::{OWASP, STEP, driver, inconclusive};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Rule, Severity};
+use rampart_model::{Category, Rule, Severity};
 
 pub struct RefreshReuse;
 
@@ -63,33 +63,13 @@ impl Check for RefreshReuse {
         if !(reuse.accepted && reuse.logged_in) {
             return Ok(Outcome::Findings(Vec::new()));
         }
-        let (refused, control) = r.control(&login.refresh).await?;
-        if let Some(why) = refused {
-            return Err(inconclusive(&RULE, why));
-        }
-        let description = format!(
-            "After a login's refresh token was exchanged once at {} (the reply carried a new access token and a different refresh token, so the server rotates), the same, already used refresh token was accepted again and its access token reached the protected page as the user. A never-issued refresh token of the same shape was refused (control). Refresh operation: {}.",
-            r.operation(),
-            r.source
+        let what = format!(
+            "After a login's refresh token was exchanged once at {} (the reply carried a new access token and a different refresh token, so the server rotates), the same, already used refresh token was accepted again and its access token reached the protected page as the user.",
+            r.operation()
         );
-        let mut evidence: Vec<_> = login.exchanges.into_iter().map(|e| e.noted("a user logs in")).collect();
-        evidence.extend(first.exchanges.into_iter().map(|e| e.noted("first refresh: rotated")));
-        evidence.extend(
-            reuse
-                .exchanges
-                .into_iter()
-                .map(|e| e.noted("attack: the used refresh token again")),
-        );
-        evidence.extend(
-            control
-                .into_iter()
-                .map(|e| e.noted("control: a never-issued refresh token")),
-        );
-        let endpoint = Endpoint {
-            method: "POST".into(),
-            url: r.url().to_string(),
-        };
-        let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint, description);
-        Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
+        let mut evidence: Vec<_> = noted(login.exchanges, "a user logs in").collect();
+        evidence.extend(noted(first.exchanges, "first refresh: rotated"));
+        evidence.extend(noted(reuse.exchanges, "attack: the used refresh token again"));
+        r.prove(&RULE, &login.refresh, &what, evidence).await
     }
 }

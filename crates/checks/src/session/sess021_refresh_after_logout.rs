@@ -5,11 +5,11 @@
 //! the access token it buys reaching the protected page is the finding.
 //! Control: a never-issued refresh token of the same shape is refused.
 
-use super::refresh::{FIND_COST, REFRESH_COST, Refresher};
-use super::{OWASP, STEP, driver, finding, inconclusive, step_evidence};
+use super::refresh::{FIND_COST, REFRESH_COST, Refresher, noted};
+use super::{OWASP, STEP, driver, step_evidence};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Rule, Severity};
+use rampart_model::{Category, Rule, Severity};
 
 pub struct RefreshAfterLogout;
 
@@ -52,42 +52,18 @@ impl Check for RefreshAfterLogout {
             Err(why) => return Ok(Outcome::NotApplicable(why)),
         };
         let mut login = r.login().await?;
-        let logout = d.logout(&mut login.agent).await?.expect("flow has a logout step");
-        let status = logout.trip.first().response.status;
-        if status >= 400 {
-            return Err(inconclusive(&RULE, format!("the logout step answered {status}")));
-        }
+        let logout = super::log_out(d, &mut login.agent).await?;
         let after = r.refresh(None, &login.refresh).await?;
         if !(after.accepted && after.logged_in) {
             return Ok(Outcome::Findings(Vec::new()));
         }
-        let (refused, control) = r.control(&login.refresh).await?;
-        if let Some(why) = refused {
-            return Err(inconclusive(&RULE, why));
-        }
-        let description = format!(
-            "After logging out, the refresh token the login had returned was exchanged at {} and the new access token reached the protected page as the user. A never-issued refresh token of the same shape was refused (control). Refresh operation: {}.",
-            r.operation(),
-            r.source
+        let what = format!(
+            "After logging out, the refresh token the login had returned was exchanged at {} and the new access token reached the protected page as the user.",
+            r.operation()
         );
-        let mut evidence: Vec<_> = login.exchanges.into_iter().map(|e| e.noted("a user logs in")).collect();
+        let mut evidence: Vec<_> = noted(login.exchanges, "a user logs in").collect();
         evidence.extend(step_evidence(&logout, "the user logs out"));
-        evidence.extend(
-            after
-                .exchanges
-                .into_iter()
-                .map(|e| e.noted("attack: refresh after logout")),
-        );
-        evidence.extend(
-            control
-                .into_iter()
-                .map(|e| e.noted("control: a never-issued refresh token")),
-        );
-        let endpoint = Endpoint {
-            method: "POST".into(),
-            url: r.url().to_string(),
-        };
-        let f = finding(ctx, &RULE, Confidence::Confirmed, endpoint, description);
-        Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
+        evidence.extend(noted(after.exchanges, "attack: refresh after logout"));
+        r.prove(&RULE, &login.refresh, &what, evidence).await
     }
 }

@@ -223,21 +223,28 @@ impl Flow {
     }
 }
 
-fn default_preauth() -> Step {
-    Step {
-        kind: StepKind::Preauth,
-        method: "GET".into(),
-        path: "/".into(),
-        form: None,
-        json: None,
-        headers: Vec::new(),
-        token_json: None,
-        refresh_json: None,
-        csrf_field: None,
-        csrf_page: None,
-        csrf_cookie: None,
-        csrf_header: None,
+impl Step {
+    /// A bare step: `method` on `path`, with no body, headers, tokens or CSRF.
+    pub fn new(kind: StepKind, method: &str, path: &str) -> Step {
+        Step {
+            kind,
+            method: method.into(),
+            path: path.into(),
+            form: None,
+            json: None,
+            headers: Vec::new(),
+            token_json: None,
+            refresh_json: None,
+            csrf_field: None,
+            csrf_page: None,
+            csrf_cookie: None,
+            csrf_header: None,
+        }
     }
+}
+
+fn default_preauth() -> Step {
+    Step::new(StepKind::Preauth, "GET", "/")
 }
 
 fn carrier(spec: SessionSpec) -> Result<Carrier, String> {
