@@ -8,7 +8,7 @@
 use super::{PROBE, STEP};
 use rampart_engine::flow::{Step, StepKind};
 use rampart_engine::token::forge_like;
-use rampart_engine::{Agent, Carrier, Context, Driver, Error, Outcome};
+use rampart_engine::{Agent, Context, Driver, Error, Outcome};
 use rampart_model::{Confidence, Endpoint, Exchange, Rule};
 use serde_json::Value;
 use url::Url;
@@ -45,8 +45,6 @@ pub(crate) struct Refresher<'a> {
     refresh: String,
     /// How it was found: "the flow's [refresh] step" or the discovered operation.
     pub source: String,
-    /// The exchanges that proved it.
-    pub proof: Vec<Exchange>,
 }
 
 /// What one refresh request got.
@@ -71,7 +69,7 @@ impl<'a> Refresher<'a> {
     /// The flow's `[refresh]` step, else a discovered one; `Err(why)` when
     /// refresh tokens cannot be tested here.
     pub async fn find(ctx: &'a Context<'a>, d: &'a Driver) -> Result<Result<Refresher<'a>, String>, Error> {
-        if matches!(d.carrier(), Carrier::Cookie(_)) {
+        if d.carrier().is_cookie() {
             return Ok(Err(
                 "the session is a cookie; refresh tokens are tested on token sessions".into(),
             ));
@@ -96,17 +94,13 @@ impl<'a> Refresher<'a> {
             access,
             refresh: pointer,
             source: String::new(),
-            proof: Vec::new(),
         };
         let first = r.login().await?;
-        let mut proof = first.exchanges;
         for path in candidates(ctx, d) {
             r.step = refresh_step(&path, &key);
             let got = r.refresh(Some(&first.agent), &first.refresh).await?;
-            proof.extend(got.exchanges);
             if got.accepted && got.logged_in {
                 r.source = format!("POST {path} (found: the login reply's `{key}`)");
-                r.proof = proof;
                 return Ok(Ok(r));
             }
             if got.accepted {
@@ -129,7 +123,7 @@ impl<'a> Refresher<'a> {
     ) -> Result<Result<Refresher<'a>, String>, Error> {
         let login = d.flow().login.clone();
         let refresh = login.refresh_json.clone().unwrap_or_default();
-        let mut r = Refresher {
+        let r = Refresher {
             d,
             ctx,
             login,
@@ -141,21 +135,16 @@ impl<'a> Refresher<'a> {
             access: step.token_json.clone().unwrap_or(access),
             refresh: step.refresh_json.clone().unwrap_or(refresh),
             source: format!("the flow's [refresh] step ({} {})", step.method, step.path),
-            proof: Vec::new(),
         };
-        let first = match r.login().await {
-            Ok(first) => first,
-            Err(Error::Inconclusive(why)) => return Ok(Err(why)),
-            Err(e) => return Err(e),
-        };
+        // A declared step that does not work leaves the rules inconclusive, not inapplicable.
+        let first = r.login().await?;
         let got = r.refresh(Some(&first.agent), &first.refresh).await?;
         if !(got.accepted && got.logged_in) {
-            return Ok(Err(format!(
+            return Err(Error::Inconclusive(format!(
                 "the flow's [refresh] step did not give a logged-in access token for a fresh refresh token (status {})",
-                got.exchanges.last().map_or(0, |e| e.response.status)
+                got.exchanges.first().map_or(0, |e| e.response.status)
             )));
         }
-        r.proof = first.exchanges.into_iter().chain(got.exchanges).collect();
         Ok(Ok(r))
     }
 

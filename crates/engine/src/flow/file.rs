@@ -268,11 +268,12 @@ fn cookie_set(mut names: Vec<String>) -> Result<Carrier, String> {
     if names.iter().any(|n| n.is_empty() || n.contains(char::is_whitespace)) {
         return Err("[session] cookies: a cookie name is empty or has a space".into());
     }
-    let count = names.len();
-    names.dedup();
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
     match names.len() {
         0 => Err("[session] cookies is empty".into()),
-        n if n < count => Err("[session] cookies names a cookie twice".into()),
+        n if unique.len() < n => Err("[session] cookies names a cookie twice".into()),
         1 => Ok(Carrier::Cookie(names.remove(0))),
         _ => Ok(Carrier::Cookies(names)),
     }
@@ -586,7 +587,7 @@ logged_in_marker = "alice"
         assert_eq!(parse(&one).unwrap().carrier, Some(Carrier::Cookie("sid".into())));
         for (bad, expect) in [
             ("cookies = []", "cookies is empty"),
-            ("cookies = [\"a\", \"a\"]", "twice"),
+            ("cookies = [\"a\", \"b\", \"a\"]", "twice"),
             ("cookies = [\"a b\"]", "has a space"),
             ("cookie = \"a\"\ncookies = [\"b\"]", "both cookie and cookies"),
         ] {
