@@ -19,8 +19,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -167,10 +169,20 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return s.connect_ex((host, port)) == 0
 
 
+_HANDED_OUT: set[int] = set()
+_HANDED_OUT_LOCK = threading.Lock()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port never handed out before by this process (targets started side by side)."""
+    with _HANDED_OUT_LOCK:
+        while True:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            if port not in _HANDED_OUT:
+                _HANDED_OUT.add(port)
+                return port
 
 
 def http_status(host: str, port: int, method: str, path: str, timeout: float = 2.0) -> int | None:
@@ -426,6 +438,10 @@ def trap_hits(target: str, variant: str) -> int:
         raise LabError(f"{target} ({variant}) keeps no trap counter ({e})") from e
 
 
+# Targets started side by side (run_each) start the shared services once.
+_SERVICES_LOCK = threading.Lock()
+
+
 def start_app(target: str, variant: str, port: int, password: str | None = None,
               ready_timeout: float = 60.0) -> tuple[int, str]:
     """Start one target (and the store it needs) with a clean store; returns (pid, url)."""
@@ -447,13 +463,15 @@ def start_app(target: str, variant: str, port: int, password: str | None = None,
     env.update(LAB_VARIANT=variant, PORT=str(port), PYTHONUNBUFFERED="1", LAB_TRAP_FILE=str(trap),
                LAB_PASSWORD=password or os.environ.get("LAB_PASSWORD") or DEFAULT_PASSWORD)
     if target == "flask-firestore":
-        ensure_firestore()
+        with _SERVICES_LOCK:
+            ensure_firestore()
         project = firestore_project(target, variant)
         wipe_firestore(project)
         install_firestore_rules(project, firestore_rules_file(target, variant))
         env.update(FIRESTORE_EMULATOR_HOST=FS_HOST, GOOGLE_CLOUD_PROJECT=project)
     elif target in ON_POSTGRES:
-        ensure_postgres()
+        with _SERVICES_LOCK:
+            ensure_postgres()
         name = db_name(target, variant)
         fresh_database(name)
         env.update(DATABASE_URL=f"postgresql://postgres@127.0.0.1:{PG_PORT}/{name}?sslmode=disable",
@@ -585,6 +603,67 @@ def down_all(clean: bool = True) -> None:
     else:
         with _pids_locked():
             _write_pids([r for r in read_pids() if alive(int(r[0]))])
+
+
+# --------------------------------------------------------------------------- side by side
+
+class _HeldOutput:
+    """Stands in for sys.stdout or sys.stderr while run_each runs: what a worker thread
+    writes goes to that thread's buffer (with the stream it was meant for), the rest through."""
+
+    def __init__(self, real, held: threading.local):
+        self.real, self.held = real, held
+
+    def write(self, text: str) -> int:
+        chunks = getattr(self.held, "chunks", None)
+        if chunks is None:
+            return self.real.write(text)
+        chunks.append((self.real, text))
+        return len(text)
+
+    def flush(self) -> None:
+        if getattr(self.held, "chunks", None) is None:
+            self.real.flush()
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def lab_jobs() -> int:
+    """How many targets run side by side: LAB_JOBS, default 2."""
+    try:
+        return max(1, int(os.environ.get("LAB_JOBS", "2")))
+    except ValueError:
+        raise LabError(f"LAB_JOBS must be a number, not {os.environ['LAB_JOBS']!r}") from None
+
+
+def run_each(entries: list, fn, jobs: int | None = None) -> None:
+    """fn(entry) for every entry, `jobs` (LAB_JOBS) at a time. Each entry's output, stdout
+    and stderr in the order written, is held back and printed in one piece when it ends,
+    so the lines of two targets never interleave."""
+    held = threading.local()
+    out, err = sys.stdout, sys.stderr
+    print_lock = threading.Lock()
+
+    def one(entry):
+        held.chunks = []
+        try:
+            fn(entry)
+        finally:
+            chunks, held.chunks = held.chunks, None
+            with print_lock:
+                for stream, text in chunks:
+                    stream.write(text)
+                out.flush()
+                err.flush()
+
+    sys.stdout, sys.stderr = _HeldOutput(out, held), _HeldOutput(err, held)
+    try:
+        with ThreadPoolExecutor(max_workers=jobs or lab_jobs()) as pool:
+            for done in [pool.submit(one, e) for e in entries]:
+                done.result()
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def _tail(path: Path, n: int = 30) -> str:

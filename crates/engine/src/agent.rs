@@ -5,6 +5,7 @@
 use crate::cookies::Jar;
 use crate::error::{Error, Result};
 use crate::http::{HttpLayer, Request, Response};
+use crate::token::forge_like;
 use rampart_model::Exchange;
 use std::sync::Arc;
 
@@ -65,6 +66,12 @@ impl Carrier {
         }
     }
 
+    /// A never-issued token of `token`'s shape: each value of a set forged apart.
+    pub fn forge(&self, token: &str) -> String {
+        let parts: Vec<String> = self.token_parts(token).into_iter().map(forge_like).collect();
+        parts.join(&SET_SEPARATOR.to_string())
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Carrier::Cookie(n) => format!("cookie {n}"),
@@ -76,7 +83,7 @@ impl Carrier {
 }
 
 /// Between the values of a cookie set's token: a space, which cookie values
-/// never hold and forged tokens keep.
+/// never hold.
 pub const SET_SEPARATOR: char = ' ';
 
 /// The final response of a request and every exchange on the way (redirects).
@@ -291,6 +298,19 @@ mod tests {
         let home = url::Url::parse("http://127.0.0.1:1/").unwrap();
         let layer = HttpLayer::new(&Limits::default(), &home, Vec::new()).unwrap();
         Agent::new(Arc::new(layer), carrier)
+    }
+
+    #[test]
+    fn a_cookie_set_is_forged_value_by_value() {
+        let set = Carrier::Cookies(vec!["s.0".into(), "s.1".into()]);
+        let forged = set.forge("abc def");
+        let parts = set.token_parts(&forged);
+        assert_eq!(parts.len(), 2, "{forged}");
+        assert!(
+            parts[0] != "abc" && parts[1] != "def" && parts.iter().all(|p| p.len() == 3),
+            "{forged}"
+        );
+        assert_eq!(set.forge("--- def").split(SET_SEPARATOR).count(), 2);
     }
 
     #[test]

@@ -5,12 +5,14 @@
 //! found and proven once: a fresh refresh token must buy an access token
 //! that reaches the protected page.
 
-use super::{PROBE, STEP};
+use super::{PROBE, STEP, driver};
 use rampart_engine::flow::{Step, StepKind};
 use rampart_engine::token::forge_like;
 use rampart_engine::{Agent, Context, Driver, Error, Outcome};
 use rampart_model::{Confidence, Endpoint, Exchange, Rule};
 use serde_json::Value;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
 use url::Url;
 
 /// Refresh operations tried when neither the flow nor the spec names one.
@@ -28,15 +30,13 @@ const MAX_CANDIDATES: usize = 6;
 /// Where a reply keeps the new access token, after the login's own `token_json`.
 const ACCESS_POINTERS: &[&str] = &["/access_token", "/accessToken", "/access", "/token"];
 
-/// Requests [`Refresher::find`] may cost: a login, each candidate, the proof.
+/// Requests [`find`] may cost: a login, each candidate, the proof.
 pub(crate) const FIND_COST: u64 = 2 * STEP + MAX_CANDIDATES as u64 + PROBE;
 /// Requests one [`Refresher::refresh`] may cost: the exchange and a probe.
 pub(crate) const REFRESH_COST: u64 = 1 + PROBE;
 
 /// How this target exchanges refresh tokens, proven to work.
-pub(crate) struct Refresher<'a> {
-    d: &'a Driver,
-    ctx: &'a Context<'a>,
+pub(crate) struct Refresher {
     /// The login step with `refresh_json` set.
     login: Step,
     /// The refresh request, sent without pointers: its reply is read here.
@@ -65,67 +65,89 @@ pub(crate) struct Login {
     pub exchanges: Vec<Exchange>,
 }
 
-impl<'a> Refresher<'a> {
-    /// The flow's `[refresh]` step, else a discovered one; `Err(why)` when
-    /// refresh tokens cannot be tested here.
-    pub async fn find(ctx: &'a Context<'a>, d: &'a Driver) -> Result<Result<Refresher<'a>, String>, Error> {
+/// Why refresh tokens are not tested on this target.
+#[derive(Clone)]
+enum Untested {
+    NotApplicable(String),
+    Inconclusive(String),
+}
+
+/// The scan's refresher, found once whichever rule asks first.
+#[derive(Default)]
+struct Found(OnceCell<Result<Arc<Refresher>, Untested>>);
+
+/// This scan's refresher; `Ok(Err(why))` when refresh tokens cannot be
+/// tested here, `Err(Inconclusive)` when the flow's `[refresh]` step fails.
+pub(crate) async fn find(ctx: &Context<'_>) -> Result<Result<Arc<Refresher>, String>, Error> {
+    let found = ctx.shared::<Found>();
+    let cached = found.0.get_or_try_init(|| Refresher::find(ctx)).await?;
+    match cached.clone() {
+        Ok(r) => Ok(Ok(r)),
+        Err(Untested::NotApplicable(why)) => Ok(Err(why)),
+        Err(Untested::Inconclusive(why)) => Err(Error::Inconclusive(why)),
+    }
+}
+
+impl Refresher {
+    /// The flow's `[refresh]` step, else a discovered one.
+    async fn find(ctx: &Context<'_>) -> Result<Result<Arc<Refresher>, Untested>, Error> {
+        let d = driver(ctx)?;
+        let skip = |why: &str| Ok(Err(Untested::NotApplicable(why.into())));
         if d.carrier().is_cookie() {
-            return Ok(Err(
-                "the session is a cookie; refresh tokens are tested on token sessions".into(),
-            ));
+            return skip("the session is a cookie; refresh tokens are tested on token sessions");
         }
         let Some(access) = d.flow().login.token_json.clone() else {
-            return Ok(Err("the login step takes no token from its reply (token_json)".into()));
+            return skip("the login step takes no token from its reply (token_json)");
         };
-        if let Some(step) = &d.flow().refresh {
-            return Refresher::declared(ctx, d, step, access).await;
-        }
+        let found = match &d.flow().refresh {
+            Some(step) => Refresher::declared(ctx, step, access).await?,
+            None => Refresher::discover(ctx, access).await?,
+        };
+        Ok(found.map(Arc::new))
+    }
+
+    /// The login reply's refresh token field and the operation that takes it.
+    async fn discover(ctx: &Context<'_>, access: String) -> Result<Result<Refresher, Untested>, Error> {
+        let d = driver(ctx)?;
+        let skip = |why: String| Ok(Err(Untested::NotApplicable(why)));
         let reply = serde_json::from_slice::<Value>(&d.baseline().login.trip.response.body).ok();
         let Some((pointer, key)) = reply.as_ref().and_then(|v| refresh_field(v, "", 2)) else {
-            return Ok(Err("the login reply carries no refresh token".into()));
+            return skip("the login reply carries no refresh token".into());
         };
         let mut login = d.flow().login.clone();
         login.refresh_json = Some(pointer.clone());
         let mut r = Refresher {
-            d,
-            ctx,
             login,
             step: refresh_step("/", &key),
             access,
             refresh: pointer,
             source: String::new(),
         };
-        let first = r.login().await?;
+        let first = r.login(ctx).await?;
         for path in candidates(ctx, d) {
             r.step = refresh_step(&path, &key);
-            let got = r.refresh(Some(&first.agent), &first.refresh).await?;
+            let got = r.refresh(ctx, Some(&first.agent), &first.refresh).await?;
             if got.accepted && got.logged_in {
                 r.source = format!("POST {path} (found: the login reply's `{key}`)");
                 return Ok(Ok(r));
             }
             if got.accepted {
-                return Ok(Err(format!(
+                return skip(format!(
                     "POST {path} answered a refresh, but its access token is not logged in"
-                )));
+                ));
             }
         }
-        Ok(Err(format!(
+        skip(format!(
             "the login reply carries `{key}`, but no refresh operation accepted it"
-        )))
+        ))
     }
 
-    /// The flow's `[refresh]` step, proven once.
-    async fn declared(
-        ctx: &'a Context<'a>,
-        d: &'a Driver,
-        step: &Step,
-        access: String,
-    ) -> Result<Result<Refresher<'a>, String>, Error> {
-        let login = d.flow().login.clone();
+    /// The flow's `[refresh]` step, proven once. A declared step that does
+    /// not work leaves the rules inconclusive, not inapplicable.
+    async fn declared(ctx: &Context<'_>, step: &Step, access: String) -> Result<Result<Refresher, Untested>, Error> {
+        let login = driver(ctx)?.flow().login.clone();
         let refresh = login.refresh_json.clone().unwrap_or_default();
         let r = Refresher {
-            d,
-            ctx,
             login,
             step: Step {
                 token_json: None,
@@ -136,23 +158,23 @@ impl<'a> Refresher<'a> {
             refresh: step.refresh_json.clone().unwrap_or(refresh),
             source: format!("the flow's [refresh] step ({} {})", step.method, step.path),
         };
-        // A declared step that does not work leaves the rules inconclusive, not inapplicable.
-        let first = r.login().await?;
-        let got = r.refresh(Some(&first.agent), &first.refresh).await?;
+        let first = r.login(ctx).await?;
+        let got = r.refresh(ctx, Some(&first.agent), &first.refresh).await?;
         if !(got.accepted && got.logged_in) {
-            return Err(Error::Inconclusive(format!(
+            return Ok(Err(Untested::Inconclusive(format!(
                 "the flow's [refresh] step did not give a logged-in access token for a fresh refresh token (status {})",
                 got.exchanges.first().map_or(0, |e| e.response.status)
-            )));
+            ))));
         }
         Ok(Ok(r))
     }
 
     /// Log in from a fresh client and take the refresh token from the reply.
-    pub async fn login(&self) -> Result<Login, Error> {
-        let mut agent = self.d.agent();
-        let pre = self.d.preauth(&mut agent).await?;
-        let login = self.d.send_step(&self.login, &mut agent).await?;
+    pub async fn login(&self, ctx: &Context<'_>) -> Result<Login, Error> {
+        let d = driver(ctx)?;
+        let mut agent = d.agent();
+        let pre = d.preauth(&mut agent).await?;
+        let login = d.send_step(&self.login, &mut agent).await?;
         let exchanges = pre.trip.exchanges.into_iter().chain(login.trip.exchanges).collect();
         let Some(refresh) = login.refresh_after else {
             return Err(Error::Inconclusive(format!(
@@ -169,24 +191,25 @@ impl<'a> Refresher<'a> {
 
     /// Exchange `refresh` (with `owner`'s access token where the step sends
     /// one) and probe the access token it buys.
-    pub async fn refresh(&self, owner: Option<&Agent>, refresh: &str) -> Result<Refreshed, Error> {
-        self.ctx.redactor.token(refresh);
-        let mut agent = self.d.agent();
+    pub async fn refresh(&self, ctx: &Context<'_>, owner: Option<&Agent>, refresh: &str) -> Result<Refreshed, Error> {
+        let d = driver(ctx)?;
+        ctx.redactor.token(refresh);
+        let mut agent = d.agent();
         agent.set_token(owner.and_then(Agent::token));
         agent.set_refresh(Some(refresh.to_string()));
-        let sent = self.d.send_step(&self.step, &mut agent).await?;
+        let sent = d.send_step(&self.step, &mut agent).await?;
         let resp = &sent.trip.response;
         let body = serde_json::from_slice::<Value>(&resp.body).ok();
         let access = body.as_ref().and_then(|b| access_token(b, &self.access));
         let next = body.as_ref().and_then(|b| text_at(b, &self.refresh));
         for token in access.iter().chain(&next) {
-            self.ctx.redactor.token(token);
+            ctx.redactor.token(token);
         }
         let mut exchanges = sent.trip.exchanges;
         let accepted = (200..300).contains(&resp.status) && access.is_some();
         let mut logged_in = false;
         if let Some(access) = access.filter(|_| accepted) {
-            let probe = self.d.probe(&access).await?;
+            let probe = d.probe(&access).await?;
             logged_in = probe.logged_in;
             exchanges.extend(probe.exchanges);
         }
@@ -203,12 +226,13 @@ impl<'a> Refresher<'a> {
     /// operation proves nothing).
     pub async fn prove(
         &self,
+        ctx: &Context<'_>,
         rule: &'static Rule,
         like: &str,
         what: &str,
         mut evidence: Vec<Exchange>,
     ) -> Result<Outcome, Error> {
-        let forged = self.refresh(None, &forge_like(like)).await?;
+        let forged = self.refresh(ctx, None, &forge_like(like)).await?;
         if forged.accepted {
             return Err(Error::Inconclusive(
                 "the refresh operation also accepted a never-issued refresh token".into(),
@@ -221,9 +245,9 @@ impl<'a> Refresher<'a> {
         );
         let endpoint = Endpoint {
             method: self.step.method.clone(),
-            url: self.d.url(&self.step.path).to_string(),
+            url: driver(ctx)?.url(&self.step.path).to_string(),
         };
-        let f = super::finding(self.ctx, rule, Confidence::Confirmed, endpoint, description);
+        let f = super::finding(ctx, rule, Confidence::Confirmed, endpoint, description);
         Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
     }
 

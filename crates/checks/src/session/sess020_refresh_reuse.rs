@@ -6,8 +6,8 @@
 //! access token that reaches the protected page. Control: a never-issued
 //! refresh token of R1's shape is refused.
 
-use super::refresh::{FIND_COST, REFRESH_COST, Refresher, noted};
-use super::{OWASP, STEP, driver, inconclusive};
+use super::refresh::{FIND_COST, REFRESH_COST, find, noted};
+use super::{OWASP, STEP, inconclusive};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Rule, Severity};
@@ -44,13 +44,12 @@ impl Check for RefreshReuse {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        let d = driver(ctx)?;
-        let r = match Refresher::find(ctx, d).await? {
+        let r = match find(ctx).await? {
             Ok(r) => r,
             Err(why) => return Ok(Outcome::NotApplicable(why)),
         };
-        let login = r.login().await?;
-        let first = r.refresh(Some(&login.agent), &login.refresh).await?;
+        let login = r.login(ctx).await?;
+        let first = r.refresh(ctx, Some(&login.agent), &login.refresh).await?;
         if !(first.accepted && first.logged_in) {
             return Err(inconclusive(&RULE, "the first refresh of a fresh refresh token failed"));
         }
@@ -59,7 +58,7 @@ impl Check for RefreshReuse {
                 "the server does not rotate refresh tokens (a refresh returns no new one)".into(),
             ));
         }
-        let reuse = r.refresh(Some(&login.agent), &login.refresh).await?;
+        let reuse = r.refresh(ctx, Some(&login.agent), &login.refresh).await?;
         if !(reuse.accepted && reuse.logged_in) {
             return Ok(Outcome::Findings(Vec::new()));
         }
@@ -70,6 +69,6 @@ impl Check for RefreshReuse {
         let mut evidence: Vec<_> = noted(login.exchanges, "a user logs in").collect();
         evidence.extend(noted(first.exchanges, "first refresh: rotated"));
         evidence.extend(noted(reuse.exchanges, "attack: the used refresh token again"));
-        r.prove(&RULE, &login.refresh, &what, evidence).await
+        r.prove(ctx, &RULE, &login.refresh, &what, evidence).await
     }
 }

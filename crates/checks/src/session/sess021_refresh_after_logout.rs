@@ -5,7 +5,7 @@
 //! the access token it buys reaching the protected page is the finding.
 //! Control: a never-issued refresh token of the same shape is refused.
 
-use super::refresh::{FIND_COST, REFRESH_COST, Refresher, noted};
+use super::refresh::{FIND_COST, REFRESH_COST, find, noted};
 use super::{OWASP, STEP, driver, step_evidence};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -47,13 +47,13 @@ impl Check for RefreshAfterLogout {
         if d.flow().logout.is_none() {
             return Ok(Outcome::NotApplicable("the flow has no [logout] step".into()));
         }
-        let r = match Refresher::find(ctx, d).await? {
+        let r = match find(ctx).await? {
             Ok(r) => r,
             Err(why) => return Ok(Outcome::NotApplicable(why)),
         };
-        let mut login = r.login().await?;
+        let mut login = r.login(ctx).await?;
         let logout = super::log_out(d, &mut login.agent).await?;
-        let after = r.refresh(None, &login.refresh).await?;
+        let after = r.refresh(ctx, None, &login.refresh).await?;
         if !(after.accepted && after.logged_in) {
             return Ok(Outcome::Findings(Vec::new()));
         }
@@ -64,6 +64,6 @@ impl Check for RefreshAfterLogout {
         let mut evidence: Vec<_> = noted(login.exchanges, "a user logs in").collect();
         evidence.extend(step_evidence(&logout, "the user logs out"));
         evidence.extend(noted(after.exchanges, "attack: refresh after logout"));
-        r.prove(&RULE, &login.refresh, &what, evidence).await
+        r.prove(ctx, &RULE, &login.refresh, &what, evidence).await
     }
 }

@@ -10,7 +10,6 @@ use crate::agent::{Agent, Carrier};
 use crate::error::{Error, Result};
 use crate::http::{HttpLayer, Request, Response};
 use crate::redact::Redactor;
-use crate::token::forge_like;
 use rampart_model::Exchange;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -143,7 +142,7 @@ impl Driver {
         if !logged_in.logged_in {
             return Err(self.login_failure(&mut victim, &login).await);
         }
-        let random = self.probe(&forge_like(&token)).await?;
+        let random = self.probe(&self.carrier.forge(&token)).await?;
         if random.logged_in {
             let cause = format!(
                 "a random {} also shows the marker '{marker}'; the page does not check the session",
@@ -223,7 +222,7 @@ impl Driver {
 
     /// A never-issued token of the same shape as a real one.
     pub fn forge(&self) -> String {
-        forge_like(&self.baseline().token)
+        self.carrier.forge(&self.baseline().token)
     }
 
     pub async fn preauth(&self, agent: &mut Agent) -> Result<StepOutcome> {
