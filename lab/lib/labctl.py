@@ -67,6 +67,10 @@ NODE_TARGETS += ("koa-session",)
 # session-0 and session-1. No database; the fixed variant keeps its live session ids in memory.
 TARGETS += ("litestar-chunks",)
 STORELESS += ("litestar-chunks",)
+# Django REST framework + dj-rest-auth + simplejwt: the access token in the body, the refresh token only in an
+# HttpOnly cookie. SQLite in a fresh temporary directory per start (the app's own), no session store.
+TARGETS += ("djrest-cookie",)
+STORELESS += ("djrest-cookie",)
 # Targets whose hand-written API document lab/verify checks against the app's routes
 # (`<app command> --routes` prints them); api-zoo's documents are FastAPI's app.openapi().
 ROUTE_LISTED = ("express-pg", "drf-pg")

@@ -13,6 +13,12 @@ rampart judges them): SESS-003 and SESS-006 are not judged (the values are signe
 data, not an id: n/a, so absent); SESS-007/008/009 find the attribute missing only when every
 cookie of the set lacks it (one protected member keeps the set out of the attacker's reach);
 SESS-011 and SESS-012 judge the first cookie of the set; every other rule replays the whole set.
+
+A refresh token (SESS-020, SESS-021) arrives either in the login's JSON reply (`[login]
+refresh_json`, a JSON pointer; the [refresh] step sends it as `{{refresh}}` and its reply's
+refresh_json is the rotated one) or as a cookie (`[login] refresh_cookie = "NAME"`: the login sets
+the cookie NAME, the [refresh] step needs no placeholder since the cookie travels with it like any
+cookie, and a rotated refresh token comes back as a new value of the same cookie).
 """
 from __future__ import annotations
 
@@ -63,6 +69,40 @@ def session_cookies(flow: dict) -> list[str]:
 def multi_cookie(flow: dict) -> bool:
     """Is the session carried by several cookies as one unit?"""
     return len(session_cookies(flow)) > 1
+
+
+def refresh_cookie(flow: dict) -> str | None:
+    """The cookie the refresh token arrives in ([login] refresh_cookie), or None (refresh_json, or none)."""
+    name = flow.get("login", {}).get("refresh_cookie")
+    return str(name) if name else None
+
+
+def check_flow(flow: dict) -> None:
+    """The flow keys of the refresh step, as rampart's flow file contract reads them: refresh_json
+    (a JSON pointer) belongs in [login] and [refresh], refresh_cookie (a cookie name) in [login]
+    only, never both in [login]; [refresh] needs one of them in [login]; a refresh token that comes
+    in a cookie comes back rotated in that cookie, not in the refresh reply's body."""
+    for section, spec in flow.items():
+        if not isinstance(spec, dict):
+            continue
+        if "refresh_json" in spec and section not in ("login", "refresh"):
+            raise ProbeError(f"refresh_json belongs in [login] or [refresh], not [{section}]")
+        if "refresh_cookie" in spec and section != "login":
+            raise ProbeError(f"refresh_cookie belongs in [login], not [{section}]")
+    login = flow.get("login", {})
+    if "refresh_cookie" in login:
+        name = login["refresh_cookie"]
+        if not isinstance(name, str) or not name or any(c in name for c in "=; \t,"):
+            raise ProbeError(f"[login] refresh_cookie must be a cookie name, not {name!r}")
+        if login.get("refresh_json"):
+            raise ProbeError("[login] takes refresh_json or refresh_cookie, not both")
+        if name in session_cookies(flow):
+            raise ProbeError(f"refresh_cookie {name!r} is a session cookie of the flow")
+        if flow.get("refresh", {}).get("refresh_json"):
+            raise ProbeError("with [login] refresh_cookie the rotated refresh token comes back in that cookie: "
+                             "no refresh_json in [refresh]")
+    if "refresh" in flow and not (login.get("refresh_json") or login.get("refresh_cookie")):
+        raise ProbeError("[refresh] needs refresh_json or refresh_cookie in [login]")
 
 
 def first(token: Token | None) -> str | None:
@@ -185,7 +225,9 @@ class Client:
         self.bearer = bool(s.get("bearer"))
         self.cookies: dict[str, str] = {}
         self.token: Token | None = None
-        self.refresh: str | None = None  # the refresh token of the last login/refresh step (refresh_json)
+        # the refresh token of the last login/refresh step: from its reply's refresh_json, or (the
+        # login's refresh_cookie) the cookie's value in the jar after it
+        self.refresh: str | None = None
         self.log: list[Resp] = []
         self.preauth_body = ""
         if token is not None:
@@ -282,6 +324,12 @@ class Client:
                 self.refresh = str(json_pointer(json.loads(r.body), spec["refresh_json"]))
             except (ValueError, KeyError, IndexError, TypeError):
                 raise ProbeError(f"{name}: no refresh token at {spec['refresh_json']} in {r.body[:200]!r}")
+        rc = refresh_cookie(self.flow)
+        if rc and name in ("login", "refresh") and r.status < 400:
+            if name == "login" and set_cookie_value(r, rc) is None:
+                raise ProbeError(f"login: no refresh token in the cookie {rc} (no Set-Cookie of it)")
+            # a rotating refresh step sets a new value of the cookie; otherwise the jar keeps the old one
+            self.refresh = self.cookies.get(rc) or self.refresh
         return r
 
     def csrf_value(self, field_name: str) -> str:
@@ -318,6 +366,17 @@ class Client:
         r = self.send("protected", spec.get("method", "GET").upper(), spec["path"],
                       headers=spec.get("headers"))
         return spec.get("logged_in_marker", "alice") in r.body
+
+
+def set_cookie_value(r: Resp, name: str) -> str | None:
+    """The value the response sets the cookie `name` to (its last Set-Cookie of that name that is
+    not a deletion), or None."""
+    value = None
+    for sc in r.set_cookies:
+        ck = SetCookie.parse(sc)
+        if ck.name == name:
+            value = None if ck.is_deletion() else ck.value
+    return value
 
 
 def marker(flow: dict) -> str:
@@ -391,7 +450,8 @@ def logged_in_client(flow: dict, base: str) -> Client:
 # ----------------------------------------------------------------------------- rules
 
 def validate(flow: dict, base: str) -> str:
-    """rampart's flow validation: marker only when logged in."""
+    """rampart's flow validation: the refresh keys (check_flow), marker only when logged in."""
+    check_flow(flow)
     m = marker(flow)
     if Client(flow, base).logged_in():
         raise ProbeError("protected page shows the marker anonymously")
@@ -409,6 +469,12 @@ def validate(flow: dict, base: str) -> str:
     if not t0 and Client(flow, base, shaped_like(c.token)).logged_in():
         raise ProbeError("protected page shows the marker for a random token")
     detail = "marker only when logged in" + ("" if t0 else " (preauth issues no token)")
+    rc = refresh_cookie(flow)
+    if rc:
+        # the refresh cookie is no session carrier: alone (no bearer, no session cookie) it is anonymous
+        if cookies_only_logged_in(flow, base, {rc: c.refresh}):
+            raise ProbeError(f"the refresh cookie {rc} alone reaches the protected page")
+        detail += f"; the login sets the refresh token as cookie {rc}, which alone is anonymous"
     if multi_cookie(flow):
         detail += "; " + cookie_set_is_one_unit(flow, base, c.token, t0)
     return detail
@@ -739,8 +805,8 @@ def sess_013(flow, base):
 
 
 # ----------------------------------------------------------------------------- SESS-019..021
-# 019 applies to every flow; 020 and 021 need a [refresh] step (and the login's refresh_json),
-# 021 a [logout] step too: without them they are n/a (absent).
+# 019 applies to every flow; 020 and 021 need a [refresh] step (and the login's refresh_json or
+# refresh_cookie), 021 a [logout] step too: without them they are n/a (absent).
 
 def sess_019(flow, base):
     """Same session token on every login: two logins from fresh clients, 1.5 s apart, return the
@@ -758,17 +824,24 @@ def sess_019(flow, base):
 
 
 def has_refresh(flow) -> bool:
-    return "refresh" in flow and bool(flow["login"].get("refresh_json"))
+    return "refresh" in flow and bool(flow["login"].get("refresh_json") or refresh_cookie(flow))
 
 
 def refresh_with(flow, base, refresh_token: str) -> tuple[Resp, str | None, str | None]:
-    """The flow's [refresh] step from a fresh client holding only `refresh_token`: (response, the
-    access token it returned, the new refresh token it returned); None for both when refused."""
+    """The flow's [refresh] step from a fresh client holding only `refresh_token` (refresh_json: as
+    {{refresh}}; refresh_cookie: as that cookie, the client's only one): (response, the access token
+    it returned, the new refresh token it returned: refresh_json in the reply, or the cookie's new
+    value in the reply's Set-Cookie); None for both when refused."""
     c = Client(flow, base)
     c.refresh = refresh_token
+    rc = refresh_cookie(flow)
+    if rc:
+        c.cookies[rc] = refresh_token
     r = c.step("refresh")
     if r.status >= 400 or not c.token:
         return r, None, None
+    if rc:
+        return r, c.token, set_cookie_value(r, rc)
     return r, c.token, (c.refresh if flow["refresh"].get("refresh_json") else None)
 
 

@@ -107,6 +107,8 @@ pub struct Agent {
     token: Option<String>,
     /// The refresh token the last login or refresh returned (`refresh_json`).
     refresh: Option<String>,
+    /// The cookie that holds the refresh token instead (`refresh_cookie`).
+    refresh_cookie: Option<String>,
     /// Sends without the scan's configured credentials (another identity's agent).
     bare: bool,
 }
@@ -119,6 +121,7 @@ impl Agent {
             jar: Jar::default(),
             token: None,
             refresh: None,
+            refresh_cookie: None,
             bare: false,
         }
     }
@@ -149,12 +152,26 @@ impl Agent {
         }
     }
 
+    /// This agent keeping its refresh token in cookie `name` (`refresh_cookie`).
+    pub fn refresh_in_cookie(mut self, name: Option<String>) -> Self {
+        self.refresh_cookie = name;
+        self
+    }
+
+    /// The refresh token: the refresh cookie's value, or the last one taken from a body.
     pub fn refresh(&self) -> Option<&str> {
-        self.refresh.as_deref()
+        match &self.refresh_cookie {
+            Some(name) => self.jar.get(name),
+            None => self.refresh.as_deref(),
+        }
     }
 
     pub fn set_refresh(&mut self, refresh: Option<String>) {
-        self.refresh = refresh;
+        match (&self.refresh_cookie, refresh) {
+            (Some(name), Some(r)) => self.jar.set(name, &r),
+            (Some(name), None) => self.jar.remove(name),
+            (None, r) => self.refresh = r,
+        }
     }
 
     pub fn set_token(&mut self, token: Option<String>) {

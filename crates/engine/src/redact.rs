@@ -34,7 +34,7 @@ const PLAIN_HEADERS: &[&str] = &[
 ];
 
 /// Does a body field or cookie name hold a secret?
-fn secret_name(name: &str) -> bool {
+pub(crate) fn secret_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     ["pass", "secret", "token", "apikey", "api_key", "api-key"]
         .iter()

@@ -423,16 +423,17 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
 
 /// Hide passwords and live tokens everywhere in the report. Checks outside the
 /// flow (a burst at the login page, the survey) are issued session cookies too:
-/// every value of the flow's session cookie the server set is a live token.
+/// every value the server set for the flow's session cookies, or for a cookie
+/// named like a token (`refresh_token`, `XSRF-TOKEN`), is a live token.
 fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer, carrier: Option<&Carrier>) {
     report.exchanges = layer.exchanges();
-    if let Some(names) = carrier.map(Carrier::cookie_names).filter(|n| !n.is_empty()) {
-        let issued = report.exchanges.iter().flat_map(|ex| &ex.response.headers);
-        let cookies = issued.filter(|h| h.name.eq_ignore_ascii_case("set-cookie"));
-        for cookie in cookies.filter_map(|h| crate::cookies::SetCookie::parse(&h.value)) {
-            if names.contains(&cookie.name) && !cookie.is_removal() {
-                redactor.token(&cookie.value);
-            }
+    let names = carrier.map_or(&[][..], Carrier::cookie_names);
+    let issued = report.exchanges.iter().flat_map(|ex| &ex.response.headers);
+    let cookies = issued.filter(|h| h.name.eq_ignore_ascii_case("set-cookie"));
+    for cookie in cookies.filter_map(|h| crate::cookies::SetCookie::parse(&h.value)) {
+        let live = names.contains(&cookie.name) || crate::redact::secret_name(&cookie.name);
+        if live && !cookie.is_removal() {
+            redactor.token(&cookie.value);
         }
     }
     for finding in &mut report.findings {

@@ -6,7 +6,8 @@
 //! that reaches the protected page.
 
 use super::{PROBE, STEP, driver};
-use rampart_engine::flow::{Step, StepKind};
+use rampart_engine::cookies::SetCookie;
+use rampart_engine::flow::{Step, StepKind, sibling, trailing_slash};
 use rampart_engine::token::forge_like;
 use rampart_engine::{Agent, Context, Driver, Error, Outcome};
 use rampart_model::{Confidence, Endpoint, Exchange, Rule};
@@ -42,7 +43,7 @@ pub(crate) struct Refresher {
     /// The refresh request, sent without pointers: its reply is read here.
     step: Step,
     access: String,
-    refresh: String,
+    refresh: Held,
     /// How it was found: "the flow's [refresh] step" or the discovered operation.
     pub source: String,
 }
@@ -63,6 +64,33 @@ pub(crate) struct Login {
     pub agent: Agent,
     pub refresh: String,
     pub exchanges: Vec<Exchange>,
+}
+
+/// Where the refresh token travels.
+#[derive(Clone)]
+enum Held {
+    /// In reply bodies at this JSON pointer; requests send it as `{{refresh}}`.
+    Json(String),
+    /// As this cookie, both ways.
+    Cookie(String),
+}
+
+impl Held {
+    fn cookie(&self) -> Option<String> {
+        match self {
+            Held::Cookie(name) => Some(name.clone()),
+            Held::Json(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Held::Json(pointer) => write!(f, "at {pointer}"),
+            Held::Cookie(name) => write!(f, "in cookie {name}"),
+        }
+    }
 }
 
 /// Why refresh tokens are not tested on this target.
@@ -106,29 +134,42 @@ impl Refresher {
         Ok(found.map(Arc::new))
     }
 
-    /// The login reply's refresh token field and the operation that takes it.
+    /// The login reply's refresh token (a field, else a cookie) and the operation that takes it.
     async fn discover(ctx: &Context<'_>, access: String) -> Result<Result<Refresher, Untested>, Error> {
         let d = driver(ctx)?;
         let skip = |why: String| Ok(Err(Untested::NotApplicable(why)));
-        let reply = serde_json::from_slice::<Value>(&d.baseline().login.trip.response.body).ok();
-        let Some((pointer, key)) = reply.as_ref().and_then(|v| refresh_field(v, "", 2)) else {
-            return skip("the login reply carries no refresh token".into());
-        };
+        let reply = &d.baseline().login.trip;
+        let body = serde_json::from_slice::<Value>(&reply.response.body).ok();
+        let field = body.as_ref().and_then(|v| refresh_field(v, "", 2));
         let mut login = d.flow().login.clone();
-        login.refresh_json = Some(pointer.clone());
+        let (refresh, key, named) = match (field, refresh_cookie(&reply.exchanges)) {
+            (Some((pointer, key)), _) => {
+                login.refresh_json = Some(pointer.clone());
+                (
+                    Held::Json(pointer),
+                    Some(key.clone()),
+                    format!("the login reply's `{key}`"),
+                )
+            }
+            (None, Some(cookie)) => {
+                let named = format!("the login's cookie {cookie}");
+                (Held::Cookie(cookie), None, named)
+            }
+            (None, None) => return skip("the login reply carries no refresh token (field or cookie)".into()),
+        };
         let mut r = Refresher {
             login,
-            step: refresh_step("/", &key),
+            step: refresh_step("/", key.as_deref()),
             access,
-            refresh: pointer,
+            refresh,
             source: String::new(),
         };
         let first = r.login(ctx).await?;
         for path in candidates(ctx, d) {
-            r.step = refresh_step(&path, &key);
+            r.step = refresh_step(&path, key.as_deref());
             let got = r.refresh(ctx, Some(&first.agent), &first.refresh).await?;
             if got.accepted && got.logged_in {
-                r.source = format!("POST {path} (found: the login reply's `{key}`)");
+                r.source = format!("POST {path} (found: {named})");
                 return Ok(Ok(r));
             }
             if got.accepted {
@@ -138,7 +179,7 @@ impl Refresher {
             }
         }
         skip(format!(
-            "the login reply carries `{key}`, but no refresh operation accepted it"
+            "{named} looks like a refresh token, but no refresh operation accepted it"
         ))
     }
 
@@ -146,7 +187,11 @@ impl Refresher {
     /// not work leaves the rules inconclusive, not inapplicable.
     async fn declared(ctx: &Context<'_>, step: &Step, access: String) -> Result<Result<Refresher, Untested>, Error> {
         let login = driver(ctx)?.flow().login.clone();
-        let refresh = login.refresh_json.clone().unwrap_or_default();
+        let refresh = match (&login.refresh_cookie, &step.refresh_json, &login.refresh_json) {
+            (Some(cookie), ..) => Held::Cookie(cookie.clone()),
+            (None, Some(pointer), _) | (None, None, Some(pointer)) => Held::Json(pointer.clone()),
+            (None, None, None) => Held::Json(String::new()),
+        };
         let r = Refresher {
             login,
             step: Step {
@@ -155,7 +200,7 @@ impl Refresher {
                 ..step.clone()
             },
             access: step.token_json.clone().unwrap_or(access),
-            refresh: step.refresh_json.clone().unwrap_or(refresh),
+            refresh,
             source: format!("the flow's [refresh] step ({} {})", step.method, step.path),
         };
         let first = r.login(ctx).await?;
@@ -172,13 +217,13 @@ impl Refresher {
     /// Log in from a fresh client and take the refresh token from the reply.
     pub async fn login(&self, ctx: &Context<'_>) -> Result<Login, Error> {
         let d = driver(ctx)?;
-        let mut agent = d.agent();
+        let mut agent = self.agent(d);
         let pre = d.preauth(&mut agent).await?;
         let login = d.send_step(&self.login, &mut agent).await?;
         let exchanges = pre.trip.exchanges.into_iter().chain(login.trip.exchanges).collect();
         let Some(refresh) = login.refresh_after else {
             return Err(Error::Inconclusive(format!(
-                "the login reply has no refresh token at {}",
+                "the login reply has no refresh token {}",
                 self.refresh
             )));
         };
@@ -194,14 +239,18 @@ impl Refresher {
     pub async fn refresh(&self, ctx: &Context<'_>, owner: Option<&Agent>, refresh: &str) -> Result<Refreshed, Error> {
         let d = driver(ctx)?;
         ctx.redactor.token(refresh);
-        let mut agent = d.agent();
+        let mut agent = self.agent(d);
         agent.set_token(owner.and_then(Agent::token));
         agent.set_refresh(Some(refresh.to_string()));
         let sent = d.send_step(&self.step, &mut agent).await?;
         let resp = &sent.trip.response;
         let body = serde_json::from_slice::<Value>(&resp.body).ok();
         let access = body.as_ref().and_then(|b| access_token(b, &self.access));
-        let next = body.as_ref().and_then(|b| text_at(b, &self.refresh));
+        let next = match &self.refresh {
+            Held::Json(pointer) => body.as_ref().and_then(|b| text_at(b, pointer)),
+            // The cookie as the reply left it: rotated, kept, or removed.
+            Held::Cookie(_) => agent.refresh().map(str::to_string),
+        };
         for token in access.iter().chain(&next) {
             ctx.redactor.token(token);
         }
@@ -251,6 +300,11 @@ impl Refresher {
         Ok(Outcome::Findings(vec![f.with_evidence(evidence)]))
     }
 
+    /// A fresh agent that keeps the refresh token where this target sends it.
+    fn agent(&self, d: &Driver) -> Agent {
+        d.agent().refresh_in_cookie(self.refresh.cookie())
+    }
+
     /// "POST /api/auth/refresh".
     pub fn operation(&self) -> String {
         format!("{} {}", self.step.method, self.step.path)
@@ -262,10 +316,13 @@ pub(crate) fn noted(exchanges: Vec<Exchange>, note: &str) -> impl Iterator<Item 
     exchanges.into_iter().map(move |e| e.noted(note))
 }
 
-/// A JSON refresh request sending `{{refresh}}` under `key`.
-fn refresh_step(path: &str, key: &str) -> Step {
+/// A JSON refresh request sending `{{refresh}}` under `key`; without a key
+/// (a refresh cookie, which travels by itself) an empty object.
+fn refresh_step(path: &str, key: Option<&str>) -> Step {
     let mut body = serde_json::Map::new();
-    body.insert(key.to_string(), Value::from("{{refresh}}"));
+    if let Some(key) = key {
+        body.insert(key.to_string(), Value::from("{{refresh}}"));
+    }
     Step {
         json: Some(Value::Object(body)),
         ..Step::new(StepKind::Refresh, "POST", path)
@@ -273,7 +330,8 @@ fn refresh_step(path: &str, key: &str) -> Step {
 }
 
 /// Where a refresh operation may be: the spec's POST operations named
-/// refresh, else common paths (the login's sibling first) the scan may send to.
+/// refresh, else common paths (the login's siblings first, with its
+/// trailing slash if it has one) the scan may send to.
 fn candidates(ctx: &Context<'_>, d: &Driver) -> Vec<String> {
     let base = d.base().path().trim_end_matches('/').to_string();
     let relative = |url: &Url| url.path().strip_prefix(&base).map(str::to_string);
@@ -288,11 +346,13 @@ fn candidates(ctx: &Context<'_>, d: &Driver) -> Vec<String> {
         return declared.into_iter().take(MAX_CANDIDATES).collect();
     }
     let login = &d.flow().login.path;
-    let sibling = login.rsplit_once('/').map(|(dir, _)| format!("{dir}/refresh"));
-    let mut paths: Vec<String> = sibling.into_iter().collect();
-    for path in COMMON_PATHS {
-        if !paths.iter().any(|p| p == path) {
-            paths.push((*path).to_string());
+    let slash = trailing_slash(login);
+    let siblings = [sibling(login, "refresh"), sibling(login, "token/refresh")];
+    let common = COMMON_PATHS.iter().map(|p| format!("{p}{slash}"));
+    let mut paths: Vec<String> = Vec::new();
+    for path in siblings.into_iter().chain(common) {
+        if !paths.contains(&path) {
+            paths.push(path);
         }
     }
     let sendable = |p: &String| {
@@ -320,13 +380,30 @@ fn refresh_field(value: &Value, prefix: &str, depth: usize) -> Option<(String, S
         .find_map(|(k, v)| refresh_field(v, &format!("{prefix}/{}", escape(k)), depth - 1))
 }
 
+/// The cookie a login reply set that is named like a refresh token
+/// (`refresh_token`, `refresh-token`, `refreshToken`, `jwt-refresh` …).
+fn refresh_cookie(exchanges: &[Exchange]) -> Option<String> {
+    let set = exchanges.iter().flat_map(|e| &e.response.headers);
+    let cookies = set
+        .filter(|h| h.name.eq_ignore_ascii_case("set-cookie"))
+        .filter_map(|h| SetCookie::parse(&h.value));
+    cookies
+        .filter(|c| !c.is_removal() && squashed(&c.name).contains("refresh"))
+        .map(|c| c.name)
+        .next()
+}
+
 fn is_refresh_key(key: &str) -> bool {
-    let squashed: String = key
-        .chars()
+    let squashed = squashed(key);
+    squashed == "refreshtoken" || squashed == "refresh"
+}
+
+/// A name in lower case without its separators: `refresh_token` → `refreshtoken`.
+fn squashed(name: &str) -> String {
+    name.chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect::<String>()
-        .to_ascii_lowercase();
-    squashed == "refreshtoken" || squashed == "refresh"
+        .to_ascii_lowercase()
 }
 
 /// A key as a JSON pointer segment.
@@ -368,6 +445,26 @@ mod tests {
             refresh_field(&json!({"a": {"b": {"c": {"refresh": "r"}}}}), "", 2),
             None
         );
+    }
+
+    #[test]
+    fn refresh_cookies_by_name() {
+        let reply = |cookies: &[&str]| {
+            let mut e = Exchange::default();
+            e.response.headers = cookies
+                .iter()
+                .map(|c| rampart_model::Header {
+                    name: "Set-Cookie".into(),
+                    value: (*c).into(),
+                })
+                .collect();
+            vec![e]
+        };
+        let set = reply(&["csrftoken=c; Path=/", "refresh-token=r1; HttpOnly; Path=/"]);
+        assert_eq!(refresh_cookie(&set).as_deref(), Some("refresh-token"));
+        assert_eq!(refresh_cookie(&reply(&["jwtRefresh=x"])).as_deref(), Some("jwtRefresh"));
+        assert_eq!(refresh_cookie(&reply(&["refresh_token=; Max-Age=0"])), None);
+        assert_eq!(refresh_cookie(&reply(&["sessionid=s"])), None);
     }
 
     #[test]

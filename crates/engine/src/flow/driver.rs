@@ -191,7 +191,9 @@ impl Driver {
 
     /// A fresh, isolated agent using the session carrier.
     pub fn agent(&self) -> Agent {
-        Agent::new(self.layer.clone(), self.carrier.clone()).bare(self.bare)
+        Agent::new(self.layer.clone(), self.carrier.clone())
+            .bare(self.bare)
+            .refresh_in_cookie(self.flow.login.refresh_cookie.clone())
     }
 
     pub fn carrier(&self) -> &Carrier {

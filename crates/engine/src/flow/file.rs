@@ -46,6 +46,7 @@ struct StepSpec {
     headers: BTreeMap<String, String>,
     token_json: Option<String>,
     refresh_json: Option<String>,
+    refresh_cookie: Option<String>,
     csrf_field: Option<String>,
     csrf_page: Option<String>,
     csrf_cookie: Option<String>,
@@ -99,6 +100,9 @@ pub struct Step {
     /// JSON pointer to the refresh token in this step's response body
     /// (`[login]`, `[refresh]`); `{{refresh}}` sends it.
     pub refresh_json: Option<String>,
+    /// The cookie that carries the refresh token (`[login]`): it arrives
+    /// and travels back as that cookie.
+    pub refresh_cookie: Option<String>,
     pub csrf_field: Option<String>,
     /// Page the CSRF field is copied from (default: the preauth path).
     pub csrf_page: Option<String>,
@@ -189,9 +193,22 @@ impl Flow {
         let protected = build(Some(protected_spec), StepKind::Protected)?.expect("spec given");
         let logout = build(file.logout, StepKind::Logout)?;
         let password_change = build(file.password_change, StepKind::PasswordChange)?;
+        let sends = file.refresh.as_ref().map(sends_refresh);
         let refresh = build(file.refresh, StepKind::Refresh)?;
-        if refresh.is_some() && login.refresh_json.is_none() {
-            return Err(fail("[refresh] needs refresh_json in [login]".into()));
+        if refresh.is_some() && login.refresh_json.is_none() && login.refresh_cookie.is_none() {
+            return Err(fail("[refresh] needs refresh_json or refresh_cookie in [login]".into()));
+        }
+        let rotated_in_body = refresh.as_ref().is_some_and(|r| r.refresh_json.is_some());
+        if rotated_in_body && login.refresh_cookie.is_some() {
+            return Err(fail(
+                "[refresh] refresh_json: with refresh_cookie in [login] the rotated token comes back in that cookie"
+                    .into(),
+            ));
+        }
+        if sends == Some(false) && login.refresh_cookie.is_none() {
+            return Err(fail(
+                "[refresh] must send the refresh token: put {{refresh}} in its json, form or headers".into(),
+            ));
         }
         let carrier = file.session.map(carrier).transpose().map_err(&fail)?;
         if carrier.as_ref().is_some_and(|c| !c.is_cookie())
@@ -235,6 +252,7 @@ impl Step {
             headers: Vec::new(),
             token_json: None,
             refresh_json: None,
+            refresh_cookie: None,
             csrf_field: None,
             csrf_page: None,
             csrf_cookie: None,
@@ -309,9 +327,6 @@ fn step(
 ) -> Result<Step, String> {
     let section = kind.name();
     let expand = |v: &str| expand_env(v, env).map_err(|e| format!("[{section}]: {e}"));
-    if kind == StepKind::Refresh && !sends_refresh(&spec) {
-        return Err("[refresh] must send the refresh token: put {{refresh}} in its json, form or headers".into());
-    }
     let path = spec.path.ok_or_else(|| format!("[{section}] needs a path"))?;
     if !path.starts_with('/') {
         return Err(format!("[{section}] path '{path}' must start with /"));
@@ -332,6 +347,17 @@ fn step(
     }
     if spec.refresh_json.is_some() && !matches!(kind, StepKind::Login | StepKind::Refresh) {
         return Err(format!("refresh_json belongs in [login] or [refresh], not [{section}]"));
+    }
+    if let Some(cookie) = &spec.refresh_cookie {
+        if kind != StepKind::Login {
+            return Err(format!("refresh_cookie belongs in [login], not [{section}]"));
+        }
+        if spec.refresh_json.is_some() {
+            return Err("[login] has both refresh_json and refresh_cookie; choose one".into());
+        }
+        if cookie.is_empty() || cookie.contains(|c: char| c.is_whitespace() || c == ';' || c == '=') {
+            return Err(format!("[login] refresh_cookie '{cookie}' is not a cookie name"));
+        }
     }
     if spec.csrf_cookie.is_some() != spec.csrf_header.is_some() {
         return Err(format!("[{section}] csrf_cookie and csrf_header go together"));
@@ -362,6 +388,7 @@ fn step(
         headers,
         token_json: spec.token_json,
         refresh_json: spec.refresh_json,
+        refresh_cookie: spec.refresh_cookie,
         csrf_field: spec.csrf_field,
         csrf_page: spec.csrf_page,
         csrf_cookie: spec.csrf_cookie,
@@ -555,7 +582,10 @@ logged_in_marker = "alice"
         assert_eq!((step.kind, step.method.as_str()), (StepKind::Refresh, "POST"));
         assert_eq!(flow.login.refresh_json.as_deref(), Some("/refresh_token"));
         for (text, expect) in [
-            (format!("{FLOW}{refresh}"), "[refresh] needs refresh_json in [login]"),
+            (
+                format!("{FLOW}{refresh}"),
+                "[refresh] needs refresh_json or refresh_cookie in [login]",
+            ),
             (
                 format!("{base}{}", refresh.replace("{{refresh}}", "x")),
                 "must send the refresh token",
@@ -567,6 +597,37 @@ logged_in_marker = "alice"
             (
                 format!("{base}{}", refresh.replace("/access", "access")),
                 "not a JSON pointer",
+            ),
+        ] {
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(err.contains(expect), "{err} should contain {expect}");
+        }
+    }
+
+    #[test]
+    fn a_refresh_cookie_travels_by_itself() {
+        let login = "[login]\npath = \"/login\"\nrefresh_cookie = \"refresh-token\"";
+        let base = FLOW.replace("[login]\npath = \"/login\"", login);
+        let refresh = "[refresh]\npath = \"/token/refresh\"\ntoken_json = \"/access\"\n";
+        let flow = parse(&format!("{base}{refresh}")).unwrap();
+        assert_eq!(flow.login.refresh_cookie.as_deref(), Some("refresh-token"));
+        assert!(flow.refresh.is_some());
+        for (text, expect) in [
+            (
+                format!("{base}{refresh}").replace("[logout]\n", "[logout]\nrefresh_cookie = \"r\"\n"),
+                "refresh_cookie belongs in [login], not [logout]",
+            ),
+            (
+                format!("{base}{refresh}").replace("refresh_cookie", "refresh_json = \"/r\"\nrefresh_cookie"),
+                "both refresh_json and refresh_cookie",
+            ),
+            (
+                format!("{base}{refresh}").replace("\"refresh-token\"", "\"a b\""),
+                "is not a cookie name",
+            ),
+            (
+                format!("{base}{refresh}refresh_json = \"/r\"\n"),
+                "comes back in that cookie",
             ),
         ] {
             let err = parse(&text).unwrap_err().to_string();

@@ -17,7 +17,7 @@ pub struct StepOutcome {
     pub trip: Trip,
     pub token_before: Option<String>,
     pub token_after: Option<String>,
-    /// The refresh token the agent holds after the step (`refresh_json`).
+    /// The refresh token the agent holds after the step (`refresh_json`, `refresh_cookie`).
     pub refresh_after: Option<String>,
 }
 

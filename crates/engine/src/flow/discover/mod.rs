@@ -151,6 +151,7 @@ async fn attempt(
     let LogIn::Done(done) = logged else {
         return Ok(Attempt::Failed);
     };
+    let login_path = draft.get("login", "path").unwrap_or("/").to_string();
     let (login, before) = *done;
     let status = login.response.status;
     let cookies = session::session_cookies(&before, agent.jar());
@@ -297,7 +298,8 @@ async fn preauth_for_json(base: &Url, layer: &Arc<HttpLayer>, login_path: &str, 
 enum LogIn {
     /// The login's trip and the jar before login.
     Done(Box<(Trip, crate::cookies::Jar)>),
-    /// The login path redirected to itself with a trailing slash (this path).
+    /// The login path redirected to itself with a trailing slash, or was not
+    /// found without one: try this path.
     Slashed(String),
     /// It failed (noted).
     Failed,
@@ -323,7 +325,12 @@ async fn log_in(base: &Url, draft: &Draft, creds: &Credentials, agent: &mut Agen
         Ok(outcome) => {
             let status = outcome.trip.response.status;
             notes.missing(format!("{} {} answered {status}", flow.login.method, flow.login.path));
-            Ok(slashed(&outcome.trip, &flow.login.path).map_or(LogIn::Failed, LogIn::Slashed))
+            let retry = slashed(&outcome.trip, &flow.login.path).or_else(|| {
+                // Frameworks with trailing-slash routes and no redirect (Django without CommonMiddleware).
+                let bare = status == 404 && !flow.login.path.ends_with('/') && !flow.login.path.contains('?');
+                bare.then(|| format!("{}/", flow.login.path))
+            });
+            Ok(retry.map_or(LogIn::Failed, LogIn::Slashed))
         }
         Err(e) if e.is_budget() => Err(e),
         Err(e) => {

@@ -43,6 +43,7 @@ const TOKEN_KEYS: &[&str] = &[
     "token",
     "access_token",
     "accessToken",
+    "access",
     "jwt",
     "id_token",
     "auth_token",
@@ -74,8 +75,13 @@ pub fn token_pointer(body: &[u8]) -> Option<String> {
 /// Cookies that may carry the session, most likely first: those login set
 /// or changed (session-like names first), then the session-like cookies the
 /// client already held (a login that does not rotate keeps the old one).
+/// A cookie named like a refresh token is not one: it only buys new tokens.
 pub fn session_cookies(before: &Jar, after: &Jar) -> Vec<String> {
-    let held: Vec<&str> = after.names().filter(|n| !super::login::is_csrf_name(n)).collect();
+    let refresh = |n: &str| n.to_ascii_lowercase().contains("refresh");
+    let held: Vec<&str> = after
+        .names()
+        .filter(|n| !super::login::is_csrf_name(n) && !refresh(n))
+        .collect();
     let changed = |n: &&str| before.get(n) != after.get(n);
     let mut ranked: Vec<&str> = held
         .iter()
@@ -130,10 +136,17 @@ pub fn protected_candidates(base: &Url, login: &Trip, login_path: &str, inventor
             }
         }
     }
+    // An app whose login path ends with a slash writes every route that way (Django).
+    let slash = if login_path.len() > 1 && login_path.ends_with('/') {
+        "/"
+    } else {
+        ""
+    };
     let prefix = login_path.rsplit_once("/auth/").map(|(p, _)| p.to_string());
     if let Some(prefix) = prefix.filter(|p| !p.is_empty()) {
-        push(format!("{prefix}/users/me"));
-        push(format!("{prefix}/me"));
+        push(format!("{prefix}/users/me{slash}"));
+        push(format!("{prefix}/me{slash}"));
+        push(format!("{prefix}/auth/user{slash}"));
     }
     let spec = inventory
         .endpoints
@@ -150,7 +163,7 @@ pub fn protected_candidates(base: &Url, login: &Trip, login_path: &str, inventor
             }
         }
     }
-    PROTECTED.iter().for_each(|p| push(p.to_string()));
+    PROTECTED.iter().for_each(|p| push(format!("{p}{slash}")));
     out.truncate(MAX_PROTECTED);
     out
 }
@@ -271,10 +284,10 @@ pub async fn find_logout(
             push(&e.method, path);
         }
     }
-    let prefix = login_path.rsplit_once('/').map_or("", |(p, _)| p);
-    push("POST", format!("{prefix}/logout"));
+    push("POST", crate::flow::sibling(login_path, "logout"));
+    let slash = crate::flow::trailing_slash(login_path);
     for path in ["/logout", "/api/logout", "/auth/logout", "/api/auth/logout"] {
-        push("POST", path.to_string());
+        push("POST", format!("{path}{slash}"));
     }
     for (method, path) in candidates.into_iter().take(MAX_LOGOUT) {
         // Logging out the discovery's own session: declared like a flow step.
@@ -325,6 +338,10 @@ mod tests {
             token_pointer(format!(r#"{{"ok":true,"data":{{"accessToken":"{long}"}}}}"#).as_bytes()).as_deref(),
             Some("/data/accessToken")
         );
+        assert_eq!(
+            token_pointer(format!(r#"{{"access":"{long}","refresh":""}}"#).as_bytes()).as_deref(),
+            Some("/access")
+        );
         assert_eq!(token_pointer(br#"{"token":"short"}"#), None);
         assert_eq!(token_pointer(b"<html>"), None);
     }
@@ -337,6 +354,7 @@ mod tests {
         let mut after = before.clone();
         after.set("csrftoken", "b");
         after.set("sessionid", "s");
+        after.set("refresh-token", "r");
         assert_eq!(session_cookies(&before, &after), ["sessionid"]);
         let mut fixed = Jar::default();
         fixed.set("sid", "same");
