@@ -90,6 +90,10 @@ pub struct ScanArgs {
     /// Categories or rule ids, comma-separated (e.g. session,SESS-001).
     #[arg(long, value_delimiter = ',')]
     pub checks: Vec<String>,
+    /// Stream each finding as one JSON line as soon as it is proven, then a `done` line with the score,
+    /// to FILE or, without one, stdout (the report then goes only to --output files).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-", conflicts_with = "targets")]
+    pub jsonl: Option<PathBuf>,
     /// Ignore file of suppressions (default: .rampart-ignore.toml in the working directory, when present).
     #[arg(long, value_name = "FILE")]
     pub ignore: Option<PathBuf>,

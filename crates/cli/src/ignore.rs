@@ -104,6 +104,12 @@ impl Entry {
     }
 }
 
+/// The reason `f` is suppressed on `today`, if an entry that has not expired matches it.
+pub fn reason(entries: &[Entry], f: &rampart_model::Finding, today: time::Date) -> Option<String> {
+    let entry = entries.iter().find(|e| e.matches(f))?;
+    (!entry.expired(today)).then(|| entry.reason.clone())
+}
+
 /// Move the findings `entries` suppress to `report.suppressed`, score again
 /// without them, and note entries that expired before `today`.
 pub fn apply(report: &mut Report, entries: &[Entry], today: time::Date) {

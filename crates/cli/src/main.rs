@@ -9,6 +9,7 @@ mod ignore;
 mod output;
 mod progress;
 mod say;
+mod stream;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -1,11 +1,15 @@
-//! A progress bar on stderr when it is a terminal; silence otherwise.
+//! A progress bar on stderr when it is a terminal; silence otherwise. It
+//! also hands each finding to the `--jsonl` stream as it is proven.
 
+use crate::stream::Lines;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rampart_engine::Progress;
+use rampart_model::Finding;
 use std::io::IsTerminal;
 
 pub struct Bar {
     bar: ProgressBar,
+    lines: Option<Lines>,
 }
 
 impl Bar {
@@ -20,7 +24,20 @@ impl Bar {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
         bar.set_style(style);
-        Bar { bar }
+        Bar { bar, lines: None }
+    }
+
+    /// This bar, also streaming findings to `lines`.
+    pub fn streaming(mut self, lines: Option<Lines>) -> Bar {
+        self.lines = lines;
+        self
+    }
+
+    /// The stream's last line, once the report is complete.
+    pub fn done(&self, report: &rampart_model::Report) {
+        if let Some(lines) = &self.lines {
+            lines.done(report);
+        }
     }
 
     pub fn finish(&self) {
@@ -42,5 +59,11 @@ impl Progress for Bar {
     fn check_done(&self, rule_id: &str) {
         self.bar.set_message(format!("{rule_id} done"));
         self.bar.inc(1);
+    }
+
+    fn finding(&self, finding: &Finding) {
+        if let Some(lines) = &self.lines {
+            self.bar.suspend(|| lines.finding(finding));
+        }
     }
 }

@@ -26,6 +26,9 @@ pub trait Progress: Send + Sync {
     fn stage(&self, _message: &str) {}
     fn checks(&self, _total: usize) {}
     fn check_done(&self, _rule_id: &str) {}
+    /// A finding as soon as its check proved it (redacted; its id and
+    /// suppression are decided with the report).
+    fn finding(&self, _finding: &Finding) {}
 }
 
 impl Progress for () {}
@@ -294,6 +297,9 @@ async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &
                     outcome => outcome,
                 }
             };
+            if let Ok(Outcome::Findings(found)) = &outcome {
+                stream(ctx, found, progress);
+            }
             progress.check_done(rule.id);
             (rule, outcome)
         }
@@ -310,6 +316,46 @@ async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &
             .await,
     );
     results
+}
+
+/// Checks outside the flow (a burst at the login page, the survey) are issued
+/// session cookies too: every value the server set in `exchanges` for the
+/// flow's session cookies, or for a cookie named like a token
+/// (`refresh_token`, `XSRF-TOKEN`), is a live token.
+fn live_cookies(exchanges: &[Exchange], redactor: &Redactor, carrier: Option<&Carrier>) {
+    let names = carrier.map_or(&[][..], Carrier::cookie_names);
+    let issued = exchanges.iter().flat_map(|ex| &ex.response.headers);
+    let cookies = issued.filter(|h| h.name.eq_ignore_ascii_case("set-cookie"));
+    for cookie in cookies.filter_map(|h| crate::cookies::SetCookie::parse(&h.value)) {
+        let live = names.contains(&cookie.name) || crate::redact::secret_name(&cookie.name);
+        if live && !cookie.is_removal() {
+            redactor.token(&cookie.value);
+        }
+    }
+}
+
+/// `finding` with every secret known so far hidden.
+fn redact_finding(finding: &mut Finding, redactor: &Redactor) {
+    finding.description = redactor.text(&finding.description);
+    for ex in &mut finding.evidence {
+        redactor.exchange(ex);
+    }
+    for seen in &mut finding.store_evidence {
+        seen.note = redactor.text(&seen.note);
+        for value in seen.record.iter_mut().flat_map(|r| r.values_mut()).flatten() {
+            *value = redactor.text(value);
+        }
+    }
+}
+
+/// Hand `found` to `progress` as soon as its check proved it, redacted.
+fn stream(ctx: &Context<'_>, found: &[Finding], progress: &dyn Progress) {
+    for finding in found {
+        let mut shown = finding.clone();
+        live_cookies(&shown.evidence, ctx.redactor, ctx.driver.map(Driver::carrier));
+        redact_finding(&mut shown, ctx.redactor);
+        progress.finding(&shown);
+    }
 }
 
 /// Time a check may still run once the deadline has passed, to finish with
@@ -421,32 +467,12 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
     }
 }
 
-/// Hide passwords and live tokens everywhere in the report. Checks outside the
-/// flow (a burst at the login page, the survey) are issued session cookies too:
-/// every value the server set for the flow's session cookies, or for a cookie
-/// named like a token (`refresh_token`, `XSRF-TOKEN`), is a live token.
+/// Hide passwords and live tokens everywhere in the report.
 fn redact(report: &mut Report, redactor: &Redactor, layer: &HttpLayer, carrier: Option<&Carrier>) {
     report.exchanges = layer.exchanges();
-    let names = carrier.map_or(&[][..], Carrier::cookie_names);
-    let issued = report.exchanges.iter().flat_map(|ex| &ex.response.headers);
-    let cookies = issued.filter(|h| h.name.eq_ignore_ascii_case("set-cookie"));
-    for cookie in cookies.filter_map(|h| crate::cookies::SetCookie::parse(&h.value)) {
-        let live = names.contains(&cookie.name) || crate::redact::secret_name(&cookie.name);
-        if live && !cookie.is_removal() {
-            redactor.token(&cookie.value);
-        }
-    }
+    live_cookies(&report.exchanges, redactor, carrier);
     for finding in &mut report.findings {
-        finding.description = redactor.text(&finding.description);
-        for ex in &mut finding.evidence {
-            redactor.exchange(ex);
-        }
-        for seen in &mut finding.store_evidence {
-            seen.note = redactor.text(&seen.note);
-            for value in seen.record.iter_mut().flat_map(|r| r.values_mut()).flatten() {
-                *value = redactor.text(value);
-            }
-        }
+        redact_finding(finding, redactor);
     }
     for ex in &mut report.exchanges {
         redactor.exchange(ex);

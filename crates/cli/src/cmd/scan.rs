@@ -3,8 +3,9 @@
 
 use crate::args::ScanArgs;
 use crate::cmd::diff;
+use crate::stream::Lines;
 use crate::{config, output, progress};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use rampart_report::Format;
 use std::process::ExitCode;
 
@@ -19,11 +20,24 @@ pub async fn run(args: &ScanArgs) -> Result<ExitCode> {
 pub async fn one(args: &ScanArgs) -> Result<(rampart_model::Report, ExitCode)> {
     let config = config::scan_config(args)?;
     let ignores = ignores(args)?;
-    let plan = output::plan(&args.output, Format::Summary)?;
+    let lines = args
+        .jsonl
+        .as_deref()
+        .map(|path| Lines::open(path, config.target.as_str(), ignores.clone()))
+        .transpose()?;
+    let plan = match &lines {
+        Some(lines) if lines.on_stdout() && args.output.output.is_empty() => {
+            if args.output.format.is_some() {
+                bail!("--jsonl streams to stdout: write the report with -o FILE, or give --jsonl a FILE");
+            }
+            output::Plan::Files(Vec::new())
+        }
+        _ => output::plan(&args.output, Format::Summary)?,
+    };
     output::validate_gate(&args.gate)?;
     output::validate(&args.output)?;
     let baseline = args.gate.baseline.as_deref().map(diff::load).transpose()?;
-    let bar = progress::Bar::new();
+    let bar = progress::Bar::new().streaming(lines);
     let watcher = tokio::spawn(on_ctrl_c(config.limits.interrupt.clone()));
     let result = rampart_engine::run_scan(&config, rampart_checks::CHECKS, &bar).await;
     watcher.abort();
@@ -38,6 +52,7 @@ pub async fn one(args: &ScanArgs) -> Result<(rampart_model::Report, ExitCode)> {
     if let Some(baseline) = &baseline {
         rampart_report::diff::mark(&mut report, baseline);
     }
+    bar.done(&report);
     save_flow(&report, args)?;
     output::write(&report, &plan, output::color(&args.output))?;
     output::write_har(&report, &args.output)?;
