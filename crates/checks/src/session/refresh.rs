@@ -1,9 +1,10 @@
-//! Refresh tokens: where the login's reply carries one and which request
-//! exchanges it for a new access token. The flow's `[refresh]` step says so;
-//! without one, the login reply's `refresh_token`-like field and the API's
-//! refresh operation (the spec's, else a common path next to the login) are
-//! found and proven once: a fresh refresh token must buy an access token
-//! that reaches the protected page.
+//! Refresh tokens: where the login gives one (a field of its reply, or a
+//! cookie) and which request exchanges it for a new access token. The flow's
+//! `[refresh]` step says so; without one, the login reply's
+//! `refresh_token`-like field or cookie and the API's refresh operation (the
+//! spec's, else a common path next to the login) are found and proven once
+//! per scan: a fresh refresh token must buy an access token that reaches the
+//! protected page.
 
 use super::{PROBE, STEP, driver};
 use rampart_engine::cookies::SetCookie;
@@ -38,7 +39,7 @@ pub(crate) const REFRESH_COST: u64 = 1 + PROBE;
 
 /// How this target exchanges refresh tokens, proven to work.
 pub(crate) struct Refresher {
-    /// The login step with `refresh_json` set.
+    /// The login step (with `refresh_json` when the token is in its reply).
     login: Step,
     /// The refresh request, sent without pointers: its reply is read here.
     step: Step,

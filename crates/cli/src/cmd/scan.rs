@@ -25,15 +25,7 @@ pub async fn one(args: &ScanArgs) -> Result<(rampart_model::Report, ExitCode)> {
         .as_deref()
         .map(|path| Lines::open(path, config.target.as_str(), ignores.clone()))
         .transpose()?;
-    let plan = match &lines {
-        Some(lines) if lines.on_stdout() && args.output.output.is_empty() => {
-            if args.output.format.is_some() {
-                bail!("--jsonl streams to stdout: write the report with -o FILE, or give --jsonl a FILE");
-            }
-            output::Plan::Files(Vec::new())
-        }
-        _ => output::plan(&args.output, Format::Summary)?,
-    };
+    let plan = report_plan(args, lines.as_ref())?;
     output::validate_gate(&args.gate)?;
     output::validate(&args.output)?;
     let baseline = args.gate.baseline.as_deref().map(diff::load).transpose()?;
@@ -64,6 +56,18 @@ pub async fn one(args: &ScanArgs) -> Result<(rampart_model::Report, ExitCode)> {
         output::gate(&report, &args.gate)?
     };
     Ok((report, verdict))
+}
+
+/// Where the report goes: as `--output` and `--format` say, but only to
+/// files when the `--jsonl` stream takes stdout.
+fn report_plan(args: &ScanArgs, lines: Option<&Lines>) -> Result<output::Plan> {
+    if !lines.is_some_and(Lines::on_stdout) || !args.output.output.is_empty() {
+        return output::plan(&args.output, Format::Summary);
+    }
+    if args.output.format.is_some() {
+        bail!("--jsonl streams to stdout: write the report with -o FILE, or give --jsonl a FILE");
+    }
+    Ok(output::Plan::Files(Vec::new()))
 }
 
 /// The exit code of a scan Ctrl-C cut short (128 + SIGINT, as shells report it).

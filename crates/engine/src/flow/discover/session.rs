@@ -136,12 +136,7 @@ pub fn protected_candidates(base: &Url, login: &Trip, login_path: &str, inventor
             }
         }
     }
-    // An app whose login path ends with a slash writes every route that way (Django).
-    let slash = if login_path.len() > 1 && login_path.ends_with('/') {
-        "/"
-    } else {
-        ""
-    };
+    let slash = crate::flow::trailing_slash(login_path);
     let prefix = login_path.rsplit_once("/auth/").map(|(p, _)| p.to_string());
     if let Some(prefix) = prefix.filter(|p| !p.is_empty()) {
         push(format!("{prefix}/users/me{slash}"));
