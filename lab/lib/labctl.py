@@ -442,7 +442,8 @@ def trap_hits(target: str, variant: str) -> int:
         raise LabError(f"{target} ({variant}) keeps no trap counter ({e})") from e
 
 
-# Targets started side by side (run_each) start the shared services once.
+# Targets started side by side (run_each) start the shared services, and create the
+# shared read-only role, once.
 _SERVICES_LOCK = threading.Lock()
 
 
@@ -474,10 +475,10 @@ def start_app(target: str, variant: str, port: int, password: str | None = None,
         install_firestore_rules(project, firestore_rules_file(target, variant))
         env.update(FIRESTORE_EMULATOR_HOST=FS_HOST, GOOGLE_CLOUD_PROJECT=project)
     elif target in ON_POSTGRES:
-        with _SERVICES_LOCK:
-            ensure_postgres()
         name = db_name(target, variant)
-        fresh_database(name)
+        with _SERVICES_LOCK:  # one start at a time creates the shared read-only role
+            ensure_postgres()
+            fresh_database(name)
         env.update(DATABASE_URL=f"postgresql://postgres@127.0.0.1:{PG_PORT}/{name}?sslmode=disable",
                    PGCONNECT_TIMEOUT="10")
 
