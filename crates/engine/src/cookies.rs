@@ -92,6 +92,12 @@ pub fn is_session_name(name: &str) -> bool {
     ["sess", "sid", "token", "auth", "jwt"].iter().any(|w| n.contains(w)) && !n.contains("csrf") && !n.contains("xsrf")
 }
 
+/// Is a cookie named like a refresh token (`refresh_token`, `refresh-token`,
+/// `jwtRefresh` …)? Such a cookie only buys new tokens; it never carries the session.
+pub fn is_refresh_name(name: &str) -> bool {
+    name.to_ascii_lowercase().contains("refresh")
+}
+
 /// The cookies that carry one session with `name`: it and the ones named as
 /// its signature (`name.sig`, `name-sig`) or chunks (`name.0`, `name-1`,
 /// `nameC1`) among `held`, or, when `name` is a signature or chunk itself,

@@ -7,7 +7,7 @@
 //! protected page.
 
 use super::{PROBE, STEP, driver};
-use rampart_engine::cookies::SetCookie;
+use rampart_engine::cookies::{SetCookie, is_refresh_name};
 use rampart_engine::flow::{Step, StepKind, sibling, trailing_slash};
 use rampart_engine::token::forge_like;
 use rampart_engine::{Agent, Context, Driver, Error, Outcome};
@@ -188,10 +188,12 @@ impl Refresher {
     /// not work leaves the rules inconclusive, not inapplicable.
     async fn declared(ctx: &Context<'_>, step: &Step, access: String) -> Result<Result<Refresher, Untested>, Error> {
         let login = driver(ctx)?.flow().login.clone();
-        let refresh = match (&login.refresh_cookie, &step.refresh_json, &login.refresh_json) {
-            (Some(cookie), ..) => Held::Cookie(cookie.clone()),
-            (None, Some(pointer), _) | (None, None, Some(pointer)) => Held::Json(pointer.clone()),
-            (None, None, None) => Held::Json(String::new()),
+        let pointer = step.refresh_json.as_ref().or(login.refresh_json.as_ref());
+        let refresh = match (&login.refresh_cookie, pointer) {
+            (Some(cookie), _) => Held::Cookie(cookie.clone()),
+            (None, Some(pointer)) => Held::Json(pointer.clone()),
+            // Flow::parse refuses a [refresh] step without either.
+            (None, None) => return Ok(Err(Untested::NotApplicable("the flow names no refresh token".into()))),
         };
         let r = Refresher {
             login,
@@ -389,7 +391,7 @@ fn refresh_cookie(exchanges: &[Exchange]) -> Option<String> {
         .filter(|h| h.name.eq_ignore_ascii_case("set-cookie"))
         .filter_map(|h| SetCookie::parse(&h.value));
     cookies
-        .filter(|c| !c.is_removal() && squashed(&c.name).contains("refresh"))
+        .filter(|c| !c.is_removal() && is_refresh_name(&c.name))
         .map(|c| c.name)
         .next()
 }

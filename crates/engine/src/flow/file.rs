@@ -193,23 +193,9 @@ impl Flow {
         let protected = build(Some(protected_spec), StepKind::Protected)?.expect("spec given");
         let logout = build(file.logout, StepKind::Logout)?;
         let password_change = build(file.password_change, StepKind::PasswordChange)?;
-        let sends = file.refresh.as_ref().map(sends_refresh);
+        let sends = file.refresh.as_ref().is_some_and(sends_refresh);
         let refresh = build(file.refresh, StepKind::Refresh)?;
-        if refresh.is_some() && login.refresh_json.is_none() && login.refresh_cookie.is_none() {
-            return Err(fail("[refresh] needs refresh_json or refresh_cookie in [login]".into()));
-        }
-        let rotated_in_body = refresh.as_ref().is_some_and(|r| r.refresh_json.is_some());
-        if rotated_in_body && login.refresh_cookie.is_some() {
-            return Err(fail(
-                "[refresh] refresh_json: with refresh_cookie in [login] the rotated token comes back in that cookie"
-                    .into(),
-            ));
-        }
-        if sends == Some(false) && login.refresh_cookie.is_none() {
-            return Err(fail(
-                "[refresh] must send the refresh token: put {{refresh}} in its json, form or headers".into(),
-            ));
-        }
+        refresh_contract(&login, refresh.as_ref(), sends).map_err(&fail)?;
         let carrier = file.session.map(carrier).transpose().map_err(&fail)?;
         if carrier.as_ref().is_some_and(|c| !c.is_cookie())
             && login.token_json.is_none()
@@ -394,6 +380,29 @@ fn step(
         csrf_cookie: spec.csrf_cookie,
         csrf_header: spec.csrf_header,
     })
+}
+
+/// How `[login]` and `[refresh]` agree on the refresh token: `[login]` names
+/// where it arrives (`refresh_json` or `refresh_cookie`); a token from the
+/// body goes back through `{{refresh}}` (`sends`), one in a cookie rotates in
+/// that cookie.
+fn refresh_contract(login: &Step, refresh: Option<&Step>, sends: bool) -> Result<(), String> {
+    let Some(refresh) = refresh else { return Ok(()) };
+    if login.refresh_json.is_none() && login.refresh_cookie.is_none() {
+        return Err("[refresh] needs refresh_json or refresh_cookie in [login]".into());
+    }
+    if login.refresh_cookie.is_none() {
+        if !sends {
+            return Err("[refresh] must send the refresh token: put {{refresh}} in its json, form or headers".into());
+        }
+        return Ok(());
+    }
+    if refresh.refresh_json.is_some() {
+        return Err(
+            "[refresh] refresh_json: with refresh_cookie in [login] the rotated token comes back in that cookie".into(),
+        );
+    }
+    Ok(())
 }
 
 /// Whether a step's body or headers carry `{{refresh}}`.

@@ -4,7 +4,7 @@
 use super::draft::Draft;
 use super::{Credentials, Notes, path_of};
 use crate::agent::{Agent, Carrier, Trip};
-use crate::cookies::{Jar, is_session_name};
+use crate::cookies::{Jar, is_refresh_name, is_session_name};
 use crate::error::Result;
 use crate::flow::html;
 use crate::flow::step::url_for;
@@ -77,10 +77,9 @@ pub fn token_pointer(body: &[u8]) -> Option<String> {
 /// client already held (a login that does not rotate keeps the old one).
 /// A cookie named like a refresh token is not one: it only buys new tokens.
 pub fn session_cookies(before: &Jar, after: &Jar) -> Vec<String> {
-    let refresh = |n: &str| n.to_ascii_lowercase().contains("refresh");
     let held: Vec<&str> = after
         .names()
-        .filter(|n| !super::login::is_csrf_name(n) && !refresh(n))
+        .filter(|n| !super::login::is_csrf_name(n) && !is_refresh_name(n))
         .collect();
     let changed = |n: &&str| before.get(n) != after.get(n);
     let mut ranked: Vec<&str> = held
