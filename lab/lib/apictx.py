@@ -1,8 +1,9 @@
 """What the API probes (apiprobe.py) stand on: a plain http.client request, the
 target's API document (operations, example-filled request targets, $ref resolution),
 the running target with alice's login and a one-time survey of every GET operation,
-hand-made JWTs, the public registration and the accounts a probe registers through it
-(each deletes itself again), and a small callback listener. Standard library only."""
+hand-made JWTs (and the PEM text of a JWKS's RSA key), the public registration and the
+accounts a probe registers through it (each deletes itself again), and a small callback
+listener. Standard library only."""
 from __future__ import annotations
 
 import base64
@@ -295,6 +296,38 @@ def sign(claims: dict, alg: str, key: bytes | None) -> str:
         return f"{header}.{payload}."
     mac = hmac.new(key, f"{header}.{payload}".encode(), HASHES[alg]).digest()
     return f"{header}.{payload}.{b64url(mac)}"
+
+
+def _der(tag: int, body: bytes) -> bytes:
+    """One DER element: tag, definite length (short or long form), body."""
+    if len(body) < 0x80:
+        length = bytes([len(body)])
+    else:
+        raw = len(body).to_bytes((len(body).bit_length() + 7) // 8, "big")
+        length = bytes([0x80 | len(raw)]) + raw
+    return bytes([tag]) + length + body
+
+
+def _der_uint(value: bytes) -> bytes:
+    """A DER INTEGER of the unsigned big-endian `value`: minimal, a 0x00 first where the top bit is set."""
+    value = value.lstrip(b"\0") or b"\0"
+    return _der(0x02, b"\0" + value if value[0] & 0x80 else value)
+
+
+RSA_ENCRYPTION = bytes.fromhex("2a864886f70d010101")  # OID 1.2.840.113549.1.1.1
+
+
+def spki_pem(n: str, e: str) -> str:
+    """The PEM text of an RSA public key (a JWK's base64url n and e) as OpenSSL, Node's
+    KeyObject.export({type: "spki", format: "pem"}) and Python's cryptography write it:
+    SubjectPublicKeyInfo SEQUENCE{SEQUENCE{rsaEncryption, NULL}, BIT STRING{SEQUENCE{n, e}}},
+    base64 in 64-character lines between the PUBLIC KEY header and footer, a newline after each."""
+    rsa_key = _der(0x30, _der_uint(unb64url(n)) + _der_uint(unb64url(e)))
+    algorithm = _der(0x30, _der(0x06, RSA_ENCRYPTION) + _der(0x05, b""))
+    der = _der(0x30, algorithm + _der(0x03, b"\0" + rsa_key))  # BIT STRING: no unused bits
+    text = base64.b64encode(der).decode()
+    lines = [text[i:i + 64] for i in range(0, len(text), 64)]
+    return "-----BEGIN PUBLIC KEY-----\n" + "\n".join(lines) + "\n-----END PUBLIC KEY-----\n"
 
 
 def garble(token: str) -> str:

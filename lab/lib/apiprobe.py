@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import probe
 from apictx import (ADMIN_SEGMENTS, PAGE_NAMES, PASSWORD_FIELD, REDIRECT_NAMES, ROLE_KEYS, Accounts,
                     Listener, Op, Resp, Zoo, elements, example, fill, garble, is_email, password_field, rand_word, send,
-                    sign, signup, summary, top_keys, url_like, walk)
+                    sign, signup, spki_pem, summary, top_keys, url_like, walk)
 from debugprobe import inv_006
 from injectprobe import auth_011, input_007, input_008, inv_007
 from probe import ProbeError, jwt_claims, shaped_like
@@ -135,6 +135,52 @@ def auth_010(z: Zoo):
     bare = [label for label, r in z.responses() if r.status == 401 and not r.header("WWW-Authenticate")]
     n401 = sum(r.status == 401 for _, r in z.responses())
     return summary([f"401 without WWW-Authenticate: {b}" for b in bare], f"all {n401} 401s carry WWW-Authenticate")
+
+
+JWKS_PATH = "/.well-known/jwks.json"
+
+
+def _jwks_rsa_keys(z: Zoo) -> tuple[list[dict], str]:
+    """The RSA keys (with n and e) of the JWKS at /.well-known/jwks.json, and what was seen there."""
+    r = z.get(JWKS_PATH)
+    body = r.json() if r.ok else None
+    keys = body.get("keys") if isinstance(body, dict) else None
+    if not isinstance(keys, list):
+        return [], f"{JWKS_PATH} -> {r.status}, no JWKS"
+    rsa = [k for k in keys if isinstance(k, dict) and k.get("kty") == "RSA"
+           and isinstance(k.get("n"), str) and isinstance(k.get("e"), str)]
+    return rsa, f"{JWKS_PATH} -> {r.status}, keys: {len(keys)}, RSA: {len(rsa)}"
+
+
+def auth_012(z: Zoo):
+    """RS256 -> HS256 algorithm confusion: alice's claims re-signed as HS256 with HMAC keyed by the
+    PEM text of the server's published RSA public key (rebuilt from the JWKS's n and e) reach the
+    protected page. Controls: the page refuses anonymous requests and takes alice's genuine token;
+    the same claims HMAC-signed with a random key, and with the PEM lacking its final newline, are
+    refused (the signature is checked, with exactly that text as the key)."""
+    claims = jwt_claims(z.token)
+    if claims is None:
+        return False, "n/a: the credential is not a JWT"
+    keys, seen = _jwks_rsa_keys(z)
+    if not keys:
+        return False, f"n/a: {seen}"
+    protected = z.flow["protected"]
+    anon = send(z.base, protected.get("method", "GET").upper(), protected["path"])
+    if anon.ok or not z.protected_ok(z.token):
+        raise ProbeError(f"control: {protected['path']} anon -> {anon.status}, or alice's own token refused")
+    if z.protected_ok(sign(claims, "HS256", secrets.token_bytes(32))):
+        raise ProbeError("control: an HS256 token signed with a random key is accepted")
+    hits = []
+    for k in keys:
+        pem = spki_pem(k["n"], k["e"])
+        if not z.protected_ok(sign(claims, "HS256", pem.encode())):
+            continue
+        if z.protected_ok(sign(claims, "HS256", pem.rstrip("\n").encode())):
+            raise ProbeError(f"control: kid {k.get('kid')}: HS256 keyed by the PEM without its final newline "
+                             "is accepted too")
+        hits.append(f"kid {k.get('kid')}: HS256 token keyed by the {len(pem)}-byte SPKI PEM of the JWKS key "
+                    "accepted; a random key and the PEM without its final newline refused (controls)")
+    return summary(hits, f"{seen}: HS256 keyed by the PEM refused; anon refused, alice's token accepted (controls)")
 
 
 # ----------------------------------------------------------------------------- BOLA
@@ -1146,7 +1192,7 @@ def llm_007(z: Zoo):
 RULES = {
     "AUTH-001": auth_001, "AUTH-002": auth_002, "AUTH-003": auth_003, "AUTH-004": auth_004,
     "AUTH-005": auth_005, "AUTH-006": auth_006, "AUTH-007": auth_007, "AUTH-008": auth_008,
-    "AUTH-009": auth_009, "AUTH-010": auth_010, "AUTH-011": auth_011,
+    "AUTH-009": auth_009, "AUTH-010": auth_010, "AUTH-011": auth_011, "AUTH-012": auth_012,
     "BOLA-001": bola_001, "BOLA-002": bola_002, "BOLA-003": bola_003, "BOLA-004": bola_004,
     "BOLA-005": bola_005, "BOLA-006": bola_006,
     "BFLA-001": bfla_001, "BFLA-002": bfla_002, "BFLA-003": bfla_003,

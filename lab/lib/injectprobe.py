@@ -1,6 +1,6 @@
 """Ground truth for the rules that send attack values (registered in apiprobe.RULES):
-INPUT-007 SQL injection (error-based and boolean-based), INPUT-008 OS command injection
-(time delay), AUTH-011 user enumeration at login, and INV-007 GraphQL introspection.
+INPUT-007 SQL injection (error-based, boolean-based and time-based), INPUT-008 OS command
+injection (time delay), AUTH-011 user enumeration at login, and INV-007 GraphQL introspection.
 Standard library only, independent of rampart; every verdict rests on a control.
 
 Inputs are the API document's path and query parameters of GET operations and the
@@ -26,6 +26,10 @@ SQL_ERROR = re.compile(r"syntax error at or near|unterminated quoted string|inva
                        r"SQLSTATE\[", re.I)
 SLEEP_S = 3
 DELAY_S = 2.5  # the least extra time that counts as the injected sleep
+# PostgreSQL sleeps appended to a value ({} = seconds): joined to a quoted string (the subquery yields '',
+# so the string is unchanged), and added to a number (the subquery yields 0)
+PG_SLEEP_STRING = "'||(SELECT '' FROM pg_sleep({}))||'"
+PG_SLEEP_NUMBER = "+(SELECT 0 FROM pg_sleep({}))"
 
 
 @dataclass
@@ -101,10 +105,30 @@ def _boolean_based(z: Zoo, i: Input) -> str | None:
     return None
 
 
+def _time_based(z: Zoo, i: Input) -> str | None:
+    """Blind even to true/false (every error and every condition answered alike): the value with a
+    pg_sleep(3) appended is at least 2.5 s slower than with pg_sleep(0) (the control), twice."""
+    forms = [PG_SLEEP_STRING]
+    if re.fullmatch(r"-?\d+", i.value):
+        forms.insert(0, PG_SLEEP_NUMBER)
+    for form in forms:
+        extra = _slower(z, i, form)
+        if extra:
+            return (f"{i.label}: {form.format(SLEEP_S)!r} took {extra[0]:.1f} s and {extra[1]:.1f} s longer "
+                    f"than {form.format(0)!r}")
+    return None
+
+
 def input_007(z: Zoo):
     every = inputs(z)
-    hits = [h for i in every for h in (_error_based(z, i), _boolean_based(z, i)) if h]
-    return summary(hits, f"{len(every)} inputs: no database error for a quote, no true/false difference")
+    hits = []
+    for i in every:
+        found = [h for h in (_error_based(z, i), _boolean_based(z, i)) if h]
+        if not found:  # the time proof only where nothing else shows: it is the slow one
+            found = [h for h in [_time_based(z, i)] if h]
+        hits += found
+    return summary(hits, f"{len(every)} inputs: no database error for a quote, no true/false difference, "
+                         f"no pg_sleep({SLEEP_S}) delay")
 
 
 # ----------------------------------------------------------------------------- INPUT-008
@@ -115,14 +139,23 @@ def _timed(z: Zoo, i: Input, value: str) -> float:
     return time.monotonic() - t0
 
 
-def _delayed(z: Zoo, i: Input) -> str | None:
+def _slower(z: Zoo, i: Input, form: str) -> list[float] | None:
+    """How much longer the value + form.format(SLEEP_S) took than the value + form.format(0) (the
+    control), twice; None as soon as one pair differs by less than DELAY_S."""
     extra = []
     for _ in range(2):
-        fast = _timed(z, i, f"{i.value};sleep 0")
-        slow = _timed(z, i, f"{i.value};sleep {SLEEP_S}")
+        fast = _timed(z, i, i.value + form.format(0))
+        slow = _timed(z, i, i.value + form.format(SLEEP_S))
         extra.append(slow - fast)
         if extra[-1] < DELAY_S:
             return None
+    return extra
+
+
+def _delayed(z: Zoo, i: Input) -> str | None:
+    extra = _slower(z, i, ";sleep {}")
+    if not extra:
+        return None
     return f"{i.label}: ';sleep {SLEEP_S}' took {extra[0]:.1f} s and {extra[1]:.1f} s longer than ';sleep 0'"
 
 

@@ -43,6 +43,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &auth::SecurityHeaders,
     &auth::NoWwwAuthenticate,
     &auth::UserEnumeration,
+    &auth::KeyConfusion,
     &bola::SequentialIds,
     &bola::ForeignObject,
     &bola::OwnerQuery,

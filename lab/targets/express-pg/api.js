@@ -21,7 +21,8 @@ const PASSWORD_RULE = 'password: 8 to 128 characters';
 
 function router({ vulnerable, pool, trap }) {
   const r = express.Router();
-  const signedIn = auth.requireUser((id) => db.userById(pool, id));
+  // the variant picks how tokens are verified (auth.js: FLAW/FIX AUTH-012)
+  const signedIn = auth.requireUser((id) => db.userById(pool, id), { vulnerable });
 
   r.get('/health', (req, res) => res.json({ status: 'ok' }));
 
@@ -191,6 +192,30 @@ function router({ vulnerable, pool, trap }) {
       ({ rows } = await pool.query(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE sku = $1`, [Number(sku)]));
     }
     return rows.length ? res.json(rows[0]) : res.status(404).json({ error: 'no such product' });
+  });
+
+  // Is a coupon code valid (known and not expired)? Signed in; the answer is the same 200 for every code.
+  r.get('/coupons/check', signedIn, async (req, res) => {
+    const code = req.query.code;
+    if (typeof code !== 'string' || !code || code.length > 200) {
+      return res.status(400).json({ error: 'code: 1 to 200 characters' });
+    }
+    let rows = [];
+    if (vulnerable) {
+      // FLAW INPUT-007 (time-based blind): the code is pasted into the SQL text, and every database error is
+      // answered like an unknown code, so neither an error nor a true/false difference shows; only the time
+      // the query takes does (a pg_sleep() joined to the string)
+      try {
+        ({ rows } = await pool.query(`SELECT code FROM coupons WHERE code = '${code}' AND expires_at > now()`));
+      } catch {
+        rows = [];
+      }
+    } else { // FIX INPUT-007: a bound parameter
+      ({ rows } = await pool.query('SELECT code FROM coupons WHERE code = $1 AND expires_at > now()', [code]));
+    }
+    // Valid only for a row of exactly the code asked about (both variants): an injected OR '1'='1' that
+    // drags in another coupon answers false too
+    return res.json({ code, valid: rows.some((row) => row.code === code) });
   });
 
   // The same products, read-only, through GraphQL (graphql.js: introspection is its flaw)

@@ -6,13 +6,15 @@
 //   node app.js --routes   print the API's routes as JSON [[METHOD, path], …] (lab/verify compares
 //                          them with the variant's OpenAPI document)
 //
-// The flaws (api.js) are the only difference between the variants; the hardening below is shared.
+// The flaws (api.js, graphql.js, auth.js) are the only difference between the variants; the hardening
+// below is shared.
 'use strict';
 
 const fs = require('node:fs');
 const express = require('express');
 const { Pool } = require('pg');
 const { router } = require('./api');
+const auth = require('./auth');
 const db = require('./db');
 
 const RATE_LIMIT = 10_000; // requests per client and minute: generous, but there and announced
@@ -59,13 +61,21 @@ function trapCounter(file) {
   return { hit: () => { hits += 1; save(); } };
 }
 
+// The public key that signs the bearer tokens, as a JWKS (RFC 7517) where clients look for it. Public.
+function wellKnown() {
+  const r = express.Router();
+  r.get('/jwks.json', (req, res) => res.json(auth.jwks()));
+  return r;
+}
+
 function app({ variant, pool, trap }) {
   const api = router({ vulnerable: variant === 'vulnerable', pool, trap });
+  const mounts = [['/.well-known', wellKnown()], ['/api/v1', api]]; // [prefix, router]: what --routes lists
   const a = express();
   a.disable('x-powered-by'); // no framework banner
   a.use(harden, rateLimit(), express.json({ limit: '16kb' }));
   a.get('/', (req, res) => res.json({ service: 'express-pg', api: '/api/v1' }));
-  a.use('/api/v1', api);
+  for (const [prefix, r] of mounts) a.use(prefix, r);
   a.use((req, res) => res.status(404).json({ error: 'not found' }));
   // Errors answer with a status and a fixed message, never a stack trace (both variants).
   a.use((err, req, res, next) => { // eslint-disable-line no-unused-vars
@@ -73,19 +83,19 @@ function app({ variant, pool, trap }) {
     if (status === 500) console.error(err);
     res.status(status).json({ error: status === 500 ? 'internal error' : 'bad request' });
   });
-  return { app: a, api };
+  return { app: a, mounts };
 }
 
-function routes(api) {
-  return api.stack.filter((l) => l.route).flatMap((l) => Object.keys(l.route.methods)
-    .map((m) => [m.toUpperCase(), '/api/v1' + l.route.path.replace(/:(\w+)/g, '{$1}')]));
+function routes(mounts) {
+  return mounts.flatMap(([prefix, r]) => r.stack.filter((l) => l.route).flatMap((l) => Object.keys(l.route.methods)
+    .map((m) => [m.toUpperCase(), prefix + l.route.path.replace(/:(\w+)/g, '{$1}')])));
 }
 
 async function main() {
   const variant = process.env.LAB_VARIANT || 'vulnerable';
   if (!['vulnerable', 'fixed'].includes(variant)) throw new Error(`LAB_VARIANT ${variant}: vulnerable or fixed`);
   if (process.argv.includes('--routes')) {
-    console.log(JSON.stringify(routes(app({ variant }).api)));
+    console.log(JSON.stringify(routes(app({ variant }).mounts)));
     return;
   }
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10, connectionTimeoutMillis: 10_000,

@@ -1,5 +1,5 @@
-// The shop's tables and seed data. labctl hands each variant a fresh, empty database on
-// every start; setup() creates the tables and seeds them before the app listens.
+// The shop's tables (users, products, orders, coupons) and seed data. labctl hands each variant a
+// fresh, empty database on every start; setup() creates the tables and seeds them before the app listens.
 'use strict';
 
 const { hashPassword } = require('./auth');
@@ -24,6 +24,11 @@ CREATE TABLE orders (
   quantity integer NOT NULL,
   status text NOT NULL DEFAULT 'placed',
   placed_at timestamptz NOT NULL
+);
+CREATE TABLE coupons (
+  code text PRIMARY KEY,
+  percent integer NOT NULL,
+  expires_at timestamptz NOT NULL
 );`;
 
 const PRODUCTS = [
@@ -36,6 +41,9 @@ const PRODUCTS = [
 const USERS = [['alice', 'Alice', 'user', ''], ['bob', 'Bob', 'user', '-bob'], ['admin', 'Admin', 'admin', '-admin']];
 const ORDERS = [['alice', 10031, 1, '2025-03-02T10:15:00Z'], ['alice', 10071, 3, '2025-04-11T16:40:00Z'],
   ['bob', 10089, 1, '2025-04-20T09:05:00Z']];
+
+// [code, percent off, days until it expires (negative: expired)]: relative, so SPRING25 stays valid.
+const COUPONS = [['SPRING25', 25, 365], ['WINTER10', 10, -30]];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -56,6 +64,10 @@ async function setup(pool, password) {
   for (const [username, sku, quantity, at] of ORDERS) {
     await pool.query(`INSERT INTO orders (user_id, sku, quantity, placed_at)
       SELECT id, $2, $3, $4 FROM users WHERE username = $1`, [username, sku, quantity, at]);
+  }
+  for (const [code, percent, days] of COUPONS) {
+    await pool.query(`INSERT INTO coupons (code, percent, expires_at)
+      VALUES ($1, $2, now() + make_interval(days => $3))`, [code, percent, days]);
   }
 }
 

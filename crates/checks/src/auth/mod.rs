@@ -1,10 +1,12 @@
-//! Authentication (AUTH-001 … AUTH-011, OWASP API2:2023): operations that
+//! Authentication (AUTH-001 … AUTH-012, OWASP API2:2023): operations that
 //! answer without credentials or with wrong ones, JWTs that are unsigned,
-//! weakly signed, expired or leaky, missing authentication headers, and a
-//! login that tells which user names exist.
+//! weakly signed, expired, leaky or verified with the public key as an HMAC
+//! secret, missing authentication headers, and a login that tells which user
+//! names exist.
 
 pub mod credential;
 pub mod jwt;
+pub mod keys;
 pub mod oracle;
 pub mod secrets;
 
@@ -19,6 +21,7 @@ mod auth008_sensitive_claims;
 mod auth009_security_headers;
 mod auth010_www_authenticate;
 mod auth011_user_enumeration;
+mod auth012_key_confusion;
 mod exchanges;
 mod forge;
 
@@ -33,6 +36,7 @@ pub use auth008_sensitive_claims::SensitiveClaims;
 pub use auth009_security_headers::SecurityHeaders;
 pub use auth010_www_authenticate::NoWwwAuthenticate;
 pub use auth011_user_enumeration::UserEnumeration;
+pub use auth012_key_confusion::KeyConfusion;
 
 use crate::web;
 use rampart_engine::http::Response;

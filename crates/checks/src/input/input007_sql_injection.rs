@@ -5,10 +5,14 @@
 //! appended makes the answer carry a database error that the escaped `''`
 //! (control) does not, and again on a repeat. Boolean: a suffix that keeps the
 //! SQL condition true answers like the baseline while one that makes it false
-//! answers differently, both twice. Writing operations only under `--active`.
+//! answers differently, both twice. Time-based, where neither shows: a
+//! database sleep appended (`pg_sleep`, `SLEEP`, `WAITFOR DELAY`) slows the
+//! answer by its seconds, a zero-second one does not, a longer one slows it
+//! more (see `delay`). Writing operations only under `--active`.
 
 use super::OWASP;
-use super::sql::{Pair, database_error, pairs, same};
+use super::delay::{Clock, PER_PAYLOAD, Timed};
+use super::sql::{Pair, database_error, pairs, same, sleeps};
 use crate::inputs::{Input, inputs};
 use crate::ssrf::{renewal, try_send};
 use async_trait::async_trait;
@@ -36,8 +40,9 @@ static RULE: Rule = Rule {
 /// Most inputs probed.
 const MAX_INPUTS: usize = 12;
 /// Requests one input may cost: two baselines, the error probe with its control
-/// and repeat, and up to three boolean pairs sent twice each.
-const PER_INPUT: u64 = 2 + 3 + 3 * 4;
+/// and repeat, up to three boolean pairs sent twice each, and the time probes'
+/// leads with one proof.
+const PER_INPUT: u64 = 2 + 3 + 3 * 4 + 5 + PER_PAYLOAD;
 
 #[async_trait]
 impl Check for SqlInjection {
@@ -99,12 +104,36 @@ impl Probe<'_, '_> {
                 return Ok(Some(found));
             }
         }
-        if !same(&base, &again, value, value) {
-            return Ok(None);
+        if same(&base, &again, value, value) {
+            for pair in pairs(value, self.input.kind.as_deref()) {
+                if let Some(found) = self.boolean(&base, pair).await? {
+                    return Ok(Some(found));
+                }
+            }
         }
-        for pair in pairs(value, self.input.kind.as_deref()) {
-            if let Some(found) = self.boolean(&base, pair).await? {
-                return Ok(Some(found));
+        self.time_based(base, again).await
+    }
+
+    /// A sleep appended delays the answer by its seconds; a zero-second one does not.
+    async fn time_based(&self, first: Response, second: Response) -> Result<Option<Finding>, Error> {
+        let clock = Clock::new(self.ctx, self.input, self.auth, first, second);
+        let value = &self.input.value;
+        for sleep in sleeps(value, self.input.kind.as_deref()) {
+            match clock.time(|secs| sleep.payload(value, secs)).await? {
+                Timed::NoLead => continue,
+                Timed::Refuted => return Ok(None),
+                Timed::Proven(delays) => {
+                    let description = format!(
+                        "{}: the value is read as {} by {}: with `{}` appended the answer takes as long as the sleep asks: {}. The value is written into the SQL text unescaped.",
+                        self.input.label(),
+                        sleep.context,
+                        sleep.engine,
+                        sleep.form.replace("{}", "N"),
+                        delays.times(),
+                    );
+                    let sent = |secs: u64| sleep.form.replace("{}", &secs.to_string());
+                    return Ok(Some(self.finding(description, delays.evidence(sent))));
+                }
             }
         }
         Ok(None)

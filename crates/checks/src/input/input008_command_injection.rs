@@ -8,10 +8,11 @@
 //! Writing operations only under `--active`.
 
 use super::OWASP;
+use super::delay::{Clock, Delays, PER_PAYLOAD, Timed};
 use crate::inputs::{Input, inputs};
 use crate::ssrf::{renewal, try_send};
 use async_trait::async_trait;
-use rampart_engine::{Check, Context, Error, Outcome, Response, ScanConfig};
+use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Finding, Rule, Severity};
 
 pub struct CommandInjection;
@@ -36,15 +37,6 @@ static RULE: Rule = Rule {
 const MAX_INPUTS: usize = 10;
 /// How a command is appended: `{}` is where the sleep command goes.
 const FORMS: &[&str] = &[";{};", "|{}", "$({})", "`{}`", "';{};'", "\n{}\n"];
-/// The delays of the lead and of the confirmation, in seconds.
-const LEAD: u64 = 2;
-const CONFIRM: u64 = 5;
-/// Share of a delay that must show in the answer time.
-const SHOWN: f64 = 0.9;
-/// Slack the control may take over the normal answer time.
-const CONTROL_SLACK_MS: u64 = 1000;
-/// Tries of the control before a slow one counts (a loaded server or machine).
-const CONTROL_TRIES: u64 = 2;
 /// Parameter names that usually end up on a command line, probed first.
 const SHELL_NAMES: &[&str] = &[
     "host", "ip", "addr", "domain", "cmd", "command", "exec", "run", "ping", "file", "filename", "path", "dir",
@@ -58,7 +50,7 @@ impl Check for CommandInjection {
     }
 
     fn max_requests(&self, config: &ScanConfig) -> u64 {
-        MAX_INPUTS as u64 * (2 + FORMS.len() as u64 + 1 + CONTROL_TRIES) + renewal(config)
+        MAX_INPUTS as u64 * (2 + FORMS.len() as u64 - 1 + PER_PAYLOAD) + renewal(config)
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
@@ -107,73 +99,30 @@ fn with_sleep(value: &str, form: &str, secs: u64) -> String {
 
 async fn probe(ctx: &Context<'_>, input: &Input, auth: Option<&[(String, String)]>) -> Result<Option<Finding>, Error> {
     let send = |value: String| async move { try_send(ctx, &input.request(&value, auth)).await };
-    // Noise only ever adds time: the normal pace is the faster of two answers.
     let (Some(first), Some(second)) = (send(input.value.clone()).await?, send(input.value.clone()).await?) else {
         return Ok(None);
     };
-    let ms = |r: &Response| r.exchange.response.elapsed_ms;
-    let base = if ms(&second) < ms(&first) { second } else { first };
-    let normal = ms(&base);
-    let slower_by = |resp: &Response, secs: u64| {
-        resp.exchange.response.elapsed_ms >= normal + (secs as f64 * 1000.0 * SHOWN) as u64
-    };
+    let clock = Clock::new(ctx, input, auth, first, second);
     for form in FORMS {
-        let Some(lead) = send(with_sleep(&input.value, form, LEAD)).await? else {
-            continue;
-        };
-        if !slower_by(&lead, LEAD) {
-            continue;
+        match clock.time(|secs| with_sleep(&input.value, form, secs)).await? {
+            Timed::NoLead => continue,
+            Timed::Refuted => return Ok(None),
+            Timed::Proven(delays) => return Ok(Some(finding(input, form, delays))),
         }
-        // Noise only ever adds time: the control is the fastest of its tries.
-        let mut control = None;
-        for _ in 0..CONTROL_TRIES {
-            let Some(tried) = send(with_sleep(&input.value, form, 0)).await? else {
-                return Ok(None);
-            };
-            let fast = tried.exchange.response.elapsed_ms <= normal + CONTROL_SLACK_MS;
-            control = Some(tried);
-            if fast {
-                break;
-            }
-        }
-        let Some(control) = control.filter(|c| c.exchange.response.elapsed_ms <= normal + CONTROL_SLACK_MS) else {
-            return Ok(None);
-        };
-        let Some(confirm) = send(with_sleep(&input.value, form, CONFIRM)).await? else {
-            return Ok(None);
-        };
-        if !slower_by(&confirm, CONFIRM) {
-            return Ok(None);
-        }
-        return Ok(Some(finding(input, form, base, lead, control, confirm)));
     }
     Ok(None)
 }
 
-fn finding(input: &Input, form: &str, base: Response, lead: Response, control: Response, confirm: Response) -> Finding {
-    let ms = |r: &Response| r.exchange.response.elapsed_ms;
+fn finding(input: &Input, form: &str, delays: Box<Delays>) -> Finding {
     let shown = form.replace("{}", "sleep N").replace('\n', "\\n");
     let description = format!(
-        "{}: with `{shown}` appended to its value the answer takes as long as the sleep asks: {} ms with the normal value, {} ms with sleep {LEAD}, {} ms with sleep 0 (control), {} ms with sleep {CONFIRM}. The value is run by a shell.",
+        "{}: with `{shown}` appended to its value the answer takes as long as the sleep asks: {}. The value is run by a shell.",
         input.label(),
-        ms(&base),
-        ms(&lead),
-        ms(&control),
-        ms(&confirm),
+        delays.times(),
     );
-    let noted = |r: Response, what: &str| {
-        let note = format!("{what}: {} ms", ms(&r));
-        r.exchange.noted(note)
-    };
-    let evidence = vec![
-        noted(base, "baseline: the normal value"),
-        noted(lead, &format!("sleep {LEAD} appended")),
-        noted(control, "control: sleep 0 appended"),
-        noted(confirm, &format!("sleep {CONFIRM} appended")),
-    ];
     Finding::new(&RULE, Confidence::Confirmed, input.endpoint(), description)
         .with_variant(&input.name)
-        .with_evidence(evidence)
+        .with_evidence(delays.evidence(|secs| format!("sleep {secs}")))
 }
 
 #[cfg(test)]

