@@ -4,146 +4,16 @@
 
 use rampart_inspect::postgres::{Flavor, PgInspector};
 use rampart_inspect::sha256_hex;
+use rampart_testpg::Server;
 use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::Command;
-
-const PGBIN: &str = "/usr/lib/postgresql/15/bin";
-
-/// A throwaway PostgreSQL cluster, stopped and removed on drop (also on panic).
-struct Server {
-    root: PathBuf,
-    port: u16,
-}
-
-impl Server {
-    fn start() -> Server {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let root = std::env::temp_dir().join(format!("rampart-pg-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&root).unwrap();
-        run("chown", &["postgres:postgres", root.to_str().unwrap()]);
-        let data = root.join("data");
-        let initdb = format!("{PGBIN}/initdb");
-        as_postgres(&[
-            &initdb,
-            "-D",
-            data.to_str().unwrap(),
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        ]);
-        let opts = format!(
-            "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={} -c fsync=off",
-            root.display()
-        );
-        let pg_ctl = format!("{PGBIN}/pg_ctl");
-        let log = root.join("log");
-        as_postgres(&[
-            &pg_ctl,
-            "-D",
-            data.to_str().unwrap(),
-            "-l",
-            log.to_str().unwrap(),
-            "-w",
-            "-t",
-            "30",
-            "-o",
-            &opts,
-            "start",
-        ]);
-        Server { root, port }
-    }
-
-    fn psql(&self, sql: &str) -> String {
-        let out = Command::new("psql")
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                "postgres",
-                "-d",
-                "lab",
-                "-tAq",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-c",
-                sql,
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "psql {sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn url(&self, user: &str) -> String {
-        format!("postgres://{user}@127.0.0.1:{}/lab", self.port)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let pg_ctl = format!("{PGBIN}/pg_ctl");
-        let data = self.root.join("data");
-        let _ = Command::new("runuser")
-            .args([
-                "-u",
-                "postgres",
-                "--",
-                &pg_ctl,
-                "-D",
-                data.to_str().unwrap(),
-                "-m",
-                "immediate",
-                "-w",
-                "stop",
-            ])
-            .output();
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
-
-fn as_postgres(args: &[&str]) {
-    let mut full = vec!["-u", "postgres", "--"];
-    full.extend_from_slice(args);
-    run("runuser", &full);
-}
-
-fn run(cmd: &str, args: &[&str]) {
-    let out = Command::new(cmd).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn seed(server: &Server) {
-    let create_db = Command::new("psql")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &server.port.to_string(),
-            "-U",
-            "postgres",
-            "-c",
-            "CREATE DATABASE lab",
-        ])
-        .output()
-        .unwrap();
-    assert!(create_db.status.success());
+    server.create_database("lab");
     let hashed = sha256_hex("tok-hashed-789");
-    server.psql(&format!(
-        "CREATE TABLE sessions (token text PRIMARY KEY, user_id text, expires_at timestamptz, data text);
+    server.psql(
+        "lab",
+        &format!(
+            "CREATE TABLE sessions (token text PRIMARY KEY, user_id text, expires_at timestamptz, data text);
          INSERT INTO sessions VALUES ('tok-anon-123', NULL, now() + interval '1 hour', 'a'),
                                      ('tok-user-456', 'alice', now() - interval '1 hour', 'b'),
                                      ('tok-forever-1', 'bob', NULL, 'c');
@@ -154,11 +24,13 @@ fn seed(server: &Server) {
          CREATE ROLE ro LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO ro;
          CREATE ROLE rw LOGIN; GRANT ALL ON ALL TABLES IN SCHEMA public TO rw;
          CREATE ROLE nobody LOGIN;"
-    ));
+        ),
+    );
 }
 
 fn snapshot(server: &Server) -> String {
     server.psql(
+        "lab",
         "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM (
            SELECT s::text AS t FROM sessions s UNION ALL SELECT n::text FROM notes n UNION ALL SELECT h::text FROM hashed_sessions h) x",
     )
@@ -169,7 +41,7 @@ async fn inspects_a_real_postgresql_read_only() {
     let server = Server::start();
     seed(&server);
 
-    let ro = PgInspector::connect(&server.url("ro")).await.unwrap();
+    let ro = PgInspector::connect(&server.url("ro", "lab")).await.unwrap();
     assert_eq!(ro.flavor(), Flavor::Postgres);
     assert!(ro.version().starts_with("PostgreSQL 15"));
 
@@ -206,15 +78,16 @@ async fn inspects_a_real_postgresql_read_only() {
     assert_eq!(facts, ["rls-disabled", "idle-timeout-unset"]);
 
     server.psql(
+        "lab",
         "ALTER TABLE sessions ENABLE ROW LEVEL SECURITY; ALTER ROLE ro SET idle_in_transaction_session_timeout = '30s'",
     );
-    let ro = PgInspector::connect(&server.url("ro")).await.unwrap();
+    let ro = PgInspector::connect(&server.url("ro", "lab")).await.unwrap();
     assert!(ro.facts(&at).await.unwrap().is_empty());
-    server.psql("ALTER TABLE sessions DISABLE ROW LEVEL SECURITY");
+    server.psql("lab", "ALTER TABLE sessions DISABLE ROW LEVEL SECURITY");
 
     // A writable user: everything above runs, and the tables are unchanged.
     let before = snapshot(&server);
-    let rw = PgInspector::connect(&server.url("rw")).await.unwrap();
+    let rw = PgInspector::connect(&server.url("rw", "lab")).await.unwrap();
     let at = rw.locate("tok-user-456").await.unwrap().unwrap();
     rw.record(&at, "tok-user-456").await.unwrap();
     rw.expiry_audit(&at).await.unwrap();
@@ -222,7 +95,7 @@ async fn inspects_a_real_postgresql_read_only() {
     assert_eq!(snapshot(&server), before, "inspection changed the store");
 
     // Clear one-line causes.
-    let denied = PgInspector::connect(&server.url("nobody"))
+    let denied = PgInspector::connect(&server.url("nobody", "lab"))
         .await
         .unwrap()
         .locate("tok-anon-123")
@@ -253,7 +126,7 @@ async fn inspects_a_real_postgresql_read_only() {
     );
 
     // --store-table: only that table is searched; a missing or unreadable one is a clear cause.
-    let only = PgInspector::connect(&server.url("ro"))
+    let only = PgInspector::connect(&server.url("ro", "lab"))
         .await
         .unwrap()
         .restrict("public.sessions")
@@ -267,14 +140,14 @@ async fn inspects_a_real_postgresql_read_only() {
         only.locate("tok-hashed-789").await.unwrap().is_none(),
         "other tables are not searched"
     );
-    let elsewhere = PgInspector::connect(&server.url("ro"))
+    let elsewhere = PgInspector::connect(&server.url("ro", "lab"))
         .await
         .unwrap()
         .restrict("hashed_sessions")
         .await
         .unwrap();
     assert!(elsewhere.locate("tok-hashed-789").await.unwrap().unwrap().hashed);
-    let ghost = PgInspector::connect(&server.url("ro"))
+    let ghost = PgInspector::connect(&server.url("ro", "lab"))
         .await
         .unwrap()
         .restrict("ghosts")
@@ -282,7 +155,7 @@ async fn inspects_a_real_postgresql_read_only() {
         .err()
         .unwrap();
     assert!(ghost.to_string().contains("no table ghosts in the store"), "{ghost}");
-    let locked = PgInspector::connect(&server.url("nobody"))
+    let locked = PgInspector::connect(&server.url("nobody", "lab"))
         .await
         .unwrap()
         .restrict("sessions")

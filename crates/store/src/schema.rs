@@ -13,10 +13,16 @@ pub(crate) struct Migration {
 }
 
 /// Every schema step, oldest first; a step is never edited once released.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("../sql/0001_history.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("../sql/0001_history.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("../sql/0002_queue.sql"),
+    },
+];
 
 /// The schema version this build writes.
 pub(crate) fn latest() -> i64 {

@@ -1,0 +1,207 @@
+//! The job queue that `rampart serve` and any number of `rampart worker`s
+//! share: one `job` table, leases in columns. A worker claims a ready job
+//! (`lease_owner`, `lease_until`), extends the lease by heartbeats, and ends
+//! it with a completion or a failure that only counts while it still holds the
+//! lease (fenced on `lease_owner`). A lease that runs out makes the job
+//! claimable again, so a killed worker's job is retried, never lost. A failure
+//! is retried after an exponential backoff with jitter, until the job's
+//! attempts are spent; then it is dead, with its last error.
+//!
+//! Nothing here depends on row locks held between statements, LISTEN/NOTIFY
+//! or advisory locks (CockroachDB has none of them): PostgreSQL and
+//! CockroachDB claim with `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP
+//! LOCKED) RETURNING`, SQLite inside `BEGIN IMMEDIATE`.
+
+mod postgres;
+mod sqlite;
+
+pub use postgres::PgQueue;
+pub use sqlite::SqliteQueue;
+
+use crate::StoreError;
+use async_trait::async_trait;
+use std::time::Duration;
+
+/// First retry delay; each further attempt doubles it.
+const BACKOFF_BASE: Duration = Duration::from_secs(10);
+/// Longest retry delay.
+const BACKOFF_CAP: Duration = Duration::from_secs(3600);
+/// Longest job kind, payload and error kept.
+pub const MAX_KIND: usize = 64;
+pub const MAX_PAYLOAD: usize = 1 << 20;
+const MAX_ERROR: usize = 4096;
+
+/// A job to add.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    /// What the job is (`scan`, `webhook` …); workers claim the kinds they run.
+    pub kind: String,
+    /// The job's input, as the kind defines it (JSON).
+    pub payload: String,
+    /// Runs allowed before the job is dead (at least 1).
+    pub max_attempts: u32,
+    /// A job with the same key is added once: later adds are no-ops
+    /// (`scan:<schedule>:<due time>`, so several schedulers never double-fire).
+    pub key: Option<String>,
+    /// Not claimable before this long from now.
+    pub delay: Duration,
+}
+
+impl NewJob {
+    pub fn new(kind: &str, payload: impl Into<String>) -> NewJob {
+        NewJob {
+            kind: kind.into(),
+            payload: payload.into(),
+            max_attempts: 3,
+            key: None,
+            delay: Duration::ZERO,
+        }
+    }
+
+    fn check(&self) -> Result<(), StoreError> {
+        if self.kind.is_empty() || self.kind.len() > MAX_KIND {
+            return Err(StoreError::Invalid {
+                id: self.kind.clone(),
+                cause: format!("a job kind has 1 to {MAX_KIND} characters"),
+            });
+        }
+        if self.payload.len() > MAX_PAYLOAD {
+            return Err(StoreError::Invalid {
+                id: self.kind.clone(),
+                cause: format!("a job payload is at most {MAX_PAYLOAD} bytes"),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A job a worker holds the lease of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    /// This run included.
+    pub attempts: u32,
+    pub max_attempts: u32,
+    /// The worker holding the lease.
+    pub owner: String,
+}
+
+/// Where a job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Waiting to be claimed (`attempts` > 0: waiting for a retry).
+    Queued,
+    Running,
+    Done,
+    /// Failed on every attempt, or its lease ran out on the last one.
+    Dead,
+}
+
+impl State {
+    fn name(self) -> &'static str {
+        match self {
+            State::Queued => "queued",
+            State::Running => "running",
+            State::Done => "done",
+            State::Dead => "dead",
+        }
+    }
+
+    fn parse(name: &str) -> Result<State, StoreError> {
+        [State::Queued, State::Running, State::Done, State::Dead]
+            .into_iter()
+            .find(|s| s.name() == name)
+            .ok_or_else(|| StoreError::Schema(format!("unknown job state '{name}'")))
+    }
+}
+
+/// A job as the queue holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobView {
+    pub id: i64,
+    pub kind: String,
+    pub state: State,
+    pub attempts: u32,
+    pub max_attempts: u32,
+    pub owner: Option<String>,
+    pub result: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// What became of a failed run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failed {
+    /// Claimable again after the delay.
+    Retrying(Duration),
+    /// No attempts left.
+    Dead,
+    /// The lease had passed to another worker: this failure did not count.
+    Lost,
+}
+
+/// Jobs per state; `retrying` are queued jobs that already ran.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub queued: u64,
+    pub retrying: u64,
+    pub running: u64,
+    pub done: u64,
+    pub dead: u64,
+}
+
+/// The queue, whatever database holds it.
+#[async_trait]
+pub trait Queue: Send + Sync {
+    /// Adds a job; `None` when one with the same key exists already.
+    async fn enqueue(&self, job: &NewJob) -> Result<Option<i64>, StoreError>;
+
+    /// Leases one ready job of `kinds` (oldest first) to `worker` for `lease`:
+    /// a queued job whose time has come, or a running one whose lease ran out.
+    async fn claim(&self, worker: &str, kinds: &[&str], lease: Duration) -> Result<Option<Job>, StoreError>;
+
+    /// Extends the lease; false when the worker no longer holds it.
+    async fn heartbeat(&self, job: &Job, lease: Duration) -> Result<bool, StoreError>;
+
+    /// Ends the run with its result; false when the worker no longer held the lease (nothing changed).
+    async fn complete(&self, job: &Job, result: &str) -> Result<bool, StoreError>;
+
+    /// Ends the run with an error: retried after `retry_in` (a server's
+    /// `Retry-After`) or the backoff, or dead when no attempts are left.
+    async fn fail(&self, job: &Job, error: &str, retry_in: Option<Duration>) -> Result<Failed, StoreError>;
+
+    async fn get(&self, id: i64) -> Result<Option<JobView>, StoreError>;
+
+    async fn counts(&self) -> Result<Counts, StoreError>;
+}
+
+/// The wait before retry number `attempt` (1 after the first failure):
+/// 10 s doubling up to an hour, each drawn from its upper half at random so
+/// that jobs failed together do not retry together.
+pub fn backoff(attempt: u32) -> Duration {
+    let doubled = BACKOFF_BASE.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+    let ceiling = doubled.min(BACKOFF_CAP);
+    ceiling.mul_f64(0.5 + rand::random::<f64>() / 2.0)
+}
+
+/// How a failure ends: the delay before the retry, or `None` when the job is dead.
+fn next_run(job: &Job, retry_in: Option<Duration>) -> Option<Duration> {
+    (job.attempts < job.max_attempts).then(|| retry_in.unwrap_or_else(|| backoff(job.attempts)))
+}
+
+/// An error message as stored: at most [`MAX_ERROR`] bytes, cut on a character boundary.
+fn bounded(error: &str) -> &str {
+    let mut end = error.len().min(MAX_ERROR);
+    while !error.is_char_boundary(end) {
+        end -= 1;
+    }
+    &error[..end]
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests;

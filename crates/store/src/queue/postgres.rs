@@ -1,0 +1,249 @@
+//! The queue on PostgreSQL or CockroachDB, for several machines (`rampart serve
+//! --db postgres://…` plus `rampart worker --db postgres://…` anywhere). A
+//! claim is one statement, `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP
+//! LOCKED) RETURNING`, so no lock outlives it; times come from the database's
+//! clock. Statements that fail with a serialization failure (SQLSTATE 40001,
+//! CockroachDB's answer to contention) are run again.
+
+use super::sqlite::{add, count};
+use super::{Counts, Failed, Job, JobView, NewJob, Queue, State, bounded, millis, next_run};
+use crate::StoreError;
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use std::future::Future;
+use std::time::Duration;
+
+/// Runs of a statement that keeps failing with a serialization failure.
+const SERIALIZATION_ATTEMPTS: u32 = 5;
+/// Connections one process keeps.
+const POOL: u32 = 8;
+/// How long connecting may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Schema steps, oldest first; each statement may run twice (see the files).
+const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../sql/postgres/0001_queue.sql"))];
+
+/// The queue on a PostgreSQL-wire database.
+#[derive(Debug, Clone)]
+pub struct PgQueue {
+    pool: PgPool,
+}
+
+impl PgQueue {
+    /// Connects (`postgres://`, `postgresql://` or `cockroachdb://` URLs) and
+    /// brings the schema up to date, or refuses one written by a newer rampart.
+    pub async fn connect(url: &str) -> Result<PgQueue, StoreError> {
+        let url = match url.strip_prefix("cockroachdb://") {
+            Some(rest) => format!("postgres://{rest}"),
+            None => url.to_string(),
+        };
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL)
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect(&url)
+            .await?;
+        migrate(&pool).await?;
+        Ok(PgQueue { pool })
+    }
+}
+
+async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    )
+    .execute(pool)
+    .await?;
+    let current: Option<i32> = sqlx::query_scalar("SELECT MAX(version) FROM schema_version")
+        .fetch_one(pool)
+        .await?;
+    let latest = MIGRATIONS.last().map_or(0, |(v, _)| *v);
+    let current = current.unwrap_or(0);
+    if current > latest {
+        return Err(StoreError::Schema(format!(
+            "the database was written by a newer rampart (schema version {current}; this rampart knows up to {latest}); upgrade rampart"
+        )));
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        sqlx::raw_sql(*sql).execute(pool).await?;
+        sqlx::query("INSERT INTO schema_version (version) VALUES ($1) ON CONFLICT (version) DO NOTHING")
+            .bind(version)
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}
+
+/// `statement` run again while it fails with a serialization failure.
+async fn serialized<T, F, Fut>(statement: F) -> Result<T, StoreError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, sqlx::Error>>,
+{
+    let mut attempt = 1;
+    loop {
+        match statement().await {
+            Err(e) if is_serialization_failure(&e) && attempt < SERIALIZATION_ATTEMPTS => {
+                tokio::time::sleep(Duration::from_millis(10 << attempt)).await;
+                attempt += 1;
+            }
+            other => return other.map_err(StoreError::from),
+        }
+    }
+}
+
+fn is_serialization_failure(e: &sqlx::Error) -> bool {
+    e.as_database_error().and_then(|d| d.code()).as_deref() == Some("40001")
+}
+
+const VIEW: &str =
+    "SELECT id, kind, state, attempts, max_attempts, lease_owner, result, last_error FROM job WHERE id = $1";
+
+#[async_trait]
+impl Queue for PgQueue {
+    async fn enqueue(&self, job: &NewJob) -> Result<Option<i64>, StoreError> {
+        job.check()?;
+        serialized(|| {
+            sqlx::query_scalar(
+                "INSERT INTO job (kind, payload, max_attempts, run_at, dedupe_key)
+                 VALUES ($1, $2, $3, now() + $4::FLOAT8 * INTERVAL '1 millisecond', $5)
+                 ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+            )
+            .bind(&job.kind)
+            .bind(&job.payload)
+            .bind(i32::try_from(job.max_attempts.max(1)).unwrap_or(i32::MAX))
+            .bind(millis(job.delay) as f64)
+            .bind(&job.key)
+            .fetch_optional(&self.pool)
+        })
+        .await
+    }
+
+    async fn claim(&self, worker: &str, kinds: &[&str], lease: Duration) -> Result<Option<Job>, StoreError> {
+        serialized(|| {
+            sqlx::query(
+                "UPDATE job SET state = 'dead', last_error = 'the lease ran out on the last attempt (worker lost)',
+                        lease_owner = NULL, lease_until = NULL, updated_at = now()
+                 WHERE state = 'running' AND lease_until < now() AND attempts >= max_attempts",
+            )
+            .execute(&self.pool)
+        })
+        .await?;
+        let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
+        let row = serialized(|| {
+            sqlx::query(
+                "UPDATE job SET state = 'running', lease_owner = $1, attempts = attempts + 1, updated_at = now(),
+                        lease_until = now() + $2::FLOAT8 * INTERVAL '1 millisecond'
+                 WHERE id IN (SELECT id FROM job
+                              WHERE kind = ANY($3)
+                                AND ((state = 'queued' AND run_at <= now())
+                                     OR (state = 'running' AND lease_until < now() AND attempts < max_attempts))
+                              ORDER BY run_at, id LIMIT 1
+                              FOR UPDATE SKIP LOCKED)
+                 RETURNING id, kind, payload, attempts, max_attempts",
+            )
+            .bind(worker)
+            .bind(millis(lease) as f64)
+            .bind(&kinds)
+            .fetch_optional(&self.pool)
+        })
+        .await?;
+        row.map(|r| job(&r, worker)).transpose()
+    }
+
+    async fn heartbeat(&self, job: &Job, lease: Duration) -> Result<bool, StoreError> {
+        let done = serialized(|| {
+            sqlx::query(
+                "UPDATE job SET lease_until = now() + $1::FLOAT8 * INTERVAL '1 millisecond', updated_at = now()
+                 WHERE id = $2 AND lease_owner = $3 AND state = 'running'",
+            )
+            .bind(millis(lease) as f64)
+            .bind(job.id)
+            .bind(&job.owner)
+            .execute(&self.pool)
+        })
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn complete(&self, job: &Job, result: &str) -> Result<bool, StoreError> {
+        let done = serialized(|| {
+            sqlx::query(
+                "UPDATE job SET state = 'done', result = $1, lease_owner = NULL, lease_until = NULL, updated_at = now()
+                 WHERE id = $2 AND lease_owner = $3 AND state = 'running'",
+            )
+            .bind(result)
+            .bind(job.id)
+            .bind(&job.owner)
+            .execute(&self.pool)
+        })
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn fail(&self, job: &Job, error: &str, retry_in: Option<Duration>) -> Result<Failed, StoreError> {
+        let next = next_run(job, retry_in);
+        let state = if next.is_some() { State::Queued } else { State::Dead };
+        let done = serialized(|| {
+            sqlx::query(
+                "UPDATE job SET state = $1, run_at = now() + $2::FLOAT8 * INTERVAL '1 millisecond', last_error = $3,
+                        lease_owner = NULL, lease_until = NULL, updated_at = now()
+                 WHERE id = $4 AND lease_owner = $5 AND state = 'running'",
+            )
+            .bind(state.name())
+            .bind(next.map_or(0, millis) as f64)
+            .bind(bounded(error))
+            .bind(job.id)
+            .bind(&job.owner)
+            .execute(&self.pool)
+        })
+        .await?;
+        Ok(match (done.rows_affected(), next) {
+            (1, Some(delay)) => Failed::Retrying(delay),
+            (1, None) => Failed::Dead,
+            _ => Failed::Lost,
+        })
+    }
+
+    async fn get(&self, id: i64) -> Result<Option<JobView>, StoreError> {
+        let row = sqlx::query(VIEW).bind(id).fetch_optional(&self.pool).await?;
+        row.map(|r| view(&r)).transpose()
+    }
+
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        let rows = sqlx::query("SELECT state, attempts > 0, COUNT(*) FROM job GROUP BY state, attempts > 0")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut counts = Counts::default();
+        for row in rows {
+            let state = State::parse(row.try_get::<&str, _>(0)?)?;
+            let n = u64::try_from(row.try_get::<i64, _>(2)?).unwrap_or(0);
+            add(&mut counts, state, row.try_get(1)?, n);
+        }
+        Ok(counts)
+    }
+}
+
+fn job(row: &PgRow, worker: &str) -> Result<Job, StoreError> {
+    Ok(Job {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        payload: row.try_get("payload")?,
+        attempts: count(row.try_get::<i32, _>("attempts")?.into()),
+        max_attempts: count(row.try_get::<i32, _>("max_attempts")?.into()),
+        owner: worker.to_string(),
+    })
+}
+
+fn view(row: &PgRow) -> Result<JobView, StoreError> {
+    Ok(JobView {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        state: State::parse(row.try_get::<&str, _>("state")?)?,
+        attempts: count(row.try_get::<i32, _>("attempts")?.into()),
+        max_attempts: count(row.try_get::<i32, _>("max_attempts")?.into()),
+        owner: row.try_get("lease_owner")?,
+        result: row.try_get("result")?,
+        last_error: row.try_get("last_error")?,
+    })
+}

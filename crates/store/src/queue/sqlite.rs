@@ -1,0 +1,195 @@
+//! The queue in the history's SQLite file, for one machine (`rampart serve`
+//! with its workers in-process). A claim runs inside `BEGIN IMMEDIATE`, which
+//! takes the database's write lock before reading, so two claimers never pick
+//! the same row; times come from this machine's clock.
+
+use super::{Counts, Failed, Job, JobView, NewJob, Queue, State, bounded, millis, next_run};
+use crate::{History, StoreError};
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The queue of a history database.
+#[derive(Debug, Clone)]
+pub struct SqliteQueue {
+    pool: SqlitePool,
+}
+
+impl History {
+    /// The job queue kept in the same file.
+    pub fn queue(&self) -> SqliteQueue {
+        SqliteQueue {
+            pool: self.pool.clone(),
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, millis)
+}
+
+const VIEW: &str =
+    "SELECT id, kind, state, attempts, max_attempts, lease_owner, result, last_error FROM job WHERE id = ?";
+
+#[async_trait]
+impl Queue for SqliteQueue {
+    async fn enqueue(&self, job: &NewJob) -> Result<Option<i64>, StoreError> {
+        job.check()?;
+        let now = now_ms();
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO job (kind, payload, max_attempts, run_at_ms, dedupe_key, created_ms, updated_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+        )
+        .bind(&job.kind)
+        .bind(&job.payload)
+        .bind(i64::from(job.max_attempts.max(1)))
+        .bind(now + millis(job.delay))
+        .bind(&job.key)
+        .bind(now)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    async fn claim(&self, worker: &str, kinds: &[&str], lease: Duration) -> Result<Option<Job>, StoreError> {
+        let now = now_ms();
+        let kinds = serde_json::to_string(kinds).map_err(StoreError::Encode)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "UPDATE job SET state = 'dead', last_error = 'the lease ran out on the last attempt (worker lost)',
+                    lease_owner = NULL, lease_until_ms = NULL, updated_ms = ?1
+             WHERE state = 'running' AND lease_until_ms < ?1 AND attempts >= max_attempts",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(
+            "UPDATE job SET state = 'running', lease_owner = ?1, lease_until_ms = ?2, attempts = attempts + 1, updated_ms = ?3
+             WHERE id = (SELECT id FROM job
+                         WHERE kind IN (SELECT value FROM json_each(?4))
+                           AND ((state = 'queued' AND run_at_ms <= ?3) OR (state = 'running' AND lease_until_ms < ?3))
+                         ORDER BY run_at_ms, id LIMIT 1)
+             RETURNING id, kind, payload, attempts, max_attempts",
+        )
+        .bind(worker)
+        .bind(now + millis(lease))
+        .bind(now)
+        .bind(kinds)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.map(|r| job(&r, worker)).transpose()
+    }
+
+    async fn heartbeat(&self, job: &Job, lease: Duration) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let done = sqlx::query(
+            "UPDATE job SET lease_until_ms = ?, updated_ms = ? WHERE id = ? AND lease_owner = ? AND state = 'running'",
+        )
+        .bind(now + millis(lease))
+        .bind(now)
+        .bind(job.id)
+        .bind(&job.owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn complete(&self, job: &Job, result: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE job SET state = 'done', result = ?, lease_owner = NULL, lease_until_ms = NULL, updated_ms = ?
+             WHERE id = ? AND lease_owner = ? AND state = 'running'",
+        )
+        .bind(result)
+        .bind(now_ms())
+        .bind(job.id)
+        .bind(&job.owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn fail(&self, job: &Job, error: &str, retry_in: Option<Duration>) -> Result<Failed, StoreError> {
+        let now = now_ms();
+        let next = next_run(job, retry_in);
+        let state = if next.is_some() { State::Queued } else { State::Dead };
+        let done = sqlx::query(
+            "UPDATE job SET state = ?, run_at_ms = ?, last_error = ?, lease_owner = NULL, lease_until_ms = NULL, updated_ms = ?
+             WHERE id = ? AND lease_owner = ? AND state = 'running'",
+        )
+        .bind(state.name())
+        .bind(now + next.map_or(0, millis))
+        .bind(bounded(error))
+        .bind(now)
+        .bind(job.id)
+        .bind(&job.owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(match (done.rows_affected(), next) {
+            (1, Some(delay)) => Failed::Retrying(delay),
+            (1, None) => Failed::Dead,
+            _ => Failed::Lost,
+        })
+    }
+
+    async fn get(&self, id: i64) -> Result<Option<JobView>, StoreError> {
+        let row = sqlx::query(VIEW).bind(id).fetch_optional(&self.pool).await?;
+        row.map(|r| view(&r)).transpose()
+    }
+
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        let rows = sqlx::query("SELECT state, attempts > 0, COUNT(*) FROM job GROUP BY state, attempts > 0")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut counts = Counts::default();
+        for row in rows {
+            let state = State::parse(row.try_get::<&str, _>(0)?)?;
+            let ran: bool = row.try_get(1)?;
+            let n = u64::try_from(row.try_get::<i64, _>(2)?).unwrap_or(0);
+            add(&mut counts, state, ran, n);
+        }
+        Ok(counts)
+    }
+}
+
+/// Adds `n` jobs in `state` (`ran`: at least one attempt made) to `counts`.
+pub(super) fn add(counts: &mut Counts, state: State, ran: bool, n: u64) {
+    let slot = match state {
+        State::Queued if ran => &mut counts.retrying,
+        State::Queued => &mut counts.queued,
+        State::Running => &mut counts.running,
+        State::Done => &mut counts.done,
+        State::Dead => &mut counts.dead,
+    };
+    *slot += n;
+}
+
+fn job(row: &SqliteRow, worker: &str) -> Result<Job, StoreError> {
+    Ok(Job {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        payload: row.try_get("payload")?,
+        attempts: count(row.try_get("attempts")?),
+        max_attempts: count(row.try_get("max_attempts")?),
+        owner: worker.to_string(),
+    })
+}
+
+fn view(row: &SqliteRow) -> Result<JobView, StoreError> {
+    Ok(JobView {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        state: State::parse(row.try_get::<&str, _>("state")?)?,
+        attempts: count(row.try_get("attempts")?),
+        max_attempts: count(row.try_get("max_attempts")?),
+        owner: row.try_get("lease_owner")?,
+        result: row.try_get("result")?,
+        last_error: row.try_get("last_error")?,
+    })
+}
+
+pub(super) fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(0)
+}

@@ -1,0 +1,192 @@
+//! The job queue's contract, the same scenarios on both backends: SQLite (the
+//! history file, one machine) and a real PostgreSQL 15 started for the test
+//! (CockroachDB's wire protocol and SQL).
+
+use rampart_store::History;
+use rampart_store::queue::{Failed, NewJob, PgQueue, Queue, State};
+use rampart_testpg::Server;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Jobs and claimers of the contention scenario.
+const JOBS: usize = 60;
+const WORKERS: usize = 6;
+const MINUTE: Duration = Duration::from_secs(60);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_queue_keeps_its_contract() {
+    let dir = std::env::temp_dir().join(format!("rampart-queue-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let history = History::open(&dir.join("history.db")).await.unwrap();
+    contract(Arc::new(history.queue())).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_queue_keeps_its_contract() {
+    let server = Server::start();
+    server.create_database("queue");
+    let url = server.url("postgres", "queue");
+    contract(Arc::new(PgQueue::connect(&url).await.unwrap())).await;
+    // Connecting again finds the schema in place; a newer one is refused.
+    PgQueue::connect(&url).await.unwrap();
+    server.psql("queue", "INSERT INTO schema_version (version) VALUES (99)");
+    let err = PgQueue::connect(&url).await.unwrap_err();
+    assert!(err.to_string().contains("newer rampart"), "{err}");
+    let cockroach = url.replacen("postgres://", "cockroachdb://", 1);
+    let err = PgQueue::connect(&cockroach).await.unwrap_err();
+    assert!(err.to_string().contains("newer rampart"), "{err}");
+}
+
+async fn contract(queue: Arc<dyn Queue>) {
+    each_job_is_claimed_once_under_contention(&queue).await;
+    an_expired_lease_passes_on_and_fences_the_old_owner(queue.as_ref()).await;
+    heartbeats_keep_the_lease(queue.as_ref()).await;
+    failures_are_retried_then_dead(queue.as_ref()).await;
+    a_lease_lost_on_the_last_attempt_is_dead(queue.as_ref()).await;
+    keys_and_kinds(queue.as_ref()).await;
+}
+
+async fn each_job_is_claimed_once_under_contention(queue: &Arc<dyn Queue>) {
+    for i in 0..JOBS {
+        let job = NewJob::new("scan", format!("{{\"n\":{i}}}"));
+        queue.enqueue(&job).await.unwrap().unwrap();
+    }
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|w| {
+            let queue = Arc::clone(queue);
+            tokio::spawn(async move {
+                let me = format!("worker-{w}");
+                let mut claimed = Vec::new();
+                while let Some(job) = queue.claim(&me, &["scan"], MINUTE).await.unwrap() {
+                    assert!(queue.complete(&job, &format!("by {me}")).await.unwrap());
+                    claimed.push(job.id);
+                }
+                claimed
+            })
+        })
+        .collect();
+    let mut times: HashMap<i64, usize> = HashMap::new();
+    let mut busy = 0;
+    for worker in workers {
+        let claimed = worker.await.unwrap();
+        busy += usize::from(!claimed.is_empty());
+        for id in claimed {
+            *times.entry(id).or_default() += 1;
+        }
+    }
+    assert_eq!(times.len(), JOBS, "every job claimed");
+    assert!(times.values().all(|&n| n == 1), "a job claimed twice: {times:?}");
+    assert!(busy > 1, "the claims were spread over several workers");
+    let counts = queue.counts().await.unwrap();
+    assert_eq!((counts.done, counts.queued, counts.running), (JOBS as u64, 0, 0));
+}
+
+async fn an_expired_lease_passes_on_and_fences_the_old_owner(queue: &dyn Queue) {
+    let id = queue.enqueue(&NewJob::new("lease", "{}")).await.unwrap().unwrap();
+    let first = queue
+        .claim("a", &["lease"], Duration::from_millis(200))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((first.id, first.attempts), (id, 1));
+    assert!(queue.claim("b", &["lease"], MINUTE).await.unwrap().is_none(), "leased");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let second = queue.claim("b", &["lease"], MINUTE).await.unwrap().unwrap();
+    assert_eq!((second.id, second.attempts), (id, 2));
+    assert!(!queue.heartbeat(&first, MINUTE).await.unwrap());
+    assert!(!queue.complete(&first, "late").await.unwrap(), "fenced");
+    assert_eq!(queue.fail(&first, "late", None).await.unwrap(), Failed::Lost);
+    assert!(queue.complete(&second, "on time").await.unwrap());
+    let view = queue.get(id).await.unwrap().unwrap();
+    assert_eq!(
+        (view.state, view.result.as_deref(), view.owner),
+        (State::Done, Some("on time"), None)
+    );
+}
+
+async fn heartbeats_keep_the_lease(queue: &dyn Queue) {
+    queue.enqueue(&NewJob::new("beat", "{}")).await.unwrap().unwrap();
+    let lease = Duration::from_millis(300);
+    let job = queue.claim("a", &["beat"], lease).await.unwrap().unwrap();
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert!(queue.heartbeat(&job, lease).await.unwrap());
+    }
+    assert!(
+        queue.claim("b", &["beat"], MINUTE).await.unwrap().is_none(),
+        "still held"
+    );
+    assert!(queue.complete(&job, "ok").await.unwrap());
+}
+
+async fn failures_are_retried_then_dead(queue: &dyn Queue) {
+    let mut backing_off = NewJob::new("flaky", "{}");
+    backing_off.max_attempts = 2;
+    let id = queue.enqueue(&backing_off).await.unwrap().unwrap();
+    let job = queue.claim("a", &["flaky"], MINUTE).await.unwrap().unwrap();
+    match queue.fail(&job, "connection refused", None).await.unwrap() {
+        Failed::Retrying(d) => assert!(d >= Duration::from_secs(5), "backoff {d:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        queue.claim("a", &["flaky"], MINUTE).await.unwrap().is_none(),
+        "backing off"
+    );
+    assert_eq!(queue.counts().await.unwrap().retrying, 1);
+    assert_eq!(queue.get(id).await.unwrap().unwrap().state, State::Queued);
+
+    let mut told = NewJob::new("flaky-now", "{}");
+    told.max_attempts = 2;
+    let id = queue.enqueue(&told).await.unwrap().unwrap();
+    let job = queue.claim("a", &["flaky-now"], MINUTE).await.unwrap().unwrap();
+    let retry = queue.fail(&job, "503", Some(Duration::ZERO)).await.unwrap();
+    assert_eq!(retry, Failed::Retrying(Duration::ZERO));
+    let job = queue.claim("b", &["flaky-now"], MINUTE).await.unwrap().unwrap();
+    assert_eq!(job.attempts, 2);
+    assert_eq!(queue.fail(&job, "503 again", None).await.unwrap(), Failed::Dead);
+    let view = queue.get(id).await.unwrap().unwrap();
+    assert_eq!(
+        (view.state, view.last_error.as_deref()),
+        (State::Dead, Some("503 again"))
+    );
+}
+
+async fn a_lease_lost_on_the_last_attempt_is_dead(queue: &dyn Queue) {
+    let mut once = NewJob::new("once", "{}");
+    once.max_attempts = 1;
+    let id = queue.enqueue(&once).await.unwrap().unwrap();
+    queue
+        .claim("a", &["once"], Duration::from_millis(100))
+        .await
+        .unwrap()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(queue.claim("b", &["once"], MINUTE).await.unwrap().is_none());
+    let view = queue.get(id).await.unwrap().unwrap();
+    assert_eq!(view.state, State::Dead);
+    assert!(view.last_error.unwrap().contains("lease ran out"));
+}
+
+async fn keys_and_kinds(queue: &dyn Queue) {
+    let mut due = NewJob::new("scheduled", "{}");
+    due.key = Some("scan:nightly:2026-12-05T02:00:00Z".into());
+    assert!(queue.enqueue(&due).await.unwrap().is_some());
+    assert!(queue.enqueue(&due).await.unwrap().is_none(), "the same due run twice");
+    let mut later = NewJob::new("scheduled", "{}");
+    later.delay = Duration::from_secs(3600);
+    queue.enqueue(&later).await.unwrap().unwrap();
+    assert!(queue.claim("a", &["webhook"], MINUTE).await.unwrap().is_none());
+    let job = queue
+        .claim("a", &["webhook", "scheduled"], MINUTE)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(queue.complete(&job, "ok").await.unwrap());
+    assert!(
+        queue.claim("a", &["scheduled"], MINUTE).await.unwrap().is_none(),
+        "not due yet"
+    );
+    assert!(queue.enqueue(&NewJob::new(&"k".repeat(65), "{}")).await.is_err());
+}
