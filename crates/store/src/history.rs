@@ -1,11 +1,11 @@
 //! The history handle: open (creating and upgrading the database), save a
 //! finished report, fetch one by id or prefix, list the newest.
 
-use crate::summary::{self, ScanRecord, ScanSummary, columns, sql_int};
+use crate::summary::{self, ScanRecord, ScanRow, ScanSummary, columns, sql_int};
 use crate::{StoreError, schema};
 use rampart_model::Report;
-use sqlx::Row;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::{Row, SqliteConnection};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -142,44 +142,48 @@ impl History {
 
     /// One scan row and its rule ids, in one transaction.
     async fn insert(&self, id: &str, report: &Report, json: &str) -> Result<(), sqlx::Error> {
-        let counts = summary::by_severity(report);
-        let count = |sev: &str| sql_int(counts.get(sev).copied().unwrap_or(0));
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
-            "INSERT INTO scan (id, target, started_at, started_unix_ms, duration_ms, overall, letter_grade, \
-             findings, critical, high, medium, low, info, report) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(&report.target)
-        .bind(&report.started_at)
-        .bind(summary::unix_ms(&report.started_at))
-        .bind(sql_int(report.duration_ms))
-        .bind(i64::from(report.overall))
-        .bind(&report.letter_grade)
-        .bind(sql_int(report.findings.len()))
-        .bind(count("critical"))
-        .bind(count("high"))
-        .bind(count("medium"))
-        .bind(count("low"))
-        .bind(count("info"))
-        .bind(json)
-        .execute(&mut *tx)
-        .await?;
-        for (position, rule) in report.rules.iter().enumerate() {
-            sqlx::query("INSERT INTO scan_rule (scan_id, position, rule_id) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(sql_int(position))
-                .bind(rule.id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        insert_scan(&mut tx, &ScanRow::new(id, report, json)).await?;
         tx.commit().await
     }
 }
 
+/// Inserts one scan row and its rule ids on `conn` (inside the caller's transaction).
+pub(crate) async fn insert_scan(conn: &mut SqliteConnection, row: &ScanRow<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO scan (id, target, started_at, started_unix_ms, duration_ms, overall, letter_grade, \
+         findings, critical, high, medium, low, info, report) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(row.id)
+    .bind(&row.report.target)
+    .bind(&row.report.started_at)
+    .bind(row.started_unix_ms)
+    .bind(row.duration_ms)
+    .bind(row.overall)
+    .bind(&row.report.letter_grade)
+    .bind(row.findings)
+    .bind(row.by_severity[0])
+    .bind(row.by_severity[1])
+    .bind(row.by_severity[2])
+    .bind(row.by_severity[3])
+    .bind(row.by_severity[4])
+    .bind(row.json)
+    .execute(&mut *conn)
+    .await?;
+    for (position, rule) in row.report.rules.iter().enumerate() {
+        sqlx::query("INSERT INTO scan_rule (scan_id, position, rule_id) VALUES (?, ?, ?)")
+            .bind(row.id)
+            .bind(sql_int(position))
+            .bind(rule.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// A fresh id: 48 random bits as 12 lowercase hex characters.
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     rand::random::<[u8; 6]>().iter().map(|b| format!("{b:02x}")).collect()
 }
 

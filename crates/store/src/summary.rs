@@ -44,6 +44,41 @@ macro_rules! columns {
 }
 pub(crate) use columns;
 
+/// A finished report as the scan tables hold it: the summary columns computed once.
+pub(crate) struct ScanRow<'a> {
+    pub id: &'a str,
+    pub report: &'a Report,
+    /// The report as JSON.
+    pub json: &'a str,
+    pub started_unix_ms: i64,
+    pub duration_ms: i64,
+    pub overall: i64,
+    pub findings: i64,
+    /// Critical, high, medium, low, info.
+    pub by_severity: [i64; 5],
+}
+
+impl<'a> ScanRow<'a> {
+    pub fn new(id: &'a str, report: &'a Report, json: &'a str) -> ScanRow<'a> {
+        let counts = by_severity(report);
+        let count = |sev: &Severity| sql_int(counts.get(sev.as_str()).copied().unwrap_or(0));
+        let mut by_severity = [0; 5];
+        for (slot, sev) in by_severity.iter_mut().zip(Severity::DESCENDING.iter()) {
+            *slot = count(sev);
+        }
+        ScanRow {
+            id,
+            report,
+            json,
+            started_unix_ms: unix_ms(&report.started_at),
+            duration_ms: sql_int(report.duration_ms),
+            overall: i64::from(report.overall),
+            findings: sql_int(report.findings.len()),
+            by_severity,
+        }
+    }
+}
+
 /// Findings per severity, every severity present.
 pub(crate) fn by_severity(report: &Report) -> BTreeMap<String, usize> {
     Severity::DESCENDING

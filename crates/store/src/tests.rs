@@ -22,7 +22,7 @@ const fn rule(id: &'static str, severity: Severity) -> Rule {
 
 static RULES: [Rule; 2] = [rule("TEST-001", Severity::High), rule("TEST-002", Severity::Low)];
 
-fn report(target: &str, started_at: &str) -> Report {
+pub(crate) fn report(target: &str, started_at: &str) -> Report {
     let endpoint = Endpoint {
         method: "POST".into(),
         url: format!("{target}login"),

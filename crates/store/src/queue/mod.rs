@@ -20,6 +20,7 @@ pub use sqlite::SqliteQueue;
 
 use crate::StoreError;
 use async_trait::async_trait;
+use rampart_model::Report;
 use std::time::Duration;
 
 /// First retry delay; each further attempt doubles it.
@@ -167,6 +168,11 @@ pub trait Queue: Send + Sync {
     /// Ends the run with its result; false when the worker no longer held the lease (nothing changed).
     async fn complete(&self, job: &Job, result: &str) -> Result<bool, StoreError>;
 
+    /// Ends a scan job: saves `report` to the scan history and completes the
+    /// job with the new scan's id as its result, in one transaction, only while
+    /// the worker holds the lease; `None` (nothing saved) otherwise.
+    async fn finish(&self, job: &Job, report: &Report) -> Result<Option<String>, StoreError>;
+
     /// Ends the run with an error: retried after `retry_in` (a server's
     /// `Retry-After`) or the backoff, or dead when no attempts are left.
     async fn fail(&self, job: &Job, error: &str, retry_in: Option<Duration>) -> Result<Failed, StoreError>;
@@ -199,9 +205,16 @@ fn bounded(error: &str) -> &str {
     &error[..end]
 }
 
+/// The report as JSON, for saving.
+fn encoded(report: &Report) -> Result<String, StoreError> {
+    serde_json::to_string(report).map_err(StoreError::Encode)
+}
+
 fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
+#[cfg(test)]
+mod contract;
 #[cfg(test)]
 mod tests;

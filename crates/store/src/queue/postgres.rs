@@ -6,11 +6,14 @@
 //! CockroachDB's answer to contention) are run again.
 
 use super::sqlite::{add, count};
-use super::{Counts, Failed, Job, JobView, NewJob, Queue, State, bounded, millis, next_run};
+use super::{Counts, Failed, Job, JobView, NewJob, Queue, State, bounded, encoded, millis, next_run};
 use crate::StoreError;
+use crate::history::new_id;
+use crate::summary::ScanRow;
 use async_trait::async_trait;
+use rampart_model::Report;
 use sqlx::Row;
-use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, PgRow};
 use std::future::Future;
 use std::time::Duration;
 
@@ -22,7 +25,10 @@ const POOL: u32 = 8;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Schema steps, oldest first; each statement may run twice (see the files).
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../sql/postgres/0001_queue.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../sql/postgres/0001_queue.sql")),
+    (2, include_str!("../../sql/postgres/0002_scan.sql")),
+];
 
 /// The queue on a PostgreSQL-wire database.
 #[derive(Debug, Clone)]
@@ -46,6 +52,65 @@ impl PgQueue {
         migrate(&pool).await?;
         Ok(PgQueue { pool })
     }
+}
+
+impl PgQueue {
+    /// [`Queue::finish`] in one transaction.
+    async fn finish_once(&self, job: &Job, row: &ScanRow<'_>) -> Result<Option<String>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE job SET state = 'done', result = $1, lease_owner = NULL, lease_until = NULL, updated_at = now()
+             WHERE id = $2 AND lease_owner = $3 AND state = 'running'",
+        )
+        .bind(row.id)
+        .bind(job.id)
+        .bind(&job.owner)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        insert_scan(&mut tx, row).await?;
+        tx.commit().await?;
+        Ok(Some(row.id.to_string()))
+    }
+}
+
+/// Inserts one scan row and its rule ids on `conn` (inside the caller's transaction).
+async fn insert_scan(conn: &mut PgConnection, row: &ScanRow<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO scan (id, target, started_at, started_unix_ms, duration_ms, overall, letter_grade,
+         findings, critical, high, medium, low, info, report)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(row.id)
+    .bind(&row.report.target)
+    .bind(&row.report.started_at)
+    .bind(row.started_unix_ms)
+    .bind(row.duration_ms)
+    .bind(row.overall)
+    .bind(&row.report.letter_grade)
+    .bind(row.findings)
+    .bind(row.by_severity[0])
+    .bind(row.by_severity[1])
+    .bind(row.by_severity[2])
+    .bind(row.by_severity[3])
+    .bind(row.by_severity[4])
+    .bind(row.json)
+    .execute(&mut *conn)
+    .await?;
+    let positions: Vec<i64> = (0..row.report.rules.len() as i64).collect();
+    let rules: Vec<&str> = row.report.rules.iter().map(|r| r.id).collect();
+    sqlx::query(
+        "INSERT INTO scan_rule (scan_id, position, rule_id) SELECT $1, * FROM UNNEST($2::BIGINT[], $3::TEXT[])",
+    )
+    .bind(row.id)
+    .bind(&positions)
+    .bind(&rules)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
@@ -179,6 +244,13 @@ impl Queue for PgQueue {
         })
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn finish(&self, job: &Job, report: &Report) -> Result<Option<String>, StoreError> {
+        let json = encoded(report)?;
+        let id = new_id();
+        let row = ScanRow::new(&id, report, &json);
+        serialized(|| self.finish_once(job, &row)).await
     }
 
     async fn fail(&self, job: &Job, error: &str, retry_in: Option<Duration>) -> Result<Failed, StoreError> {

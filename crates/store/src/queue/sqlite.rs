@@ -3,9 +3,12 @@
 //! takes the database's write lock before reading, so two claimers never pick
 //! the same row; times come from this machine's clock.
 
-use super::{Counts, Failed, Job, JobView, NewJob, Queue, State, bounded, millis, next_run};
+use super::{Counts, Failed, Job, JobView, NewJob, Queue, State, bounded, encoded, millis, next_run};
+use crate::history::{insert_scan, new_id};
+use crate::summary::ScanRow;
 use crate::{History, StoreError};
 use async_trait::async_trait;
+use rampart_model::Report;
 use sqlx::Row;
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -109,6 +112,29 @@ impl Queue for SqliteQueue {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn finish(&self, job: &Job, report: &Report) -> Result<Option<String>, StoreError> {
+        let json = encoded(report)?;
+        let id = new_id();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let done = sqlx::query(
+            "UPDATE job SET state = 'done', result = ?, lease_owner = NULL, lease_until_ms = NULL, updated_ms = ?
+             WHERE id = ? AND lease_owner = ? AND state = 'running'",
+        )
+        .bind(&id)
+        .bind(now_ms())
+        .bind(job.id)
+        .bind(&job.owner)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        insert_scan(&mut tx, &ScanRow::new(&id, report, &json)).await?;
+        tx.commit().await?;
+        Ok(Some(id))
     }
 
     async fn fail(&self, job: &Job, error: &str, retry_in: Option<Duration>) -> Result<Failed, StoreError> {

@@ -2,8 +2,9 @@
 //! history file, one machine) and a real PostgreSQL 15 started for the test
 //! (CockroachDB's wire protocol and SQL).
 
-use rampart_store::History;
-use rampart_store::queue::{Failed, NewJob, PgQueue, Queue, State};
+use super::{Failed, NewJob, PgQueue, Queue, State};
+use crate::History;
+use crate::tests::report;
 use rampart_testpg::Server;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,7 +20,14 @@ async fn sqlite_queue_keeps_its_contract() {
     let dir = std::env::temp_dir().join(format!("rampart-queue-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let history = History::open(&dir.join("history.db")).await.unwrap();
-    contract(Arc::new(history.queue())).await;
+    let saved = contract(Arc::new(history.queue())).await;
+    let record = history
+        .get(&saved)
+        .await
+        .unwrap()
+        .expect("the finished scan is in the history");
+    assert_eq!(record.report.target, "http://api.test/");
+    assert_eq!(history.list(10, None).await.unwrap().len(), 1, "saved once");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -28,7 +36,14 @@ async fn postgres_queue_keeps_its_contract() {
     let server = Server::start();
     server.create_database("queue");
     let url = server.url("postgres", "queue");
-    contract(Arc::new(PgQueue::connect(&url).await.unwrap())).await;
+    let saved = contract(Arc::new(PgQueue::connect(&url).await.unwrap())).await;
+    let rows = server.psql("queue", "SELECT id || ' ' || target || ' ' || high FROM scan");
+    assert_eq!(
+        rows,
+        format!("{saved} http://api.test/ 2"),
+        "saved once, with its summary columns"
+    );
+    assert_eq!(server.psql("queue", "SELECT count(*) FROM scan_rule"), "2");
     // Connecting again finds the schema in place; a newer one is refused.
     PgQueue::connect(&url).await.unwrap();
     server.psql("queue", "INSERT INTO schema_version (version) VALUES (99)");
@@ -39,13 +54,40 @@ async fn postgres_queue_keeps_its_contract() {
     assert!(err.to_string().contains("newer rampart"), "{err}");
 }
 
-async fn contract(queue: Arc<dyn Queue>) {
+/// Every scenario in turn; the id of the one scan saved.
+async fn contract(queue: Arc<dyn Queue>) -> String {
     each_job_is_claimed_once_under_contention(&queue).await;
     an_expired_lease_passes_on_and_fences_the_old_owner(queue.as_ref()).await;
     heartbeats_keep_the_lease(queue.as_ref()).await;
     failures_are_retried_then_dead(queue.as_ref()).await;
     a_lease_lost_on_the_last_attempt_is_dead(queue.as_ref()).await;
     keys_and_kinds(queue.as_ref()).await;
+    a_scan_is_saved_once_by_the_lease_holder(queue.as_ref()).await
+}
+
+async fn a_scan_is_saved_once_by_the_lease_holder(queue: &dyn Queue) -> String {
+    let id = queue.enqueue(&NewJob::new("finish", "{}")).await.unwrap().unwrap();
+    let lost = queue
+        .claim("a", &["finish"], Duration::from_millis(100))
+        .await
+        .unwrap()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let holder = queue.claim("b", &["finish"], MINUTE).await.unwrap().unwrap();
+    let scanned = report("http://api.test/", "2026-12-05T06:00:00Z");
+    assert_eq!(
+        queue.finish(&lost, &scanned).await.unwrap(),
+        None,
+        "fenced: nothing saved"
+    );
+    let saved = queue.finish(&holder, &scanned).await.unwrap().expect("saved");
+    assert_eq!(queue.finish(&holder, &scanned).await.unwrap(), None, "once");
+    let view = queue.get(id).await.unwrap().unwrap();
+    assert_eq!(
+        (view.state, view.result.as_deref()),
+        (State::Done, Some(saved.as_str()))
+    );
+    saved
 }
 
 async fn each_job_is_claimed_once_under_contention(queue: &Arc<dyn Queue>) {
