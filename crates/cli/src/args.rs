@@ -32,6 +32,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Serve scans to AI coding assistants over MCP (stdio; --http for loopback HTTP).
     Mcp(McpArgs),
+    /// Run scan jobs from the monitoring queue (SQLite history file, or PostgreSQL/CockroachDB shared by many workers).
+    Worker(WorkerArgs),
     /// List saved scans, newest first.
     List(ListArgs),
     /// Render a saved scan again, in any report format.
@@ -289,6 +291,26 @@ pub struct McpArgs {
     /// Scans run at once; a scan_api call beyond it is refused.
     #[arg(long, default_value_t = rampart_server::mcp::DEFAULT_MAX_SCANS, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub max_scans: u16,
+}
+
+#[derive(Args, Debug)]
+pub struct WorkerArgs {
+    /// The queue: postgres://, postgresql:// or cockroachdb:// URL shared by every worker, or the path
+    /// of a history file (default: $RAMPART_DB, else the user data directory).
+    #[arg(long, value_name = "URL|PATH")]
+    pub db: Option<String>,
+    /// Targets scan jobs may reach besides loopback and private networks:
+    /// CIDRs, addresses or host names, comma-separated; `*` for any.
+    /// Cloud metadata addresses are always refused.
+    #[arg(long, value_name = "CIDR|HOST,…")]
+    pub allow_targets: Option<String>,
+    /// Seconds a claimed job stays this worker's without a heartbeat (heartbeats every third of it);
+    /// a killed worker's job is claimable again after this long.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub lease_secs: u64,
+    /// Exit once no job is ready instead of waiting for more.
+    #[arg(long)]
+    pub once: bool,
 }
 
 #[derive(Args, Debug)]

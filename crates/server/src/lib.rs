@@ -1,5 +1,7 @@
-//! rampart's long-running services. Today the MCP server (`rampart mcp`),
-//! which lets AI coding assistants run scans, read the scan history and have
-//! findings explained.
+//! rampart's long-running services: the MCP server (`rampart mcp`), which
+//! lets AI coding assistants run scans, read the scan history and have
+//! findings explained; and the worker (`rampart worker`), which runs scan
+//! jobs from the queue the monitoring service shares.
 
 pub mod mcp;
+pub mod worker;

@@ -33,12 +33,17 @@ pub async fn run(args: &McpArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Loopback and private networks, plus what `--allow-targets` names.
 fn limits(args: &McpArgs) -> Result<mcp::ScanLimits> {
+    let policy = allowed(args.allow_targets.as_deref())?;
+    Ok(mcp::ScanLimits::new(policy, usize::from(args.max_scans)))
+}
+
+/// Loopback and private networks, plus what `--allow-targets` names.
+pub fn allowed(allow_targets: Option<&str>) -> Result<AddressPolicy> {
     let mut policy = AddressPolicy::local_only();
-    if let Some(raw) = &args.allow_targets {
+    if let Some(raw) = allow_targets {
         let extra = policy::parse_allow_list(raw).map_err(|e| anyhow!("--allow-targets: {e}"))?;
         policy = policy.allow_also(extra);
     }
-    Ok(mcp::ScanLimits::new(policy, usize::from(args.max_scans)))
+    Ok(policy)
 }

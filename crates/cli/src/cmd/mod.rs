@@ -9,3 +9,4 @@ pub mod results;
 pub mod scan;
 pub mod shell;
 pub mod targets;
+pub mod worker;

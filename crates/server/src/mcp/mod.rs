@@ -11,9 +11,10 @@ pub mod http;
 mod limits;
 mod reply;
 mod rules;
-mod scan;
+pub(crate) mod scan;
 mod server;
 
+pub use args::ScanApi;
 pub use error::{ServeError, ToolError};
 pub use limits::{DEFAULT_MAX_SCANS, ScanLimits};
 pub use server::Rampart;

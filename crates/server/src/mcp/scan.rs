@@ -19,11 +19,11 @@ use std::time::Duration;
 const DEFAULT_SECS: u64 = 120;
 const MAX_SECS: u64 = 600;
 /// Time past the engine's own deadline before the tool gives up waiting.
-const GRACE: Duration = Duration::from_secs(30);
+pub(crate) const GRACE: Duration = Duration::from_secs(30);
 
 /// Run the scan, save it, answer with its summary and id.
 pub async fn run(history: &History, limits: &ScanLimits, args: ScanApi) -> Result<CallToolResult, ToolError> {
-    let secs = args.max_duration_secs.unwrap_or(DEFAULT_SECS).clamp(1, MAX_SECS);
+    let secs = budget(&args);
     let mut config = config(&args, secs)?;
     config.limits.policy = limits.policy().clone();
     let _slot = limits.start().ok_or(ToolError::Busy(limits.max_scans()))?;
@@ -43,9 +43,14 @@ pub async fn run(history: &History, limits: &ScanLimits, args: ScanApi) -> Resul
     Ok(reply::ok(reply::summary(&report, &id)?, structured))
 }
 
+/// The scan's wall-clock budget in seconds: the caller's, within bounds.
+pub(crate) fn budget(args: &ScanApi) -> u64 {
+    args.max_duration_secs.unwrap_or(DEFAULT_SECS).clamp(1, MAX_SECS)
+}
+
 /// The engine's scan on a thread of its own: the server keeps answering, and
 /// a check that panics fails this call instead of the server.
-async fn scan(config: ScanConfig) -> Result<Report, ToolError> {
+pub(crate) async fn scan(config: ScanConfig) -> Result<Report, ToolError> {
     let runtime = tokio::runtime::Handle::current();
     let scan = move || runtime.block_on(rampart_engine::run_scan(&config, rampart_checks::CHECKS, &()));
     tokio::task::spawn_blocking(scan)
@@ -54,7 +59,7 @@ async fn scan(config: ScanConfig) -> Result<Report, ToolError> {
         .map_err(ToolError::Scan)
 }
 
-fn config(args: &ScanApi, secs: u64) -> Result<ScanConfig, ToolError> {
+pub(crate) fn config(args: &ScanApi, secs: u64) -> Result<ScanConfig, ToolError> {
     let mut config = ScanConfig::new(input::target(&args.url).map_err(ToolError::argument("url"))?);
     config.headers = args
         .headers

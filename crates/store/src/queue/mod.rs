@@ -182,6 +182,17 @@ pub trait Queue: Send + Sync {
     async fn counts(&self) -> Result<Counts, StoreError>;
 }
 
+/// The queue at `db`: a `postgres://`, `postgresql://` or `cockroachdb://`
+/// URL, else the path of a history file (SQLite).
+pub async fn open(db: &str) -> Result<std::sync::Arc<dyn Queue>, StoreError> {
+    let remote = ["postgres://", "postgresql://", "cockroachdb://"];
+    if remote.iter().any(|scheme| db.starts_with(scheme)) {
+        return Ok(std::sync::Arc::new(PgQueue::connect(db).await?));
+    }
+    let history = crate::History::open(std::path::Path::new(db)).await?;
+    Ok(std::sync::Arc::new(history.queue()))
+}
+
 /// The wait before retry number `attempt` (1 after the first failure):
 /// 10 s doubling up to an hour, each drawn from its upper half at random so
 /// that jobs failed together do not retry together.

@@ -1,0 +1,148 @@
+//! The worker loop: claim a scan job from the shared queue, run the scan
+//! while heartbeats keep the lease, then save the report and complete the job
+//! in one fenced transaction ([`Queue::finish`]), or record the failure for a
+//! retry. A worker that dies mid-scan sends no more heartbeats; its lease runs
+//! out and another worker runs the job again, and since only the lease holder
+//! can finish it, the scan is saved once.
+//!
+//! A scan job's payload is the MCP tool `scan_api`'s arguments as JSON
+//! ([`ScanApi`]): the same validation, and secrets only through the worker's
+//! environment (`password_env`, `RAMPART_PASSWORD_<NAME>`, `${VAR}` in flow
+//! files), never in the job.
+
+use crate::mcp::ScanApi;
+use crate::mcp::scan::{GRACE, budget, config, scan};
+use rampart_engine::http::policy::AddressPolicy;
+use rampart_model::Report;
+use rampart_store::StoreError;
+use rampart_store::queue::{Failed, Job, Queue};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The job kind workers run.
+pub const SCAN: &str = "scan";
+/// How long a claim holds a job without a heartbeat.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
+/// How long an idle worker waits before looking again.
+const POLL: Duration = Duration::from_secs(1);
+
+/// One worker process's loop.
+pub struct Worker {
+    queue: Arc<dyn Queue>,
+    name: String,
+    lease: Duration,
+    policy: AddressPolicy,
+}
+
+/// How a job's run ended.
+enum Ran {
+    Report(Box<Report>),
+    Failed(String),
+    /// A heartbeat found the lease gone: another worker has the job now.
+    LeaseLost,
+}
+
+impl Worker {
+    /// A worker scanning only what `policy` admits, named after this host and process.
+    pub fn new(queue: Arc<dyn Queue>, policy: AddressPolicy, lease: Duration) -> Worker {
+        let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+        let host = host.trim();
+        let name = format!(
+            "{}-{}-{:04x}",
+            if host.is_empty() { "worker" } else { host },
+            std::process::id(),
+            rand::random::<u16>()
+        );
+        Worker {
+            queue,
+            name,
+            lease: lease.max(Duration::from_secs(1)),
+            policy,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Runs jobs until `stop` completes (checked between jobs and while idle;
+    /// a job cut short is retried by another worker once its lease runs out).
+    pub async fn run(&self, stop: impl Future<Output = ()>) {
+        tokio::pin!(stop);
+        loop {
+            let worked = tokio::select! {
+                _ = &mut stop => return,
+                worked = self.run_one() => worked,
+            };
+            match worked {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => eprintln!("rampart worker {}: queue: {e}", self.name),
+            }
+            tokio::select! {
+                _ = &mut stop => return,
+                _ = tokio::time::sleep(POLL) => {}
+            }
+        }
+    }
+
+    /// Runs one ready job; `false` when there was none.
+    pub async fn run_one(&self) -> Result<bool, StoreError> {
+        let Some(job) = self.queue.claim(&self.name, &[SCAN], self.lease).await? else {
+            return Ok(false);
+        };
+        let what = format!("job {} (attempt {} of {})", job.id, job.attempts, job.max_attempts);
+        match self.scan_job(&job).await {
+            Ran::Report(report) => match self.queue.finish(&job, &report).await? {
+                Some(id) => eprintln!("rampart worker {}: {what}: saved scan {id}", self.name),
+                None => eprintln!("rampart worker {}: {what}: lease lost before saving", self.name),
+            },
+            Ran::Failed(why) => {
+                let outcome = match self.queue.fail(&job, &why, None).await? {
+                    Failed::Retrying(after) => format!("retried in {} s", after.as_secs()),
+                    Failed::Dead => "no attempts left".into(),
+                    Failed::Lost => "lease lost".into(),
+                };
+                eprintln!("rampart worker {}: {what}: {why}; {outcome}", self.name);
+            }
+            Ran::LeaseLost => eprintln!("rampart worker {}: {what}: lease lost mid-scan", self.name),
+        }
+        Ok(true)
+    }
+
+    /// The job's scan, raced against the heartbeats that keep its lease.
+    async fn scan_job(&self, job: &Job) -> Ran {
+        let args: ScanApi = match serde_json::from_str(&job.payload) {
+            Ok(args) => args,
+            Err(e) => return Ran::Failed(format!("invalid scan job: {e}")),
+        };
+        let secs = budget(&args);
+        let mut config = match config(&args, secs) {
+            Ok(config) => config,
+            Err(e) => return Ran::Failed(e.to_string()),
+        };
+        config.limits.policy = self.policy.clone();
+        let deadline = Duration::from_secs(secs) + GRACE;
+        tokio::select! {
+            ran = tokio::time::timeout(deadline, scan(config)) => match ran {
+                Ok(Ok(report)) => Ran::Report(Box::new(report)),
+                Ok(Err(e)) => Ran::Failed(e.to_string()),
+                Err(_) => Ran::Failed(format!("scan did not finish within {secs} s")),
+            },
+            () = self.heartbeats(job) => Ran::LeaseLost,
+        }
+    }
+
+    /// Extends the lease every third of it; returns once the lease is gone.
+    async fn heartbeats(&self, job: &Job) {
+        loop {
+            tokio::time::sleep(self.lease / 3).await;
+            match self.queue.heartbeat(job, self.lease).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => eprintln!("rampart worker {}: heartbeat of job {}: {e}", self.name, job.id),
+            }
+        }
+    }
+}
