@@ -22,6 +22,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 2,
         sql: include_str!("../sql/0002_queue.sql"),
     },
+    Migration {
+        version: 3,
+        sql: include_str!("../sql/0003_tokens.sql"),
+    },
 ];
 
 /// The schema version this build writes.

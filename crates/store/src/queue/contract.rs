@@ -62,6 +62,7 @@ async fn contract(queue: Arc<dyn Queue>) -> String {
     failures_are_retried_then_dead(queue.as_ref()).await;
     a_lease_lost_on_the_last_attempt_is_dead(queue.as_ref()).await;
     keys_and_kinds(queue.as_ref()).await;
+    listing_and_tokens(queue.as_ref()).await;
     a_scan_is_saved_once_by_the_lease_holder(queue.as_ref()).await
 }
 
@@ -87,6 +88,13 @@ async fn a_scan_is_saved_once_by_the_lease_holder(queue: &dyn Queue) -> String {
         (view.state, view.result.as_deref()),
         (State::Done, Some(saved.as_str()))
     );
+    assert!(
+        view.updated_ms >= view.created_ms && view.created_ms > 1_700_000_000_000,
+        "{view:?}"
+    );
+    let report = queue.report(&saved).await.unwrap().expect("readable");
+    assert_eq!((report.target.as_str(), report.findings.len()), ("http://api.test/", 3));
+    assert!(queue.report("000000000000").await.unwrap().is_none());
     saved
 }
 
@@ -231,4 +239,24 @@ async fn keys_and_kinds(queue: &dyn Queue) {
         "not due yet"
     );
     assert!(queue.enqueue(&NewJob::new(&"k".repeat(65), "{}")).await.is_err());
+}
+
+async fn listing_and_tokens(queue: &dyn Queue) {
+    let (done, total) = queue.list("scan", Some(State::Done), 10, 5).await.unwrap();
+    assert_eq!((done.len(), total), (10, JOBS as u64));
+    assert!(done.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+    let (all, total) = queue.list("flaky", None, 10, 0).await.unwrap();
+    assert_eq!((all.len(), total), (1, 1));
+    assert!(queue.list("scan", Some(State::Dead), 10, 0).await.unwrap().0.is_empty());
+
+    let (ci, other) = ("a".repeat(64), "b".repeat(64));
+    assert!(!queue.has_tokens().await.unwrap());
+    queue.add_token("ci", "rmp_abcdefgh", &ci).await.unwrap();
+    assert!(queue.has_tokens().await.unwrap());
+    assert_eq!(queue.token_name(&ci).await.unwrap().as_deref(), Some("ci"));
+    assert_eq!(queue.token_name(&other).await.unwrap(), None);
+    assert!(
+        queue.add_token("again", "rmp_abcdefgh", &ci).await.is_err(),
+        "one row per token"
+    );
 }

@@ -101,7 +101,7 @@ pub enum State {
 }
 
 impl State {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             State::Queued => "queued",
             State::Running => "running",
@@ -110,7 +110,7 @@ impl State {
         }
     }
 
-    fn parse(name: &str) -> Result<State, StoreError> {
+    pub fn parse(name: &str) -> Result<State, StoreError> {
         [State::Queued, State::Running, State::Done, State::Dead]
             .into_iter()
             .find(|s| s.name() == name)
@@ -129,6 +129,9 @@ pub struct JobView {
     pub owner: Option<String>,
     pub result: Option<String>,
     pub last_error: Option<String>,
+    /// Milliseconds since the epoch: added, and last changed (finished, for a done or dead job).
+    pub created_ms: i64,
+    pub updated_ms: i64,
 }
 
 /// What became of a failed run.
@@ -178,6 +181,28 @@ pub trait Queue: Send + Sync {
     async fn fail(&self, job: &Job, error: &str, retry_in: Option<Duration>) -> Result<Failed, StoreError>;
 
     async fn get(&self, id: i64) -> Result<Option<JobView>, StoreError>;
+
+    /// Jobs of `kind`, newest first, optionally only those in `state`: a page
+    /// of at most `limit` after skipping `offset`, and how many there are in all.
+    async fn list(
+        &self,
+        kind: &str,
+        state: Option<State>,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(Vec<JobView>, u64), StoreError>;
+
+    /// The report of a scan a job finished (the job's `result`).
+    async fn report(&self, scan_id: &str) -> Result<Option<Report>, StoreError>;
+
+    /// Records an API token by its SHA-256 (hex) and visible prefix.
+    async fn add_token(&self, name: &str, prefix: &str, sha256: &str) -> Result<(), StoreError>;
+
+    /// The name of the token with this SHA-256, if there is one.
+    async fn token_name(&self, sha256: &str) -> Result<Option<String>, StoreError>;
+
+    /// Whether any API token exists.
+    async fn has_tokens(&self) -> Result<bool, StoreError>;
 
     async fn counts(&self) -> Result<Counts, StoreError>;
 }

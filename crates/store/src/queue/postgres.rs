@@ -12,8 +12,8 @@ use crate::history::new_id;
 use crate::summary::ScanRow;
 use async_trait::async_trait;
 use rampart_model::Report;
-use sqlx::Row;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, PgRow};
+use sqlx::{AssertSqlSafe, Row};
 use std::future::Future;
 use std::time::Duration;
 
@@ -28,6 +28,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../sql/postgres/0001_queue.sql")),
     (2, include_str!("../../sql/postgres/0002_scan.sql")),
+    (3, include_str!("../../sql/postgres/0003_tokens.sql")),
 ];
 
 /// The queue on a PostgreSQL-wire database.
@@ -161,8 +162,9 @@ fn is_serialization_failure(e: &sqlx::Error) -> bool {
     e.as_database_error().and_then(|d| d.code()).as_deref() == Some("40001")
 }
 
-const VIEW: &str =
-    "SELECT id, kind, state, attempts, max_attempts, lease_owner, result, last_error FROM job WHERE id = $1";
+const VIEW: &str = "SELECT id, kind, state, attempts, max_attempts, lease_owner, result, last_error,
+    (EXTRACT(EPOCH FROM created_at) * 1000)::BIGINT AS created_ms,
+    (EXTRACT(EPOCH FROM updated_at) * 1000)::BIGINT AS updated_ms FROM job";
 
 #[async_trait]
 impl Queue for PgQueue {
@@ -278,8 +280,76 @@ impl Queue for PgQueue {
     }
 
     async fn get(&self, id: i64) -> Result<Option<JobView>, StoreError> {
-        let row = sqlx::query(VIEW).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(AssertSqlSafe(format!("{VIEW} WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| view(&r)).transpose()
+    }
+
+    async fn list(
+        &self,
+        kind: &str,
+        state: Option<State>,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(Vec<JobView>, u64), StoreError> {
+        let filter = "WHERE kind = $1 AND ($2::TEXT IS NULL OR state = $2)";
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{VIEW} {filter} ORDER BY id DESC LIMIT $3 OFFSET $4"
+        )))
+        .bind(kind)
+        .bind(state.map(State::name))
+        .bind(i64::from(limit))
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM job {filter}")))
+            .bind(kind)
+            .bind(state.map(State::name))
+            .fetch_one(&self.pool)
+            .await?;
+        let jobs = rows.iter().map(view).collect::<Result<_, _>>()?;
+        Ok((jobs, u64::try_from(total).unwrap_or(0)))
+    }
+
+    async fn report(&self, scan_id: &str) -> Result<Option<Report>, StoreError> {
+        let json: Option<String> = sqlx::query_scalar("SELECT report FROM scan WHERE id = $1")
+            .bind(scan_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        json.map(|json| {
+            serde_json::from_str(&json).map_err(|source| StoreError::Corrupt {
+                id: scan_id.to_string(),
+                source,
+            })
+        })
+        .transpose()
+    }
+
+    async fn add_token(&self, name: &str, prefix: &str, sha256: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO api_token (name, prefix, sha256) VALUES ($1, $2, $3)")
+            .bind(name)
+            .bind(prefix)
+            .bind(sha256)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn token_name(&self, sha256: &str) -> Result<Option<String>, StoreError> {
+        let name = sqlx::query_scalar("SELECT name FROM api_token WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(name)
+    }
+
+    async fn has_tokens(&self) -> Result<bool, StoreError> {
+        let any: Option<i32> = sqlx::query_scalar("SELECT 1 FROM api_token LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(any.is_some())
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
@@ -317,5 +387,7 @@ fn view(row: &PgRow) -> Result<JobView, StoreError> {
         owner: row.try_get("lease_owner")?,
         result: row.try_get("result")?,
         last_error: row.try_get("last_error")?,
+        created_ms: row.try_get("created_ms")?,
+        updated_ms: row.try_get("updated_ms")?,
     })
 }

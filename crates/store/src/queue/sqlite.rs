@@ -9,8 +9,8 @@ use crate::summary::ScanRow;
 use crate::{History, StoreError};
 use async_trait::async_trait;
 use rampart_model::Report;
-use sqlx::Row;
 use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{AssertSqlSafe, Row};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The queue of a history database.
@@ -33,7 +33,8 @@ fn now_ms() -> i64 {
 }
 
 const VIEW: &str =
-    "SELECT id, kind, state, attempts, max_attempts, lease_owner, result, last_error FROM job WHERE id = ?";
+    "SELECT id, kind, state, attempts, max_attempts, lease_owner, result, last_error, created_ms, updated_ms
+    FROM job";
 
 #[async_trait]
 impl Queue for SqliteQueue {
@@ -161,8 +162,70 @@ impl Queue for SqliteQueue {
     }
 
     async fn get(&self, id: i64) -> Result<Option<JobView>, StoreError> {
-        let row = sqlx::query(VIEW).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(AssertSqlSafe(format!("{VIEW} WHERE id = ?")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| view(&r)).transpose()
+    }
+
+    async fn list(
+        &self,
+        kind: &str,
+        state: Option<State>,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(Vec<JobView>, u64), StoreError> {
+        let filter = "WHERE kind = ?1 AND (?2 IS NULL OR state = ?2)";
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{VIEW} {filter} ORDER BY id DESC LIMIT ?3 OFFSET ?4"
+        )))
+        .bind(kind)
+        .bind(state.map(State::name))
+        .bind(i64::from(limit))
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM job {filter}")))
+            .bind(kind)
+            .bind(state.map(State::name))
+            .fetch_one(&self.pool)
+            .await?;
+        let jobs = rows.iter().map(view).collect::<Result<_, _>>()?;
+        Ok((jobs, u64::try_from(total).unwrap_or(0)))
+    }
+
+    async fn report(&self, scan_id: &str) -> Result<Option<Report>, StoreError> {
+        let history = History {
+            pool: self.pool.clone(),
+        };
+        Ok(history.get(scan_id).await?.map(|record| record.report))
+    }
+
+    async fn add_token(&self, name: &str, prefix: &str, sha256: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO api_token (name, prefix, sha256, created_ms) VALUES (?, ?, ?, ?)")
+            .bind(name)
+            .bind(prefix)
+            .bind(sha256)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn token_name(&self, sha256: &str) -> Result<Option<String>, StoreError> {
+        let name = sqlx::query_scalar("SELECT name FROM api_token WHERE sha256 = ?")
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(name)
+    }
+
+    async fn has_tokens(&self) -> Result<bool, StoreError> {
+        let any: Option<i64> = sqlx::query_scalar("SELECT 1 FROM api_token LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(any.is_some())
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
@@ -213,6 +276,8 @@ fn view(row: &SqliteRow) -> Result<JobView, StoreError> {
         owner: row.try_get("lease_owner")?,
         result: row.try_get("result")?,
         last_error: row.try_get("last_error")?,
+        created_ms: row.try_get("created_ms")?,
+        updated_ms: row.try_get("updated_ms")?,
     })
 }
 
