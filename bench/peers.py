@@ -68,7 +68,7 @@ leave the next tool a dead token. For each tool:
            --exclude-path <trap path> [--exclude-name "DELETE /api/v1/users/me"]
            --request-timeout 10 --seed 1 --generation-database none
            --report junit,json --report-junit-path OUT.xml --report-json-path OUT.json
-   (its default 100 examples per operation, all four phases). `DELETE /api/v1/users/me`
+   (no --max-examples: its default number of examples, all four phases). `DELETE /api/v1/users/me`
    (express-pg) deletes the caller: with alice's token it deletes alice early in the run
    and every secured operation after it answers 401, so it is spared like the trap.
    Requests: the report's test_cases.generated (one request each; the probes its checks

@@ -32,6 +32,10 @@ pub enum Command {
     Diff(DiffArgs),
     /// Serve scans to AI coding assistants over MCP (stdio; --http for loopback HTTP).
     Mcp(McpArgs),
+    /// Serve the monitoring API (middleBrick-compatible endpoints) over the job queue, with workers in-process.
+    Serve(ServeArgs),
+    /// Create an API token for `rampart serve` (shown once).
+    Token(TokenArgs),
     /// Run scan jobs from the monitoring queue (SQLite history file, or PostgreSQL/CockroachDB shared by many workers).
     Worker(WorkerArgs),
     /// List saved scans, newest first.
@@ -294,11 +298,52 @@ pub struct McpArgs {
 }
 
 #[derive(Args, Debug)]
-pub struct WorkerArgs {
+pub struct QueueDb {
     /// The queue: postgres://, postgresql:// or cockroachdb:// URL shared by every worker, or the path
     /// of a history file (default: $RAMPART_DB, else the user data directory).
     #[arg(long, value_name = "URL|PATH")]
     pub db: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    #[command(flatten)]
+    pub queue: QueueDb,
+    /// Targets scans may reach besides loopback and private networks:
+    /// CIDRs, addresses or host names, comma-separated; `*` for any.
+    /// Cloud metadata addresses are always refused.
+    #[arg(long, value_name = "CIDR|HOST,…")]
+    pub allow_targets: Option<String>,
+    /// Workers run inside this process (0 when `rampart worker` processes do the scanning).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(0..=16))]
+    pub workers: u16,
+}
+
+#[derive(Args, Debug)]
+pub struct TokenArgs {
+    #[command(subcommand)]
+    pub action: TokenAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenAction {
+    /// Make a new token and print it on stdout, once.
+    Create {
+        /// What the token is for (e.g. ci).
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        queue: QueueDb,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub queue: QueueDb,
     /// Targets scan jobs may reach besides loopback and private networks:
     /// CIDRs, addresses or host names, comma-separated; `*` for any.
     /// Cloud metadata addresses are always refused.

@@ -28,6 +28,8 @@ fn main() -> ExitCode {
             args::Command::Demo(demo) => cmd::demo::run(&demo).await,
             args::Command::Diff(diff) => cmd::diff::run(&diff),
             args::Command::Mcp(mcp) => cmd::mcp::run(&mcp).await,
+            args::Command::Serve(serve) => cmd::serve::run(&serve).await,
+            args::Command::Token(token) => cmd::serve::token(&token).await,
             args::Command::Worker(worker) => cmd::worker::run(&worker).await,
             args::Command::List(list) => cmd::list::run(&list).await,
             args::Command::Results(results) => cmd::results::run(&results).await,

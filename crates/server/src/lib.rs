@@ -1,7 +1,9 @@
 //! rampart's long-running services: the MCP server (`rampart mcp`), which
 //! lets AI coding assistants run scans, read the scan history and have
 //! findings explained; and the worker (`rampart worker`), which runs scan
-//! jobs from the queue the monitoring service shares.
+//! jobs from the queue the monitoring service shares; and the monitoring
+//! service's HTTP API (`rampart serve`).
 
 pub mod mcp;
+pub mod service;
 pub mod worker;

@@ -7,6 +7,7 @@ pub mod list;
 pub mod mcp;
 pub mod results;
 pub mod scan;
+pub mod serve;
 pub mod shell;
 pub mod targets;
 pub mod worker;

@@ -3,24 +3,20 @@
 //! with `--once`, until none is ready. Progress goes to stderr.
 
 use super::mcp::allowed;
-use crate::args::WorkerArgs;
+use crate::args::{QueueDb, WorkerArgs};
 use anyhow::{Context, Result};
 use rampart_server::worker::Worker;
-use rampart_store::{History, queue};
+use rampart_store::History;
+use rampart_store::queue::{self, Queue};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub async fn run(args: &WorkerArgs) -> Result<ExitCode> {
     let policy = allowed(args.allow_targets.as_deref())?;
-    let db = match &args.db {
-        Some(db) => db.clone(),
-        None => History::default_path().display().to_string(),
-    };
-    let queue = queue::open(&db)
-        .await
-        .with_context(|| format!("cannot open the queue {}", redacted(&db)))?;
+    let (queue, db) = open(&args.queue).await?;
     let worker = Worker::new(queue, policy, Duration::from_secs(args.lease_secs));
-    eprintln!("rampart worker {}: queue {}", worker.name(), redacted(&db));
+    eprintln!("rampart worker {}: queue {db}", worker.name());
     if args.once {
         while worker.run_one().await? {}
         return Ok(ExitCode::SUCCESS);
@@ -30,8 +26,21 @@ pub async fn run(args: &WorkerArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The queue `--db` names (or the default history file), and how to show where it is.
+pub async fn open(db: &QueueDb) -> Result<(Arc<dyn Queue>, String)> {
+    let db = match &db.db {
+        Some(db) => db.clone(),
+        None => History::default_path().display().to_string(),
+    };
+    let shown = redacted(&db);
+    let queue = queue::open(&db)
+        .await
+        .with_context(|| format!("cannot open the queue {shown}"))?;
+    Ok((queue, shown))
+}
+
 /// Ctrl-C or SIGTERM.
-async fn stopped() {
+pub async fn stopped() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -123,6 +123,7 @@ impl State {
 pub struct JobView {
     pub id: i64,
     pub kind: String,
+    pub payload: String,
     pub state: State,
     pub attempts: u32,
     pub max_attempts: u32,

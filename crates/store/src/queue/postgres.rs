@@ -162,7 +162,7 @@ fn is_serialization_failure(e: &sqlx::Error) -> bool {
     e.as_database_error().and_then(|d| d.code()).as_deref() == Some("40001")
 }
 
-const VIEW: &str = "SELECT id, kind, state, attempts, max_attempts, lease_owner, result, last_error,
+const VIEW: &str = "SELECT id, kind, payload, state, attempts, max_attempts, lease_owner, result, last_error,
     (EXTRACT(EPOCH FROM created_at) * 1000)::BIGINT AS created_ms,
     (EXTRACT(EPOCH FROM updated_at) * 1000)::BIGINT AS updated_ms FROM job";
 
@@ -381,6 +381,7 @@ fn view(row: &PgRow) -> Result<JobView, StoreError> {
     Ok(JobView {
         id: row.try_get("id")?,
         kind: row.try_get("kind")?,
+        payload: row.try_get("payload")?,
         state: State::parse(row.try_get::<&str, _>("state")?)?,
         attempts: count(row.try_get::<i32, _>("attempts")?.into()),
         max_attempts: count(row.try_get::<i32, _>("max_attempts")?.into()),

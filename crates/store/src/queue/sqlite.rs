@@ -33,7 +33,7 @@ fn now_ms() -> i64 {
 }
 
 const VIEW: &str =
-    "SELECT id, kind, state, attempts, max_attempts, lease_owner, result, last_error, created_ms, updated_ms
+    "SELECT id, kind, payload, state, attempts, max_attempts, lease_owner, result, last_error, created_ms, updated_ms
     FROM job";
 
 #[async_trait]
@@ -270,6 +270,7 @@ fn view(row: &SqliteRow) -> Result<JobView, StoreError> {
     Ok(JobView {
         id: row.try_get("id")?,
         kind: row.try_get("kind")?,
+        payload: row.try_get("payload")?,
         state: State::parse(row.try_get::<&str, _>("state")?)?,
         attempts: count(row.try_get("attempts")?),
         max_attempts: count(row.try_get("max_attempts")?),

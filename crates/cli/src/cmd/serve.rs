@@ -1,0 +1,73 @@
+//! `rampart serve`: the monitoring API on `--listen`, over the queue `--db`
+//! names, with `--workers` workers in this process; and `rampart token
+//! create`. The first start without any token prints a one-time admin token
+//! (or records `RAMPART_ADMIN_TOKEN`).
+
+use super::mcp::allowed;
+use super::worker::{open, stopped};
+use crate::args::{ServeArgs, TokenAction, TokenArgs};
+use anyhow::{Context, Result, anyhow};
+use rampart_server::service::{ADMIN_TOKEN_VAR, AppState, app, bootstrap, new_token};
+use rampart_server::worker::{DEFAULT_LEASE, Worker};
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+pub async fn run(args: &ServeArgs) -> Result<ExitCode> {
+    let policy = allowed(args.allow_targets.as_deref())?;
+    let (queue, db) = open(&args.queue).await?;
+    let admin = std::env::var(ADMIN_TOKEN_VAR).ok().filter(|t| !t.is_empty());
+    if let Some(token) = bootstrap(queue.as_ref(), admin.as_deref())
+        .await
+        .map_err(|e| anyhow!(e))?
+    {
+        eprintln!("rampart serve: admin API token, shown this once (send it as x-api-key): {token}");
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    eprintln!(
+        "rampart serve: listening on http://{}; queue {db}; {} worker(s) in-process",
+        listener.local_addr()?,
+        args.workers
+    );
+    let (stop, stopping) = watch::channel(false);
+    let mut workers = Vec::new();
+    for _ in 0..args.workers {
+        let worker = Worker::new(Arc::clone(&queue), policy.clone(), DEFAULT_LEASE);
+        let mut stopping = stopping.clone();
+        workers.push(tokio::spawn(async move {
+            worker
+                .run(async move { while stopping.changed().await.is_ok() && !*stopping.borrow() {} })
+                .await;
+        }));
+    }
+    let state = AppState {
+        queue,
+        policy: Arc::new(policy),
+    };
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(stopped())
+        .await?;
+    let _ = stop.send(true);
+    for worker in workers {
+        let _ = worker.await;
+    }
+    eprintln!("rampart serve: stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn token(args: &TokenArgs) -> Result<ExitCode> {
+    match &args.action {
+        TokenAction::Create { name, queue } => {
+            if name.trim().is_empty() || name.len() > 64 {
+                return Err(anyhow!("--name: 1 to 64 characters"));
+            }
+            let (queue, _) = open(queue).await?;
+            let token = new_token(queue.as_ref(), name.trim()).await?;
+            println!("{token}");
+            eprintln!("rampart token: '{}' created; it is shown this once", name.trim());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! `rampart serve` driven the way middleBrick's clients drive it: submit a
+//! scan of the demo API with `x-api-key`, poll it every 2 s until it is
+//! completed, list it; refused keys, refused targets and unknown scans get
+//! JSON errors. One machine: the history file's queue, a worker in-process.
+
+mod support;
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::*;
+
+const ADMIN: &str = "rmp_test-admin-token-0123456789abcdefghij";
+
+/// A running `rampart serve`, killed on drop.
+struct Serve {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(db: &std::path::Path) -> Serve {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .env("RAMPART_ADMIN_TOKEN", ADMIN)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        assert!(
+            !line.contains("shown this once"),
+            "no token is generated when RAMPART_ADMIN_TOKEN is set"
+        );
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split(';').next().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop)); // keep stderr drained
+    Serve { child, addr }
+}
+
+/// One HTTP/1.1 request; the status and the JSON body.
+fn call(addr: &str, method: &str, path: &str, key: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let key = key.map(|k| format!("x-api-key: {k}\r\n")).unwrap_or_default();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{key}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let status = raw.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let json = raw.split("\r\n\r\n").nth(1).unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("not JSON ({e}): {raw}")),
+    )
+}
+
+#[test]
+fn middlebrick_clients_submit_poll_and_list() {
+    let demo = demo(rampart_demo::Flaws::vulnerable());
+    let db = temp_file("serve-history.db", "").with_extension("d").join("history.db");
+    let server = serve(&db);
+    let addr = server.addr.as_str();
+    let submit = json!({"apiUrl": demo.url, "method": "GET", "headers": {"X-Trace": "e2e"}});
+
+    let (status, body) = call(addr, "POST", "/api/scan", None, Some(submit.clone()));
+    assert_eq!((status, body["error"].is_string()), (401, true), "{body}");
+    let (status, _) = call(addr, "POST", "/api/scan", Some("rmp_wrong"), Some(submit.clone()));
+    assert_eq!(status, 401);
+    let metadata = json!({"apiUrl": "http://169.254.169.254/latest/"});
+    let (status, body) = call(addr, "POST", "/api/scan", Some(ADMIN), Some(metadata));
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("metadata"), "{body}");
+
+    let (status, body) = call(addr, "POST", "/api/scan", Some(ADMIN), Some(submit));
+    assert_eq!(status, 200, "{body}");
+    let id = body["scanId"].as_str().expect("scanId").to_string();
+    let start = Instant::now();
+    let mut seen = Vec::new();
+    let scan = loop {
+        let (status, scan) = call(addr, "GET", &format!("/api/scans/{id}"), Some(ADMIN), None);
+        assert_eq!(status, 200, "{scan}");
+        let now = scan["status"].as_str().unwrap().to_string();
+        if seen.last() != Some(&now) {
+            seen.push(now.clone());
+        }
+        if now == "completed" || now == "failed" || start.elapsed() > Duration::from_secs(180) {
+            break scan;
+        }
+        std::thread::sleep(Duration::from_secs(2));
+    };
+    assert_eq!(scan["status"], "completed", "statuses {seen:?}: {scan}");
+    assert!(
+        seen.iter()
+            .all(|s| ["queued", "processing", "completed"].contains(&s.as_str())),
+        "{seen:?}"
+    );
+    assert_eq!(
+        (scan["id"].as_str(), scan["apiUrl"].as_str()),
+        (Some(id.as_str()), Some(demo.url.as_str()))
+    );
+    assert_eq!(scan["method"], "GET");
+    assert!(scan["errorMessage"].is_null() && scan["completedAt"].is_string() && scan["createdAt"].is_string());
+    let overall = scan["overall"].as_u64().expect("overall");
+    assert!(overall < 100 && scan["letterGrade"].is_string(), "{scan}");
+    assert!(scan["categories"].as_object().is_some_and(|c| !c.is_empty()));
+    let findings = scan["findings"].as_array().unwrap();
+    assert!(!findings.is_empty(), "the vulnerable demo has findings");
+    for f in findings {
+        for key in ["id", "severity", "category", "title", "description", "remediation"] {
+            assert!(f[key].is_string(), "{key} in {f}");
+        }
+    }
+
+    let (status, list) = call(
+        addr,
+        "GET",
+        "/api/scans?limit=10&offset=0&status=completed",
+        Some(ADMIN),
+        None,
+    );
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(
+        (list["total"].as_u64(), list["limit"].as_u64(), list["offset"].as_u64()),
+        (Some(1), Some(10), Some(0))
+    );
+    let row = &list["scans"][0];
+    assert_eq!(
+        (row["id"].as_str(), row["riskScore"].as_u64()),
+        (Some(id.as_str()), Some(overall))
+    );
+    assert_eq!(row["status"], "completed");
+    let (status, none) = call(addr, "GET", "/api/scans?status=failed", Some(ADMIN), None);
+    assert_eq!((status, none["total"].as_u64()), (200, Some(0)));
+    let (status, body) = call(addr, "GET", "/api/scans?status=bogus", Some(ADMIN), None);
+    assert_eq!((status, body["error"].is_string()), (400, true));
+    let (status, body) = call(addr, "GET", "/api/scans/999999", Some(ADMIN), None);
+    assert_eq!((status, body["error"].is_string()), (404, true));
+}

@@ -1,0 +1,37 @@
+//! `rampart serve`: the monitoring service's HTTP API over the shared queue.
+//! Today the endpoints existing middleBrick clients call (its CLI's
+//! `--base-url`, its GitHub Action's `base-url`, its MCP server's
+//! `MIDDLEBRICK_BASE_URL`): submit a scan, poll it, list scans. Every request
+//! carries an API token in `x-api-key`; every error is JSON `{"error": …}`
+//! and says nothing about the server's internals.
+
+mod auth;
+mod error;
+mod middlebrick;
+
+pub use auth::{ADMIN_TOKEN_VAR, bootstrap, new_token};
+pub use error::ApiError;
+
+use axum::Router;
+use axum::routing::{get, post};
+use rampart_engine::http::policy::AddressPolicy;
+use rampart_store::queue::Queue;
+use std::sync::Arc;
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub queue: Arc<dyn Queue>,
+    /// Which targets scans may be submitted for (checked again at scan time).
+    pub policy: Arc<AddressPolicy>,
+}
+
+/// The service's routes.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/api/scan", post(middlebrick::submit))
+        .route("/api/scans", get(middlebrick::list))
+        .route("/api/scans/{id}", get(middlebrick::scan))
+        .fallback(|| async { ApiError::not_found("no such endpoint") })
+        .with_state(state)
+}
