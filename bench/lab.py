@@ -244,6 +244,20 @@ def already_running(entry) -> bool:
                for r in labctl.read_pids())
 
 
+def stop_started_services(before: set[str]) -> None:
+    """Stop PostgreSQL (or any shared service) if this run started it, as lab/check does."""
+    started = set(labctl.service_pids()) - before
+    if started and not before:
+        labctl.down_all(clean=True)
+        return
+    for role in started:
+        spid = labctl.service_pids()[role]
+        if role == "postgres":
+            labctl.stop_postgres()
+        labctl.stop_pid(spid)
+        labctl.forget_pid(spid)
+
+
 def main() -> int:
     os.environ.setdefault("LAB_PASSWORD", labctl.DEFAULT_PASSWORD)
     os.chdir(ROOT)
@@ -293,16 +307,7 @@ def main() -> int:
                     labctl.stop_app(pid)
             print(f"# {name} {variant}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     finally:
-        started = set(labctl.service_pids()) - services_before
-        if started and not services_before:
-            labctl.down_all(clean=True)
-        elif started:
-            for role in started:
-                spid = labctl.service_pids()[role]
-                if role == "postgres":
-                    labctl.stop_postgres()
-                labctl.stop_pid(spid)
-                labctl.forget_pid(spid)
+        stop_started_services(services_before)
     total_wall = time.perf_counter() - run_t0
 
     # ------------------------------------------------------------------ table

@@ -140,7 +140,8 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-from lab import ROOT, labctl, last_line, rampart_binary, wapiti_findings, wapiti_version  # noqa: E402
+from lab import (ROOT, labctl, last_line, rampart_binary, stop_started_services, wapiti_findings,  # noqa: E402
+                 wapiti_version)
 
 OUT = BENCH / ".out" / "peers"
 TARGETS = ("api-zoo", "express-pg", "drf-pg")
@@ -566,20 +567,6 @@ def bench_target(target: str, entries: dict, tools: dict, timeout: float) -> Non
     else:
         print_fixed(target, fixed, fixed_entry)
     print(legend(target), flush=True)
-
-
-def stop_started_services(before: set[str]) -> None:
-    """Stop PostgreSQL (or any shared service) if this run started it, as lab/check does."""
-    started = set(labctl.service_pids()) - before
-    if started and not before:
-        labctl.down_all(clean=True)
-        return
-    for role in started:
-        spid = labctl.service_pids()[role]
-        if role == "postgres":
-            labctl.stop_postgres()
-        labctl.stop_pid(spid)
-        labctl.forget_pid(spid)
 
 
 def main() -> int:

@@ -13,6 +13,7 @@
 //! LOCKED) RETURNING`, SQLite inside `BEGIN IMMEDIATE`.
 
 mod postgres;
+mod rows;
 mod sqlite;
 
 pub use postgres::PgQueue;

@@ -5,15 +5,15 @@
 //! clock. Statements that fail with a serialization failure (SQLSTATE 40001,
 //! CockroachDB's answer to contention) are run again.
 
-use super::sqlite::{add, count};
+use super::rows::{COUNTS, counts, job, view};
 use super::{Counts, Failed, Job, JobView, NewJob, Queue, State, bounded, encoded, millis, next_run};
 use crate::StoreError;
 use crate::history::new_id;
 use crate::summary::ScanRow;
 use async_trait::async_trait;
 use rampart_model::Report;
-use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, PgRow};
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
+use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
 use std::future::Future;
 use std::time::Duration;
 
@@ -178,7 +178,7 @@ impl Queue for PgQueue {
             )
             .bind(&job.kind)
             .bind(&job.payload)
-            .bind(i32::try_from(job.max_attempts.max(1)).unwrap_or(i32::MAX))
+            .bind(i64::from(job.max_attempts.max(1)))
             .bind(millis(job.delay) as f64)
             .bind(&job.key)
             .fetch_optional(&self.pool)
@@ -346,49 +346,14 @@ impl Queue for PgQueue {
     }
 
     async fn has_tokens(&self) -> Result<bool, StoreError> {
-        let any: Option<i32> = sqlx::query_scalar("SELECT 1 FROM api_token LIMIT 1")
+        let any: Option<i64> = sqlx::query_scalar("SELECT 1::BIGINT FROM api_token LIMIT 1")
             .fetch_optional(&self.pool)
             .await?;
         Ok(any.is_some())
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
-        let rows = sqlx::query("SELECT state, attempts > 0, COUNT(*) FROM job GROUP BY state, attempts > 0")
-            .fetch_all(&self.pool)
-            .await?;
-        let mut counts = Counts::default();
-        for row in rows {
-            let state = State::parse(row.try_get::<&str, _>(0)?)?;
-            let n = u64::try_from(row.try_get::<i64, _>(2)?).unwrap_or(0);
-            add(&mut counts, state, row.try_get(1)?, n);
-        }
-        Ok(counts)
+        let rows = sqlx::query(COUNTS).fetch_all(&self.pool).await?;
+        counts(&rows)
     }
-}
-
-fn job(row: &PgRow, worker: &str) -> Result<Job, StoreError> {
-    Ok(Job {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        payload: row.try_get("payload")?,
-        attempts: count(row.try_get::<i32, _>("attempts")?.into()),
-        max_attempts: count(row.try_get::<i32, _>("max_attempts")?.into()),
-        owner: worker.to_string(),
-    })
-}
-
-fn view(row: &PgRow) -> Result<JobView, StoreError> {
-    Ok(JobView {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        payload: row.try_get("payload")?,
-        state: State::parse(row.try_get::<&str, _>("state")?)?,
-        attempts: count(row.try_get::<i32, _>("attempts")?.into()),
-        max_attempts: count(row.try_get::<i32, _>("max_attempts")?.into()),
-        owner: row.try_get("lease_owner")?,
-        result: row.try_get("result")?,
-        last_error: row.try_get("last_error")?,
-        created_ms: row.try_get("created_ms")?,
-        updated_ms: row.try_get("updated_ms")?,
-    })
 }

@@ -3,14 +3,15 @@
 //! takes the database's write lock before reading, so two claimers never pick
 //! the same row; times come from this machine's clock.
 
+use super::rows::{COUNTS, counts, job, view};
 use super::{Counts, Failed, Job, JobView, NewJob, Queue, State, bounded, encoded, millis, next_run};
 use crate::history::{insert_scan, new_id};
 use crate::summary::ScanRow;
 use crate::{History, StoreError};
 use async_trait::async_trait;
 use rampart_model::Report;
-use sqlx::sqlite::{SqlitePool, SqliteRow};
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
+use sqlx::sqlite::SqlitePool;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The queue of a history database.
@@ -229,59 +230,7 @@ impl Queue for SqliteQueue {
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
-        let rows = sqlx::query("SELECT state, attempts > 0, COUNT(*) FROM job GROUP BY state, attempts > 0")
-            .fetch_all(&self.pool)
-            .await?;
-        let mut counts = Counts::default();
-        for row in rows {
-            let state = State::parse(row.try_get::<&str, _>(0)?)?;
-            let ran: bool = row.try_get(1)?;
-            let n = u64::try_from(row.try_get::<i64, _>(2)?).unwrap_or(0);
-            add(&mut counts, state, ran, n);
-        }
-        Ok(counts)
+        let rows = sqlx::query(COUNTS).fetch_all(&self.pool).await?;
+        counts(&rows)
     }
-}
-
-/// Adds `n` jobs in `state` (`ran`: at least one attempt made) to `counts`.
-pub(super) fn add(counts: &mut Counts, state: State, ran: bool, n: u64) {
-    let slot = match state {
-        State::Queued if ran => &mut counts.retrying,
-        State::Queued => &mut counts.queued,
-        State::Running => &mut counts.running,
-        State::Done => &mut counts.done,
-        State::Dead => &mut counts.dead,
-    };
-    *slot += n;
-}
-
-fn job(row: &SqliteRow, worker: &str) -> Result<Job, StoreError> {
-    Ok(Job {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        payload: row.try_get("payload")?,
-        attempts: count(row.try_get("attempts")?),
-        max_attempts: count(row.try_get("max_attempts")?),
-        owner: worker.to_string(),
-    })
-}
-
-fn view(row: &SqliteRow) -> Result<JobView, StoreError> {
-    Ok(JobView {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        payload: row.try_get("payload")?,
-        state: State::parse(row.try_get::<&str, _>("state")?)?,
-        attempts: count(row.try_get("attempts")?),
-        max_attempts: count(row.try_get("max_attempts")?),
-        owner: row.try_get("lease_owner")?,
-        result: row.try_get("result")?,
-        last_error: row.try_get("last_error")?,
-        created_ms: row.try_get("created_ms")?,
-        updated_ms: row.try_get("updated_ms")?,
-    })
-}
-
-pub(super) fn count(n: i64) -> u32 {
-    u32::try_from(n).unwrap_or(0)
 }
