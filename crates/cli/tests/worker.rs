@@ -89,3 +89,14 @@ async fn kill_and_retry(server: &Server, demo: &Demo) {
     );
     assert!(!report.contains(rampart_demo::PASSWORD), "the password is not saved");
 }
+
+#[test]
+fn a_queue_that_cannot_be_opened_is_one_line_and_exit_2() {
+    let typo = rampart(&["worker", "--db", "postgress://db/rampart", "--once"]);
+    assert_error(&typo, "'postgress://' is no database rampart knows");
+    let refused = rampart(&["worker", "--db", "postgres://rampart@127.0.0.1:1/rampart", "--once"]);
+    assert_error(&refused, "Connection refused");
+    let secret = rampart(&["serve", "--db", "postgres://rampart:s3cret@127.0.0.1:1/rampart"]);
+    assert_error(&secret, "postgres://rampart:***@127.0.0.1:1/rampart");
+    assert!(!stderr(&secret).contains("s3cret"));
+}

@@ -22,6 +22,9 @@ pub enum StoreError {
     /// SQLite refused: locked past the busy timeout, not a database, disk full …
     #[error("{0}")]
     Db(#[from] sqlx::Error),
+    /// The database could not be reached or refused the connection.
+    #[error("{0}")]
+    Unreachable(String),
     /// The report could not be encoded as JSON for saving.
     #[error("cannot encode the report: {0}")]
     Encode(#[source] serde_json::Error),

@@ -216,6 +216,11 @@ pub async fn open(db: &str) -> Result<std::sync::Arc<dyn Queue>, StoreError> {
     if remote.iter().any(|scheme| db.starts_with(scheme)) {
         return Ok(std::sync::Arc::new(PgQueue::connect(db).await?));
     }
+    if let Some((scheme, _)) = db.split_once("://") {
+        return Err(StoreError::Schema(format!(
+            "'{scheme}://' is no database rampart knows: give a postgres://, postgresql:// or cockroachdb:// URL, or a file path"
+        )));
+    }
     let history = crate::History::open(std::path::Path::new(db)).await?;
     Ok(std::sync::Arc::new(history.queue()))
 }

@@ -13,7 +13,8 @@ use crate::summary::ScanRow;
 use async_trait::async_trait;
 use rampart_model::Report;
 use sqlx::AssertSqlSafe;
-use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use std::future::Future;
 use std::time::Duration;
 
@@ -45,17 +46,27 @@ impl PgQueue {
             Some(rest) => format!("postgres://{rest}"),
             None => url.to_string(),
         };
+        let said = |e: sqlx::Error| StoreError::Unreachable(e.to_string());
+        let options: PgConnectOptions = url.parse().map_err(said)?;
+        // One connection first, so a refused or failed login is reported as such.
+        let first = tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options)).await;
+        let first = first
+            .map_err(|_| {
+                StoreError::Unreachable(format!(
+                    "no answer from the database within {} s",
+                    CONNECT_TIMEOUT.as_secs()
+                ))
+            })?
+            .map_err(said)?;
+        let _ = first.close().await;
         let pool = PgPoolOptions::new()
             .max_connections(POOL)
             .acquire_timeout(CONNECT_TIMEOUT)
-            .connect(&url)
-            .await?;
+            .connect_lazy_with(options);
         migrate(&pool).await?;
         Ok(PgQueue { pool })
     }
-}
 
-impl PgQueue {
     /// [`Queue::finish`] in one transaction.
     async fn finish_once(&self, job: &Job, row: &ScanRow<'_>) -> Result<Option<String>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
