@@ -89,6 +89,10 @@ async fn get(ctx: &Context<'_>, url: Url) -> Result<Option<Response>, Error> {
 
 /// The keys one answer carries: a JWKS (`{"keys": [...]}`), one JWK, or PEM blocks.
 fn keys_in(resp: &Response) -> Vec<PublicKey> {
+    let text = resp.text();
+    if !text.contains("\"kty\"") && !text.contains("PUBLIC KEY-----") {
+        return Vec::new();
+    }
     let exchange = || resp.exchange.clone();
     if let Some(json) = web::json(resp) {
         let jwks = json
@@ -113,7 +117,7 @@ fn keys_in(resp: &Response) -> Vec<PublicKey> {
             })
             .collect();
     }
-    pem_blocks(&resp.text())
+    pem_blocks(&text)
         .into_iter()
         .map(|block| PublicKey {
             kid: None,

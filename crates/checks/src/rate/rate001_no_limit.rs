@@ -3,6 +3,7 @@
 use super::OWASP;
 use crate::web::{self, observed};
 use async_trait::async_trait;
+use futures::stream::{self, StreamExt};
 use rampart_engine::{Check, Context, Error, Outcome, Request, ScanConfig};
 use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Rule, Severity};
 use std::time::{Duration, Instant};
@@ -28,9 +29,12 @@ static RULE: Rule = Rule {
 
 /// Requests in the burst.
 const BURST: u64 = 30;
+/// Requests of the burst in flight at once: a burst, not a queue behind each
+/// answer, so a slow server or a busy scan still sends it within the window.
+const IN_FLIGHT: usize = 10;
 /// The burst stops after this long, sent or not (no verdict then). Long
 /// enough for a server busy with the scan's other work, such as its logins.
-const WINDOW: Duration = Duration::from_secs(30);
+const WINDOW: Duration = Duration::from_secs(60);
 
 /// Headers that announce a rate limit.
 pub(crate) fn announces_limit(ex: &Exchange) -> bool {
@@ -72,20 +76,11 @@ impl Check for NoRateLimit {
             Request::get(url.clone()).anonymous()
         };
         let started = Instant::now();
-        let mut answers: Vec<Exchange> = Vec::new();
-        while (answers.len() as u64) < BURST && started.elapsed() < WINDOW {
-            let resp = match ctx.layer.send(&req).await {
-                Ok(resp) => resp,
-                Err(e) if e.is_budget() => return Err(e),
-                Err(_) => return Ok(Outcome::Findings(Vec::new())),
-            };
-            if resp.status == 429 || announces_limit(&resp.exchange) {
-                return Ok(Outcome::Findings(Vec::new()));
-            }
-            answers.push(resp.exchange);
-        }
+        let Some(answers) = burst(ctx, &req).await? else {
+            return Ok(Outcome::Findings(Vec::new()));
+        };
         let throttled = ctx.layer.events().iter().any(|e| e.contains("answered 429"));
-        if throttled || (answers.len() as u64) < BURST {
+        if throttled {
             return Ok(Outcome::Findings(Vec::new()));
         }
         let secs = started.elapsed().as_secs_f64();
@@ -94,10 +89,10 @@ impl Check for NoRateLimit {
         );
         let last = answers.len() - 1;
         let evidence = vec![
-            answers[0].clone().noted("first request of the burst"),
-            answers[last]
-                .clone()
-                .noted(format!("request {BURST} of the burst: still no limit")),
+            answers[0].clone().noted("first answer of the burst"),
+            answers[last].clone().noted(format!(
+                "answer {BURST} of the burst, the last to arrive: still no limit"
+            )),
         ];
         let endpoint = Endpoint {
             method: "GET".into(),
@@ -106,6 +101,32 @@ impl Check for NoRateLimit {
         let f = Finding::new(&RULE, Confidence::Tentative, endpoint, description).with_evidence(evidence);
         Ok(Outcome::Findings(vec![f]))
     }
+}
+
+/// Sends the burst, at most [`IN_FLIGHT`] at a time, and returns its answers in
+/// the order they arrived; `None` (no verdict) when the server limits it, a
+/// request fails or the window ends first.
+async fn burst(ctx: &Context<'_>, req: &Request) -> Result<Option<Vec<Exchange>>, Error> {
+    let sends = stream::iter(0..BURST)
+        .map(|_| ctx.layer.send(req))
+        .buffer_unordered(IN_FLIGHT);
+    let collect = async {
+        let mut sends = std::pin::pin!(sends);
+        let mut answers = Vec::new();
+        while let Some(sent) = sends.next().await {
+            let resp = match sent {
+                Ok(resp) => resp,
+                Err(e) if e.is_budget() => return Err(e),
+                Err(_) => return Ok(None),
+            };
+            if resp.status == 429 || announces_limit(&resp.exchange) {
+                return Ok(None);
+            }
+            answers.push(resp.exchange);
+        }
+        Ok(Some(answers))
+    };
+    Ok(tokio::time::timeout(WINDOW, collect).await.unwrap_or(Ok(None))?)
 }
 
 /// The cheapest GET to repeat, and whether it needs the scan's credentials: the
