@@ -36,6 +36,35 @@ pub fn error(url: &Url, err: reqwest::Error) -> Error {
     }
 }
 
+/// The server dropped the connection under the request before any answer came:
+/// reset, aborted, or closed mid-exchange. This is the race of a kept-alive
+/// connection the server closes just as it is reused, and the request can be
+/// sent again when its method is safe (GET, HEAD, OPTIONS).
+pub fn dropped_before_answer(err: &reqwest::Error) -> bool {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+    if err.is_timeout() || err.is_connect() || err.is_body() || err.is_decode() {
+        return false;
+    }
+    let mut cause: &dyn std::error::Error = err;
+    loop {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof
+            );
+        }
+        if let Some(h) = cause.downcast_ref::<hyper::Error>() {
+            if h.is_incomplete_message() || h.is_canceled() {
+                return true;
+            }
+        }
+        match cause.source() {
+            Some(next) => cause = next,
+            None => return false,
+        }
+    }
+}
+
 /// The innermost error message, which names the real cause.
 fn root_cause(err: &reqwest::Error) -> String {
     let mut cause: &dyn std::error::Error = err;

@@ -183,6 +183,11 @@ fn tls_and_proxy(builder: reqwest::ClientBuilder, limits: &Limits) -> Result<req
 const LOG_CAP: usize = 20_000;
 const MAX_429_RETRIES: u32 = 2;
 
+/// How long an idle connection is kept for reuse: under the keep-alive timeout
+/// of common servers (2 s in gunicorn, 5 s in uvicorn, Node and Apache), so
+/// rampart seldom reuses a connection the server is closing.
+const IDLE_CONNECTION: Duration = Duration::from_secs(1);
+
 impl HttpLayer {
     /// A layer for a scan of `home`: `default_headers` (the user's
     /// credentials) go to `home`'s origin only.
@@ -196,6 +201,7 @@ impl HttpLayer {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("rampart/", env!("CARGO_PKG_VERSION")))
             .pool_max_idle_per_host(limits.concurrency)
+            .pool_idle_timeout(IDLE_CONNECTION)
             .connect_timeout(limits.timeout)
             .build()
             .map_err(|e| Error::InvalidRequest(format!("HTTP client: {e}")))?;
@@ -292,16 +298,17 @@ impl HttpLayer {
     }
 
     async fn transfer(&self, req: &Request, max_body: usize) -> Result<(u16, Vec<Header>, Vec<u8>, bool)> {
-        let method = reqwest::Method::from_bytes(req.method.as_bytes())
-            .map_err(|_| Error::InvalidRequest(format!("method {}", req.method)))?;
-        let mut builder = self.client.request(method, req.url.clone());
-        for (name, value) in &req.headers {
-            builder = builder.header(name.as_str(), value.as_str());
+        let mut resp = match self.request(req)?.send().await {
+            Err(e) if classify::dropped_before_answer(&e) && req.is_safe() => {
+                self.note(format!(
+                    "{}: the server dropped the connection before answering; sent once more on a new one",
+                    req.url
+                ));
+                self.request(req)?.send().await
+            }
+            sent => sent,
         }
-        if let Some(body) = &req.body {
-            builder = builder.body(body.clone());
-        }
-        let mut resp = builder.send().await.map_err(|e| classify::error(&req.url, e))?;
+        .map_err(|e| classify::error(&req.url, e))?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -321,6 +328,19 @@ impl HttpLayer {
             body.extend_from_slice(&chunk);
         }
         Ok((status, headers, body, false))
+    }
+
+    fn request(&self, req: &Request) -> Result<reqwest::RequestBuilder> {
+        let method = reqwest::Method::from_bytes(req.method.as_bytes())
+            .map_err(|_| Error::InvalidRequest(format!("method {}", req.method)))?;
+        let mut builder = self.client.request(method, req.url.clone());
+        for (name, value) in &req.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        if let Some(body) = &req.body {
+            builder = builder.body(body.clone());
+        }
+        Ok(builder)
     }
 
     fn backoff(&self, resp: &Response, attempt: u32) -> Result<Duration> {
