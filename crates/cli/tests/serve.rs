@@ -28,10 +28,15 @@ impl Drop for Serve {
 }
 
 fn serve(db: &std::path::Path) -> Serve {
+    serve_with(db, &[])
+}
+
+fn serve_with(db: &std::path::Path, env: &[(&str, &str)]) -> Serve {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
         .args(["serve", "--listen", "127.0.0.1:0", "--db"])
         .arg(db)
         .env("RAMPART_ADMIN_TOKEN", ADMIN)
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -67,6 +72,9 @@ fn call(addr: &str, method: &str, path: &str, key: Option<&str>, body: Option<Va
     stream.read_to_string(&mut raw).unwrap();
     let status = raw.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     let json = raw.split("\r\n\r\n").nth(1).unwrap_or_default();
+    if json.is_empty() {
+        return (status, Value::Null);
+    }
     (
         status,
         serde_json::from_str(json).unwrap_or_else(|e| panic!("not JSON ({e}): {raw}")),
@@ -154,4 +162,90 @@ fn middlebrick_clients_submit_poll_and_list() {
     assert_eq!((status, body["error"].is_string()), (400, true));
     let (status, body) = call(addr, "GET", "/api/scans/999999", Some(ADMIN), None);
     assert_eq!((status, body["error"].is_string()), (404, true));
+}
+
+/// Polls a scan until it is completed or failed (at most 3 minutes).
+fn settled(addr: &str, id: &str) -> Value {
+    let start = Instant::now();
+    loop {
+        let (status, scan) = call(addr, "GET", &format!("/api/scans/{id}"), Some(ADMIN), None);
+        assert_eq!(status, 200, "{scan}");
+        let now = scan["status"].as_str().unwrap_or_default();
+        if now == "completed" || now == "failed" || start.elapsed() > Duration::from_secs(180) {
+            return scan;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// Completed scans the service lists.
+fn completed(addr: &str) -> u64 {
+    let (_, list) = call(addr, "GET", "/api/scans?status=completed&limit=1", Some(ADMIN), None);
+    list["total"].as_u64().unwrap_or(0)
+}
+
+#[test]
+fn targets_are_scanned_now_and_on_schedule_with_secrets_kept_out() {
+    let demo = demo(rampart_demo::Flaws::vulnerable());
+    let db = temp_file("serve-targets.db", "").with_extension("d").join("history.db");
+    let secret = "e2e-key-3f9a7c1d5b";
+    let server = serve_with(&db, &[("RAMPART_E2E_KEY", secret)]);
+    let addr = server.addr.as_str();
+
+    let literal = json!({"name": "clear", "url": demo.url, "headers": ["Authorization: Bearer abc"]});
+    let (status, body) = call(addr, "POST", "/api/v1/targets", Some(ADMIN), Some(literal));
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("${VAR}"), "{body}");
+    let bad_cron = json!({"name": "bad", "url": demo.url, "schedule": "every day"});
+    let (status, body) = call(addr, "POST", "/api/v1/targets", Some(ADMIN), Some(bad_cron));
+    assert_eq!(status, 400, "{body}");
+    let (status, _) = call(addr, "GET", "/api/v1/targets", None, None);
+    assert_eq!(status, 401);
+
+    let keyed = json!({"name": "keyed", "url": demo.url, "checks": ["AUTH-009"],
+                       "headers": ["X-Api-Key: ${RAMPART_E2E_KEY}"]});
+    let (status, target) = call(addr, "POST", "/api/v1/targets", Some(ADMIN), Some(keyed.clone()));
+    assert_eq!(status, 201, "{target}");
+    assert_eq!(
+        (target["name"].as_str(), target["nextRunAt"].is_null()),
+        (Some("keyed"), true)
+    );
+    assert_eq!(target["scan"]["headers"][0], "X-Api-Key: ${RAMPART_E2E_KEY}");
+    let (status, body) = call(addr, "POST", "/api/v1/targets", Some(ADMIN), Some(keyed));
+    assert_eq!(status, 400, "the name is taken: {body}");
+    let id = target["id"].as_str().unwrap();
+    let (status, queued) = call(addr, "POST", &format!("/api/v1/targets/{id}/scans"), Some(ADMIN), None);
+    assert_eq!(status, 202, "{queued}");
+    let (status, body) = call(addr, "POST", &format!("/api/v1/targets/{id}/scans"), Some(ADMIN), None);
+    assert_eq!(status, 409, "one scan of a target at a time: {body}");
+    let scan = settled(addr, queued["jobId"].as_str().unwrap());
+    assert_eq!(scan["status"], "completed", "{scan}");
+
+    let every = json!({"name": "every-3s", "url": demo.url, "checks": ["AUTH-009"], "schedule": "*/3 * * * * *"});
+    let (status, scheduled) = call(addr, "POST", "/api/v1/targets", Some(ADMIN), Some(every));
+    assert_eq!(status, 201, "{scheduled}");
+    assert!(scheduled["nextRunAt"].is_string(), "{scheduled}");
+    let start = Instant::now();
+    while completed(addr) < 3 && start.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert!(
+        completed(addr) >= 3,
+        "two scheduled scans completed besides the one asked for"
+    );
+    let path = format!("/api/v1/targets/{}", scheduled["id"].as_str().unwrap());
+    let (status, _) = call(addr, "DELETE", &path, Some(ADMIN), None);
+    assert_eq!(status, 204);
+    let (status, _) = call(addr, "GET", &path, Some(ADMIN), None);
+    assert_eq!(status, 404);
+    let (_, list) = call(addr, "GET", "/api/v1/targets", Some(ADMIN), None);
+    assert_eq!(list["targets"].as_array().map(Vec::len), Some(1), "{list}");
+
+    drop(server);
+    for file in std::fs::read_dir(db.parent().unwrap()).unwrap() {
+        let file = file.unwrap().path();
+        let stored = std::fs::read(&file).unwrap();
+        let found = stored.windows(secret.len()).any(|w| w == secret.as_bytes());
+        assert!(!found, "the secret reached {}", file.display());
+    }
 }

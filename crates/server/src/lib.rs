@@ -5,5 +5,6 @@
 //! service's HTTP API (`rampart serve`).
 
 pub mod mcp;
+pub mod schedule;
 pub mod service;
 pub mod worker;

@@ -26,6 +26,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 3,
         sql: include_str!("../sql/0003_tokens.sql"),
     },
+    Migration {
+        version: 4,
+        sql: include_str!("../sql/0004_targets.sql"),
+    },
 ];
 
 /// The schema version this build writes.

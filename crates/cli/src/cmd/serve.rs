@@ -1,5 +1,5 @@
 //! `rampart serve`: the monitoring API on `--listen`, over the queue `--db`
-//! names, with `--workers` workers in this process; and `rampart token
+//! names, with `--workers` workers and the scheduler in this process; and `rampart token
 //! create`. The first start without any token prints a one-time admin token
 //! (or records `RAMPART_ADMIN_TOKEN`).
 
@@ -7,6 +7,7 @@ use super::mcp::allowed;
 use super::worker::{open, stopped};
 use crate::args::{ServeArgs, TokenAction, TokenArgs};
 use anyhow::{Context, Result, anyhow};
+use rampart_server::schedule;
 use rampart_server::service::{ADMIN_TOKEN_VAR, AppState, app, bootstrap, new_token};
 use rampart_server::worker::{DEFAULT_LEASE, Worker};
 use std::process::ExitCode;
@@ -42,6 +43,16 @@ pub async fn run(args: &ServeArgs) -> Result<ExitCode> {
                 .await;
         }));
     }
+    let scheduler = {
+        let queue = Arc::clone(&queue);
+        let mut stopping = stopping.clone();
+        tokio::spawn(async move {
+            schedule::run(queue.as_ref(), async move {
+                while stopping.changed().await.is_ok() && !*stopping.borrow() {}
+            })
+            .await;
+        })
+    };
     let state = AppState {
         queue,
         policy: Arc::new(policy),
@@ -50,8 +61,8 @@ pub async fn run(args: &ServeArgs) -> Result<ExitCode> {
         .with_graceful_shutdown(stopped())
         .await?;
     let _ = stop.send(true);
-    for worker in workers {
-        let _ = worker.await;
+    for task in workers.into_iter().chain([scheduler]) {
+        let _ = task.await;
     }
     eprintln!("rampart serve: stopped");
     Ok(ExitCode::SUCCESS)

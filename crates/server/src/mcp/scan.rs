@@ -6,6 +6,7 @@ use super::args::ScanApi;
 use super::error::ToolError;
 use super::reply;
 use rampart_engine::flow::discover::{Credentials, PASSWORD_VAR};
+use rampart_engine::flow::expand_env;
 use rampart_engine::identity::{self, Identity};
 use rampart_engine::{Flow, ScanConfig, input};
 use rampart_model::{Confidence, Endpoint, Report, Severity};
@@ -64,7 +65,7 @@ pub(crate) fn config(args: &ScanApi, secs: u64) -> Result<ScanConfig, ToolError>
     config.headers = args
         .headers
         .iter()
-        .map(|h| input::header(h))
+        .map(|h| from_env(h).and_then(|h| input::header(&h).map_err(|e| e.to_string())))
         .collect::<Result<_, _>>()
         .map_err(ToolError::argument("headers"))?;
     config.selection = input::selection(&args.checks, rampart_checks::CHECKS).map_err(ToolError::argument("checks"))?;
@@ -76,8 +77,18 @@ pub(crate) fn config(args: &ScanApi, secs: u64) -> Result<ScanConfig, ToolError>
     if let Some(user) = &args.login {
         config.login = Some(credentials(user, args.password_env.as_deref())?);
     }
-    config.identities = identities(&args.identities)?;
+    let identities_given = args
+        .identities
+        .iter()
+        .map(|i| from_env(i))
+        .collect::<Result<Vec<_>, _>>();
+    config.identities = identities(&identities_given.map_err(ToolError::argument("identities"))?)?;
     Ok(config)
+}
+
+/// `${VAR}` in a header or identity filled in from this process's environment.
+fn from_env(value: &str) -> Result<String, String> {
+    expand_env(value, &|var| std::env::var(var).ok())
 }
 
 /// The other users; a `login:` identity's password comes from the environment only.

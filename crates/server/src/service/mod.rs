@@ -8,6 +8,7 @@
 mod auth;
 mod error;
 mod middlebrick;
+mod targets;
 
 pub use auth::{ADMIN_TOKEN_VAR, bootstrap, new_token};
 pub use error::ApiError;
@@ -32,6 +33,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/scan", post(middlebrick::submit))
         .route("/api/scans", get(middlebrick::list))
         .route("/api/scans/{id}", get(middlebrick::scan))
+        .route("/api/v1/targets", post(targets::add).get(targets::list))
+        .route("/api/v1/targets/{id}", get(targets::show).delete(targets::remove))
+        .route("/api/v1/targets/{id}/scans", post(targets::scan_now))
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .with_state(state)
 }

@@ -2,7 +2,7 @@
 //! history file, one machine) and a real PostgreSQL 15 started for the test
 //! (CockroachDB's wire protocol and SQL).
 
-use super::{Failed, NewJob, PgQueue, Queue, State};
+use super::{Failed, NewJob, NewTarget, PgQueue, Queue, State};
 use crate::History;
 use crate::tests::report;
 use rampart_testpg::Server;
@@ -63,6 +63,7 @@ async fn contract(queue: Arc<dyn Queue>) -> String {
     a_lease_lost_on_the_last_attempt_is_dead(queue.as_ref()).await;
     keys_and_kinds(queue.as_ref()).await;
     listing_and_tokens(queue.as_ref()).await;
+    targets_and_one_scan_at_a_time(queue.as_ref()).await;
     a_scan_is_saved_once_by_the_lease_holder(queue.as_ref()).await
 }
 
@@ -259,4 +260,61 @@ async fn listing_and_tokens(queue: &dyn Queue) {
         queue.add_token("again", "rmp_abcdefgh", &ci).await.is_err(),
         "one row per token"
     );
+}
+
+async fn targets_and_one_scan_at_a_time(queue: &dyn Queue) {
+    let shop = NewTarget {
+        name: "shop".into(),
+        url: "https://shop.test/".into(),
+        scan: r#"{"url":"https://shop.test/"}"#.into(),
+        schedule: Some("0 3 * * *".into()),
+    };
+    let id = queue.add_target(&shop).await.unwrap();
+    let err = queue.add_target(&shop).await.unwrap_err();
+    assert!(err.to_string().contains("a target of this name exists"), "{err}");
+    let nameless = NewTarget {
+        name: " ".into(),
+        ..shop.clone()
+    };
+    assert!(queue.add_target(&nameless).await.is_err());
+    let blog = NewTarget {
+        name: "blog".into(),
+        schedule: None,
+        ..shop.clone()
+    };
+    let other = queue.add_target(&blog).await.unwrap();
+    let listed = queue.targets().await.unwrap();
+    assert_eq!(listed.iter().map(|t| t.id).collect::<Vec<_>>(), vec![id, other]);
+    let stored = queue.target(id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.name.as_str(), stored.schedule.as_deref()),
+        ("shop", Some("0 3 * * *"))
+    );
+    assert!(stored.created_ms > 1_700_000_000_000, "{}", stored.created_ms);
+
+    let mut scan = NewJob::new("target-scan", shop.scan.clone());
+    scan.target = Some(id);
+    let first = queue.enqueue(&scan).await.unwrap().expect("the target's first scan");
+    assert!(
+        queue.enqueue(&scan).await.unwrap().is_none(),
+        "a second while one waits"
+    );
+    let mut elsewhere = scan.clone();
+    elsewhere.target = Some(other);
+    assert!(
+        queue.enqueue(&elsewhere).await.unwrap().is_some(),
+        "another target's scan"
+    );
+    let job = queue.claim("a", &["target-scan"], MINUTE).await.unwrap().unwrap();
+    assert_eq!(job.id, first);
+    assert!(queue.enqueue(&scan).await.unwrap().is_none(), "a second while one runs");
+    assert!(queue.complete(&job, "ok").await.unwrap());
+    assert!(
+        queue.enqueue(&scan).await.unwrap().is_some(),
+        "the next once it is done"
+    );
+
+    assert!(queue.remove_target(id).await.unwrap());
+    assert!(!queue.remove_target(id).await.unwrap());
+    assert_eq!(queue.target(id).await.unwrap(), None);
 }

@@ -15,9 +15,11 @@
 mod postgres;
 mod rows;
 mod sqlite;
+mod targets;
 
 pub use postgres::PgQueue;
 pub use sqlite::SqliteQueue;
+pub use targets::{MAX_TARGETS, NewTarget, Target, Targets};
 
 use crate::StoreError;
 use async_trait::async_trait;
@@ -47,6 +49,9 @@ pub struct NewJob {
     pub key: Option<String>,
     /// Not claimable before this long from now.
     pub delay: Duration,
+    /// The monitored target the job scans: added only while the target has no
+    /// other job waiting or running (its scans never overlap).
+    pub target: Option<i64>,
 }
 
 impl NewJob {
@@ -57,6 +62,7 @@ impl NewJob {
             max_attempts: 3,
             key: None,
             delay: Duration::ZERO,
+            target: None,
         }
     }
 
@@ -159,8 +165,9 @@ pub struct Counts {
 
 /// The queue, whatever database holds it.
 #[async_trait]
-pub trait Queue: Send + Sync {
-    /// Adds a job; `None` when one with the same key exists already.
+pub trait Queue: Targets + Send + Sync {
+    /// Adds a job; `None` when one with the same key exists already, or its
+    /// target has a job waiting or running.
     async fn enqueue(&self, job: &NewJob) -> Result<Option<i64>, StoreError>;
 
     /// Leases one ready job of `kinds` (oldest first) to `worker` for `lease`:

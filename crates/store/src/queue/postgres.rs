@@ -30,12 +30,13 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../sql/postgres/0001_queue.sql")),
     (2, include_str!("../../sql/postgres/0002_scan.sql")),
     (3, include_str!("../../sql/postgres/0003_tokens.sql")),
+    (4, include_str!("../../sql/postgres/0004_targets.sql")),
 ];
 
 /// The queue on a PostgreSQL-wire database.
 #[derive(Debug, Clone)]
 pub struct PgQueue {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
 impl PgQueue {
@@ -152,7 +153,7 @@ async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
 }
 
 /// `statement` run again while it fails with a serialization failure.
-async fn serialized<T, F, Fut>(statement: F) -> Result<T, StoreError>
+pub(super) async fn serialized<T, F, Fut>(statement: F) -> Result<T, StoreError>
 where
     F: Fn() -> Fut,
     Fut: Future<Output = Result<T, sqlx::Error>>,
@@ -183,15 +184,16 @@ impl Queue for PgQueue {
         job.check()?;
         serialized(|| {
             sqlx::query_scalar(
-                "INSERT INTO job (kind, payload, max_attempts, run_at, dedupe_key)
-                 VALUES ($1, $2, $3, now() + $4::FLOAT8 * INTERVAL '1 millisecond', $5)
-                 ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+                "INSERT INTO job (kind, payload, max_attempts, run_at, dedupe_key, target_id)
+                 VALUES ($1, $2, $3, now() + $4::FLOAT8 * INTERVAL '1 millisecond', $5, $6)
+                 ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(&job.kind)
             .bind(&job.payload)
             .bind(i64::from(job.max_attempts.max(1)))
             .bind(millis(job.delay) as f64)
             .bind(&job.key)
+            .bind(job.target)
             .fetch_optional(&self.pool)
         })
         .await

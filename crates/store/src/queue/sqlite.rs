@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// The queue of a history database.
 #[derive(Debug, Clone)]
 pub struct SqliteQueue {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl History {
@@ -29,7 +29,7 @@ impl History {
     }
 }
 
-fn now_ms() -> i64 {
+pub(super) fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, millis)
 }
 
@@ -43,14 +43,15 @@ impl Queue for SqliteQueue {
         job.check()?;
         let now = now_ms();
         let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO job (kind, payload, max_attempts, run_at_ms, dedupe_key, created_ms, updated_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+            "INSERT INTO job (kind, payload, max_attempts, run_at_ms, dedupe_key, target_id, created_ms, updated_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(&job.kind)
         .bind(&job.payload)
         .bind(i64::from(job.max_attempts.max(1)))
         .bind(now + millis(job.delay))
         .bind(&job.key)
+        .bind(job.target)
         .bind(now)
         .bind(now)
         .fetch_optional(&self.pool)

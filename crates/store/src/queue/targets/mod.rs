@@ -1,0 +1,106 @@
+//! Monitored targets: what a scheduled or on-demand scan of one API runs (the
+//! scan job's payload, kept as given) and its cron schedule. Both backends
+//! keep them next to the queue.
+
+mod postgres;
+mod sqlite;
+
+use super::rows::JobRow;
+use crate::StoreError;
+use async_trait::async_trait;
+
+/// Most targets one service keeps.
+pub const MAX_TARGETS: usize = 1000;
+/// Longest target name.
+const MAX_NAME: usize = 100;
+
+/// A target to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTarget {
+    /// Unique, 1 to 100 characters.
+    pub name: String,
+    pub url: String,
+    /// The scan job's payload (JSON), with no secret in it.
+    pub scan: String,
+    /// Cron pattern (UTC), checked by the caller; none for on-demand scans only.
+    pub schedule: Option<String>,
+}
+
+impl NewTarget {
+    fn check(&self) -> Result<(), StoreError> {
+        let invalid = |cause: String| StoreError::Invalid {
+            id: self.name.clone(),
+            cause,
+        };
+        if self.name.trim().is_empty() || self.name.chars().count() > MAX_NAME {
+            return Err(invalid(format!("a target name has 1 to {MAX_NAME} characters")));
+        }
+        if self.scan.len() > super::MAX_PAYLOAD {
+            return Err(invalid(format!(
+                "a target's scan is at most {} bytes",
+                super::MAX_PAYLOAD
+            )));
+        }
+        Ok(())
+    }
+
+    fn taken(&self) -> StoreError {
+        StoreError::Invalid {
+            id: self.name.clone(),
+            cause: "a target of this name exists".into(),
+        }
+    }
+}
+
+/// A target as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub id: i64,
+    pub name: String,
+    pub url: String,
+    pub scan: String,
+    pub schedule: Option<String>,
+    /// Milliseconds since the epoch.
+    pub created_ms: i64,
+}
+
+/// The targets, whatever database holds them.
+#[async_trait]
+pub trait Targets: Send + Sync {
+    /// Adds a target; an error when its name is taken or [`MAX_TARGETS`] exist.
+    async fn add_target(&self, target: &NewTarget) -> Result<i64, StoreError>;
+
+    /// Every target, oldest first.
+    async fn targets(&self) -> Result<Vec<Target>, StoreError>;
+
+    async fn target(&self, id: i64) -> Result<Option<Target>, StoreError>;
+
+    /// Removes a target (its past jobs and scans stay); false when there was none.
+    async fn remove_target(&self, id: i64) -> Result<bool, StoreError>;
+}
+
+/// A `target` row (both backends select the same columns).
+fn target(row: &impl JobRow) -> Result<Target, StoreError> {
+    Ok(Target {
+        id: row.int("id")?,
+        name: row.text("name")?,
+        url: row.text("url")?,
+        scan: row.text("scan")?,
+        schedule: row.maybe_text("schedule")?,
+        created_ms: row.int("created_ms")?,
+    })
+}
+
+/// The error for one target too many.
+fn full() -> StoreError {
+    StoreError::Invalid {
+        id: "targets".into(),
+        cause: format!("at most {MAX_TARGETS} targets are kept; remove one first"),
+    }
+}
+
+/// Whether an insert failed on a unique constraint (the name).
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}

@@ -1,0 +1,57 @@
+//! Targets on PostgreSQL or CockroachDB.
+
+use super::{NewTarget, Target, Targets, full, is_unique_violation, target};
+use crate::StoreError;
+use crate::queue::PgQueue;
+use crate::queue::postgres::serialized;
+use async_trait::async_trait;
+
+const COLUMNS: &str =
+    "SELECT id, name, url, scan, schedule, (EXTRACT(EPOCH FROM created_at) * 1000)::BIGINT AS created_ms FROM target";
+
+#[async_trait]
+impl Targets for PgQueue {
+    async fn add_target(&self, new: &NewTarget) -> Result<i64, StoreError> {
+        new.check()?;
+        let count: i64 = serialized(|| sqlx::query_scalar("SELECT COUNT(*) FROM target").fetch_one(&self.pool)).await?;
+        if usize::try_from(count).unwrap_or(usize::MAX) >= super::MAX_TARGETS {
+            return Err(full());
+        }
+        let added =
+            sqlx::query_scalar("INSERT INTO target (name, url, scan, schedule) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(&new.name)
+                .bind(&new.url)
+                .bind(&new.scan)
+                .bind(&new.schedule)
+                .fetch_one(&self.pool)
+                .await;
+        added.map_err(|e| if is_unique_violation(&e) { new.taken() } else { e.into() })
+    }
+
+    async fn targets(&self) -> Result<Vec<Target>, StoreError> {
+        let sql = format!("{COLUMNS} ORDER BY id LIMIT {}", super::MAX_TARGETS);
+        let rows = serialized(|| sqlx::query(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&self.pool)).await?;
+        rows.iter().map(target).collect()
+    }
+
+    async fn target(&self, id: i64) -> Result<Option<Target>, StoreError> {
+        let sql = format!("{COLUMNS} WHERE id = $1");
+        let row = serialized(|| {
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id)
+                .fetch_optional(&self.pool)
+        })
+        .await?;
+        row.as_ref().map(target).transpose()
+    }
+
+    async fn remove_target(&self, id: i64) -> Result<bool, StoreError> {
+        let done = serialized(|| {
+            sqlx::query("DELETE FROM target WHERE id = $1")
+                .bind(id)
+                .execute(&self.pool)
+        })
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

@@ -1,0 +1,61 @@
+//! Targets in the history's SQLite file.
+
+use super::{NewTarget, Target, Targets, full, is_unique_violation, target};
+use crate::StoreError;
+use crate::queue::SqliteQueue;
+use async_trait::async_trait;
+
+const COLUMNS: &str = "SELECT id, name, url, scan, schedule, created_ms FROM target";
+
+#[async_trait]
+impl Targets for SqliteQueue {
+    async fn add_target(&self, new: &NewTarget) -> Result<i64, StoreError> {
+        new.check()?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM target")
+            .fetch_one(&mut *tx)
+            .await?;
+        if usize::try_from(count).unwrap_or(usize::MAX) >= super::MAX_TARGETS {
+            return Err(full());
+        }
+        let id = sqlx::query_scalar(
+            "INSERT INTO target (name, url, scan, schedule, created_ms) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&new.name)
+        .bind(&new.url)
+        .bind(&new.scan)
+        .bind(&new.schedule)
+        .bind(crate::queue::sqlite::now_ms())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| if is_unique_violation(&e) { new.taken() } else { e.into() })?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn targets(&self) -> Result<Vec<Target>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{COLUMNS} ORDER BY id LIMIT {}",
+            super::MAX_TARGETS
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(target).collect()
+    }
+
+    async fn target(&self, id: i64) -> Result<Option<Target>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE id = ?")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(target).transpose()
+    }
+
+    async fn remove_target(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM target WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
