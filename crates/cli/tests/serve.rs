@@ -233,7 +233,45 @@ fn targets_are_scanned_now_and_on_schedule_with_secrets_kept_out() {
         completed(addr) >= 3,
         "two scheduled scans completed besides the one asked for"
     );
-    let path = format!("/api/v1/targets/{}", scheduled["id"].as_str().unwrap());
+    let every_id = scheduled["id"].as_str().unwrap();
+    let (status, events) = call(
+        addr,
+        "GET",
+        &format!("/api/v1/events?target={every_id}"),
+        Some(ADMIN),
+        None,
+    );
+    assert_eq!(status, 200, "{events}");
+    let completions: Vec<&Value> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "scan.completed")
+        .collect();
+    assert!(completions.len() >= 2, "{events}");
+    assert!(
+        completions[0]["data"]["previousScanId"].is_null(),
+        "the first scan is the baseline"
+    );
+    assert_eq!(completions[1]["data"]["previousScanId"], completions[0]["scanId"]);
+    assert_eq!(completions[1]["data"]["scoreDrift"], 0, "the same API scanned twice");
+    assert!(completions.iter().all(|e| e["targetId"] == every_id));
+    let after = events["next"].as_i64().unwrap();
+    let (_, later) = call(
+        addr,
+        "GET",
+        &format!("/api/v1/events?after={after}&target={every_id}"),
+        Some(ADMIN),
+        None,
+    );
+    assert!(
+        later["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["id"].as_str().unwrap().parse::<i64>().unwrap() > after)
+    );
+    let path = format!("/api/v1/targets/{every_id}");
     let (status, _) = call(addr, "DELETE", &path, Some(ADMIN), None);
     assert_eq!(status, 204);
     let (status, _) = call(addr, "GET", &path, Some(ADMIN), None);

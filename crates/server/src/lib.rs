@@ -4,6 +4,7 @@
 //! jobs from the queue the monitoring service shares; and the monitoring
 //! service's HTTP API (`rampart serve`).
 
+pub mod events;
 pub mod mcp;
 pub mod schedule;
 pub mod service;

@@ -10,12 +10,13 @@
 //! environment (`password_env`, `RAMPART_PASSWORD_<NAME>`, `${VAR}` in flow
 //! files), never in the job.
 
+use crate::events;
 use crate::mcp::ScanApi;
 use crate::mcp::scan::{GRACE, budget, config, scan};
 use rampart_engine::http::policy::AddressPolicy;
 use rampart_model::Report;
 use rampart_store::StoreError;
-use rampart_store::queue::{Failed, Job, Queue};
+use rampart_store::queue::{Failed, Job, NewEvent, Queue};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -94,14 +95,24 @@ impl Worker {
         };
         let what = format!("job {} (attempt {} of {})", job.id, job.attempts, job.max_attempts);
         match self.scan_job(&job).await {
-            Ran::Report(report) => match self.queue.finish(&job, &report).await? {
+            Ran::Report(report) => match self
+                .queue
+                .finish(&job, &report, &self.events(&job, &report).await?)
+                .await?
+            {
                 Some(id) => eprintln!("rampart worker {}: {what}: saved scan {id}", self.name),
                 None => eprintln!("rampart worker {}: {what}: lease lost before saving", self.name),
             },
             Ran::Failed(why) => {
                 let outcome = match self.queue.fail(&job, &why, None).await? {
                     Failed::Retrying(after) => format!("retried in {} s", after.as_secs()),
-                    Failed::Dead => "no attempts left".into(),
+                    Failed::Dead => {
+                        if let Some(target) = job.target {
+                            let failed = events::failed(target, job.id, &why);
+                            self.queue.add_events(Some(target), &[failed]).await?;
+                        }
+                        "no attempts left".into()
+                    }
                     Failed::Lost => "lease lost".into(),
                 };
                 eprintln!("rampart worker {}: {what}: {why}; {outcome}", self.name);
@@ -109,6 +120,15 @@ impl Worker {
             Ran::LeaseLost => eprintln!("rampart worker {}: {what}: lease lost mid-scan", self.name),
         }
         Ok(true)
+    }
+
+    /// The events a target's finished scan records (none for other jobs).
+    async fn events(&self, job: &Job, report: &Report) -> Result<Vec<NewEvent>, StoreError> {
+        let Some(target) = job.target else {
+            return Ok(Vec::new());
+        };
+        let previous = self.queue.latest_scan(target).await?;
+        Ok(events::after_scan(target, previous.as_ref(), report))
     }
 
     /// The job's scan, raced against the heartbeats that keep its lease.

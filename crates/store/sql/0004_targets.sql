@@ -16,3 +16,17 @@ CREATE TABLE target (
 ALTER TABLE job ADD COLUMN target_id INTEGER;
 
 CREATE UNIQUE INDEX job_one_per_target ON job (target_id) WHERE state IN ('queued', 'running');
+
+-- What happened to a target (`scan.completed`, `finding.new`, `finding.fixed`,
+-- `grade.changed`, `scan.failed`), written in the transaction that saves the
+-- scan; `data` is the event's JSON.
+CREATE TABLE event (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    target_id INTEGER,
+    scan_id TEXT,
+    data TEXT NOT NULL,
+    created_ms INTEGER NOT NULL
+);
+
+CREATE INDEX event_by_target ON event (target_id, id);

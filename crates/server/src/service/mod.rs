@@ -7,6 +7,7 @@
 
 mod auth;
 mod error;
+mod events;
 mod middlebrick;
 mod targets;
 
@@ -36,6 +37,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/targets", post(targets::add).get(targets::list))
         .route("/api/v1/targets/{id}", get(targets::show).delete(targets::remove))
         .route("/api/v1/targets/{id}/scans", post(targets::scan_now))
+        .route("/api/v1/events", get(events::list))
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .with_state(state)
 }

@@ -2,7 +2,7 @@
 //! history file, one machine) and a real PostgreSQL 15 started for the test
 //! (CockroachDB's wire protocol and SQL).
 
-use super::{Failed, NewJob, NewTarget, PgQueue, Queue, State};
+use super::{Failed, NewEvent, NewJob, NewTarget, PgQueue, Queue, State};
 use crate::History;
 use crate::tests::report;
 use rampart_testpg::Server;
@@ -27,7 +27,11 @@ async fn sqlite_queue_keeps_its_contract() {
         .unwrap()
         .expect("the finished scan is in the history");
     assert_eq!(record.report.target, "http://api.test/");
-    assert_eq!(history.list(10, None).await.unwrap().len(), 1, "saved once");
+    assert_eq!(
+        history.list(10, Some("http://api.test/")).await.unwrap().len(),
+        1,
+        "saved once"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -37,13 +41,20 @@ async fn postgres_queue_keeps_its_contract() {
     server.create_database("queue");
     let url = server.url("postgres", "queue");
     let saved = contract(Arc::new(PgQueue::connect(&url).await.unwrap())).await;
-    let rows = server.psql("queue", "SELECT id || ' ' || target || ' ' || high FROM scan");
+    let rows = server.psql(
+        "queue",
+        "SELECT id || ' ' || target || ' ' || high FROM scan WHERE target = 'http://api.test/'",
+    );
     assert_eq!(
         rows,
         format!("{saved} http://api.test/ 2"),
         "saved once, with its summary columns"
     );
-    assert_eq!(server.psql("queue", "SELECT count(*) FROM scan_rule"), "2");
+    assert_eq!(
+        server.psql("queue", "SELECT count(*) FROM scan_rule"),
+        "4",
+        "2 rules of each of 2 scans"
+    );
     // Connecting again finds the schema in place; a newer one is refused.
     PgQueue::connect(&url).await.unwrap();
     server.psql("queue", "INSERT INTO schema_version (version) VALUES (99)");
@@ -78,12 +89,12 @@ async fn a_scan_is_saved_once_by_the_lease_holder(queue: &dyn Queue) -> String {
     let holder = queue.claim("b", &["finish"], MINUTE).await.unwrap().unwrap();
     let scanned = report("http://api.test/", "2026-12-05T06:00:00Z");
     assert_eq!(
-        queue.finish(&lost, &scanned).await.unwrap(),
+        queue.finish(&lost, &scanned, &[]).await.unwrap(),
         None,
         "fenced: nothing saved"
     );
-    let saved = queue.finish(&holder, &scanned).await.unwrap().expect("saved");
-    assert_eq!(queue.finish(&holder, &scanned).await.unwrap(), None, "once");
+    let saved = queue.finish(&holder, &scanned, &[]).await.unwrap().expect("saved");
+    assert_eq!(queue.finish(&holder, &scanned, &[]).await.unwrap(), None, "once");
     let view = queue.get(id).await.unwrap().unwrap();
     assert_eq!(
         (view.state, view.result.as_deref()),
@@ -309,10 +320,45 @@ async fn targets_and_one_scan_at_a_time(queue: &dyn Queue) {
     assert_eq!(job.id, first);
     assert!(queue.enqueue(&scan).await.unwrap().is_none(), "a second while one runs");
     assert!(queue.complete(&job, "ok").await.unwrap());
-    assert!(
-        queue.enqueue(&scan).await.unwrap().is_some(),
-        "the next once it is done"
+    let elsewhere = queue.claim("a", &["target-scan"], MINUTE).await.unwrap().unwrap();
+    assert_eq!(elsewhere.target, Some(other));
+    assert!(queue.complete(&elsewhere, "ok").await.unwrap());
+    let next = queue.enqueue(&scan).await.unwrap().expect("the next once it is done");
+
+    assert_eq!(queue.latest_scan(id).await.unwrap(), None, "no scan saved yet");
+    let job = queue.claim("a", &["target-scan"], MINUTE).await.unwrap().unwrap();
+    assert_eq!((job.id, job.target), (next, Some(id)));
+    let completed = NewEvent {
+        kind: "scan.completed".into(),
+        data: r#"{"overall":61}"#.into(),
+    };
+    let scanned = report("https://shop.test/", "2026-12-05T07:00:00Z");
+    let saved = queue.finish(&job, &scanned, &[completed]).await.unwrap().unwrap();
+    let (latest, latest_report) = queue.latest_scan(id).await.unwrap().unwrap();
+    assert_eq!(
+        (latest.as_str(), latest_report.target.as_str()),
+        (saved.as_str(), "https://shop.test/")
     );
+    let failed = NewEvent {
+        kind: "scan.failed".into(),
+        data: "{}".into(),
+    };
+    queue.add_events(Some(other), &[failed]).await.unwrap();
+    let all = queue.events(None, 0, 10).await.unwrap();
+    let kinds: Vec<&str> = all.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["scan.completed", "scan.failed"]);
+    assert_eq!(
+        (all[0].target, all[0].scan_id.as_deref(), all[0].data.as_str()),
+        (Some(id), Some(saved.as_str()), r#"{"overall":61}"#)
+    );
+    assert_eq!((all[1].target, all[1].scan_id.as_deref()), (Some(other), None));
+    assert_eq!(queue.events(Some(other), 0, 10).await.unwrap().len(), 1, "one target's");
+    assert_eq!(
+        queue.events(None, all[0].id, 10).await.unwrap()[0].id,
+        all[1].id,
+        "after an id"
+    );
+    assert!(all[0].created_ms > 1_700_000_000_000);
 
     assert!(queue.remove_target(id).await.unwrap());
     assert!(!queue.remove_target(id).await.unwrap());

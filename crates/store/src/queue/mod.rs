@@ -19,7 +19,7 @@ mod targets;
 
 pub use postgres::PgQueue;
 pub use sqlite::SqliteQueue;
-pub use targets::{MAX_TARGETS, NewTarget, Target, Targets};
+pub use targets::{Event, MAX_EVENTS, MAX_TARGETS, NewEvent, NewTarget, Target, Targets};
 
 use crate::StoreError;
 use async_trait::async_trait;
@@ -94,6 +94,8 @@ pub struct Job {
     pub max_attempts: u32,
     /// The worker holding the lease.
     pub owner: String,
+    /// The monitored target it scans, if any.
+    pub target: Option<i64>,
 }
 
 /// Where a job stands.
@@ -180,10 +182,11 @@ pub trait Queue: Targets + Send + Sync {
     /// Ends the run with its result; false when the worker no longer held the lease (nothing changed).
     async fn complete(&self, job: &Job, result: &str) -> Result<bool, StoreError>;
 
-    /// Ends a scan job: saves `report` to the scan history and completes the
-    /// job with the new scan's id as its result, in one transaction, only while
-    /// the worker holds the lease; `None` (nothing saved) otherwise.
-    async fn finish(&self, job: &Job, report: &Report) -> Result<Option<String>, StoreError>;
+    /// Ends a scan job: saves `report` to the scan history, records `events`
+    /// (of the job's target, naming the new scan) and completes the job with
+    /// the new scan's id as its result, in one transaction, only while the
+    /// worker holds the lease; `None` (nothing saved) otherwise.
+    async fn finish(&self, job: &Job, report: &Report, events: &[NewEvent]) -> Result<Option<String>, StoreError>;
 
     /// Ends the run with an error: retried after `retry_in` (a server's
     /// `Retry-After`) or the backoff, or dead when no attempts are left.

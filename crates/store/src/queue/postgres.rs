@@ -5,8 +5,8 @@
 //! clock. Statements that fail with a serialization failure (SQLSTATE 40001,
 //! CockroachDB's answer to contention) are run again.
 
-use super::rows::{COUNTS, counts, job, view};
-use super::{Counts, Failed, Job, JobView, NewJob, Queue, State, bounded, encoded, millis, next_run};
+use super::rows::{CLAIMED, COUNTS, counts, job, view};
+use super::{Counts, Failed, Job, JobView, NewEvent, NewJob, Queue, State, bounded, encoded, millis, next_run};
 use crate::StoreError;
 use crate::history::new_id;
 use crate::summary::ScanRow;
@@ -69,7 +69,12 @@ impl PgQueue {
     }
 
     /// [`Queue::finish`] in one transaction.
-    async fn finish_once(&self, job: &Job, row: &ScanRow<'_>) -> Result<Option<String>, sqlx::Error> {
+    async fn finish_once(
+        &self,
+        job: &Job,
+        row: &ScanRow<'_>,
+        events: &[NewEvent],
+    ) -> Result<Option<String>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE job SET state = 'done', result = $1, lease_owner = NULL, lease_until = NULL, updated_at = now()
@@ -85,9 +90,29 @@ impl PgQueue {
             return Ok(None);
         }
         insert_scan(&mut tx, row).await?;
+        insert_events(&mut tx, job.target, Some(row.id), events).await?;
         tx.commit().await?;
         Ok(Some(row.id.to_string()))
     }
+}
+
+/// Records events on `conn` (inside the caller's transaction).
+pub(super) async fn insert_events(
+    conn: &mut PgConnection,
+    target: Option<i64>,
+    scan_id: Option<&str>,
+    events: &[NewEvent],
+) -> Result<(), sqlx::Error> {
+    for event in events {
+        sqlx::query("INSERT INTO event (kind, target_id, scan_id, data) VALUES ($1, $2, $3, $4)")
+            .bind(&event.kind)
+            .bind(target)
+            .bind(scan_id)
+            .bind(&event.data)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Inserts one scan row and its rule ids on `conn` (inside the caller's transaction).
@@ -211,7 +236,7 @@ impl Queue for PgQueue {
         .await?;
         let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
         let row = serialized(|| {
-            sqlx::query(
+            sqlx::query(AssertSqlSafe(format!(
                 "UPDATE job SET state = 'running', lease_owner = $1, attempts = attempts + 1, updated_at = now(),
                         lease_until = now() + $2::FLOAT8 * INTERVAL '1 millisecond'
                  WHERE id IN (SELECT id FROM job
@@ -220,8 +245,8 @@ impl Queue for PgQueue {
                                      OR (state = 'running' AND lease_until < now() AND attempts < max_attempts))
                               ORDER BY run_at, id LIMIT 1
                               FOR UPDATE SKIP LOCKED)
-                 RETURNING id, kind, payload, attempts, max_attempts",
-            )
+                 RETURNING {CLAIMED}"
+            )))
             .bind(worker)
             .bind(millis(lease) as f64)
             .bind(&kinds)
@@ -261,11 +286,11 @@ impl Queue for PgQueue {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn finish(&self, job: &Job, report: &Report) -> Result<Option<String>, StoreError> {
+    async fn finish(&self, job: &Job, report: &Report, events: &[NewEvent]) -> Result<Option<String>, StoreError> {
         let json = encoded(report)?;
         let id = new_id();
         let row = ScanRow::new(&id, report, &json);
-        serialized(|| self.finish_once(job, &row)).await
+        serialized(|| self.finish_once(job, &row, events)).await
     }
 
     async fn fail(&self, job: &Job, error: &str, retry_in: Option<Duration>) -> Result<Failed, StoreError> {

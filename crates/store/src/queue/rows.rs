@@ -10,6 +10,7 @@ pub(super) trait JobRow: Row {
     fn text(&self, column: &str) -> Result<String, StoreError>;
     fn maybe_text(&self, column: &str) -> Result<Option<String>, StoreError>;
     fn int(&self, column: &str) -> Result<i64, StoreError>;
+    fn maybe_int(&self, column: &str) -> Result<Option<i64>, StoreError>;
 }
 
 impl<R> JobRow for R
@@ -19,6 +20,7 @@ where
     for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
     for<'r> Option<String>: Decode<'r, R::Database>,
     for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<i64>: Decode<'r, R::Database>,
     R::Database: Database,
 {
     fn text(&self, column: &str) -> Result<String, StoreError> {
@@ -32,9 +34,13 @@ where
     fn int(&self, column: &str) -> Result<i64, StoreError> {
         Ok(self.try_get::<i64, _>(column)?)
     }
+
+    fn maybe_int(&self, column: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self.try_get::<Option<i64>, _>(column)?)
+    }
 }
 
-/// A claimed job (`RETURNING id, kind, payload, attempts, max_attempts`), leased to `worker`.
+/// A claimed job (`RETURNING` [`CLAIMED`]), leased to `worker`.
 pub(super) fn job(row: &impl JobRow, worker: &str) -> Result<Job, StoreError> {
     Ok(Job {
         id: row.int("id")?,
@@ -43,8 +49,12 @@ pub(super) fn job(row: &impl JobRow, worker: &str) -> Result<Job, StoreError> {
         attempts: count(row.int("attempts")?),
         max_attempts: count(row.int("max_attempts")?),
         owner: worker.to_string(),
+        target: row.maybe_int("target_id")?,
     })
 }
+
+/// The columns a claim returns.
+pub(super) const CLAIMED: &str = "id, kind, payload, attempts, max_attempts, target_id";
 
 /// A job as listed (the backend's `VIEW` columns).
 pub(super) fn view(row: &impl JobRow) -> Result<JobView, StoreError> {

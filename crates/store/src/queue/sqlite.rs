@@ -3,8 +3,8 @@
 //! takes the database's write lock before reading, so two claimers never pick
 //! the same row; times come from this machine's clock.
 
-use super::rows::{COUNTS, counts, job, view};
-use super::{Counts, Failed, Job, JobView, NewJob, Queue, State, bounded, encoded, millis, next_run};
+use super::rows::{CLAIMED, COUNTS, counts, job, view};
+use super::{Counts, Failed, Job, JobView, NewEvent, NewJob, Queue, State, bounded, encoded, millis, next_run};
 use crate::history::{insert_scan, new_id};
 use crate::summary::ScanRow;
 use crate::{History, StoreError};
@@ -71,13 +71,14 @@ impl Queue for SqliteQueue {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let row = sqlx::query(
+        let row = sqlx::query(AssertSqlSafe(format!(
             "UPDATE job SET state = 'running', lease_owner = ?1, lease_until_ms = ?2, attempts = attempts + 1, updated_ms = ?3
              WHERE id = (SELECT id FROM job
                          WHERE kind IN (SELECT value FROM json_each(?4))
                            AND ((state = 'queued' AND run_at_ms <= ?3) OR (state = 'running' AND lease_until_ms < ?3))
                          ORDER BY run_at_ms, id LIMIT 1)
-             RETURNING id, kind, payload, attempts, max_attempts",
+             RETURNING {CLAIMED}"
+            ))
         )
         .bind(worker)
         .bind(now + millis(lease))
@@ -117,7 +118,7 @@ impl Queue for SqliteQueue {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn finish(&self, job: &Job, report: &Report) -> Result<Option<String>, StoreError> {
+    async fn finish(&self, job: &Job, report: &Report, events: &[NewEvent]) -> Result<Option<String>, StoreError> {
         let json = encoded(report)?;
         let id = new_id();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -136,6 +137,7 @@ impl Queue for SqliteQueue {
             return Ok(None);
         }
         insert_scan(&mut tx, &ScanRow::new(&id, report, &json)).await?;
+        insert_events(&mut tx, job.target, Some(&id), events).await?;
         tx.commit().await?;
         Ok(Some(id))
     }
@@ -234,4 +236,24 @@ impl Queue for SqliteQueue {
         let rows = sqlx::query(COUNTS).fetch_all(&self.pool).await?;
         counts(&rows)
     }
+}
+
+/// Records events on `conn` (inside the caller's transaction).
+pub(super) async fn insert_events(
+    conn: &mut sqlx::SqliteConnection,
+    target: Option<i64>,
+    scan_id: Option<&str>,
+    events: &[NewEvent],
+) -> Result<(), sqlx::Error> {
+    for event in events {
+        sqlx::query("INSERT INTO event (kind, target_id, scan_id, data, created_ms) VALUES (?, ?, ?, ?, ?)")
+            .bind(&event.kind)
+            .bind(target)
+            .bind(scan_id)
+            .bind(&event.data)
+            .bind(now_ms())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

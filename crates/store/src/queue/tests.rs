@@ -24,6 +24,7 @@ fn backoff_doubles_within_jitter_up_to_an_hour() {
 #[test]
 fn a_failure_is_retried_while_attempts_are_left() {
     let job = |attempts| Job {
+        target: None,
         id: 1,
         kind: "scan".into(),
         payload: String::new(),

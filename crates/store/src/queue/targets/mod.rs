@@ -64,6 +64,28 @@ pub struct Target {
     pub created_ms: i64,
 }
 
+/// An event to record: its type and its JSON data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub kind: String,
+    pub data: String,
+}
+
+/// An event as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub id: i64,
+    pub kind: String,
+    pub target: Option<i64>,
+    pub scan_id: Option<String>,
+    pub data: String,
+    /// Milliseconds since the epoch.
+    pub created_ms: i64,
+}
+
+/// Most events one listing returns.
+pub const MAX_EVENTS: u32 = 500;
+
 /// The targets, whatever database holds them.
 #[async_trait]
 pub trait Targets: Send + Sync {
@@ -77,6 +99,28 @@ pub trait Targets: Send + Sync {
 
     /// Removes a target (its past jobs and scans stay); false when there was none.
     async fn remove_target(&self, id: i64) -> Result<bool, StoreError>;
+
+    /// The id and report of the target's latest finished scan.
+    async fn latest_scan(&self, target: i64) -> Result<Option<(String, rampart_model::Report)>, StoreError>;
+
+    /// Records events outside a scan (a failed scan's).
+    async fn add_events(&self, target: Option<i64>, events: &[NewEvent]) -> Result<(), StoreError>;
+
+    /// Events after `after` (an event id; 0 for all), oldest first, at most
+    /// `limit` (up to [`MAX_EVENTS`]), of one target or of all.
+    async fn events(&self, target: Option<i64>, after: i64, limit: u32) -> Result<Vec<Event>, StoreError>;
+}
+
+/// An `event` row (both backends select the same columns).
+fn event(row: &impl JobRow) -> Result<Event, StoreError> {
+    Ok(Event {
+        id: row.int("id")?,
+        kind: row.text("kind")?,
+        target: row.maybe_int("target_id")?,
+        scan_id: row.maybe_text("scan_id")?,
+        data: row.text("data")?,
+        created_ms: row.int("created_ms")?,
+    })
 }
 
 /// A `target` row (both backends select the same columns).

@@ -1,10 +1,12 @@
 //! Targets on PostgreSQL or CockroachDB.
 
-use super::{NewTarget, Target, Targets, full, is_unique_violation, target};
+use super::{Event, MAX_EVENTS, NewEvent, NewTarget, Target, Targets, event, full, is_unique_violation, target};
 use crate::StoreError;
 use crate::queue::PgQueue;
+use crate::queue::postgres::insert_events;
 use crate::queue::postgres::serialized;
 use async_trait::async_trait;
+use rampart_model::Report;
 
 const COLUMNS: &str =
     "SELECT id, name, url, scan, schedule, (EXTRACT(EPOCH FROM created_at) * 1000)::BIGINT AS created_ms FROM target";
@@ -53,5 +55,41 @@ impl Targets for PgQueue {
         })
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn latest_scan(&self, target: i64) -> Result<Option<(String, Report)>, StoreError> {
+        let id: Option<Option<String>> = serialized(|| {
+            sqlx::query_scalar(
+                "SELECT result FROM job WHERE target_id = $1 AND state = 'done' ORDER BY updated_at DESC, id DESC LIMIT 1",
+            )
+            .bind(target)
+            .fetch_optional(&self.pool)
+        })
+        .await?;
+        let Some(id) = id.flatten() else { return Ok(None) };
+        let report = crate::queue::Queue::report(self, &id).await?;
+        Ok(report.map(|r| (id, r)))
+    }
+
+    async fn add_events(&self, target: Option<i64>, events: &[NewEvent]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_events(&mut tx, target, None, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn events(&self, target: Option<i64>, after: i64, limit: u32) -> Result<Vec<Event>, StoreError> {
+        let rows = serialized(|| {
+            sqlx::query(
+                "SELECT id, kind, target_id, scan_id, data, (EXTRACT(EPOCH FROM created_at) * 1000)::BIGINT AS created_ms
+                 FROM event WHERE id > $1 AND ($2::BIGINT IS NULL OR target_id = $2) ORDER BY id LIMIT $3",
+            )
+            .bind(after)
+            .bind(target)
+            .bind(i64::from(limit.min(MAX_EVENTS)))
+            .fetch_all(&self.pool)
+        })
+        .await?;
+        rows.iter().map(event).collect()
     }
 }

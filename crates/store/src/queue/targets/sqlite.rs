@@ -1,9 +1,11 @@
 //! Targets in the history's SQLite file.
 
-use super::{NewTarget, Target, Targets, full, is_unique_violation, target};
+use super::{Event, MAX_EVENTS, NewEvent, NewTarget, Target, Targets, event, full, is_unique_violation, target};
 use crate::StoreError;
 use crate::queue::SqliteQueue;
+use crate::queue::sqlite::insert_events;
 use async_trait::async_trait;
+use rampart_model::Report;
 
 const COLUMNS: &str = "SELECT id, name, url, scan, schedule, created_ms FROM target";
 
@@ -57,5 +59,39 @@ impl Targets for SqliteQueue {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn latest_scan(&self, target: i64) -> Result<Option<(String, Report)>, StoreError> {
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT result FROM job WHERE target_id = ? AND state = 'done' ORDER BY updated_ms DESC, id DESC LIMIT 1",
+        )
+        .bind(target)
+        .fetch_optional(&self.pool)
+        .await?
+        .flatten();
+        let Some(id) = id else { return Ok(None) };
+        let report = crate::queue::Queue::report(self, &id).await?;
+        Ok(report.map(|r| (id, r)))
+    }
+
+    async fn add_events(&self, target: Option<i64>, events: &[NewEvent]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_events(&mut tx, target, None, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn events(&self, target: Option<i64>, after: i64, limit: u32) -> Result<Vec<Event>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, target_id, scan_id, data, created_ms FROM event
+             WHERE id > ? AND (? IS NULL OR target_id = ?) ORDER BY id LIMIT ?",
+        )
+        .bind(after)
+        .bind(target)
+        .bind(target)
+        .bind(i64::from(limit.min(MAX_EVENTS)))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(event).collect()
     }
 }
