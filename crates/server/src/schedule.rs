@@ -50,15 +50,22 @@ pub fn job(target: &Target, key: Option<String>) -> NewJob {
     job
 }
 
-/// Adds the due runs of every scheduled target; the ids of the jobs added.
+/// Adds the due runs of every scheduled target not added yet (one query
+/// finds those already added); the ids of the jobs added.
 pub async fn tick(queue: &dyn Queue, now: DateTime<Utc>) -> Result<Vec<i64>, StoreError> {
+    let targets = queue.targets().await?;
+    let runs: Vec<(&Target, String)> = targets
+        .iter()
+        .filter_map(|t| {
+            let due = due(t.schedule.as_deref()?, t.created_ms, now)?;
+            Some((t, format!("schedule:{}:{}", t.id, due.timestamp_millis())))
+        })
+        .collect();
+    let keys: Vec<String> = runs.iter().map(|(_, key)| key.clone()).collect();
+    let existing = queue.existing_keys(&keys).await?;
     let mut added = Vec::new();
-    for target in queue.targets().await? {
-        let Some(due) = target.schedule.as_deref().and_then(|p| due(p, target.created_ms, now)) else {
-            continue;
-        };
-        let key = format!("schedule:{}:{}", target.id, due.timestamp_millis());
-        if let Some(id) = queue.enqueue(&job(&target, Some(key))).await? {
+    for (target, key) in runs.into_iter().filter(|(_, key)| !existing.contains(key)) {
+        if let Some(id) = queue.enqueue(&job(target, Some(key))).await? {
             added.push(id);
         }
     }
@@ -123,5 +130,56 @@ mod tests {
             let err = parse(bad).unwrap_err();
             assert!(err.contains("cron") || err.contains("never"), "{bad}: {err}");
         }
+    }
+
+    /// Two schedulers ticking at once add a due run once; a run due while the
+    /// target's scan runs is added when that scan ends.
+    #[tokio::test]
+    async fn due_runs_are_added_once_and_wait_for_a_busy_target() {
+        use rampart_store::queue::{NewTarget, Queue, Targets};
+        let dir = std::env::temp_dir().join(format!("rampart-schedule-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let history = rampart_store::History::open(&dir.join("history.db")).await.unwrap();
+        let queue = history.queue();
+        let target = NewTarget {
+            name: "every-minute".into(),
+            url: "http://api.test/".into(),
+            scan: r#"{"url":"http://api.test/"}"#.into(),
+            schedule: Some("* * * * *".into()),
+        };
+        queue.add_target(&target).await.unwrap();
+        let unscheduled = NewTarget {
+            name: "on-demand".into(),
+            schedule: None,
+            ..target.clone()
+        };
+        queue.add_target(&unscheduled).await.unwrap();
+        let soon = Utc::now() + chrono::Duration::minutes(1);
+        assert!(
+            tick(&queue, Utc::now() - chrono::Duration::minutes(2))
+                .await
+                .unwrap()
+                .is_empty(),
+            "before creation"
+        );
+
+        let (a, b) = tokio::join!(tick(&queue, soon), tick(&queue, soon));
+        assert_eq!(
+            a.unwrap().len() + b.unwrap().len(),
+            1,
+            "one run, whichever scheduler adds it"
+        );
+        assert!(tick(&queue, soon).await.unwrap().is_empty(), "still the same due run");
+
+        let running = queue
+            .claim("w", &[crate::worker::SCAN], Duration::from_secs(60))
+            .await
+            .unwrap()
+            .unwrap();
+        let later = soon + chrono::Duration::minutes(1);
+        assert!(tick(&queue, later).await.unwrap().is_empty(), "the target is busy");
+        assert!(queue.complete(&running, "ok").await.unwrap());
+        assert_eq!(tick(&queue, later).await.unwrap().len(), 1, "added once the scan ended");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

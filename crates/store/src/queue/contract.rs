@@ -236,6 +236,8 @@ async fn keys_and_kinds(queue: &dyn Queue) {
     due.key = Some("scan:nightly:2026-12-05T02:00:00Z".into());
     assert!(queue.enqueue(&due).await.unwrap().is_some());
     assert!(queue.enqueue(&due).await.unwrap().is_none(), "the same due run twice");
+    let asked = [due.key.clone().unwrap(), "scan:nightly:never".to_string()];
+    assert_eq!(queue.existing_keys(&asked).await.unwrap(), [asked[0].clone()]);
     let mut later = NewJob::new("scheduled", "{}");
     later.delay = Duration::from_secs(3600);
     queue.enqueue(&later).await.unwrap().unwrap();

@@ -217,6 +217,9 @@ pub trait Queue: Targets + Send + Sync {
     async fn has_tokens(&self) -> Result<bool, StoreError>;
 
     async fn counts(&self) -> Result<Counts, StoreError>;
+
+    /// Which of `keys` jobs were added with already.
+    async fn existing_keys(&self, keys: &[String]) -> Result<Vec<String>, StoreError>;
 }
 
 /// The queue at `db`: a `postgres://`, `postgresql://` or `cockroachdb://`

@@ -394,4 +394,13 @@ impl Queue for PgQueue {
         let rows = sqlx::query(COUNTS).fetch_all(&self.pool).await?;
         counts(&rows)
     }
+
+    async fn existing_keys(&self, keys: &[String]) -> Result<Vec<String>, StoreError> {
+        serialized(|| {
+            sqlx::query_scalar("SELECT dedupe_key FROM job WHERE dedupe_key = ANY($1)")
+                .bind(keys)
+                .fetch_all(&self.pool)
+        })
+        .await
+    }
 }

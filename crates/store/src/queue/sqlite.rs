@@ -236,6 +236,16 @@ impl Queue for SqliteQueue {
         let rows = sqlx::query(COUNTS).fetch_all(&self.pool).await?;
         counts(&rows)
     }
+
+    async fn existing_keys(&self, keys: &[String]) -> Result<Vec<String>, StoreError> {
+        let keys = serde_json::to_string(keys).map_err(StoreError::Encode)?;
+        let found =
+            sqlx::query_scalar("SELECT dedupe_key FROM job WHERE dedupe_key IN (SELECT value FROM json_each(?))")
+                .bind(keys)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(found)
+    }
 }
 
 /// Records events on `conn` (inside the caller's transaction).
