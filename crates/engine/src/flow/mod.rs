@@ -11,7 +11,7 @@ mod template;
 
 pub use driver::{Driver, Probe, StepOutcome};
 pub use file::{Flow, Stack, Step, StepKind};
-pub use template::expand_env;
+pub use template::{env_refs, expand_env};
 
 /// "/" when `path` ends with a slash (and is not the root): an app that ends
 /// one route so (Django) ends them all so.

@@ -27,14 +27,14 @@ pub struct ScanApi {
     #[serde(default)]
     pub checks: Vec<String>,
     /// Extra request headers sent on every request, each "Name: value";
-    /// `${VAR}` in a value reads rampart's environment (keep tokens there).
+    /// `${RAMPART_…}` in a value reads rampart's environment (keep tokens there).
     #[serde(default)]
     pub headers: Vec<String>,
     /// Other users, for the two-user authorization rules (BOLA-004, BOLA-005, BFLA-002):
     /// each "NAME=login:USER" (its password from RAMPART_PASSWORD_<NAME> in
     /// rampart's environment, never passed here), or "NAME=bearer:TOKEN",
-    /// "NAME=header:Name: value", "NAME=cookie:name=value"; `${VAR}` reads
-    /// rampart's environment.
+    /// "NAME=header:Name: value", "NAME=cookie:name=value"; `${RAMPART_…}`
+    /// reads rampart's environment.
     #[serde(default)]
     pub identities: Vec<String>,
     /// Wall-clock budget of the scan in seconds (default 120, at most 600).

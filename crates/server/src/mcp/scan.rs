@@ -6,7 +6,7 @@ use super::args::ScanApi;
 use super::error::ToolError;
 use super::reply;
 use rampart_engine::flow::discover::{Credentials, PASSWORD_VAR};
-use rampart_engine::flow::expand_env;
+use rampart_engine::flow::{env_refs, expand_env};
 use rampart_engine::identity::{self, Identity};
 use rampart_engine::{Flow, ScanConfig, input};
 use rampart_model::{Confidence, Endpoint, Report, Severity};
@@ -86,8 +86,17 @@ pub(crate) fn config(args: &ScanApi, secs: u64) -> Result<ScanConfig, ToolError>
     Ok(config)
 }
 
-/// `${VAR}` in a header or identity filled in from this process's environment.
+/// Environment variables a header or identity may read: a job or a tool call
+/// cannot send the rest of the environment (cloud keys …) to a target.
+pub(crate) const ENV_PREFIX: &str = "RAMPART_";
+
+/// `${RAMPART_…}` in a header or identity filled in from this process's environment.
 fn from_env(value: &str) -> Result<String, String> {
+    if let Some(other) = env_refs(value).into_iter().find(|v| !v.starts_with(ENV_PREFIX)) {
+        return Err(format!(
+            "${{{other}}}: only variables named {ENV_PREFIX}… are read for headers and identities"
+        ));
+    }
     expand_env(value, &|var| std::env::var(var).ok())
 }
 
@@ -212,6 +221,25 @@ mod tests {
         assert_eq!(config.selection, vec!["session".to_string()]);
         assert_eq!(config.spec.as_deref(), Some("openapi.yaml"));
         assert_eq!(config.limits.max_duration, Some(Duration::from_secs(90)));
+    }
+
+    #[test]
+    fn headers_and_identities_read_only_rampart_variables() {
+        // PATH is always set: refused for its name, not for being missing.
+        let mut a = args("http://127.0.0.1:8000");
+        a.headers = vec!["X-Exfil: ${PATH}".into()];
+        let cause = config(&a, 1).unwrap_err().to_string();
+        assert!(cause.contains("only variables named RAMPART_"), "{cause}");
+        a.headers = vec!["X-Api-Key: ${RAMPART_TEST_UNSET_HEADER_VAR}".into()];
+        let cause = config(&a, 1).unwrap_err().to_string();
+        assert!(cause.contains("RAMPART_TEST_UNSET_HEADER_VAR is not set"), "{cause}");
+        a.headers = Vec::new();
+        a.identities = vec!["bob=bearer:${HOME}".into()];
+        let cause = config(&a, 1).unwrap_err().to_string();
+        assert!(
+            cause.starts_with("identities: ") && cause.contains("RAMPART_"),
+            "{cause}"
+        );
     }
 
     #[test]

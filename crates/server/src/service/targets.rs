@@ -2,8 +2,8 @@
 //! scan to run (the arguments of the MCP tool `scan_api`: url, spec, flow,
 //! login, headers, identities, checks, max_duration_secs) and an optional
 //! cron schedule (UTC). No secret is ever stored: a credential header or an
-//! identity's token is given as `${VAR}`, which the worker reads from its own
-//! environment when it scans, and passwords come from the worker's
+//! identity's token is given as `${RAMPART_…}`, which the worker reads from its
+//! own environment when it scans, and passwords come from the worker's
 //! environment as they do for `scan_api`.
 //!
 //! - `POST /api/v1/targets` adds one (201, the target);
