@@ -166,3 +166,50 @@ impl Worker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rampart_store::queue::{NewJob, NewTarget, State};
+
+    /// A target's scan that fails on its last attempt records `scan.failed`
+    /// with the cause; a failure with attempts left records nothing.
+    #[tokio::test]
+    async fn a_targets_scan_targets_is_an_event() {
+        let dir = std::env::temp_dir().join(format!("rampart-worker-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let history = rampart_store::History::open(&dir.join("history.db")).await.unwrap();
+        let queue: Arc<dyn Queue> = Arc::new(history.queue());
+        let worker = Worker::new(Arc::clone(&queue), AddressPolicy::default(), DEFAULT_LEASE);
+        let scan = r#"{"url":"http://127.0.0.1:9/","headers":["X-Api-Key: ${RAMPART_TEST_WORKER_UNSET}"]}"#;
+        let mut targets = Vec::new();
+        for (name, attempts) in [("retried", 2), ("dead", 1)] {
+            let target = NewTarget {
+                name: name.into(),
+                url: "http://127.0.0.1:9/".into(),
+                scan: scan.into(),
+                schedule: None,
+            };
+            let target = queue.add_target(&target).await.unwrap();
+            let mut job = NewJob::new(SCAN, scan);
+            (job.target, job.max_attempts) = (Some(target), attempts);
+            let job = queue.enqueue(&job).await.unwrap().unwrap();
+            assert!(worker.run_one().await.unwrap());
+            let state = queue.get(job).await.unwrap().unwrap().state;
+            assert_eq!(state, if attempts == 1 { State::Dead } else { State::Queued });
+            targets.push(target);
+        }
+        let events = queue.events(None, 0, 10).await.unwrap();
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(
+            (events[0].kind.as_str(), events[0].target),
+            (events::SCAN_FAILED, Some(targets[1]))
+        );
+        assert!(
+            events[0].data.contains("RAMPART_TEST_WORKER_UNSET is not set"),
+            "{}",
+            events[0].data
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
