@@ -195,7 +195,10 @@ fn targets_are_scanned_now_and_on_schedule_with_secrets_kept_out() {
     let literal = json!({"name": "clear", "url": demo.url, "headers": ["Authorization: Bearer abc"]});
     let (status, body) = call(addr, "POST", "/api/v1/targets", Some(ADMIN), Some(literal));
     assert_eq!(status, 400, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("${VAR}"), "{body}");
+    assert!(body["error"].as_str().unwrap().contains("${RAMPART_"), "{body}");
+    let other_var = json!({"name": "home", "url": demo.url, "headers": ["Authorization: Bearer ${HOME}"]});
+    let (status, body) = call(addr, "POST", "/api/v1/targets", Some(ADMIN), Some(other_var));
+    assert_eq!(status, 400, "only RAMPART_ variables: {body}");
     let bad_cron = json!({"name": "bad", "url": demo.url, "schedule": "every day"});
     let (status, body) = call(addr, "POST", "/api/v1/targets", Some(ADMIN), Some(bad_cron));
     assert_eq!(status, 400, "{body}");

@@ -15,6 +15,7 @@
 use super::auth::Caller;
 use super::{ApiError, AppState};
 use crate::mcp::ScanApi;
+use crate::mcp::scan::ENV_PREFIX;
 use crate::schedule;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -141,7 +142,7 @@ fn checked(state: &AppState, scan: &ScanApi) -> Result<String, ApiError> {
         let lower = name.to_ascii_lowercase();
         if SECRET_HEADER_WORDS.iter().any(|w| lower.contains(w)) && !is_reference(&value) {
             return Err(bad("headers")(format!(
-                "{name}: give the value as ${{VAR}}; the worker reads it from its environment, so it is never stored"
+                "{name}: give the value as ${{RAMPART_…}}; the worker reads it from its environment, so it is never stored"
             )));
         }
     }
@@ -153,7 +154,7 @@ fn checked(state: &AppState, scan: &ScanApi) -> Result<String, ApiError> {
             .is_some_and(|value| !is_reference(value.rsplit([':', '=']).next().unwrap_or(value).trim()));
         if literal || credential.strip_prefix("login:").is_some_and(|u| u.contains(':')) {
             return Err(bad("identities")(format!(
-                "{}: give tokens as ${{VAR}} and login:USER only; the worker reads secrets from its environment",
+                "{}: give tokens as ${{RAMPART_…}} and login:USER only; the worker reads secrets from its environment",
                 identity.split_once('=').map_or(identity.as_str(), |(n, _)| n)
             )));
         }
@@ -172,11 +173,12 @@ fn bad(field: &'static str) -> impl Fn(String) -> ApiError {
     move |e| ApiError::bad_request(format!("{field}: {e}"))
 }
 
-/// A value that is only an environment reference (`${NAME}`, maybe with a
-/// scheme word before it, as in `Bearer ${TOKEN}`).
+/// A value that is only a reference to a variable the worker may read
+/// (`${RAMPART_…}`, maybe with a scheme word before it, as in `Bearer ${RAMPART_TOKEN}`).
 fn is_reference(value: &str) -> bool {
     let last = value.rsplit(' ').next().unwrap_or(value);
-    last.starts_with("${") && last.ends_with('}') && last.len() > 3
+    let name = last.strip_prefix("${").and_then(|rest| rest.strip_suffix('}'));
+    name.is_some_and(|n| n.len() > ENV_PREFIX.len() && n.starts_with(ENV_PREFIX) && !n.contains(['{', '}']))
 }
 
 /// A name taken or the target limit reached is the client's error.
