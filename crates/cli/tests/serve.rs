@@ -259,7 +259,7 @@ fn targets_are_scanned_now_and_on_schedule_with_secrets_kept_out() {
     assert_eq!(completions[1]["data"]["previousScanId"], completions[0]["scanId"]);
     assert_eq!(completions[1]["data"]["scoreDrift"], 0, "the same API scanned twice");
     assert!(completions.iter().all(|e| e["targetId"] == every_id));
-    let after = events["next"].as_i64().unwrap();
+    let after: i64 = completions[0]["id"].as_str().unwrap().parse().unwrap();
     let (_, later) = call(
         addr,
         "GET",
@@ -267,13 +267,23 @@ fn targets_are_scanned_now_and_on_schedule_with_secrets_kept_out() {
         Some(ADMIN),
         None,
     );
-    assert!(
-        later["events"]
+    let later = later["events"].as_array().unwrap();
+    assert_eq!(
+        later.first().map(|e| &e["id"]),
+        events["events"]
             .as_array()
             .unwrap()
             .iter()
+            .map(|e| &e["id"])
+            .find(|id| id.as_str().unwrap().parse::<i64>().unwrap() > after),
+        "the page after an id starts right after it"
+    );
+    assert!(
+        later
+            .iter()
             .all(|e| e["id"].as_str().unwrap().parse::<i64>().unwrap() > after)
     );
+    assert!(events["next"].as_i64().unwrap() >= after);
     let path = format!("/api/v1/targets/{every_id}");
     let (status, _) = call(addr, "DELETE", &path, Some(ADMIN), None);
     assert_eq!(status, 204);

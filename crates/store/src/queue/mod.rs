@@ -218,6 +218,14 @@ pub trait Queue: Targets + Send + Sync {
 
     async fn counts(&self) -> Result<Counts, StoreError>;
 
+    /// The id and report of `target`'s latest finished scan.
+    async fn latest_scan(&self, target: i64) -> Result<Option<(String, Report)>, StoreError> {
+        let Some(id) = self.latest_scan_id(target).await? else {
+            return Ok(None);
+        };
+        Ok(self.report(&id).await?.map(|report| (id, report)))
+    }
+
     /// Which of `keys` jobs were added with already.
     async fn existing_keys(&self, keys: &[String]) -> Result<Vec<String>, StoreError>;
 }

@@ -100,8 +100,8 @@ pub trait Targets: Send + Sync {
     /// Removes a target (its past jobs and scans stay); false when there was none.
     async fn remove_target(&self, id: i64) -> Result<bool, StoreError>;
 
-    /// The id and report of the target's latest finished scan.
-    async fn latest_scan(&self, target: i64) -> Result<Option<(String, rampart_model::Report)>, StoreError>;
+    /// The id of the target's latest finished scan.
+    async fn latest_scan_id(&self, target: i64) -> Result<Option<String>, StoreError>;
 
     /// Records events outside a scan (a failed scan's).
     async fn add_events(&self, target: Option<i64>, events: &[NewEvent]) -> Result<(), StoreError>;

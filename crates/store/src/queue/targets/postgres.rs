@@ -6,7 +6,6 @@ use crate::queue::PgQueue;
 use crate::queue::postgres::insert_events;
 use crate::queue::postgres::serialized;
 use async_trait::async_trait;
-use rampart_model::Report;
 
 const COLUMNS: &str =
     "SELECT id, name, url, scan, schedule, (EXTRACT(EPOCH FROM created_at) * 1000)::BIGINT AS created_ms FROM target";
@@ -57,7 +56,7 @@ impl Targets for PgQueue {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn latest_scan(&self, target: i64) -> Result<Option<(String, Report)>, StoreError> {
+    async fn latest_scan_id(&self, target: i64) -> Result<Option<String>, StoreError> {
         let id: Option<Option<String>> = serialized(|| {
             sqlx::query_scalar(
                 "SELECT result FROM job WHERE target_id = $1 AND state = 'done' ORDER BY updated_at DESC, id DESC LIMIT 1",
@@ -66,9 +65,7 @@ impl Targets for PgQueue {
             .fetch_optional(&self.pool)
         })
         .await?;
-        let Some(id) = id.flatten() else { return Ok(None) };
-        let report = crate::queue::Queue::report(self, &id).await?;
-        Ok(report.map(|r| (id, r)))
+        Ok(id.flatten())
     }
 
     async fn add_events(&self, target: Option<i64>, events: &[NewEvent]) -> Result<(), StoreError> {

@@ -5,7 +5,6 @@ use crate::StoreError;
 use crate::queue::SqliteQueue;
 use crate::queue::sqlite::insert_events;
 use async_trait::async_trait;
-use rampart_model::Report;
 
 const COLUMNS: &str = "SELECT id, name, url, scan, schedule, created_ms FROM target";
 
@@ -61,17 +60,14 @@ impl Targets for SqliteQueue {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn latest_scan(&self, target: i64) -> Result<Option<(String, Report)>, StoreError> {
-        let id: Option<String> = sqlx::query_scalar(
+    async fn latest_scan_id(&self, target: i64) -> Result<Option<String>, StoreError> {
+        let id: Option<Option<String>> = sqlx::query_scalar(
             "SELECT result FROM job WHERE target_id = ? AND state = 'done' ORDER BY updated_ms DESC, id DESC LIMIT 1",
         )
         .bind(target)
         .fetch_optional(&self.pool)
-        .await?
-        .flatten();
-        let Some(id) = id else { return Ok(None) };
-        let report = crate::queue::Queue::report(self, &id).await?;
-        Ok(report.map(|r| (id, r)))
+        .await?;
+        Ok(id.flatten())
     }
 
     async fn add_events(&self, target: Option<i64>, events: &[NewEvent]) -> Result<(), StoreError> {
