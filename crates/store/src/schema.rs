@@ -30,6 +30,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 4,
         sql: include_str!("../sql/0004_targets.sql"),
     },
+    Migration {
+        version: 5,
+        sql: include_str!("../sql/0005_webhooks.sql"),
+    },
 ];
 
 /// The schema version this build writes.

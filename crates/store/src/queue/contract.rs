@@ -2,7 +2,7 @@
 //! history file, one machine) and a real PostgreSQL 15 started for the test
 //! (CockroachDB's wire protocol and SQL).
 
-use super::{Failed, NewEvent, NewJob, NewTarget, PgQueue, Queue, State};
+use super::{Failed, NewAttempt, NewEvent, NewJob, NewTarget, NewWebhook, PgQueue, Queue, State, WEBHOOK_JOB};
 use crate::History;
 use crate::tests::report;
 use rampart_testpg::Server;
@@ -52,8 +52,8 @@ async fn postgres_queue_keeps_its_contract() {
     );
     assert_eq!(
         server.psql("queue", "SELECT count(*) FROM scan_rule"),
-        "4",
-        "2 rules of each of 2 scans"
+        "6",
+        "2 rules of each of 3 scans"
     );
     // Connecting again finds the schema in place; a newer one is refused.
     PgQueue::connect(&url).await.unwrap();
@@ -75,6 +75,8 @@ async fn contract(queue: Arc<dyn Queue>) -> String {
     keys_and_kinds(queue.as_ref()).await;
     listing_and_tokens(queue.as_ref()).await;
     targets_and_one_scan_at_a_time(queue.as_ref()).await;
+    deliveries_are_added_with_their_events(queue.as_ref()).await;
+    webhook_secrets_rotate_and_attempts_are_logged(queue.as_ref()).await;
     a_scan_is_saved_once_by_the_lease_holder(queue.as_ref()).await
 }
 
@@ -365,4 +367,140 @@ async fn targets_and_one_scan_at_a_time(queue: &dyn Queue) {
     assert!(queue.remove_target(id).await.unwrap());
     assert!(!queue.remove_target(id).await.unwrap());
     assert_eq!(queue.target(id).await.unwrap(), None);
+}
+
+fn event(kind: &str) -> NewEvent {
+    NewEvent {
+        kind: kind.into(),
+        data: "{}".into(),
+    }
+}
+
+/// The (webhook, event) of every delivery job ready now, claimed and completed.
+async fn deliveries(queue: &dyn Queue) -> Vec<(i64, i64)> {
+    let mut found = Vec::new();
+    while let Some(job) = queue.claim("d", &[WEBHOOK_JOB], MINUTE).await.unwrap() {
+        let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap();
+        assert!(payload["id"].as_str().unwrap().starts_with("msg_"), "{payload}");
+        found.push((payload["webhook"].as_i64().unwrap(), payload["event"].as_i64().unwrap()));
+        assert!(queue.complete(&job, "delivered").await.unwrap());
+    }
+    found.sort_unstable();
+    found
+}
+
+/// Each event goes to the enabled endpoints subscribed to its type and
+/// target, as jobs added in the transaction that records it: a finish that
+/// lost its lease adds neither.
+async fn deliveries_are_added_with_their_events(queue: &dyn Queue) {
+    let target = |name: &str| NewTarget {
+        name: name.into(),
+        url: format!("https://{name}.test/"),
+        scan: "{}".into(),
+        schedule: None,
+    };
+    let (watched, other) = (
+        queue.add_target(&target("watched")).await.unwrap(),
+        queue.add_target(&target("unwatched")).await.unwrap(),
+    );
+    let hook = |events: &[&str], target| NewWebhook {
+        url: "https://hooks.test/in".into(),
+        events: events.iter().map(|e| e.to_string()).collect(),
+        target,
+        secret: "whsec_dGVzdA==".into(),
+    };
+    let all = queue.add_webhook(&hook(&[], None)).await.unwrap();
+    let new_here = queue.add_webhook(&hook(&["finding.new"], Some(watched))).await.unwrap();
+    let off = queue.add_webhook(&hook(&[], None)).await.unwrap();
+    assert!(queue.disable_webhook(off, Some("410 Gone")).await.unwrap());
+
+    let mut scan = NewJob::new("outbox-scan", "{}");
+    scan.target = Some(watched);
+    queue.enqueue(&scan).await.unwrap().unwrap();
+    let lost = queue
+        .claim("a", &["outbox-scan"], Duration::from_millis(100))
+        .await
+        .unwrap()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let holder = queue.claim("b", &["outbox-scan"], MINUTE).await.unwrap().unwrap();
+    let scanned = report("https://watched.test/", "2026-12-05T08:00:00Z");
+    let events = [event("scan.completed"), event("finding.new")];
+    assert_eq!(queue.finish(&lost, &scanned, &events).await.unwrap(), None);
+    assert_eq!(deliveries(queue).await, [], "a fenced finish adds no delivery");
+    queue.finish(&holder, &scanned, &events).await.unwrap().unwrap();
+    let recorded = queue.events(Some(watched), 0, 10).await.unwrap();
+    let (completed, new) = (recorded[0].id, recorded[1].id);
+    assert_eq!(deliveries(queue).await, [(all, completed), (all, new), (new_here, new)]);
+    queue.add_events(Some(other), &[event("finding.new")]).await.unwrap();
+    let elsewhere = queue.events(Some(other), 0, 10).await.unwrap()[0].id;
+    assert_eq!(deliveries(queue).await, [(all, elsewhere)], "another target's event");
+    assert_eq!(queue.event(elsewhere).await.unwrap().unwrap().kind, "finding.new");
+    assert_eq!(queue.event(0).await.unwrap(), None);
+
+    assert!(queue.disable_webhook(off, None).await.unwrap(), "enabled again");
+    queue.add_events(Some(other), &[event("scan.failed")]).await.unwrap();
+    assert_eq!(deliveries(queue).await.len(), 2, "to both endpoints of all events");
+    for id in [all, new_here, off] {
+        assert!(queue.remove_webhook(id).await.unwrap());
+    }
+    assert!(!queue.remove_webhook(all).await.unwrap());
+    queue.add_events(Some(watched), &[event("finding.new")]).await.unwrap();
+    assert_eq!(deliveries(queue).await, [], "no endpoint left");
+}
+
+async fn webhook_secrets_rotate_and_attempts_are_logged(queue: &dyn Queue) {
+    let new = NewWebhook {
+        url: "https://hooks.test/rotating".into(),
+        events: vec!["scan.completed".into()],
+        target: None,
+        secret: "whsec_Zmlyc3Q=".into(),
+    };
+    let id = queue.add_webhook(&new).await.unwrap();
+    let stored = queue.webhook(id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            stored.url.as_str(),
+            stored.events.clone(),
+            stored.previous_secret,
+            stored.disabled
+        ),
+        (
+            "https://hooks.test/rotating",
+            vec!["scan.completed".to_string()],
+            None,
+            None
+        )
+    );
+    assert!(stored.created_ms > 1_700_000_000_000);
+    assert!(queue.rotate_secret(id, "whsec_c2Vjb25k", MINUTE).await.unwrap());
+    let rotated = queue.webhook(id).await.unwrap().unwrap();
+    assert_eq!(
+        (rotated.secret.as_str(), rotated.previous_secret.as_deref()),
+        ("whsec_c2Vjb25k", Some("whsec_Zmlyc3Q="))
+    );
+    assert!(queue.rotate_secret(id, "whsec_dGhpcmQ=", Duration::ZERO).await.unwrap());
+    let rotated = queue.webhook(id).await.unwrap().unwrap();
+    assert_eq!(rotated.previous_secret, None, "the old secret stopped signing");
+    assert!(!queue.rotate_secret(-1, "whsec_eA==", MINUTE).await.unwrap());
+    assert_eq!(queue.webhooks().await.unwrap().len(), 1);
+
+    for (attempt, status) in [(1, Some(503)), (2, Some(204))] {
+        let logged = NewAttempt {
+            webhook: id,
+            event: 7,
+            job: 9,
+            attempt,
+            status,
+            error: (attempt == 1).then(|| "503 Service Unavailable".to_string()),
+            duration_ms: 12,
+        };
+        queue.add_attempt(&logged).await.unwrap();
+    }
+    let attempts = queue.attempts(id, 10).await.unwrap();
+    let seen: Vec<(u32, Option<u16>)> = attempts.iter().map(|a| (a.logged.attempt, a.logged.status)).collect();
+    assert_eq!(seen, [(2, Some(204)), (1, Some(503))], "newest first");
+    assert_eq!(attempts[1].logged.error.as_deref(), Some("503 Service Unavailable"));
+    assert_eq!(queue.attempts(id, 1).await.unwrap().len(), 1);
+    assert!(queue.remove_webhook(id).await.unwrap());
 }

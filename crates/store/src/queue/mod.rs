@@ -16,10 +16,15 @@ mod postgres;
 mod rows;
 mod sqlite;
 mod targets;
+mod webhooks;
 
 pub use postgres::PgQueue;
 pub use sqlite::SqliteQueue;
 pub use targets::{Event, MAX_EVENTS, MAX_TARGETS, NewEvent, NewTarget, Target, Targets};
+pub use webhooks::{
+    Attempt, MAX_ATTEMPTS_LISTED, MAX_WEBHOOKS, NewAttempt, NewWebhook, WEBHOOK_ATTEMPTS, WEBHOOK_JOB, Webhook,
+    Webhooks,
+};
 
 use crate::StoreError;
 use async_trait::async_trait;
@@ -167,7 +172,7 @@ pub struct Counts {
 
 /// The queue, whatever database holds it.
 #[async_trait]
-pub trait Queue: Targets + Send + Sync {
+pub trait Queue: Targets + Webhooks + Send + Sync {
     /// Adds a job; `None` when one with the same key exists already, or its
     /// target has a job waiting or running.
     async fn enqueue(&self, job: &NewJob) -> Result<Option<i64>, StoreError>;

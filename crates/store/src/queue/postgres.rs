@@ -6,6 +6,7 @@
 //! CockroachDB's answer to contention) are run again.
 
 use super::rows::{CLAIMED, COUNTS, counts, job, view};
+use super::webhooks::{SUBSCRIBERS, WEBHOOK_ATTEMPTS, WEBHOOK_JOB, delivery, subscribers};
 use super::{Counts, Failed, Job, JobView, NewEvent, NewJob, Queue, State, bounded, encoded, millis, next_run};
 use crate::StoreError;
 use crate::history::new_id;
@@ -31,6 +32,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (2, include_str!("../../sql/postgres/0002_scan.sql")),
     (3, include_str!("../../sql/postgres/0003_tokens.sql")),
     (4, include_str!("../../sql/postgres/0004_targets.sql")),
+    (5, include_str!("../../sql/postgres/0005_webhooks.sql")),
 ];
 
 /// The queue on a PostgreSQL-wire database.
@@ -103,14 +105,28 @@ pub(super) async fn insert_events(
     scan_id: Option<&str>,
     events: &[NewEvent],
 ) -> Result<(), sqlx::Error> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let subscribers = subscribers(sqlx::query_as(SUBSCRIBERS).fetch_all(&mut *conn).await?)?;
     for event in events {
-        sqlx::query("INSERT INTO event (kind, target_id, scan_id, data) VALUES ($1, $2, $3, $4)")
-            .bind(&event.kind)
-            .bind(target)
-            .bind(scan_id)
-            .bind(&event.data)
-            .execute(&mut *conn)
-            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO event (kind, target_id, scan_id, data) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(&event.kind)
+        .bind(target)
+        .bind(scan_id)
+        .bind(&event.data)
+        .fetch_one(&mut *conn)
+        .await?;
+        for to in subscribers.iter().filter(|s| s.wants(&event.kind, target)) {
+            sqlx::query("INSERT INTO job (kind, payload, max_attempts) VALUES ($1, $2, $3)")
+                .bind(WEBHOOK_JOB)
+                .bind(delivery(to.id, id))
+                .bind(i64::from(WEBHOOK_ATTEMPTS))
+                .execute(&mut *conn)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! the same row; times come from this machine's clock.
 
 use super::rows::{CLAIMED, COUNTS, counts, job, view};
+use super::webhooks::{SUBSCRIBERS, WEBHOOK_ATTEMPTS, WEBHOOK_JOB, delivery, subscribers};
 use super::{Counts, Failed, Job, JobView, NewEvent, NewJob, Queue, State, bounded, encoded, millis, next_run};
 use crate::history::{insert_scan, new_id};
 use crate::summary::ScanRow;
@@ -255,15 +256,35 @@ pub(super) async fn insert_events(
     scan_id: Option<&str>,
     events: &[NewEvent],
 ) -> Result<(), sqlx::Error> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let subscribers = subscribers(sqlx::query_as(SUBSCRIBERS).fetch_all(&mut *conn).await?)?;
+    let now = now_ms();
     for event in events {
-        sqlx::query("INSERT INTO event (kind, target_id, scan_id, data, created_ms) VALUES (?, ?, ?, ?, ?)")
-            .bind(&event.kind)
-            .bind(target)
-            .bind(scan_id)
-            .bind(&event.data)
-            .bind(now_ms())
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO event (kind, target_id, scan_id, data, created_ms) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&event.kind)
+        .bind(target)
+        .bind(scan_id)
+        .bind(&event.data)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+        for to in subscribers.iter().filter(|s| s.wants(&event.kind, target)) {
+            sqlx::query(
+                "INSERT INTO job (kind, payload, max_attempts, run_at_ms, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(WEBHOOK_JOB)
+            .bind(delivery(to.id, id))
+            .bind(i64::from(WEBHOOK_ATTEMPTS))
+            .bind(now)
+            .bind(now)
+            .bind(now)
             .execute(&mut *conn)
             .await?;
+        }
     }
     Ok(())
 }

@@ -106,6 +106,9 @@ pub trait Targets: Send + Sync {
     /// Records events outside a scan (a failed scan's).
     async fn add_events(&self, target: Option<i64>, events: &[NewEvent]) -> Result<(), StoreError>;
 
+    /// One recorded event.
+    async fn event(&self, id: i64) -> Result<Option<Event>, StoreError>;
+
     /// Events after `after` (an event id; 0 for all), oldest first, at most
     /// `limit` (up to [`MAX_EVENTS`]), of one target or of all.
     async fn events(&self, target: Option<i64>, after: i64, limit: u32) -> Result<Vec<Event>, StoreError>;

@@ -89,4 +89,17 @@ impl Targets for PgQueue {
         .await?;
         rows.iter().map(event).collect()
     }
+
+    async fn event(&self, id: i64) -> Result<Option<Event>, StoreError> {
+        let row = serialized(|| {
+            sqlx::query(
+                "SELECT id, kind, target_id, scan_id, data, (EXTRACT(EPOCH FROM created_at) * 1000)::BIGINT AS created_ms
+                 FROM event WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&self.pool)
+        })
+        .await?;
+        row.as_ref().map(event).transpose()
+    }
 }

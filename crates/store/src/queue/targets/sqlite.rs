@@ -90,4 +90,12 @@ impl Targets for SqliteQueue {
         .await?;
         rows.iter().map(event).collect()
     }
+
+    async fn event(&self, id: i64) -> Result<Option<Event>, StoreError> {
+        let row = sqlx::query("SELECT id, kind, target_id, scan_id, data, created_ms FROM event WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(event).transpose()
+    }
 }
