@@ -317,6 +317,11 @@ pub struct ServeArgs {
     /// Cloud metadata addresses are always refused.
     #[arg(long, value_name = "CIDR|HOST,…")]
     pub allow_targets: Option<String>,
+    /// Private or loopback webhook destinations to allow (CIDRs, addresses or
+    /// host names, comma-separated); public addresses are always allowed,
+    /// cloud metadata addresses never.
+    #[arg(long, value_name = "CIDR|HOST,…")]
+    pub allow_webhooks: Option<String>,
     /// Workers run inside this process (0 when `rampart worker` processes do the scanning).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(0..=16))]
     pub workers: u16,
@@ -349,6 +354,11 @@ pub struct WorkerArgs {
     /// Cloud metadata addresses are always refused.
     #[arg(long, value_name = "CIDR|HOST,…")]
     pub allow_targets: Option<String>,
+    /// Private or loopback webhook destinations to allow (CIDRs, addresses or
+    /// host names, comma-separated); public addresses are always allowed,
+    /// cloud metadata addresses never.
+    #[arg(long, value_name = "CIDR|HOST,…")]
+    pub allow_webhooks: Option<String>,
     /// Seconds a claimed job stays this worker's without a heartbeat (heartbeats every third of it);
     /// a killed worker's job is claimable again after this long.
     #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]

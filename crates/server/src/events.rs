@@ -13,6 +13,8 @@ pub const SCAN_FAILED: &str = "scan.failed";
 pub const FINDING_NEW: &str = "finding.new";
 pub const FINDING_FIXED: &str = "finding.fixed";
 pub const GRADE_CHANGED: &str = "grade.changed";
+/// Every event type, as webhooks subscribe to them.
+pub const KINDS: &[&str] = &[SCAN_COMPLETED, SCAN_FAILED, FINDING_NEW, FINDING_FIXED, GRADE_CHANGED];
 
 /// Most `finding.new` plus `finding.fixed` events one scan records; the
 /// counts in `scan.completed` are always whole.

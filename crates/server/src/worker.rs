@@ -9,14 +9,18 @@
 //! ([`ScanApi`]): the same validation, and secrets only through the worker's
 //! environment (`password_env`, `RAMPART_PASSWORD_<NAME>`, `${VAR}` in flow
 //! files), never in the job.
+//!
+//! A worker given a webhook policy ([`Worker::with_webhooks`]) also sends
+//! webhook deliveries ([`WEBHOOK_JOB`] jobs).
 
 use crate::events;
 use crate::mcp::ScanApi;
 use crate::mcp::scan::{GRACE, budget, config, scan};
+use crate::webhooks::Deliverer;
 use rampart_engine::http::policy::AddressPolicy;
 use rampart_model::Report;
 use rampart_store::StoreError;
-use rampart_store::queue::{Failed, Job, NewEvent, Queue};
+use rampart_store::queue::{Failed, Job, NewEvent, Queue, WEBHOOK_JOB};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,6 +38,10 @@ pub struct Worker {
     name: String,
     lease: Duration,
     policy: AddressPolicy,
+    /// Sends webhook deliveries, when given.
+    deliverer: Option<Deliverer>,
+    /// The job kinds it claims.
+    kinds: &'static [&'static str],
 }
 
 /// How a job's run ended.
@@ -60,7 +68,23 @@ impl Worker {
             name,
             lease: lease.max(Duration::from_secs(1)),
             policy,
+            deliverer: None,
+            kinds: &[SCAN],
         }
+    }
+
+    /// Also sends webhook deliveries, to the destinations `policy` admits.
+    pub fn with_webhooks(mut self, policy: AddressPolicy) -> Result<Worker, String> {
+        self.deliverer = Some(Deliverer::new(policy)?);
+        self.kinds = &[SCAN, WEBHOOK_JOB];
+        Ok(self)
+    }
+
+    /// Sends webhook deliveries only (so a long scan never holds them up).
+    pub fn only_webhooks(mut self, policy: AddressPolicy) -> Result<Worker, String> {
+        self = self.with_webhooks(policy)?;
+        self.kinds = &[WEBHOOK_JOB];
+        Ok(self)
     }
 
     pub fn name(&self) -> &str {
@@ -90,9 +114,14 @@ impl Worker {
 
     /// Runs one ready job; `false` when there was none.
     pub async fn run_one(&self) -> Result<bool, StoreError> {
-        let Some(job) = self.queue.claim(&self.name, &[SCAN], self.lease).await? else {
+        let Some(job) = self.queue.claim(&self.name, self.kinds, self.lease).await? else {
             return Ok(false);
         };
+        if let (WEBHOOK_JOB, Some(deliverer)) = (job.kind.as_str(), &self.deliverer) {
+            let outcome = deliverer.run(self.queue.as_ref(), &job).await?;
+            eprintln!("rampart worker {}: {outcome}", self.name);
+            return Ok(true);
+        }
         let what = format!("job {} (attempt {} of {})", job.id, job.attempts, job.max_attempts);
         match self.scan_job(&job).await {
             Ran::Report(report) => match self
@@ -104,17 +133,11 @@ impl Worker {
                 None => eprintln!("rampart worker {}: {what}: lease lost before saving", self.name),
             },
             Ran::Failed(why) => {
-                let outcome = match self.queue.fail(&job, &why, None).await? {
-                    Failed::Retrying(after) => format!("retried in {} s", after.as_secs()),
-                    Failed::Dead => {
-                        if let Some(target) = job.target {
-                            let failed = events::failed(target, job.id, &why);
-                            self.queue.add_events(Some(target), &[failed]).await?;
-                        }
-                        "no attempts left".into()
-                    }
-                    Failed::Lost => "lease lost".into(),
-                };
+                let outcome = self.queue.fail(&job, &why, None).await?;
+                if let (Failed::Dead, Some(target)) = (outcome, job.target) {
+                    let failed = events::failed(target, job.id, &why);
+                    self.queue.add_events(Some(target), &[failed]).await?;
+                }
                 eprintln!("rampart worker {}: {what}: {why}; {outcome}", self.name);
             }
             Ran::LeaseLost => eprintln!("rampart worker {}: {what}: lease lost mid-scan", self.name),

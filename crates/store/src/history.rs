@@ -50,6 +50,22 @@ impl History {
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
+        // Two processes opening a new file at once: one switching it to WAL or
+        // applying the schema can answer the other "locked" at once, without
+        // the busy timeout; opening again then finds the work done.
+        let mut attempt = 0;
+        loop {
+            match Self::connect(options.clone()).await {
+                Err(StoreError::Db(err)) if is_locked(&err) && attempt + 1 < LOCKED_ATTEMPTS => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(50 * attempt as u64)).await;
+                }
+                opened => return opened,
+            }
+        }
+    }
+
+    async fn connect(options: SqliteConnectOptions) -> Result<History, StoreError> {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

@@ -38,6 +38,16 @@ fn limits(args: &McpArgs) -> Result<mcp::ScanLimits> {
     Ok(mcp::ScanLimits::new(policy, usize::from(args.max_scans)))
 }
 
+/// Public addresses, plus the private ones `--allow-webhooks` names.
+pub fn webhook_destinations(allow_webhooks: Option<&str>) -> Result<AddressPolicy> {
+    let mut policy = AddressPolicy::public_only();
+    if let Some(raw) = allow_webhooks {
+        let extra = policy::parse_allow_list(raw).map_err(|e| anyhow!("--allow-webhooks: {e}"))?;
+        policy = policy.allow_also(extra);
+    }
+    Ok(policy)
+}
+
 /// Loopback and private networks, plus what `--allow-targets` names.
 pub fn allowed(allow_targets: Option<&str>) -> Result<AddressPolicy> {
     let mut policy = AddressPolicy::local_only();

@@ -1,9 +1,9 @@
 //! `rampart serve`: the monitoring API on `--listen`, over the queue `--db`
-//! names, with `--workers` workers and the scheduler in this process; and `rampart token
+//! names, with `--workers` workers, a webhook sender and the scheduler in this process; and `rampart token
 //! create`. The first start without any token prints a one-time admin token
 //! (or records `RAMPART_ADMIN_TOKEN`).
 
-use super::mcp::allowed;
+use super::mcp::{allowed, webhook_destinations};
 use super::worker::{open, stopped};
 use crate::args::{ServeArgs, TokenAction, TokenArgs};
 use anyhow::{Context, Result, anyhow};
@@ -16,6 +16,7 @@ use tokio::sync::watch;
 
 pub async fn run(args: &ServeArgs) -> Result<ExitCode> {
     let policy = allowed(args.allow_targets.as_deref())?;
+    let hooks = webhook_destinations(args.allow_webhooks.as_deref())?;
     let (queue, db) = open(&args.queue).await?;
     let admin = std::env::var(ADMIN_TOKEN_VAR).ok().filter(|t| !t.is_empty());
     if let Some(token) = bootstrap(queue.as_ref(), admin.as_deref())
@@ -34,8 +35,12 @@ pub async fn run(args: &ServeArgs) -> Result<ExitCode> {
     );
     let (stop, stopping) = watch::channel(false);
     let mut workers = Vec::new();
-    for _ in 0..args.workers {
-        let worker = Worker::new(Arc::clone(&queue), policy.clone(), DEFAULT_LEASE);
+    let scanners = (0..args.workers)
+        .map(|_| Worker::new(Arc::clone(&queue), policy.clone(), DEFAULT_LEASE).with_webhooks(hooks.clone()));
+    // One more sends only webhooks, so a long scan never holds a delivery up.
+    let sender = Worker::new(Arc::clone(&queue), policy.clone(), DEFAULT_LEASE).only_webhooks(hooks.clone());
+    for worker in scanners.chain([sender]) {
+        let worker = worker.map_err(|e| anyhow!(e))?;
         let mut stopping = stopping.clone();
         workers.push(tokio::spawn(async move {
             worker
@@ -56,6 +61,7 @@ pub async fn run(args: &ServeArgs) -> Result<ExitCode> {
     let state = AppState {
         queue,
         policy: Arc::new(policy),
+        webhooks: Arc::new(hooks),
     };
     axum::serve(listener, app(state))
         .with_graceful_shutdown(stopped())

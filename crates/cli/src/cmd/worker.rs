@@ -1,10 +1,10 @@
 //! `rampart worker`: open the queue (a history file, or PostgreSQL/CockroachDB
-//! shared with other workers) and run scan jobs until Ctrl-C or SIGTERM, or,
+//! shared with other workers) and run scan jobs and webhook deliveries until Ctrl-C or SIGTERM, or,
 //! with `--once`, until none is ready. Progress goes to stderr.
 
-use super::mcp::allowed;
+use super::mcp::{allowed, webhook_destinations};
 use crate::args::{QueueDb, WorkerArgs};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 use rampart_server::worker::Worker;
 use rampart_store::History;
 use rampart_store::queue::{self, Queue};
@@ -15,7 +15,10 @@ use std::time::Duration;
 pub async fn run(args: &WorkerArgs) -> Result<ExitCode> {
     let policy = allowed(args.allow_targets.as_deref())?;
     let (queue, db) = open(&args.queue).await?;
-    let worker = Worker::new(queue, policy, Duration::from_secs(args.lease_secs));
+    let hooks = webhook_destinations(args.allow_webhooks.as_deref())?;
+    let worker = Worker::new(queue, policy, Duration::from_secs(args.lease_secs))
+        .with_webhooks(hooks)
+        .map_err(|e| anyhow!(e))?;
     eprintln!("rampart worker {}: queue {db}", worker.name());
     if args.once {
         while worker.run_one().await? {}

@@ -6,7 +6,7 @@ mod breaker;
 mod classify;
 pub mod guard;
 mod limits;
-pub use limits::Interrupt;
+pub use limits::{Interrupt, parse_retry_after};
 pub mod origin;
 pub mod policy;
 mod record;

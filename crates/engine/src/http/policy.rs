@@ -24,6 +24,9 @@ pub enum Allowed {
     Net(IpNet),
     /// A host name, matched case-insensitively.
     Host(String),
+    /// Every public (globally routed) address: not loopback, private,
+    /// shared, unique-local, documentation, multicast or reserved.
+    Public,
 }
 
 /// Host names of cloud metadata services.
@@ -75,6 +78,12 @@ impl AddressPolicy {
         AddressPolicy::default().allow_only(allow)
     }
 
+    /// Where outgoing webhooks may go: public addresses only (a private or
+    /// loopback destination must be allowed by name, with [`Self::allow_also`]).
+    pub fn public_only() -> Self {
+        AddressPolicy::default().allow_only(vec![Allowed::Public])
+    }
+
     /// Refuse a URL's host before any connection (names and literal addresses).
     pub fn check_host(&self, host: &str) -> Result<(), String> {
         let host = normalise(host);
@@ -122,6 +131,37 @@ fn admits(entry: &Allowed, host: &str, ip: IpAddr) -> bool {
         Allowed::Any => true,
         Allowed::Net(net) => net.contains(&ip),
         Allowed::Host(h) => h == host,
+        Allowed::Public => is_public(ip),
+    }
+}
+
+/// Whether `ip` (canonical) is globally routed.
+fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || v4.is_multicast()
+                || a == 0
+                || a >= 240
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0 && c == 0)
+                || (a == 198 && (18..20).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || (first == 0x2001 && v6.segments()[1] == 0x0db8))
+        }
     }
 }
 
@@ -222,6 +262,37 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn public_only_admits_global_addresses_and_what_is_named() {
+        let p = AddressPolicy::public_only();
+        for public in ["93.184.215.14", "1.1.1.1", "2606:4700::1111"] {
+            assert!(p.check_addr(public, ip(public)).is_ok(), "{public}");
+        }
+        let private = [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.20.0.1",
+            "192.168.1.1",
+            "100.64.0.1",
+            "0.0.0.0",
+            "192.0.2.1",
+            "198.18.0.1",
+            "::1",
+            "fd00::1",
+            "::ffff:10.0.0.1",
+            "2001:db8::1",
+        ];
+        for address in private {
+            assert!(p.check_addr(address, ip(address)).is_err(), "{address}");
+        }
+        assert!(p.check_addr("hooks.internal", ip("10.0.0.7")).is_err());
+        let named = AddressPolicy::public_only().allow_also(parse_allow_list("127.0.0.1,hooks.internal").unwrap());
+        assert!(named.check_addr("127.0.0.1", ip("127.0.0.1")).is_ok());
+        assert!(named.check_addr("hooks.internal", ip("10.0.0.7")).is_ok());
+        assert!(named.check_addr("10.0.0.7", ip("10.0.0.7")).is_err());
+        assert!(named.check_addr("169.254.169.254", ip("169.254.169.254")).is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod error;
 mod events;
 mod middlebrick;
 mod targets;
+mod webhooks;
 
 pub use auth::{ADMIN_TOKEN_VAR, bootstrap, new_token};
 pub use error::ApiError;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub queue: Arc<dyn Queue>,
     /// Which targets scans may be submitted for (checked again at scan time).
     pub policy: Arc<AddressPolicy>,
+    /// Where webhook endpoints may be (checked again at each delivery).
+    pub webhooks: Arc<AddressPolicy>,
 }
 
 /// The service's routes.
@@ -38,6 +41,11 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/targets/{id}", get(targets::show).delete(targets::remove))
         .route("/api/v1/targets/{id}/scans", post(targets::scan_now))
         .route("/api/v1/events", get(events::list))
+        .route("/api/v1/webhooks", post(webhooks::add).get(webhooks::list))
+        .route("/api/v1/webhooks/{id}", get(webhooks::show).delete(webhooks::remove))
+        .route("/api/v1/webhooks/{id}/rotate", post(webhooks::rotate))
+        .route("/api/v1/webhooks/{id}/enable", post(webhooks::enable))
+        .route("/api/v1/webhooks/{id}/attempts", get(webhooks::attempts))
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .with_state(state)
 }

@@ -160,6 +160,16 @@ pub enum Failed {
     Lost,
 }
 
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failed::Retrying(after) => write!(f, "retried in {} s", after.as_secs()),
+            Failed::Dead => f.write_str("no attempts left"),
+            Failed::Lost => f.write_str("lease lost"),
+        }
+    }
+}
+
 /// Jobs per state; `retrying` are queued jobs that already ran.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
