@@ -11,36 +11,20 @@ sign. Prints `N passed, N failed`; exits 1 on any failure.
 import base64
 import json
 import os
-import queue
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+from service import api, binary, check, demo, results, serve  # noqa: E402
+
 ADMIN = "rmp_webhooks-test-admin-0123456789abcdef"
 WAIT = 120
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, ok, detail=""):
-    results["passed" if ok else "failed"] += 1
-    print(f"  {'ok  ' if ok else 'FAIL'} {name}" + ("" if ok or not detail else f": {detail}"))
-    return ok
-
-
-def binary():
-    if os.environ.get("RAMPART"):
-        return os.environ["RAMPART"]
-    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    return str(target / "release" / "rampart")
 
 
 class Receiver:
@@ -85,57 +69,8 @@ class Receiver:
         return self.requests(path)
 
 
-class Process:
-    """A child process whose output lines are read on a thread."""
-
-    def __init__(self, args, stream, env=None):
-        self.proc = subprocess.Popen(args, env=env, text=True, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE if stream == "stdout" else subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE if stream == "stderr" else subprocess.DEVNULL)
-        self.lines = queue.Queue()
-        self.seen = []
-        pipe = self.proc.stdout if stream == "stdout" else self.proc.stderr
-        threading.Thread(target=self._read, args=(pipe,), daemon=True).start()
-
-    def _read(self, pipe):
-        for line in pipe:
-            self.seen.append(line.rstrip())
-            self.lines.put(line.rstrip())
-
-    def line(self, wanted, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.5)
-            except queue.Empty:
-                if self.proc.poll() is not None:
-                    break
-                continue
-            if wanted in line:
-                return line
-        raise RuntimeError(f"no line with {wanted!r}; output: {self.seen[-20:]}")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-def api(base, method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method,
-                                 headers={"x-api-key": ADMIN, "content-type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            raw = resp.read()
-            return resp.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        return e.code, json.loads(raw) if raw else None
+def call(base, method, path, body=None):
+    return api(base, ADMIN, method, path, body)
 
 
 def verifies(secret, request, body=None):
@@ -150,7 +85,7 @@ def scan_now(base, target):
     """Queue a scan of the target, waiting out one still running (409)."""
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
-        status, _ = api(base, "POST", f"/api/v1/targets/{target}/scans")
+        status, _ = call(base, "POST", f"/api/v1/targets/{target}/scans")
         if status != 409:
             return status
         time.sleep(0.5)
@@ -167,7 +102,7 @@ def refusals(base, receiver):
         ("an unknown target", {"url": receiver.url + "/ok", "targetId": "999999"}),
         ("a scheme other than http(s)", {"url": "ftp://127.0.0.1/hook"}),
     ]:
-        status, answer = api(base, "POST", "/api/v1/webhooks", body)
+        status, answer = call(base, "POST", "/api/v1/webhooks", body)
         check(f"{name}: 400 with a reason", status == 400 and (answer or {}).get("error"), f"{status} {answer}")
 
 
@@ -175,20 +110,16 @@ def main():
     rampart = binary()
     receiver = Receiver()
     tmp = Path(tempfile.mkdtemp(prefix="rampart-webhooks-"))
-    demo = Process([rampart, "demo", "--serve", "--port", "0"], "stdout")
-    env = dict(os.environ, RAMPART_ADMIN_TOKEN=ADMIN)
-    serve = Process([rampart, "serve", "--listen", "127.0.0.1:0", "--db", str(tmp / "history.db"),
-                     "--allow-webhooks", "127.0.0.1"], "stderr", env)
+    demo_proc, demo_url = demo(rampart)
+    serve_proc, base = serve(rampart, tmp / "history.db", ADMIN, "--allow-webhooks", "127.0.0.1")
     try:
-        demo_url = demo.line("http://")
-        base = serve.line("listening on http://").split("listening on ")[1].split(";")[0]
         scenario(base, receiver, demo_url)
     finally:
-        serve.stop()
-        demo.stop()
+        serve_proc.stop()
+        demo_proc.stop()
         receiver.server.shutdown()
     if results["failed"]:
-        print("rampart serve said:\n  " + "\n  ".join(serve.seen[-30:]))
+        print("rampart serve said:\n  " + "\n  ".join(serve_proc.seen[-30:]))
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 
@@ -199,14 +130,14 @@ def scenario(base, receiver, demo_url):
     print("three endpoints and a target")
     hooks = {}
     for path, events in [("/ok", []), ("/flaky", ["scan.completed"]), ("/gone", [])]:
-        status, made = api(base, "POST", "/api/v1/webhooks", {"url": receiver.url + path, "events": events})
+        status, made = call(base, "POST", "/api/v1/webhooks", {"url": receiver.url + path, "events": events})
         check(f"{path} added: 201 with a whsec_ secret", status == 201 and made["secret"].startswith("whsec_"),
               f"{status} {made}")
         hooks[path] = made
-    _, listed = api(base, "GET", "/api/v1/webhooks")
+    _, listed = call(base, "GET", "/api/v1/webhooks")
     check("secrets are shown once: never listed", "secret" not in json.dumps(listed) and len(listed["webhooks"]) == 3,
           json.dumps(listed)[:300])
-    status, target = api(base, "POST", "/api/v1/targets", {"name": "demo", "url": demo_url, "checks": ["AUTH-009"]})
+    status, target = call(base, "POST", "/api/v1/targets", {"name": "demo", "url": demo_url, "checks": ["AUTH-009"]})
     check("target added", status == 201, f"{status} {target}")
     check("scan queued", scan_now(base, target["id"]) == 202)
 
@@ -237,15 +168,15 @@ def scenario(base, receiver, demo_url):
     gap = second["at"] - first["at"]
     check("retried after Retry-After: 1, not the 5 s+ backoff", 0.9 <= gap < 4.5, f"{gap:.2f} s")
     check("both flaky attempts verify", all(verifies(hooks["/flaky"]["secret"], r)[0] for r in flaky))
-    _, attempts = api(base, "GET", f"/api/v1/webhooks/{hooks['/flaky']['id']}/attempts")
+    _, attempts = call(base, "GET", f"/api/v1/webhooks/{hooks['/flaky']['id']}/attempts")
     logged = [(a["attempt"], a["status"]) for a in attempts["attempts"]]
     check("attempts logged, newest first", logged == [(2, 200), (1, 503)], str(attempts))
-    _, shown = api(base, "GET", f"/api/v1/webhooks/{hooks['/gone']['id']}")
+    _, shown = call(base, "GET", f"/api/v1/webhooks/{hooks['/gone']['id']}")
     check("/gone is disabled, saying why", shown["enabled"] is False and "410" in (shown["disabledReason"] or ""),
           str(shown))
 
     print("a rotated secret: both sign the next delivery")
-    status, rotated = api(base, "POST", f"/api/v1/webhooks/{hooks['/ok']['id']}/rotate")
+    status, rotated = call(base, "POST", f"/api/v1/webhooks/{hooks['/ok']['id']}/rotate")
     check("rotate: a new secret", status == 200 and rotated["secret"] != hooks["/ok"]["secret"], str(rotated))
     check("second scan queued", scan_now(base, target["id"]) == 202)
     ok = receiver.wait("/ok", 2)
@@ -259,11 +190,11 @@ def scenario(base, receiver, demo_url):
     check("the old secret still verifies", verifies(hooks["/ok"]["secret"], latest)[0])
     check("the new secret does not verify the earlier delivery (control)", not verifies(rotated["secret"], ok[0])[0])
     check("a disabled endpoint gets nothing more", len(receiver.requests("/gone")) == 1)
-    status, shown = api(base, "POST", f"/api/v1/webhooks/{hooks['/gone']['id']}/enable")
+    status, shown = call(base, "POST", f"/api/v1/webhooks/{hooks['/gone']['id']}/enable")
     check("enable: on again", status == 200 and shown["enabled"] is True, str(shown))
-    status, _ = api(base, "DELETE", f"/api/v1/webhooks/{hooks['/flaky']['id']}")
+    status, _ = call(base, "DELETE", f"/api/v1/webhooks/{hooks['/flaky']['id']}")
     check("delete: 204, then 404", status == 204
-          and api(base, "GET", f"/api/v1/webhooks/{hooks['/flaky']['id']}")[0] == 404)
+          and call(base, "GET", f"/api/v1/webhooks/{hooks['/flaky']['id']}")[0] == 404)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ mod summary;
 mod table;
 
 pub use curl::curl;
+pub use html::escape as html_escape;
 pub use summary::render_styled as summary_styled;
 
 use rampart_model::Report;

@@ -4,6 +4,7 @@
 //! jobs and webhook deliveries from the queue the monitoring service shares;
 //! and the monitoring service's HTTP API (`rampart serve`).
 
+pub mod dashboard;
 pub mod events;
 pub mod mcp;
 pub mod schedule;

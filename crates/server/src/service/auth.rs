@@ -49,7 +49,7 @@ pub async fn bootstrap(queue: &dyn Queue, admin: Option<&str>) -> Result<Option<
     new_token(queue, "admin").await.map(Some).map_err(store)
 }
 
-fn sha256(token: &str) -> String {
+pub(crate) fn sha256(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -5,7 +5,7 @@
 //! carries an API token in `x-api-key`; every error is JSON `{"error": …}`
 //! and says nothing about the server's internals.
 
-mod auth;
+pub(crate) mod auth;
 mod error;
 mod events;
 mod middlebrick;
@@ -46,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/webhooks/{id}/rotate", post(webhooks::rotate))
         .route("/api/v1/webhooks/{id}/enable", post(webhooks::enable))
         .route("/api/v1/webhooks/{id}/attempts", get(webhooks::attempts))
+        .merge(crate::dashboard::routes())
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .with_state(state)
 }

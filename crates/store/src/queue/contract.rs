@@ -2,7 +2,9 @@
 //! history file, one machine) and a real PostgreSQL 15 started for the test
 //! (CockroachDB's wire protocol and SQL).
 
-use super::{Failed, NewAttempt, NewEvent, NewJob, NewTarget, NewWebhook, PgQueue, Queue, State, WEBHOOK_JOB};
+use super::{
+    Failed, NewAttempt, NewEvent, NewJob, NewTarget, NewWebhook, PgQueue, Queue, State, WEBHOOK_JOB, WebSession,
+};
 use crate::History;
 use crate::tests::report;
 use rampart_testpg::Server;
@@ -77,6 +79,7 @@ async fn contract(queue: Arc<dyn Queue>) -> String {
     targets_and_one_scan_at_a_time(queue.as_ref()).await;
     deliveries_are_added_with_their_events(queue.as_ref()).await;
     webhook_secrets_rotate_and_attempts_are_logged(queue.as_ref()).await;
+    dashboard_sessions_end(queue.as_ref()).await;
     a_scan_is_saved_once_by_the_lease_holder(queue.as_ref()).await
 }
 
@@ -363,6 +366,13 @@ async fn targets_and_one_scan_at_a_time(queue: &dyn Queue) {
         "after an id"
     );
     assert!(all[0].created_ms > 1_700_000_000_000);
+    let recent = queue.recent_events(None, 1).await.unwrap();
+    assert_eq!(
+        recent.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [all[1].id],
+        "newest first"
+    );
+    assert_eq!(queue.recent_events(Some(id), 10).await.unwrap()[0].id, all[0].id);
 
     assert!(queue.remove_target(id).await.unwrap());
     assert!(!queue.remove_target(id).await.unwrap());
@@ -503,4 +513,32 @@ async fn webhook_secrets_rotate_and_attempts_are_logged(queue: &dyn Queue) {
     assert_eq!(attempts[1].logged.error.as_deref(), Some("503 Service Unavailable"));
     assert_eq!(queue.attempts(id, 1).await.unwrap().len(), 1);
     assert!(queue.remove_webhook(id).await.unwrap());
+}
+
+async fn dashboard_sessions_end(queue: &dyn Queue) {
+    let anonymous = WebSession {
+        user: None,
+        csrf: "c1".into(),
+    };
+    let signed_in = WebSession {
+        user: Some("admin".into()),
+        csrf: "c2".into(),
+    };
+    queue.add_session("aa", &anonymous, MINUTE).await.unwrap();
+    queue.add_session("bb", &signed_in, MINUTE).await.unwrap();
+    queue
+        .add_session("cc", &signed_in, Duration::from_millis(50))
+        .await
+        .unwrap();
+    assert_eq!(queue.session("aa").await.unwrap(), Some(anonymous));
+    assert_eq!(queue.session("bb").await.unwrap(), Some(signed_in.clone()));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(queue.session("cc").await.unwrap(), None, "ended");
+    assert!(queue.remove_session("bb").await.unwrap());
+    assert_eq!(queue.session("bb").await.unwrap(), None, "signed out");
+    assert!(!queue.remove_session("bb").await.unwrap());
+    assert!(
+        queue.add_session("aa", &signed_in, MINUTE).await.is_err(),
+        "ids are unique"
+    );
 }

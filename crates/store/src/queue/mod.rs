@@ -14,11 +14,13 @@
 
 mod postgres;
 mod rows;
+mod sessions;
 mod sqlite;
 mod targets;
 mod webhooks;
 
 pub use postgres::PgQueue;
+pub use sessions::{MAX_SESSIONS, Sessions, WebSession};
 pub use sqlite::SqliteQueue;
 pub use targets::{Event, MAX_EVENTS, MAX_TARGETS, NewEvent, NewTarget, Target, Targets};
 pub use webhooks::{
@@ -182,7 +184,7 @@ pub struct Counts {
 
 /// The queue, whatever database holds it.
 #[async_trait]
-pub trait Queue: Targets + Webhooks + Send + Sync {
+pub trait Queue: Targets + Webhooks + Sessions + Send + Sync {
     /// Adds a job; `None` when one with the same key exists already, or its
     /// target has a job waiting or running.
     async fn enqueue(&self, job: &NewJob) -> Result<Option<i64>, StoreError>;

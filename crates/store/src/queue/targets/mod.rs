@@ -106,6 +106,9 @@ pub trait Targets: Send + Sync {
     /// Records events outside a scan (a failed scan's).
     async fn add_events(&self, target: Option<i64>, events: &[NewEvent]) -> Result<(), StoreError>;
 
+    /// The latest `limit` events (up to [`MAX_EVENTS`]), newest first, of one target or of all.
+    async fn recent_events(&self, target: Option<i64>, limit: u32) -> Result<Vec<Event>, StoreError>;
+
     /// One recorded event.
     async fn event(&self, id: i64) -> Result<Option<Event>, StoreError>;
 

@@ -102,4 +102,18 @@ impl Targets for PgQueue {
         .await?;
         row.as_ref().map(event).transpose()
     }
+
+    async fn recent_events(&self, target: Option<i64>, limit: u32) -> Result<Vec<Event>, StoreError> {
+        let rows = serialized(|| {
+            sqlx::query(
+                "SELECT id, kind, target_id, scan_id, data, (EXTRACT(EPOCH FROM created_at) * 1000)::BIGINT AS created_ms
+                 FROM event WHERE ($1::BIGINT IS NULL OR target_id = $1) ORDER BY id DESC LIMIT $2",
+            )
+            .bind(target)
+            .bind(i64::from(limit.min(MAX_EVENTS)))
+            .fetch_all(&self.pool)
+        })
+        .await?;
+        rows.iter().map(event).collect()
+    }
 }

@@ -98,4 +98,17 @@ impl Targets for SqliteQueue {
             .await?;
         row.as_ref().map(event).transpose()
     }
+
+    async fn recent_events(&self, target: Option<i64>, limit: u32) -> Result<Vec<Event>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, target_id, scan_id, data, created_ms FROM event
+             WHERE (? IS NULL OR target_id = ?) ORDER BY id DESC LIMIT ?",
+        )
+        .bind(target)
+        .bind(target)
+        .bind(i64::from(limit.min(MAX_EVENTS)))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(event).collect()
+    }
 }
