@@ -9,6 +9,7 @@ pub(crate) mod auth;
 mod error;
 mod events;
 mod middlebrick;
+mod scans;
 mod targets;
 mod webhooks;
 
@@ -31,6 +32,14 @@ pub struct AppState {
     pub webhooks: Arc<AddressPolicy>,
 }
 
+/// The OpenAPI 3.1 document of `/api/v1` (no token needed to read it).
+async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        include_str!("openapi.json"),
+    )
+}
+
 /// The service's routes.
 pub fn app(state: AppState) -> Router {
     Router::new()
@@ -39,7 +48,12 @@ pub fn app(state: AppState) -> Router {
         .route("/api/scans/{id}", get(middlebrick::scan))
         .route("/api/v1/targets", post(targets::add).get(targets::list))
         .route("/api/v1/targets/{id}", get(targets::show).delete(targets::remove))
-        .route("/api/v1/targets/{id}/scans", post(targets::scan_now))
+        .route(
+            "/api/v1/targets/{id}/scans",
+            post(targets::scan_now).get(scans::of_target),
+        )
+        .route("/api/v1/scans/{id}", get(scans::report))
+        .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/events", get(events::list))
         .route("/api/v1/webhooks", post(webhooks::add).get(webhooks::list))
         .route("/api/v1/webhooks/{id}", get(webhooks::show).delete(webhooks::remove))

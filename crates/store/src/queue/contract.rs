@@ -341,6 +341,19 @@ async fn targets_and_one_scan_at_a_time(queue: &dyn Queue) {
     };
     let scanned = report("https://shop.test/", "2026-12-05T07:00:00Z");
     let saved = queue.finish(&job, &scanned, &[completed]).await.unwrap().unwrap();
+    let scans = queue.target_scans(id, 10).await.unwrap();
+    let listed: Vec<(i64, Option<&str>, Option<i64>)> = scans
+        .iter()
+        .map(|s| (s.job.id, s.letter_grade.as_deref(), s.findings))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (next, Some(scanned.letter_grade.as_str()), Some(3)),
+            (first, None, None)
+        ],
+        "newest first; a job that saved no scan has no summary"
+    );
     let (latest, latest_report) = queue.latest_scan(id).await.unwrap().unwrap();
     assert_eq!(
         (latest.as_str(), latest_report.target.as_str()),

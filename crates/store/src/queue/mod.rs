@@ -22,7 +22,7 @@ mod webhooks;
 pub use postgres::PgQueue;
 pub use sessions::{MAX_SESSIONS, Sessions, WebSession};
 pub use sqlite::SqliteQueue;
-pub use targets::{Event, MAX_EVENTS, MAX_TARGETS, NewEvent, NewTarget, Target, Targets};
+pub use targets::{Event, MAX_EVENTS, MAX_TARGET_SCANS, MAX_TARGETS, NewEvent, NewTarget, Target, TargetScan, Targets};
 pub use webhooks::{
     Attempt, MAX_ATTEMPTS_LISTED, MAX_WEBHOOKS, NewAttempt, NewWebhook, WEBHOOK_ATTEMPTS, WEBHOOK_JOB, Webhook,
     Webhooks,

@@ -83,6 +83,18 @@ pub struct Event {
     pub created_ms: i64,
 }
 
+/// A job of a target, with the summary of the scan it saved (once done).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetScan {
+    pub job: super::JobView,
+    pub overall: Option<i64>,
+    pub letter_grade: Option<String>,
+    pub findings: Option<i64>,
+}
+
+/// Most jobs one listing of a target's scans returns.
+pub const MAX_TARGET_SCANS: u32 = 200;
+
 /// Most events one listing returns.
 pub const MAX_EVENTS: u32 = 500;
 
@@ -99,6 +111,9 @@ pub trait Targets: Send + Sync {
 
     /// Removes a target (its past jobs and scans stay); false when there was none.
     async fn remove_target(&self, id: i64) -> Result<bool, StoreError>;
+
+    /// The target's scan jobs, newest first, at most `limit` (up to [`MAX_TARGET_SCANS`]).
+    async fn target_scans(&self, target: i64, limit: u32) -> Result<Vec<TargetScan>, StoreError>;
 
     /// The id of the target's latest finished scan.
     async fn latest_scan_id(&self, target: i64) -> Result<Option<String>, StoreError>;
@@ -126,6 +141,16 @@ fn event(row: &impl JobRow) -> Result<Event, StoreError> {
         scan_id: row.maybe_text("scan_id")?,
         data: row.text("data")?,
         created_ms: row.int("created_ms")?,
+    })
+}
+
+/// A job row with the columns of its scan (both backends select the same).
+fn target_scan(row: &impl JobRow) -> Result<TargetScan, StoreError> {
+    Ok(TargetScan {
+        job: super::rows::view(row)?,
+        overall: row.maybe_int("overall")?,
+        letter_grade: row.maybe_text("letter_grade")?,
+        findings: row.maybe_int("findings")?,
     })
 }
 

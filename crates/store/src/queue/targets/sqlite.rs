@@ -1,6 +1,9 @@
 //! Targets in the history's SQLite file.
 
-use super::{Event, MAX_EVENTS, NewEvent, NewTarget, Target, Targets, event, full, is_unique_violation, target};
+use super::{
+    Event, MAX_EVENTS, MAX_TARGET_SCANS, NewEvent, NewTarget, Target, TargetScan, Targets, event, full,
+    is_unique_violation, target, target_scan,
+};
 use crate::StoreError;
 use crate::queue::SqliteQueue;
 use crate::queue::sqlite::insert_events;
@@ -58,6 +61,20 @@ impl Targets for SqliteQueue {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn target_scans(&self, target: i64, limit: u32) -> Result<Vec<TargetScan>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT job.id, kind, payload, state, attempts, max_attempts, lease_owner, result, last_error,
+                    created_ms, updated_ms, scan.overall, scan.letter_grade, scan.findings
+             FROM job LEFT JOIN scan ON scan.id = job.result AND job.state = 'done'
+             WHERE job.target_id = ? ORDER BY job.id DESC LIMIT ?",
+        )
+        .bind(target)
+        .bind(i64::from(limit.min(MAX_TARGET_SCANS)))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(target_scan).collect()
     }
 
     async fn latest_scan_id(&self, target: i64) -> Result<Option<String>, StoreError> {

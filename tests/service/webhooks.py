@@ -20,8 +20,8 @@ from pathlib import Path
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
-from service import api, binary, check, demo, results, serve  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import api, binary, check, demo, results, serve  # noqa: E402
 
 ADMIN = "rmp_webhooks-test-admin-0123456789abcdef"
 WAIT = 120
