@@ -4,7 +4,8 @@
 //
 // usage: node browser.mjs SPEC.json
 //   SPEC: {"base": "http://127.0.0.1:PORT", "token": "rmp_…", "target": "demo",
-//          "hostile": "<img src=x …>"}
+//          "hostile": "<img src=x …>", "screenshots": "/abs/dir" | null}
+// The target has one saved scan of the vulnerable demo; the demo now runs fixed.
 // Prints one JSON object: {"checks": [{"name", "ok", "detail"}]}.
 
 import { createRequire } from 'node:module';
@@ -60,12 +61,26 @@ async function run(context) {
   await page.getByRole('row', { name: new RegExp(spec.target) }).getByRole('button', { name: 'Scan now' }).click();
   check('Scan now queues a scan', await page.getByText('Scan queued.').isVisible(), page.url());
   let scanned = false;
-  for (let i = 0; i < 60 && !scanned; i++) {
+  for (let i = 0; i < 90 && !scanned; i++) {
     await page.waitForTimeout(1000);
     await page.reload();
-    scanned = await page.getByText(/Latest scan/).isVisible();
+    scanned = await page.getByText('History (2 scan(s))').isVisible();
   }
-  check('the finished scan appears on the target\'s page', scanned && await page.getByText('scan.completed').isVisible());
+  check('the second scan appears on the target\'s page', scanned);
+  const points = (await page.locator('#history polyline').getAttribute('points') || '').trim().split(/\s+/);
+  const ys = points.map((p) => Number(p.split(',')[1]));
+  check('the history chart has both scans, the fixed one scoring higher', points.length === 2 && ys[1] < ys[0],
+    points.join(' '));
+  const diff = (await page.locator('#diff').textContent()) || '';
+  const fixed = Number((diff.match(/(\d+) fixed/) || [])[1]);
+  check('the diff names what the fix fixed', fixed > 0 && await page.getByText('Fixed since the previous scan').isVisible(),
+    diff);
+  check('the grade change is an event', await page.getByText('grade.changed').isVisible());
+  if (spec.screenshots) {
+    await page.screenshot({ path: join(spec.screenshots, 'dashboard-target.png'), fullPage: true });
+    await page.goto(`${spec.base}/dashboard`);
+    await page.screenshot({ path: join(spec.screenshots, 'dashboard-home.png'), fullPage: true });
+  }
 
   // A client of its own (no cookie jar) replays the session id: it works
   // while signed in (the control), and not after signing out.

@@ -4,6 +4,7 @@ output is read line by line, calls of the JSON API, and a tally of checks."""
 import json
 import os
 import queue
+import socket
 import subprocess
 import threading
 import time
@@ -79,10 +80,18 @@ def serve(rampart, db, token, *extra):
     return proc, base
 
 
-def demo(rampart):
-    """`rampart demo --serve` (vulnerable) on a free port; the process and its URL."""
-    proc = Process([rampart, "demo", "--serve", "--port", "0"], "stdout")
+def demo(rampart, port=0, fixed=False):
+    """`rampart demo --serve` (vulnerable, or `--fixed`) on `port` (0: a free
+    one); the process and its URL."""
+    proc = Process([rampart, "demo", "--serve", "--port", str(port)] + (["--fixed"] if fixed else []), "stdout")
     return proc, proc.line("http://")
+
+
+def free_port():
+    """A port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def api(base, token, method, path, body=None):

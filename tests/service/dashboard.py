@@ -1,10 +1,12 @@
 """rampart's dashboard and `/api/v1`, tried against a real `rampart serve`:
 
 - in real headless Chromium (browser.mjs, with the playwright-core of
-  tests/consumers/setup): sign in with an API token, see the targets (one
-  named with markup, shown as text), queue a scan and see it finish, be
-  refused without the CSRF token or from another origin, sign out, and find
-  the old session id worthless;
+  tests/consumers/setup): the demo API is scanned once vulnerable, then
+  served fixed; sign in with an API token, see the targets (one named with
+  markup, shown as text), queue the second scan and see the history chart and
+  what it fixed, be refused without the CSRF token or from another origin,
+  sign out, and find the old session id worthless. RAMPART_SCREENSHOTS=DIR
+  saves the pages as PNG there (docs/screenshots holds the committed ones);
 - by rampart's own session suite (`rampart scan` with tests/service/flow.toml):
   the session rules run and none finds anything at medium or above;
 - through the API: its OpenAPI document valid (openapi-spec-validator, with a
@@ -21,6 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -28,7 +31,7 @@ from openapi_spec_validator import validate
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import api, binary, check, demo, results, serve  # noqa: E402
+from common import api, binary, check, demo, free_port, results, serve  # noqa: E402
 
 ADMIN = "rmp_dashboard-test-admin-0123456789abcdef"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -40,7 +43,9 @@ SERIOUS = {"medium", "high", "critical"}
 def browser(base, tmp):
     print("the dashboard in Chromium")
     spec = tmp / "browser.json"
-    spec.write_text(json.dumps({"base": base, "token": ADMIN, "target": "demo", "hostile": HOSTILE}))
+    shots = os.environ.get("RAMPART_SCREENSHOTS")
+    spec.write_text(json.dumps({"base": base, "token": ADMIN, "target": "demo", "hostile": HOSTILE,
+                                "screenshots": str(Path(shots).resolve()) if shots else None}))
     proc = subprocess.run(["node", str(HERE / "browser.mjs"), str(spec)], capture_output=True, text=True, timeout=300)
     try:
         reported = json.loads(proc.stdout.strip().splitlines()[-1])["checks"]
@@ -121,25 +126,42 @@ def api_checks(rampart, base, tmp):
     check("the scan (without --active) changed no target or webhook", before == after, f"{before} -> {after}")
 
 
+def first_scan(base, target):
+    """Scan the target through the API and wait (up to 2 minutes) until it is saved."""
+    status, _ = api(base, ADMIN, "POST", f"/api/v1/targets/{target}/scans")
+    check("the first scan is queued", status == 202, status)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        _, scans = api(base, ADMIN, "GET", f"/api/v1/targets/{target}/scans")
+        if any(s["state"] in ("done", "dead") for s in scans["scans"]):
+            return check("the first scan is saved", scans["scans"][0]["state"] == "done", scans)
+        time.sleep(0.5)
+    return check("the first scan is saved", False, "not within 2 minutes")
+
+
 def main():
     rampart = binary()
     tmp = Path(tempfile.mkdtemp(prefix="rampart-dashboard-"))
-    demo_proc, demo_url = demo(rampart)
+    port = free_port()
+    demo_proc, demo_url = demo(rampart, port)
+    serve_proc = None
     try:
         serve_proc, base = serve(rampart, tmp / "history.db", ADMIN)
-        try:
-            for name in ["demo", HOSTILE]:
-                status, _ = api(base, ADMIN, "POST", "/api/v1/targets",
-                                {"name": name, "url": demo_url, "checks": ["AUTH-009"]})
-                check(f"target {name!r} added", status == 201, status)
+        _, target = api(base, ADMIN, "POST", "/api/v1/targets", {"name": "demo", "url": demo_url})
+        status, _ = api(base, ADMIN, "POST", "/api/v1/targets",
+                        {"name": HOSTILE, "url": demo_url, "checks": ["AUTH-009"]})
+        check("targets added, one named with markup", target.get("id") and status == 201, f"{target} {status}")
+        if first_scan(base, target["id"]):
+            demo_proc.stop()
+            demo_proc, _ = demo(rampart, port, fixed=True)
             browser(base, tmp)
-            self_scan(rampart, base, tmp)
-            api_checks(rampart, base, tmp)
-        finally:
-            serve_proc.stop()
+        self_scan(rampart, base, tmp)
+        api_checks(rampart, base, tmp)
     finally:
+        if serve_proc:
+            serve_proc.stop()
         demo_proc.stop()
-    if results["failed"]:
+    if results["failed"] and serve_proc:
         print("rampart serve said:\n  " + "\n  ".join(serve_proc.seen[-30:]))
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0

@@ -1,10 +1,10 @@
 """`rampart serve`'s webhooks as a receiver sees them, checked with the
 Standard Webhooks reference library (PyPI `standardwebhooks`): a scan of the
 demo API (`rampart demo --serve`) as a registered target is delivered to
-three endpoints of a real HTTP server, signed so the library accepts it and
+four endpoints of a real HTTP server, signed so the library accepts it and
 rejects it under a wrong secret or a changed body. One endpoint first answers
-503 with `Retry-After: 1` (retried a second later, same message id), one
-answers 410 (disabled, no more deliveries). After a rotation both secrets
+503 with `Retry-After: 1` (retried a second later, same message id), one 500
+(retried after the backoff), one 410 (disabled, no more deliveries). After a rotation both secrets
 sign. Prints `N passed, N failed`; exits 1 on any failure.
 """
 
@@ -29,7 +29,8 @@ WAIT = 120
 
 class Receiver:
     """A real HTTP server: /ok answers 204, /flaky 503 with Retry-After: 1 the
-    first time and 200 after, /gone 410. Every request is kept."""
+    first time and 200 after, /broken 500 the first time and 200 after, /gone
+    410. Every request is kept."""
 
     def __init__(self):
         self.got = []
@@ -46,8 +47,10 @@ class Receiver:
                 if self.path == "/flaky" and seen == 0:
                     self.send_response(503)
                     self.send_header("Retry-After", "1")
+                elif self.path == "/broken" and seen == 0:
+                    self.send_response(500)
                 else:
-                    self.send_response({"/ok": 204, "/flaky": 200, "/gone": 410}.get(self.path, 404))
+                    self.send_response({"/ok": 204, "/flaky": 200, "/broken": 200, "/gone": 410}.get(self.path, 404))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -127,15 +130,15 @@ def main():
 def scenario(base, receiver, demo_url):
     refusals(base, receiver)
 
-    print("three endpoints and a target")
+    print("four endpoints and a target")
     hooks = {}
-    for path, events in [("/ok", []), ("/flaky", ["scan.completed"]), ("/gone", [])]:
+    for path, events in [("/ok", []), ("/flaky", ["scan.completed"]), ("/broken", ["scan.completed"]), ("/gone", [])]:
         status, made = call(base, "POST", "/api/v1/webhooks", {"url": receiver.url + path, "events": events})
         check(f"{path} added: 201 with a whsec_ secret", status == 201 and made["secret"].startswith("whsec_"),
               f"{status} {made}")
         hooks[path] = made
     _, listed = call(base, "GET", "/api/v1/webhooks")
-    check("secrets are shown once: never listed", "secret" not in json.dumps(listed) and len(listed["webhooks"]) == 3,
+    check("secrets are shown once: never listed", "secret" not in json.dumps(listed) and len(listed["webhooks"]) == 4,
           json.dumps(listed)[:300])
     status, target = call(base, "POST", "/api/v1/targets", {"name": "demo", "url": demo_url, "checks": ["AUTH-009"]})
     check("target added", status == 201, f"{status} {target}")
@@ -174,6 +177,14 @@ def scenario(base, receiver, demo_url):
     _, shown = call(base, "GET", f"/api/v1/webhooks/{hooks['/gone']['id']}")
     check("/gone is disabled, saying why", shown["enabled"] is False and "410" in (shown["disabledReason"] or ""),
           str(shown))
+
+    broken = receiver.wait("/broken", 2)
+    if check("a delivery answered 500 is retried", len(broken) == 2, len(broken)):
+        gap = broken[1]["at"] - broken[0]["at"]
+        check("after the backoff (5 to 10 s for the first retry), same webhook-id",
+              4.5 <= gap <= 15 and broken[0]["headers"].get("webhook-id") == broken[1]["headers"].get("webhook-id"),
+              f"{gap:.1f} s")
+        check("the retried delivery verifies", verifies(hooks["/broken"]["secret"], broken[1])[0])
 
     print("a rotated secret: both sign the next delivery")
     status, rotated = call(base, "POST", f"/api/v1/webhooks/{hooks['/ok']['id']}/rotate")

@@ -3,9 +3,11 @@
 
 use crate::service::AppState;
 use chrono::SecondsFormat;
+use rampart_model::{Finding, Report};
+use rampart_report::diff::{self, Snapshot};
 use rampart_report::html_escape as esc;
 use rampart_store::StoreError;
-use rampart_store::queue::{Event, Target};
+use rampart_store::queue::{Event, Target, TargetScan};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -15,6 +17,8 @@ const HOME_EVENTS: u32 = 20;
 const TARGET_EVENTS: u32 = 50;
 /// Findings of the latest scan a target's page lists.
 const FINDINGS: usize = 50;
+/// Scans a target's history chart shows.
+const HISTORY: u32 = 30;
 
 const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#222}\
 table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}\
@@ -122,7 +126,8 @@ pub async fn home(state: &AppState, user: &str, csrf: &str) -> Result<String, St
     Ok(layout("Dashboard", Some((user, csrf)), &body))
 }
 
-/// One target: its settings, its latest scan's findings and its events.
+/// One target: its settings, its score history, its latest scan's findings
+/// with what changed since the one before, and its events.
 pub async fn target(
     state: &AppState,
     user: &str,
@@ -140,33 +145,126 @@ pub async fn target(
         _ => {}
     }
     body.push_str(&settings(&target, csrf));
-    match state.queue.latest_scan(id).await? {
-        Some((scan, report)) => {
-            let _ = write!(
-                body,
-                "<h3>Latest scan {}: <span class=\"grade\">{}</span> {}/100</h3>",
-                esc(&scan),
-                esc(&report.letter_grade),
-                report.overall
-            );
-            body.push_str("<table><tr><th>Severity</th><th>Rule</th><th>Finding</th><th>Endpoint</th></tr>");
-            for f in report.findings.iter().take(FINDINGS) {
-                let _ = write!(
-                    body,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    f.severity.as_str(),
-                    esc(&f.rule_id),
-                    esc(&f.title),
-                    esc(&format!("{} {}", f.endpoint.method, f.endpoint.url))
-                );
+    let scans = state.queue.target_scans(id, HISTORY).await?;
+    let saved: Vec<&TargetScan> = scans.iter().filter(|s| s.letter_grade.is_some()).collect();
+    body.push_str(&chart(&saved));
+    let mut latest = saved.iter().filter_map(|s| s.job.result.as_deref());
+    match (latest.next(), latest.next()) {
+        (Some(newest), previous) => {
+            let new = state.queue.report(newest).await?;
+            let old = match previous {
+                Some(id) => state.queue.report(id).await?,
+                None => None,
+            };
+            if let Some(new) = new {
+                body.push_str(&latest_scan(newest, new, old));
             }
-            body.push_str("</table>");
         }
-        None => body.push_str("<p class=\"muted\">Not scanned yet.</p>"),
+        (None, _) => body.push_str("<p class=\"muted\">Not scanned yet.</p>"),
     }
     body.push_str("<h3>Events</h3>");
     body.push_str(&events(&state.queue.recent_events(Some(id), TARGET_EVENTS).await?));
     Ok(Some(layout(&target.name, Some((user, csrf)), &body)))
+}
+
+/// The latest scan's findings, and what changed since the one before.
+fn latest_scan(id: &str, new: Report, old: Option<Report>) -> String {
+    let mut body = format!(
+        "<h3>Latest scan {}: <span class=\"grade\">{}</span> {}/100</h3>",
+        esc(id),
+        esc(&new.letter_grade),
+        new.overall
+    );
+    let new = Snapshot::of(new);
+    if let Some(old) = old.map(Snapshot::of) {
+        let changes = diff::diff(&old, &new);
+        let _ = write!(
+            body,
+            "<p id=\"diff\">Since the previous scan ({} {}/100): {} new, {} fixed, {} unchanged.</p>",
+            esc(&old.report.letter_grade),
+            old.report.overall,
+            changes.added.len(),
+            changes.fixed.len(),
+            changes.unchanged.len()
+        );
+        for (label, entries) in [("New", &changes.added), ("Fixed", &changes.fixed)] {
+            if !entries.is_empty() {
+                let findings: Vec<&Finding> = entries.iter().map(|e| e.finding).collect();
+                let _ = write!(
+                    body,
+                    "<h4>{label} since the previous scan</h4>{}",
+                    findings_table(&findings)
+                );
+            }
+        }
+    }
+    let findings: Vec<&Finding> = new.report.findings.iter().take(FINDINGS).collect();
+    body.push_str("<h4>Findings</h4>");
+    body.push_str(&findings_table(&findings));
+    body
+}
+
+fn findings_table(findings: &[&Finding]) -> String {
+    if findings.is_empty() {
+        return "<p class=\"muted\">None.</p>".into();
+    }
+    let mut out = String::from("<table><tr><th>Severity</th><th>Rule</th><th>Finding</th><th>Endpoint</th></tr>");
+    for f in findings.iter().take(FINDINGS) {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            f.severity.as_str(),
+            esc(&f.rule_id),
+            esc(&f.title),
+            esc(&format!("{} {}", f.endpoint.method, f.endpoint.url))
+        );
+    }
+    out.push_str("</table>");
+    out
+}
+
+/// The scores of the saved scans (newest first), oldest to newest as an
+/// inline SVG line; each point's title says when, the grade and the score.
+fn chart(scans: &[&TargetScan]) -> String {
+    if scans.is_empty() {
+        return String::new();
+    }
+    let (width, height, pad) = (600.0, 160.0, 20.0);
+    let step = if scans.len() > 1 {
+        (width - 2.0 * pad) / (scans.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let mut points = Vec::new();
+    let mut dots = String::new();
+    for (i, scan) in scans.iter().rev().enumerate() {
+        let score = scan.overall.unwrap_or(0).clamp(0, 100) as f64;
+        let (x, y) = (
+            pad + step * i as f64,
+            height - pad - score / 100.0 * (height - 2.0 * pad),
+        );
+        points.push(format!("{x:.1},{y:.1}"));
+        let when = crate::schedule::utc(scan.job.updated_ms)
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+            .unwrap_or_default();
+        let _ = write!(
+            dots,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#335\"><title>{} {} {}/100</title></circle>",
+            esc(&when),
+            esc(scan.letter_grade.as_deref().unwrap_or("")),
+            score
+        );
+    }
+    format!(
+        "<h3>History ({} scan(s))</h3><svg id=\"history\" role=\"img\" aria-label=\"score of each scan\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\"><rect width=\"{width}\" height=\"{height}\" fill=\"#f6f6fa\"/>\
+         <text x=\"2\" y=\"{top}\" font-size=\"10\">100</text><text x=\"2\" y=\"{bottom}\" font-size=\"10\">0</text>\
+         <polyline fill=\"none\" stroke=\"#335\" stroke-width=\"2\" points=\"{}\"/>{dots}</svg>",
+        scans.len(),
+        points.join(" "),
+        top = pad + 4.0,
+        bottom = height - pad + 4.0,
+    )
 }
 
 fn settings(target: &Target, csrf: &str) -> String {
@@ -237,12 +335,16 @@ fn what(event: &Event) -> String {
             text("from").unwrap_or_default(),
             text("to").unwrap_or_default()
         ),
-        "finding.new" | "finding.fixed" => format!(
-            "{} {} ({})",
-            text("ruleId").unwrap_or_default(),
-            text("title").unwrap_or_default(),
-            text("endpoint").unwrap_or_default()
-        ),
+        "finding.new" | "finding.fixed" => {
+            let part = |key: &str| data["endpoint"][key].as_str().unwrap_or_default().to_string();
+            format!(
+                "{} {} ({} {})",
+                text("ruleId").unwrap_or_default(),
+                text("title").unwrap_or_default(),
+                part("method"),
+                part("url")
+            )
+        }
         "scan.failed" => text("error").unwrap_or_default(),
         _ => String::new(),
     }
