@@ -20,7 +20,7 @@ In one run:
    flow files lab/flows/<target>.toml (which read ${LAB_PASSWORD});
 3. the 60 scans: jobs alternate between the two targets, each the session checks
    $BENCH_CHECKS (default SESS-001,SESS-003,SESS-008,SESS-009,SESS-013: about 1.4 s and
-   55-60 requests a scan at the default 50 requests/s);
+   53-61 requests a scan at the default 50 requests/s);
 4. the ceiling: the same 60 scans without a queue, one `rampart scan` process each,
        rampart scan URL --flow lab/flows/<target>.toml --checks CHECKS --no-save
            --format json -o bench/.out/workers/ceiling-<k>/<i>.json -q
@@ -54,7 +54,7 @@ also on Ctrl-C or an error. Lab targets: when lab/.run listed no running process
 before the run, `lab/down` at the end; otherwise only the two targets this run started
 are stopped (by PID), leaving someone else's lab processes alone.
 
-About 5 minutes on the project machine (2 cores).
+About 6 minutes on the project machine (2 cores).
 
 Usage: bench/workers.py
 Environment:

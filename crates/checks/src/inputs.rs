@@ -83,7 +83,21 @@ pub fn is_url_input(name: &str, format: Option<&str>, seen: Option<&str>) -> boo
         || seen.is_some_and(|v| v.starts_with("http://") || v.starts_with("https://"))
 }
 
+/// The inputs that take URLs ([`is_url_input`]) and can hold one: an input
+/// declared as an integer, number or boolean (an id named `target`) cannot.
+pub fn url_inputs(ctx: &Context<'_>) -> Vec<Input> {
+    inputs(ctx, is_url_input)
+        .into_iter()
+        .filter(Input::can_hold_text)
+        .collect()
+}
+
 impl Input {
+    /// Whether a string can go in it: not declared as an integer, number or boolean.
+    pub fn can_hold_text(&self) -> bool {
+        !matches!(self.kind.as_deref(), Some("integer" | "number" | "boolean"))
+    }
+
     /// Does sending this input write (a method other than GET/HEAD/OPTIONS)?
     pub fn writes(&self) -> bool {
         !rampart_engine::http::is_safe_method(&self.method)

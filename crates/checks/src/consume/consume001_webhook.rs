@@ -6,7 +6,7 @@
 //! `--active`, the registration operations are listed (info).
 
 use super::OWASP;
-use crate::ssrf::{Input, MAX_INPUTS, Place, inputs, is_url_input, renewal, try_send};
+use crate::ssrf::{Input, MAX_INPUTS, Place, renewal, try_send, url_inputs};
 use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -39,7 +39,7 @@ const INVALID: &str = "not a url";
 
 /// Writing operations that register a URL the server will call later.
 fn registrations(ctx: &Context<'_>) -> Vec<Input> {
-    inputs(ctx, is_url_input)
+    url_inputs(ctx)
         .into_iter()
         .filter(|i| i.place == Place::Body && i.writes())
         .filter(|i| {

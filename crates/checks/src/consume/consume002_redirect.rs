@@ -74,7 +74,7 @@ impl Check for OpenRedirect {
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let params: Vec<Input> = inputs(ctx, is_redirect_param)
             .into_iter()
-            .filter(|i| i.method == "GET")
+            .filter(|i| i.method == "GET" && i.can_hold_text())
             .take(MAX_INPUTS)
             .collect();
         if params.is_empty() {

@@ -7,7 +7,7 @@ mod ssrf001_fetch;
 mod ssrf002_internal;
 mod ssrf003_surface;
 
-pub(crate) use crate::inputs::{Input, Place, inputs, is_url_input};
+pub(crate) use crate::inputs::{Input, Place, inputs, url_inputs};
 pub(crate) use reach::listener;
 pub use ssrf001_fetch::ServerFetch;
 pub use ssrf002_internal::InternalReflected;
@@ -46,7 +46,7 @@ pub(crate) async fn try_send(ctx: &Context<'_>, req: &Request) -> Result<Option<
 
 /// The URL-taking inputs a scan may send to: GET ones, and writing ones under `--active`.
 pub(crate) fn sendable(ctx: &Context<'_>) -> Result<Vec<Input>, String> {
-    let all = inputs(ctx, is_url_input);
+    let all = url_inputs(ctx);
     if all.is_empty() {
         return Err(
             "no parameter takes a URL (none declared with format uri/url or a URL-like name, none seen)".into(),

@@ -1,6 +1,6 @@
 //! SSRF-003: the attack surface, every parameter that takes a URL (passive).
 
-use super::{Input, OWASP, Place, inputs, is_url_input};
+use super::{Input, OWASP, Place, url_inputs};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Finding, Rule, Severity};
@@ -38,7 +38,7 @@ impl Check for UrlParameters {
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let mut by_op: BTreeMap<(String, String), Vec<Input>> = BTreeMap::new();
-        for input in inputs(ctx, is_url_input) {
+        for input in url_inputs(ctx) {
             by_op
                 .entry((input.path.clone(), input.method.clone()))
                 .or_default()
