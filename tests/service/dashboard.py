@@ -126,6 +126,7 @@ def api_checks(rampart, base, tmp):
     serious = [(f["ruleId"], f["severity"], f["title"], f["endpoint"]["url"]) for f in report["findings"]
                if f["severity"] in SERIOUS]
     check("nothing at medium or above", not serious, str(serious))
+    check("every answer says nosniff (no AUTH-009)", not any(f["ruleId"] == "AUTH-009" for f in report["findings"]))
     id_as_url = [f["endpoint"]["url"] for f in report["findings"]
                  if f["ruleId"] in ("SSRF-003", "CONSUME-001") and "/api/v1/events" in f["endpoint"]["url"]]
     check("an integer id named `target` is not taken for a URL", not id_as_url, str(id_as_url))

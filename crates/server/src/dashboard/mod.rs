@@ -16,7 +16,8 @@ mod pages;
 use crate::service::AppState;
 use crate::service::auth::sha256;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -45,32 +46,50 @@ pub fn routes() -> Router<AppState> {
         .layer(axum::middleware::map_response(harden))
 }
 
-/// The request's session, if its cookie names a live one.
+/// The request's session, if its cookie names a live one, and where the request came from.
 struct Visit {
     /// SHA-256 of the session id.
     id: Option<String>,
     session: Option<WebSession>,
     /// Whether the request came over https.
     secure: bool,
+    /// Whether its `Origin` (or `Referer`) is another origin.
+    foreign: bool,
 }
 
-impl Visit {
-    async fn of(state: &AppState, headers: &HeaderMap) -> Result<Visit, StoreError> {
+impl FromRequestParts<AppState> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Visit, Response> {
+        let headers = &parts.headers;
         let secure = headers
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.eq_ignore_ascii_case("https"));
         let id = cookie(headers).map(|value| sha256(&value));
         let session = match &id {
-            Some(id) => state.queue.session(id).await?,
+            Some(id) => state.queue.session(id).await.map_err(internal)?,
             None => None,
         };
-        Ok(Visit { id, session, secure })
+        Ok(Visit {
+            id,
+            session,
+            secure,
+            foreign: foreign(headers),
+        })
+    }
+}
+
+impl Visit {
+    /// The signed-in user's name and the session's CSRF token.
+    fn signed_in(&self) -> Option<(&str, &str)> {
+        let session = self.session.as_ref()?;
+        Some((session.user.as_deref()?, &session.csrf))
     }
 
-    /// The signed-in user's name.
-    fn user(&self) -> Option<&str> {
-        self.session.as_ref().and_then(|s| s.user.as_deref())
+    /// Whether a form may act: same origin, and the session's CSRF token.
+    fn form_ok(&self, sent: &str) -> bool {
+        !self.foreign && self.csrf_ok(sent)
     }
 
     /// Whether a form's token is this session's.
@@ -178,12 +197,8 @@ fn refused() -> Response {
 }
 
 /// `GET /dashboard/login`.
-async fn sign_in_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let visit = match Visit::of(&state, &headers).await {
-        Ok(visit) => visit,
-        Err(e) => return internal(e),
-    };
-    if visit.user().is_some() {
+async fn sign_in_page(State(state): State<AppState>, visit: Visit) -> Response {
+    if visit.signed_in().is_some() {
         return redirect("/dashboard");
     }
     if let Some(session) = &visit.session {
@@ -207,12 +222,8 @@ struct SignIn {
 }
 
 /// `POST /dashboard/login`: a known API token ends the anonymous session and starts a signed-in one.
-async fn sign_in(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<SignIn>) -> Response {
-    let visit = match Visit::of(&state, &headers).await {
-        Ok(visit) => visit,
-        Err(e) => return internal(e),
-    };
-    if foreign(&headers) || !visit.csrf_ok(&form.csrf) {
+async fn sign_in(State(state): State<AppState>, visit: Visit, Form(form): Form<SignIn>) -> Response {
+    if !visit.form_ok(&form.csrf) {
         return refused();
     }
     let user = match state.queue.token_name(&sha256(form.token.trim())).await {
@@ -246,12 +257,8 @@ struct Csrf {
 }
 
 /// `POST /dashboard/logout`: ends the session on the server and clears the cookie.
-async fn sign_out(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<Csrf>) -> Response {
-    let visit = match Visit::of(&state, &headers).await {
-        Ok(visit) => visit,
-        Err(e) => return internal(e),
-    };
-    if foreign(&headers) || !visit.csrf_ok(&form.csrf) {
+async fn sign_out(State(state): State<AppState>, visit: Visit, Form(form): Form<Csrf>) -> Response {
+    if !visit.form_ok(&form.csrf) {
         return refused();
     }
     if let Some(id) = &visit.id
@@ -268,15 +275,11 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap, Form(form):
 }
 
 /// `GET /dashboard`.
-async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let visit = match Visit::of(&state, &headers).await {
-        Ok(visit) => visit,
-        Err(e) => return internal(e),
-    };
-    let (Some(user), Some(session)) = (visit.user(), &visit.session) else {
+async fn home(State(state): State<AppState>, visit: Visit) -> Response {
+    let Some((user, csrf)) = visit.signed_in() else {
         return redirect("/dashboard/login");
     };
-    match pages::home(&state, user, &session.csrf).await {
+    match pages::home(&state, user, csrf).await {
         Ok(html) => page(StatusCode::OK, html),
         Err(e) => internal(e),
     }
@@ -290,18 +293,14 @@ struct Notice {
 /// `GET /dashboard/targets/{id}`.
 async fn target(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    visit: Visit,
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
 ) -> Response {
-    let visit = match Visit::of(&state, &headers).await {
-        Ok(visit) => visit,
-        Err(e) => return internal(e),
-    };
-    let (Some(user), Some(session)) = (visit.user(), &visit.session) else {
+    let Some((user, csrf)) = visit.signed_in() else {
         return redirect("/dashboard/login");
     };
-    match pages::target(&state, user, &session.csrf, id, notice.queued.as_deref()).await {
+    match pages::target(&state, user, csrf, id, notice.queued.as_deref()).await {
         Ok(Some(html)) => page(StatusCode::OK, html),
         Ok(None) => page(StatusCode::NOT_FOUND, pages::message("Not found", "No such target.")),
         Err(e) => internal(e),
@@ -311,18 +310,14 @@ async fn target(
 /// `POST /dashboard/targets/{id}/scan`: queue a scan now.
 async fn scan_now(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    visit: Visit,
     Path(id): Path<i64>,
     Form(form): Form<Csrf>,
 ) -> Response {
-    let visit = match Visit::of(&state, &headers).await {
-        Ok(visit) => visit,
-        Err(e) => return internal(e),
-    };
-    if visit.user().is_none() {
+    if visit.signed_in().is_none() {
         return redirect("/dashboard/login");
     }
-    if foreign(&headers) || !visit.csrf_ok(&form.csrf) {
+    if !visit.form_ok(&form.csrf) {
         return refused();
     }
     let target = match state.queue.target(id).await {

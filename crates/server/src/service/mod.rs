@@ -40,6 +40,15 @@ async fn openapi() -> impl axum::response::IntoResponse {
     )
 }
 
+/// No answer is to be sniffed into another content type.
+async fn nosniff(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        axum::http::header::X_CONTENT_TYPE_OPTIONS,
+        axum::http::HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
 /// The service's routes.
 pub fn app(state: AppState) -> Router {
     Router::new()
@@ -62,5 +71,6 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/webhooks/{id}/attempts", get(webhooks::attempts))
         .merge(crate::dashboard::routes())
         .fallback(|| async { ApiError::not_found("no such endpoint") })
+        .layer(axum::middleware::map_response(nosniff))
         .with_state(state)
 }
