@@ -351,3 +351,51 @@ async fn a_destructive_get_is_never_sent_unless_its_word_is_declared_safe() {
         );
     }
 }
+
+/// What a scan tells its progress display, in order.
+#[derive(Default)]
+struct Recorded(std::sync::Mutex<Vec<String>>);
+
+impl rampart_engine::Progress for Recorded {
+    fn phase(&self, phase: rampart_engine::Phase, checks: usize) {
+        self.0.lock().unwrap().push(format!("phase {} {checks}", phase.name()));
+    }
+
+    fn check_done(&self, rule_id: &str, requests_sent: u64) {
+        self.0.lock().unwrap().push(format!("done {rule_id} {requests_sent}"));
+    }
+
+    fn finding(&self, finding: &rampart_model::Finding) {
+        self.0.lock().unwrap().push(format!("finding {}", finding.rule_id));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_follows_the_phases_with_requests_and_findings() {
+    let server = rampart_demo::serve(Flaws::vulnerable()).await.unwrap();
+    let mut config = demo_config(&server, Some(rampart_demo::FLOW));
+    config.selection = vec![
+        "SESS-001".into(),
+        "SESS-004".into(),
+        "CRYPTO-001".into(),
+        "DATA-001".into(),
+    ];
+    let recorded = Recorded::default();
+    let report = run_scan(&config, CHECKS, &recorded).await.unwrap();
+    let events = recorded.0.into_inner().unwrap();
+    let at = |prefix: &str| events.iter().position(|e| e.starts_with(prefix)).unwrap_or(usize::MAX);
+    assert_eq!(at("phase session suite"), 0, "{events:?}");
+    assert!(at("phase categories") < events.len(), "{events:?}");
+    assert!(at("done SESS-001") < at("phase categories"), "{events:?}");
+    let suite = events.iter().filter(|e| e.starts_with("done SESS-")).count();
+    assert_eq!(events[0], format!("phase session suite {suite}"), "{events:?}");
+    let sent: Vec<u64> = events
+        .iter()
+        .filter_map(|e| e.strip_prefix("done "))
+        .map(|e| e.rsplit(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(sent.iter().all(|&n| n > 0 && n <= report.stats.requests), "{events:?}");
+    let found = events.iter().filter(|e| e.starts_with("finding ")).count();
+    assert_eq!(found, report.findings.len(), "{events:?}");
+    assert!(found > 0, "the vulnerable demo has session findings: {events:?}");
+}

@@ -1,6 +1,10 @@
 //! The command line (DESIGN.md "Command-line contract").
 
+use crate::choice::{self, ColorWhen, DiffFormat, ListFormat};
 use clap::{Args, Parser, Subcommand};
+use rampart_engine::LlmTier;
+use rampart_model::Severity;
+use rampart_report::Format;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -42,6 +46,8 @@ pub enum Command {
     List(ListArgs),
     /// Render a saved scan again, in any report format.
     Results(ResultsArgs),
+    /// Run again the check that proved a saved finding, with fresh credentials: fixed or still present.
+    Replay(Box<ReplayArgs>),
     /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell) on stdout.
     Completions(CompletionsArgs),
     /// Print rampart's man page (roff) on stdout: rampart man > rampart.1
@@ -55,11 +61,18 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct ScanArgs {
     /// Base URL of the API (http or https).
     #[arg(required_unless_present = "targets")]
     pub url: Option<String>,
+    /// Project file of default options, flow and suppressions (default: ./rampart.toml when present);
+    /// the command line wins over it.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Do not read ./rampart.toml.
+    #[arg(long)]
+    pub no_config: bool,
     /// Scan every URL in FILE instead (one per line; blank lines and # comments skipped): one report per
     /// target (-o report.json writes report-1-HOST.json …), a combined summary, one gate over all.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["url", "save_flow", "baseline"])]
@@ -115,9 +128,9 @@ pub struct ScanArgs {
     /// Allow probes that write (POST/PUT/PATCH/DELETE to the API's own operations).
     #[arg(long)]
     pub active: bool,
-    /// Send active LLM probes: quick | standard | deep (default: passive LLM checks only).
-    #[arg(long, value_name = "TIER")]
-    pub llm_tier: Option<String>,
+    /// Send active LLM probes (default: passive LLM checks only).
+    #[arg(long, value_name = "TIER", value_parser = choice::llm_tier(), ignore_case = true)]
+    pub llm_tier: Option<LlmTier>,
     /// Address the scan's callback listener binds for SSRF probes (default 127.0.0.1:0).
     #[arg(long, value_name = "ADDR:PORT")]
     pub callback_listen: Option<String>,
@@ -132,13 +145,22 @@ pub struct ScanArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub history: HistoryArgs,
+    /// The project file's `[[ignore]]` entries and the file's name (set by `project::apply`).
+    #[arg(skip)]
+    pub project_ignores: (String, Vec<crate::ignore::Entry>),
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct HistoryDb {
+    /// Scan history database (default: $RAMPART_DB, else <data dir>/rampart/history.db).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct HistoryArgs {
-    /// Scan history database (default: $RAMPART_DB, else <data dir>/rampart/history.db).
-    #[arg(long, value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    #[command(flatten)]
+    pub file: HistoryDb,
     /// Do not save this scan to the history.
     #[arg(long)]
     pub no_save: bool,
@@ -146,16 +168,16 @@ pub struct HistoryArgs {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct OutputArgs {
-    /// summary | table | json | sarif | junit | html | markdown (default: summary on a terminal, json otherwise).
-    #[arg(short = 'f', long)]
-    pub format: Option<String>,
+    /// The report format (default: summary on a terminal, json otherwise).
+    #[arg(short = 'f', long, value_parser = choice::format(), ignore_case = true)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of stdout; repeatable, each file in the format of its extension
     /// (.json .sarif .xml .html .md .txt); --format overrides it only with a single --output.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Vec<PathBuf>,
-    /// Colour the terminal summary: auto (on a terminal, unless NO_COLOR is set), always, never.
-    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
-    pub color: String,
+    /// Colour the terminal summary.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t)]
+    pub color: ColorWhen,
     /// Also write every exchange of the scan (redacted) to FILE as HAR 1.2.
     #[arg(long, value_name = "FILE")]
     pub har: Option<PathBuf>,
@@ -166,28 +188,28 @@ pub struct GateArgs {
     /// Exit 1 if the overall score is below N.
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub threshold: Option<u8>,
-    /// Exit 1 if any finding has severity >= SEV (info, low, medium, high, critical).
-    #[arg(long, value_name = "SEV")]
-    pub fail_on: Option<String>,
+    /// Exit 1 if any finding has severity >= SEV.
+    #[arg(long, value_name = "SEV", value_parser = choice::severity(), ignore_case = true)]
+    pub fail_on: Option<Severity>,
     /// An earlier JSON report: mark each finding "new" or "unchanged" against it.
     #[arg(long, value_name = "OLD.json")]
     pub baseline: Option<PathBuf>,
     /// Exit 1 if any finding NEW since --baseline has severity >= SEV.
-    #[arg(long, value_name = "SEV", requires = "baseline")]
-    pub fail_on_new: Option<String>,
+    #[arg(long, value_name = "SEV", requires = "baseline", value_parser = choice::severity(), ignore_case = true)]
+    pub fail_on_new: Option<Severity>,
 }
 
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct LimitArgs {
-    /// Parallel requests.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub concurrency: u32,
-    /// Requests per second ceiling (0 = unlimited).
-    #[arg(long, default_value_t = 50)]
-    pub rate: u32,
-    /// Per-request timeout in seconds.
-    #[arg(long, default_value_t = 10.0)]
-    pub timeout: f64,
+    /// Parallel requests [default: 16].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: Option<u32>,
+    /// Requests per second ceiling (0 = unlimited) [default: 50].
+    #[arg(long)]
+    pub rate: Option<u32>,
+    /// Per-request timeout in seconds [default: 10].
+    #[arg(long)]
+    pub timeout: Option<f64>,
     /// Hard request budget for the whole scan.
     #[arg(long)]
     pub max_requests: Option<u64>,
@@ -218,16 +240,15 @@ pub struct LimitArgs {
     /// Send every request through this proxy: http://, https://, socks5:// or socks5h:// (Burp, ZAP).
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
-    /// Fresh tokens SESS-006 collects for its randomness tests.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(2..=100_000))]
-    pub entropy_samples: u32,
+    /// Fresh tokens SESS-006 collects for its randomness tests [default: 100].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub entropy_samples: Option<u32>,
 }
 
 #[derive(Args, Debug)]
 pub struct ChecksArgs {
-    /// table (default) | json
-    #[arg(long, default_value = "table")]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ListFormat,
 }
 
 #[derive(Args, Debug)]
@@ -250,51 +271,64 @@ pub struct DemoArgs {
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
-    /// Scan history database (default: $RAMPART_DB, else <data dir>/rampart/history.db).
-    #[arg(long, value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    #[command(flatten)]
+    pub history: HistoryDb,
     /// Show at most N scans.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
     /// Only scans of this target URL.
     #[arg(long, value_name = "URL")]
     pub target: Option<String>,
-    /// table (default) | json
-    #[arg(long, default_value = "table")]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ListFormat,
 }
 
 #[derive(Args, Debug)]
 pub struct ResultsArgs {
     /// The scan's id, or a unique prefix of it (see `rampart list`).
     pub id: String,
-    /// Scan history database (default: $RAMPART_DB, else <data dir>/rampart/history.db).
-    #[arg(long, value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    #[command(flatten)]
+    pub history: HistoryDb,
     /// The report format, as for `scan` (default: summary on a terminal, json otherwise).
-    #[arg(long)]
-    pub format: Option<String>,
+    #[arg(short = 'f', long, value_parser = choice::format(), ignore_case = true)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of stdout (repeatable, as for `scan`).
-    #[arg(long, value_name = "FILE")]
+    #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
 pub struct McpArgs {
-    /// Scan history database (default: $RAMPART_DB, else the user data directory).
-    #[arg(long, value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    #[command(flatten)]
+    pub history: HistoryDb,
     /// Serve streamable HTTP at http://ADDR/mcp instead of stdio (loopback addresses only).
     #[arg(long, value_name = "127.0.0.1:PORT")]
     pub http: Option<std::net::SocketAddr>,
-    /// Targets scan_api may reach besides loopback and private networks:
+    #[command(flatten)]
+    pub targets: TargetPolicy,
+    /// Scans run at once; a scan_api call beyond it is refused.
+    #[arg(long, default_value_t = rampart_server::mcp::DEFAULT_MAX_SCANS, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub max_scans: u16,
+}
+
+/// Where scans started by the service or an assistant may go.
+#[derive(Args, Debug)]
+pub struct TargetPolicy {
+    /// Targets scans may reach besides loopback and private networks:
     /// CIDRs, addresses or host names, comma-separated; `*` for any.
     /// Cloud metadata addresses are always refused.
     #[arg(long, value_name = "CIDR|HOST,…")]
     pub allow_targets: Option<String>,
-    /// Scans run at once; a scan_api call beyond it is refused.
-    #[arg(long, default_value_t = rampart_server::mcp::DEFAULT_MAX_SCANS, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub max_scans: u16,
+}
+
+/// Where webhook deliveries may go.
+#[derive(Args, Debug)]
+pub struct WebhookPolicy {
+    /// Private or loopback webhook destinations to allow (CIDRs, addresses or
+    /// host names, comma-separated); public addresses are always allowed,
+    /// cloud metadata addresses never.
+    #[arg(long, value_name = "CIDR|HOST,…")]
+    pub allow_webhooks: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -312,16 +346,10 @@ pub struct ServeArgs {
     pub listen: std::net::SocketAddr,
     #[command(flatten)]
     pub queue: QueueDb,
-    /// Targets scans may reach besides loopback and private networks:
-    /// CIDRs, addresses or host names, comma-separated; `*` for any.
-    /// Cloud metadata addresses are always refused.
-    #[arg(long, value_name = "CIDR|HOST,…")]
-    pub allow_targets: Option<String>,
-    /// Private or loopback webhook destinations to allow (CIDRs, addresses or
-    /// host names, comma-separated); public addresses are always allowed,
-    /// cloud metadata addresses never.
-    #[arg(long, value_name = "CIDR|HOST,…")]
-    pub allow_webhooks: Option<String>,
+    #[command(flatten)]
+    pub targets: TargetPolicy,
+    #[command(flatten)]
+    pub webhooks: WebhookPolicy,
     /// Workers run inside this process (0 when `rampart worker` processes do the scanning).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(0..=16))]
     pub workers: u16,
@@ -349,16 +377,10 @@ pub enum TokenAction {
 pub struct WorkerArgs {
     #[command(flatten)]
     pub queue: QueueDb,
-    /// Targets scan jobs may reach besides loopback and private networks:
-    /// CIDRs, addresses or host names, comma-separated; `*` for any.
-    /// Cloud metadata addresses are always refused.
-    #[arg(long, value_name = "CIDR|HOST,…")]
-    pub allow_targets: Option<String>,
-    /// Private or loopback webhook destinations to allow (CIDRs, addresses or
-    /// host names, comma-separated); public addresses are always allowed,
-    /// cloud metadata addresses never.
-    #[arg(long, value_name = "CIDR|HOST,…")]
-    pub allow_webhooks: Option<String>,
+    #[command(flatten)]
+    pub targets: TargetPolicy,
+    #[command(flatten)]
+    pub webhooks: WebhookPolicy,
     /// Seconds a claimed job stays this worker's without a heartbeat (heartbeats every third of it);
     /// a killed worker's job is claimable again after this long.
     #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -374,7 +396,49 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The later JSON report.
     pub new: PathBuf,
-    /// text (default) | json
-    #[arg(long, default_value = "text")]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: DiffFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// The saved scan's id, or a unique prefix of it (see `rampart list`).
+    pub scan: String,
+    /// The finding: its id in that report (f-3), a prefix of its fingerprint, or its rule id when only one
+    /// finding has it.
+    pub finding: String,
+    #[command(flatten)]
+    pub history: HistoryDb,
+    /// Session flow file (TOML), as for `scan`; the session rules need it (or --login) to log in afresh.
+    #[arg(long)]
+    pub flow: Option<PathBuf>,
+    /// Log in as USER, as for `scan` (password after ':', or from RAMPART_PASSWORD / --password-env).
+    #[arg(long, value_name = "USER[:PASSWORD]", conflicts_with = "flow")]
+    pub login: Option<String>,
+    /// Read the --login password from this environment variable (default RAMPART_PASSWORD).
+    #[arg(long, value_name = "VAR", requires = "login")]
+    pub password_env: Option<String>,
+    /// Another user, as for `scan` (repeatable); the two-user rules need it.
+    #[arg(long = "identity", value_name = "NAME=CREDENTIAL")]
+    pub identities: Vec<String>,
+    /// Extra request header 'Name: value' (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "'K: V'")]
+    pub headers: Vec<String>,
+    /// Send 'Authorization: Bearer TOKEN'.
+    #[arg(long)]
+    pub bearer: Option<String>,
+    /// OpenAPI document, as for `scan`, when the finding's endpoint came from it.
+    #[arg(long, value_name = "FILE|URL")]
+    pub spec: Option<String>,
+    /// Allow probes that write, as for `scan`, when the finding needed them.
+    #[arg(long)]
+    pub active: bool,
+    /// Project file (default: ./rampart.toml when present).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Do not read ./rampart.toml.
+    #[arg(long)]
+    pub no_config: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }

@@ -15,7 +15,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<ScanConfig> {
     config.limits = limits(&args.limits)?;
     let named = config.target.host_str().unwrap_or_default();
     config.limits.policy = AddressPolicy::default().trust(named);
-    config.entropy_samples = args.limits.entropy_samples as usize;
+    config.entropy_samples = args.limits.entropy_samples.unwrap_or(DEFAULT_ENTROPY_SAMPLES) as usize;
     config.headers = headers(args)?;
     config.selection = input::selection(&args.checks, rampart_checks::CHECKS)
         .map_err(|e| anyhow!("--checks: {e} (see `rampart checks`)"))?;
@@ -23,12 +23,7 @@ pub fn scan_config(args: &ScanArgs) -> Result<ScanConfig> {
     config.store_table = args.store_table.clone();
     config.spec = args.spec.clone();
     config.active = args.active;
-    config.llm_tier = args
-        .llm_tier
-        .as_deref()
-        .map(str::parse)
-        .transpose()
-        .map_err(|e| anyhow!("--llm-tier: {e}"))?;
+    config.llm_tier = args.llm_tier;
     if let Some(addr) = &args.callback_listen {
         config.callback_listen = addr
             .parse()
@@ -110,6 +105,15 @@ pub fn target(raw: &str) -> Result<Url> {
 /// The whole-scan deadline without `--max-duration` (0 means none).
 pub const DEFAULT_MAX_DURATION: f64 = 900.0;
 
+/// Parallel requests without `--concurrency`.
+const DEFAULT_CONCURRENCY: u32 = 16;
+/// Requests per second without `--rate`.
+const DEFAULT_RATE: u32 = 50;
+/// Seconds per request without `--timeout`.
+const DEFAULT_TIMEOUT: f64 = 10.0;
+/// SESS-006's sample without `--entropy-samples`.
+const DEFAULT_ENTROPY_SAMPLES: u32 = 100;
+
 pub fn limits(args: &LimitArgs) -> Result<Limits> {
     let secs = |name: &str, v: f64| -> Result<Duration> {
         if !(v.is_finite() && v > 0.0 && v <= 86_400.0) {
@@ -118,9 +122,9 @@ pub fn limits(args: &LimitArgs) -> Result<Limits> {
         Ok(Duration::from_secs_f64(v))
     };
     Ok(Limits {
-        concurrency: args.concurrency as usize,
-        rate: args.rate,
-        timeout: secs("timeout", args.timeout)?,
+        concurrency: args.concurrency.unwrap_or(DEFAULT_CONCURRENCY) as usize,
+        rate: args.rate.unwrap_or(DEFAULT_RATE),
+        timeout: secs("timeout", args.timeout.unwrap_or(DEFAULT_TIMEOUT))?,
         max_requests: args.max_requests,
         max_duration: match args.max_duration {
             Some(0.0) => None,

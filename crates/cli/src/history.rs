@@ -16,7 +16,7 @@ pub fn path(db: Option<&Path>) -> PathBuf {
 /// Save a finished scan unless `--no-save`.
 pub async fn record(report: &Report, args: &HistoryArgs) {
     if !args.no_save {
-        save(report, &path(args.db.as_deref()), args.db.is_some()).await;
+        save(report, &path(args.file.db.as_deref()), args.file.db.is_some()).await;
     }
 }
 
@@ -30,7 +30,9 @@ pub async fn save(report: &Report, path: &Path, explicit: bool) {
             } else {
                 String::new()
             };
-            crate::say::info(&format!("saved as {id} (rampart results {id}{db})"));
+            crate::say::info(&format!(
+                "saved as {id} (rampart results {id}{db}; every finding's evidence: rampart results {id}{db} -o report.html)"
+            ));
         }
         Err(err) => {
             let cause = err.to_string().replace('\n', " ");
@@ -62,4 +64,16 @@ pub async fn open_existing(path: &Path) -> Result<Option<History>> {
         .await
         .with_context(|| format!("cannot open the scan history {}", path.display()))?;
     Ok(Some(history))
+}
+
+/// The saved scan `id` (or a unique prefix) of the history `--db` names, else the default one.
+pub async fn load(db: Option<&Path>, id: &str) -> Result<rampart_store::ScanRecord> {
+    let path = path(db);
+    let missing = || format!("no saved scan '{id}' in {}", path.display());
+    let store = open_existing(&path).await?.with_context(missing)?;
+    let record = store.get(id).await;
+    store.close().await;
+    record
+        .with_context(|| format!("scan history {}", path.display()))?
+        .with_context(missing)
 }

@@ -51,9 +51,15 @@ pub fn load(path: &Path, known: &[&str]) -> Result<Vec<Entry>> {
     let bytes = rampart_engine::input::read_bounded(path, CAP).map_err(|e| anyhow::anyhow!("--ignore: {e}"))?;
     let text = String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))?;
     let file: File = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))?;
+    check(&path.display().to_string(), file.ignore, known)
+}
+
+/// `entries` read from `label` (an ignore file, or the project file's
+/// `[[ignore]]`), checked: known rule ids, a reason, valid dates.
+pub fn check(label: &str, read: Vec<Entry>, known: &[&str]) -> Result<Vec<Entry>> {
     let mut entries = Vec::new();
-    for (i, mut entry) in file.ignore.into_iter().enumerate() {
-        entry.source = format!("{} #{}", path.display(), i + 1);
+    for (i, mut entry) in read.into_iter().enumerate() {
+        entry.source = format!("{label} #{}", i + 1);
         if !known.iter().any(|id| id.eq_ignore_ascii_case(&entry.rule)) {
             bail!("{}: unknown rule {} (see `rampart checks`)", entry.source, entry.rule);
         }

@@ -2,20 +2,26 @@
 //! into an exit code (0 ok, 1 gate failed, 2 error with a one-line cause).
 
 mod args;
+mod choice;
 mod cmd;
 mod config;
 mod history;
 mod ignore;
 mod output;
 mod progress;
+mod project;
 mod say;
 mod stream;
 
-use clap::Parser;
+use clap::Parser as _;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => err.exit(),
+        Err(err) => return usage(&err),
+    };
     say::set(cli.quiet, cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -33,6 +39,7 @@ fn main() -> ExitCode {
             args::Command::Worker(worker) => cmd::worker::run(&worker).await,
             args::Command::List(list) => cmd::list::run(&list).await,
             args::Command::Results(results) => cmd::results::run(&results).await,
+            args::Command::Replay(replay) => cmd::replay::run(&replay).await,
             args::Command::Completions(shell) => cmd::shell::completions(shell.shell),
             args::Command::Man => cmd::shell::man(),
         }
@@ -41,6 +48,24 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => fail(&err),
     }
+}
+
+/// A command line clap refused: its cause and the values it expects, on one
+/// line (as every other error), exit 2.
+fn usage(err: &clap::Error) -> ExitCode {
+    let text = err.render().to_string();
+    let cause: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let cause = cause.join(" ");
+    eprintln!(
+        "rampart: {} (see --help)",
+        cause.strip_prefix("error: ").unwrap_or(&cause)
+    );
+    ExitCode::from(2)
 }
 
 /// Exit 2 with a one-line cause; a failed login discovery adds, on the

@@ -1,8 +1,9 @@
 //! Writing the report where the user asked, and the CI gate.
 
 use crate::args::{GateArgs, OutputArgs};
+use crate::choice::ColorWhen;
 use anyhow::{Context, Result, bail};
-use rampart_model::{BaselineStatus, Report, Severity};
+use rampart_model::{BaselineStatus, Report};
 use rampart_report::Format;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -22,12 +23,7 @@ pub enum Plan {
 /// `--format` or the format its extension implies; with several, each file in
 /// the format of its extension, and `--format` is refused as ambiguous.
 pub fn plan(args: &OutputArgs, fallback_terminal: Format) -> Result<Plan> {
-    let format = args
-        .format
-        .as_deref()
-        .map(|f| f.parse::<Format>().map_err(anyhow::Error::msg))
-        .transpose()?;
-    match (args.output.as_slice(), format) {
+    match (args.output.as_slice(), args.format) {
         ([], Some(format)) => Ok(Plan::Stdout(format)),
         ([], None) if std::io::stdout().is_terminal() => Ok(Plan::Stdout(fallback_terminal)),
         ([], None) => Ok(Plan::Stdout(Format::Json)),
@@ -58,10 +54,10 @@ fn from_extension(path: &Path, hint: &str) -> Result<Format> {
 
 /// Whether the terminal summary is coloured: `--color`, then `NO_COLOR`, then whether stdout is a terminal.
 pub fn color(args: &OutputArgs) -> bool {
-    match args.color.as_str() {
-        "always" => true,
-        "never" => false,
-        _ => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+    match args.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
     }
 }
 
@@ -92,9 +88,14 @@ pub fn write(report: &Report, plan: &Plan, color: bool) -> Result<()> {
 }
 
 fn write_stdout(report: &Report, format: Format, color: bool) -> Result<()> {
+    let terminal = rampart_report::Terminal {
+        color,
+        width: terminal_width(),
+    };
     let mut lock = std::io::stdout().lock();
     let rendered = match format {
-        Format::Summary => rampart_report::summary_styled(report, &mut lock, color),
+        Format::Summary => rampart_report::summary_styled(report, &mut lock, terminal),
+        Format::Table => rampart_report::table_for(report, &mut lock, terminal),
         _ => rampart_report::render(report, format, &mut lock),
     };
     let written = rendered.and_then(|()| lock.flush());
@@ -102,6 +103,17 @@ fn write_stdout(report: &Report, format: Format, color: bool) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+/// The columns of the terminal stdout is, or `COLUMNS` when it is set
+/// (wrapping to a width when piped); none otherwise.
+fn terminal_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok());
+    let terminal = || {
+        let term = console::Term::stdout();
+        term.is_term().then(|| term.size_checked()).flatten()
+    };
+    columns.or_else(|| terminal().map(|(_rows, cols)| usize::from(cols)))
 }
 
 /// Every exchange of the scan as HAR 1.2, when `--har` asks for it.
@@ -120,41 +132,21 @@ pub fn write_har(report: &Report, args: &OutputArgs) -> Result<()> {
     Ok(())
 }
 
-/// Parse `--fail-on` and `--fail-on-new` before the scan so a typo fails fast.
-pub fn validate_gate(args: &GateArgs) -> Result<()> {
-    fail_on(args)?;
-    fail_on_new(args)?;
-    Ok(())
-}
-
-fn fail_on(args: &GateArgs) -> Result<Option<Severity>> {
-    severity(args.fail_on.as_deref())
-}
-
-fn fail_on_new(args: &GateArgs) -> Result<Option<Severity>> {
-    severity(args.fail_on_new.as_deref())
-}
-
-fn severity(raw: Option<&str>) -> Result<Option<Severity>> {
-    raw.map(|s| s.parse::<Severity>().map_err(anyhow::Error::msg))
-        .transpose()
-}
-
 /// Exit 1 (with the reason on stderr) when the report fails the gate.
-pub fn gate(report: &Report, args: &GateArgs) -> Result<ExitCode> {
+pub fn gate(report: &Report, args: &GateArgs) -> ExitCode {
     let mut reasons = Vec::new();
     if let Some(min) = args.threshold {
         if report.overall < min {
             reasons.push(format!("score {} is below the threshold {min}", report.overall));
         }
     }
-    if let Some(sev) = fail_on(args)? {
+    if let Some(sev) = args.fail_on {
         let hits = report.findings.iter().filter(|f| f.severity >= sev).count();
         if hits > 0 {
             reasons.push(format!("{hits} finding(s) of severity {sev} or above"));
         }
     }
-    if let Some(sev) = fail_on_new(args)? {
+    if let Some(sev) = args.fail_on_new {
         let new = Some(BaselineStatus::New);
         let hits = report
             .findings
@@ -166,10 +158,10 @@ pub fn gate(report: &Report, args: &GateArgs) -> Result<ExitCode> {
         }
     }
     if reasons.is_empty() {
-        return Ok(ExitCode::SUCCESS);
+        return ExitCode::SUCCESS;
     }
     eprintln!("rampart: gate failed: {}", reasons.join("; "));
-    Ok(ExitCode::from(1))
+    ExitCode::from(1)
 }
 
 /// Reject impossible combinations before any request is sent.

@@ -1,15 +1,19 @@
-//! A progress bar on stderr when it is a terminal; silence otherwise. It
-//! also hands each finding to the `--jsonl` stream as it is proven.
+//! A progress bar on stderr when it is a terminal; silence otherwise: the
+//! phase (survey, session suite, categories), its checks done, and the
+//! requests and findings so far. It also hands each finding to the
+//! `--jsonl` stream as it is proven.
 
 use crate::stream::Lines;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rampart_engine::Progress;
+use rampart_engine::{Phase, Progress};
 use rampart_model::Finding;
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub struct Bar {
     bar: ProgressBar,
     lines: Option<Lines>,
+    findings: AtomicUsize,
 }
 
 impl Bar {
@@ -20,11 +24,16 @@ impl Bar {
             ProgressDrawTarget::hidden()
         };
         let bar = ProgressBar::with_draw_target(Some(0), target);
-        let style = ProgressStyle::with_template("{spinner} {msg:<32} [{bar:30}] {pos}/{len} checks  {elapsed}")
+        let style = ProgressStyle::with_template("{spinner} {prefix:<13} [{bar:24}] {pos}/{len} {msg}  {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
         bar.set_style(style);
-        Bar { bar, lines: None }
+        bar.set_prefix("survey");
+        Bar {
+            bar,
+            lines: None,
+            findings: AtomicUsize::new(0),
+        }
     }
 
     /// This bar, also streaming findings to `lines`.
@@ -43,6 +52,11 @@ impl Bar {
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }
+
+    fn counts(&self, requests: u64) -> String {
+        let findings = self.findings.load(Ordering::Relaxed);
+        format!("checks · {requests} requests · {findings} findings")
+    }
 }
 
 impl Progress for Bar {
@@ -51,17 +65,19 @@ impl Progress for Bar {
         self.bar.tick();
     }
 
-    fn checks(&self, total: usize) {
-        self.bar.set_length(total as u64);
-        self.bar.set_message("running checks");
+    fn phase(&self, phase: Phase, checks: usize) {
+        self.bar.set_prefix(phase.name());
+        self.bar.set_position(0);
+        self.bar.set_length(checks as u64);
     }
 
-    fn check_done(&self, rule_id: &str) {
-        self.bar.set_message(format!("{rule_id} done"));
+    fn check_done(&self, _rule_id: &str, requests_sent: u64) {
+        self.bar.set_message(self.counts(requests_sent));
         self.bar.inc(1);
     }
 
     fn finding(&self, finding: &Finding) {
+        self.findings.fetch_add(1, Ordering::Relaxed);
         if let Some(lines) = &self.lines {
             self.bar.suspend(|| lines.finding(finding));
         }

@@ -437,7 +437,7 @@ fn bad_arguments_are_clear_errors() {
     );
     assert_error(
         &rampart(&["scan", "http://127.0.0.1:9/", "--fail-on", "severe"]),
-        "unknown severity",
+        "invalid value 'severe' for '--fail-on <SEV>' [possible values: info, low, medium, high, critical]",
     );
     assert_error(
         &rampart(&["scan", "http://127.0.0.1:9/", "--header", "nocolon"]),
@@ -449,7 +449,7 @@ fn bad_arguments_are_clear_errors() {
     );
     assert_error(
         &rampart(&["scan", "http://127.0.0.1:9/", "--format", "xml"]),
-        "unknown format",
+        "invalid value 'xml' for '--format <FORMAT>' [possible values: summary, table, json",
     );
     let identity = |value: &str| rampart(&["scan", "http://127.0.0.1:9/", "--bearer", "t", "--identity", value]);
     assert_error(&identity("bob"), "expects NAME=CREDENTIAL");
@@ -504,6 +504,17 @@ fn oracle_that_cannot_tell_states_apart_stops_the_scan() {
     );
     let wrong_password = rampart_demo::FLOW.replace("password = \"correct-horse-7\" }", "password = \"wrong\" }");
     flow_error(&wrong_password, "flow step [login]");
+}
+
+#[test]
+fn flow_errors_point_at_the_real_cause() {
+    let wrong_path = rampart_demo::FLOW.replace("path = \"/profile\"", "path = \"/profil\"");
+    flow_error(
+        &wrong_path,
+        "flow step [protected]: GET /profil answers 404 even logged in",
+    );
+    let wrong_cookie = rampart_demo::FLOW.replace("cookie = \"sid\"", "cookie = \"session\"");
+    flow_error(&wrong_cookie, "cookie session not set; the server set: sid)");
 }
 
 #[test]

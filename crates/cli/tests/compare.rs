@@ -208,7 +208,7 @@ fn unreadable_or_malformed_reports_are_named() {
     );
     assert_error(
         &rampart(&["diff", good, good, "--format", "xml"]),
-        "unknown format 'xml'",
+        "invalid value 'xml' for '--format <FORMAT>' [possible values: text, json]",
     );
     // A bad baseline stops the scan before any request: port 9 is never reached.
     assert_error(

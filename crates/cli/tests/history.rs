@@ -52,6 +52,7 @@ fn saved_id(out: &Output) -> String {
         "{line}"
     );
     assert!(line.contains(&format!("(rampart results {id}")), "{line}");
+    assert!(line.contains("evidence: rampart results"), "{line}");
     id
 }
 
@@ -131,7 +132,10 @@ fn unknown_ids_and_broken_databases_are_clear_errors() {
     for id in ["0123456789ab", "not-an-id", "%"] {
         assert_error(&rampart(&["results", id, "--db", s(&db)]), "no saved scan");
     }
-    assert_error(&rampart(&["list", "--db", s(&db), "--format", "xml"]), "unknown format");
+    assert_error(
+        &rampart(&["list", "--db", s(&db), "--format", "xml"]),
+        "invalid value 'xml'",
+    );
 
     let garbage = dir.join("garbage.db");
     std::fs::write(&garbage, "this is not an SQLite database, only some text").unwrap();

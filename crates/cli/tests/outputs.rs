@@ -132,7 +132,7 @@ fn ambiguous_or_unknown_outputs_fail_before_scanning() {
         &scan(&["--output", &json, "--output", folder.to_str().unwrap()]),
         "is a directory",
     );
-    assert_error(&scan(&["--format", "pdf"]), "markdown)");
+    assert_error(&scan(&["--format", "pdf"]), "html, markdown]");
     let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
     assert!(left.is_empty(), "no file written: {left:?}");
 }

@@ -29,5 +29,5 @@ pub use error::Error;
 pub use flow::{Driver, Flow};
 pub use http::{HttpLayer, Request, Response};
 pub use inventory::{Endpoint, Inventory};
-pub use runner::{Progress, run_scan};
+pub use runner::{Phase, Progress, run_scan};
 pub use survey::Surveyed;

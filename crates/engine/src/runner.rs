@@ -23,15 +23,36 @@ use std::time::Instant;
 
 /// Where a scan reports progress; the CLI draws a bar, tests ignore it.
 pub trait Progress: Send + Sync {
+    /// A step before the checks (reaching the target, the survey, the login).
     fn stage(&self, _message: &str) {}
-    fn checks(&self, _total: usize) {}
-    fn check_done(&self, _rule_id: &str) {}
+    /// A phase of checks begins: the session suite, then the other categories.
+    fn phase(&self, _phase: Phase, _checks: usize) {}
+    /// A check finished; `requests_sent` counts the whole scan's so far.
+    fn check_done(&self, _rule_id: &str, _requests_sent: u64) {}
     /// A finding as soon as its check proved it (redacted; its id and
     /// suppression are decided with the report).
     fn finding(&self, _finding: &Finding) {}
 }
 
 impl Progress for () {}
+
+/// The phases of checks a scan runs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The checks that drive the session flow, one after another.
+    SessionSuite,
+    /// Every other check, in parallel.
+    Categories,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::SessionSuite => "session suite",
+            Phase::Categories => "categories",
+        }
+    }
+}
 
 /// Checks that run in parallel at once (their requests are bounded by the layer anyway).
 const PARALLEL_CHECKS: usize = 8;
@@ -108,7 +129,6 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
         identities: &identities,
         redactor: &redactor,
     };
-    progress.checks(selected.len());
     let results = execute(&ctx, &selected, progress).await;
     let ledger = shared.get::<crate::writes::Ledger>();
     let auth = crate::check::credentials(config, driver.as_ref()).await.ok().flatten();
@@ -300,15 +320,20 @@ async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &
             if let Ok(Outcome::Findings(found)) = &outcome {
                 stream(ctx, found, progress);
             }
-            progress.check_done(rule.id);
+            progress.check_done(rule.id, ctx.layer.requests_sent());
             (rule, outcome)
         }
     };
     let mut results = Vec::with_capacity(checks.len());
-    for check in checks.iter().filter(|c| c.uses_flow()) {
-        results.push(run(*check).await);
+    let (suite, others): (Vec<&dyn Check>, Vec<&dyn Check>) = checks.iter().partition(|c| c.uses_flow());
+    if !suite.is_empty() {
+        progress.phase(Phase::SessionSuite, suite.len());
     }
-    let parallel = checks.iter().filter(|c| !c.uses_flow()).map(|c| run(*c));
+    for check in suite {
+        results.push(run(check).await);
+    }
+    progress.phase(Phase::Categories, others.len());
+    let parallel = others.into_iter().map(run);
     results.extend(
         futures::stream::iter(parallel)
             .buffer_unordered(PARALLEL_CHECKS)

@@ -16,7 +16,8 @@ mod table;
 
 pub use curl::curl;
 pub use html::escape as html_escape;
-pub use summary::render_styled as summary_styled;
+pub use summary::{Terminal, render_styled as summary_styled};
+pub use table::render_for as table_for;
 
 use rampart_model::Report;
 use std::io::{self, Write};
@@ -50,6 +51,19 @@ impl Format {
         Format::Markdown,
     ];
 
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Summary => "summary",
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Html => "html",
+            Format::Markdown => "markdown",
+        }
+    }
+
     /// The format a file name implies (`--output r.json`, `r.sarif.json`, `r.html`, `summary.md`).
     pub fn from_extension(path: &str) -> Option<Format> {
         if path.to_ascii_lowercase().ends_with(".sarif.json") {
@@ -72,18 +86,11 @@ impl FromStr for Format {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "summary" => Ok(Format::Summary),
-            "table" => Ok(Format::Table),
-            "json" => Ok(Format::Json),
-            "sarif" => Ok(Format::Sarif),
-            "junit" => Ok(Format::Junit),
-            "html" => Ok(Format::Html),
-            "markdown" | "md" => Ok(Format::Markdown),
-            _ => Err(format!(
-                "unknown format '{s}' (summary, table, json, sarif, junit, html, markdown)"
-            )),
-        }
+        let s = if s.eq_ignore_ascii_case("md") { "markdown" } else { s };
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown format '{s}' (summary, table, json, sarif, junit, html, markdown)"))
     }
 }
 

@@ -5,17 +5,26 @@ use rampart_model::{BaselineStatus, Report, Severity};
 use std::io::{self, Write};
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    render_styled(report, out, false)
+    render_styled(report, out, Terminal::default())
+}
+
+/// How the terminal that shows a summary or table wants it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Terminal {
+    /// ANSI colours by severity and grade.
+    pub color: bool,
+    /// Wrap text to this many columns, on word boundaries.
+    pub width: Option<usize>,
 }
 
 /// The summary for a terminal: every control character the target could
 /// have put in the report (an escape sequence echoed in a finding) is
-/// replaced, then ANSI colours by severity and grade are added when `color`.
-pub fn render_styled(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+/// replaced, then ANSI colours by severity and grade are added when asked.
+pub fn render_styled(report: &Report, out: &mut dyn Write, terminal: Terminal) -> io::Result<()> {
     let mut plain = Vec::new();
-    write_plain(report, &mut plain)?;
+    write_plain(report, &mut plain, terminal.width)?;
     let safe = crate::terminal_safe(&String::from_utf8_lossy(&plain));
-    let text = if color { colorize(&safe) } else { safe };
+    let text = if terminal.color { colorize(&safe) } else { safe };
     out.write_all(text.as_bytes())
 }
 
@@ -51,7 +60,7 @@ fn colorize(text: &str) -> String {
     out
 }
 
-fn write_plain(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn write_plain(report: &Report, out: &mut dyn Write, width: Option<usize>) -> io::Result<()> {
     writeln!(out, "rampart {} — {}", report.tool.version, report.target)?;
     writeln!(out)?;
     for line in &report.coverage.not_tested {
@@ -72,6 +81,7 @@ fn write_plain(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if let Some(note) = report.coverage.provisional_note() {
         writeln!(out, "  Grade {} is {note}", report.letter_grade)?;
     }
+    writeln!(out, "  Findings: {}", by_severity(report))?;
     baseline(report, out)?;
     if let Some(flow) = &report.flow {
         writeln!(out, "  Session: {}", flow.summary)?;
@@ -119,8 +129,8 @@ fn write_plain(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "  {} {}{} — {} ({}{baseline})",
                 f.rule_id, f.title, variant, f.endpoint.url, f.confidence
             )?;
-            writeln!(out, "      {}", f.description)?;
-            writeln!(out, "      Fix: {}", f.remediation)?;
+            writeln!(out, "{}", wrap(&f.description, "      ", width))?;
+            writeln!(out, "{}", wrap(&format!("Fix: {}", f.remediation), "      ", width))?;
         }
     }
     if report.findings.is_empty() {
@@ -135,6 +145,37 @@ fn write_plain(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     footer(report, out)
+}
+
+/// "1 critical, 0 high, …": the findings counted by severity, most severe first.
+fn by_severity(report: &Report) -> String {
+    let count = |sev| report.findings.iter().filter(|f| f.severity == sev).count();
+    let counts: Vec<String> = Severity::DESCENDING
+        .into_iter()
+        .map(|sev| format!("{} {}", count(sev), sev.as_str()))
+        .collect();
+    counts.join(", ")
+}
+
+/// `text` after `indent`, broken at spaces so no line passes `width`
+/// columns (a longer word keeps its own line); one line without a width.
+pub(crate) fn wrap(text: &str, indent: &str, width: Option<usize>) -> String {
+    let room = width.map_or(usize::MAX, |w| w.saturating_sub(indent.chars().count()).max(20));
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("never empty");
+        let used = line.chars().count();
+        if used > 0 && used + 1 + word.chars().count() > room {
+            lines.push(word.to_string());
+        } else {
+            if used > 0 {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    let indented: Vec<String> = lines.iter().map(|l| format!("{indent}{l}")).collect();
+    indented.join("\n")
 }
 
 /// How many findings are new since the `--baseline` report, when one was given.
@@ -209,7 +250,11 @@ mod tests {
         );
         assert!(plain.contains("\u{fffd}[0m"), "the echoed escape sequence is defused");
         let mut styled = Vec::new();
-        render_styled(&report, &mut styled, true).unwrap();
+        let color = Terminal {
+            color: true,
+            width: None,
+        };
+        render_styled(&report, &mut styled, color).unwrap();
         let styled = String::from_utf8(styled).unwrap();
         assert!(styled.contains("\x1b[31mHIGH (2)\x1b[0m"), "{styled}");
         assert!(styled.contains("\x1b[1;31mGrade D\x1b[0m   Score 61/100"), "{styled}");
@@ -219,5 +264,35 @@ mod tests {
             2 * 5,
             "only rampart's own colours: {styled}"
         );
+    }
+
+    #[test]
+    fn counts_by_severity_and_wraps_to_the_width() {
+        let report = crate::sample::sample();
+        let mut out = Vec::new();
+        let narrow = Terminal {
+            color: false,
+            width: Some(40),
+        };
+        render_styled(&report, &mut out, narrow).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("  Findings: 0 critical, 2 high,"), "{text}");
+        let fix_lines: Vec<&str> = text.lines().filter(|l| l.starts_with("      ")).collect();
+        assert!(fix_lines.len() > 2 * report.findings.len(), "descriptions wrap: {text}");
+        for line in fix_lines {
+            let long_word = line.split_whitespace().any(|w| w.chars().count() > 34);
+            assert!(line.chars().count() <= 40 || long_word, "'{line}' passes 40 columns");
+        }
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_only() {
+        assert_eq!(wrap("a bb ccc", "  ", None), "  a bb ccc");
+        let text = "one two three four five six seven eight nine ten eleven";
+        assert_eq!(
+            wrap(text, "", Some(24)),
+            "one two three four five\nsix seven eight nine ten\neleven"
+        );
+        assert_eq!(wrap("", "  ", Some(30)), "  ");
     }
 }

@@ -1,17 +1,17 @@
 //! `rampart checks`: every rule from the registry.
 
 use crate::args::ChecksArgs;
-use anyhow::{Result, bail};
+use crate::choice::ListFormat;
+use anyhow::Result;
 use rampart_model::Rule;
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
 pub fn run(args: &ChecksArgs) -> Result<ExitCode> {
     let rules: Vec<&Rule> = rampart_checks::CHECKS.iter().map(|c| c.rule()).collect();
-    let text = match args.format.as_str() {
-        "json" => serde_json::to_string_pretty(&rules)? + "\n",
-        "table" => table(&rules),
-        other => bail!("unknown format '{other}' for checks (table, json)"),
+    let text = match args.format {
+        ListFormat::Json => serde_json::to_string_pretty(&rules)? + "\n",
+        ListFormat::Table => table(&rules),
     };
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

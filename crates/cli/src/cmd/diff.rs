@@ -1,17 +1,17 @@
 //! `rampart diff OLD.json NEW.json`: what changed between two reports.
 
 use crate::args::DiffArgs;
-use anyhow::{Context, Result, bail};
+use crate::choice::DiffFormat;
+use anyhow::{Context, Result};
 use rampart_report::diff::{self, Snapshot};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(args: &DiffArgs) -> Result<ExitCode> {
-    let render = match args.format.as_str() {
-        "text" => diff::render_text,
-        "json" => diff::render_json,
-        other => bail!("unknown format '{other}' for diff (text, json)"),
+    let render = match args.format {
+        DiffFormat::Text => diff::render_text,
+        DiffFormat::Json => diff::render_json,
     };
     let old = load(&args.old)?;
     let new = load(&args.new)?;

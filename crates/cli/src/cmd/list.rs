@@ -1,19 +1,19 @@
 //! `rampart list`: the newest saved scans, as a table or as JSON.
 
 use crate::args::ListArgs;
+use crate::choice::ListFormat;
 use crate::history;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use rampart_store::ScanSummary;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 pub async fn run(args: &ListArgs) -> Result<ExitCode> {
-    let render = match args.format.as_str() {
-        "table" => table,
-        "json" => json,
-        other => bail!("unknown format '{other}' for list (table, json)"),
+    let render = match args.format {
+        ListFormat::Table => table,
+        ListFormat::Json => json,
     };
-    let path = history::path(args.db.as_deref());
+    let path = history::path(args.history.db.as_deref());
     let target = args.target.as_deref().map(target_key);
     let scans = match history::open_existing(&path).await? {
         Some(store) => {
@@ -23,7 +23,7 @@ pub async fn run(args: &ListArgs) -> Result<ExitCode> {
         }
         None => Vec::new(),
     };
-    if scans.is_empty() && args.format == "table" {
+    if scans.is_empty() && args.format == ListFormat::Table {
         eprintln!("rampart: no saved scans in {}", path.display());
         return Ok(ExitCode::SUCCESS);
     }

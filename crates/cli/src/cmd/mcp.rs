@@ -10,7 +10,7 @@ use rampart_store::History;
 use std::process::ExitCode;
 
 pub async fn run(args: &McpArgs) -> Result<ExitCode> {
-    let path = args.db.clone().unwrap_or_else(History::default_path);
+    let path = args.history.db.clone().unwrap_or_else(History::default_path);
     let limits = limits(args)?;
     let history = History::open(&path)
         .await
@@ -34,7 +34,7 @@ pub async fn run(args: &McpArgs) -> Result<ExitCode> {
 }
 
 fn limits(args: &McpArgs) -> Result<mcp::ScanLimits> {
-    let policy = allowed(args.allow_targets.as_deref())?;
+    let policy = allowed(args.targets.allow_targets.as_deref())?;
     Ok(mcp::ScanLimits::new(policy, usize::from(args.max_scans)))
 }
 

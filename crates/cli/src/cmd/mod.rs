@@ -5,6 +5,7 @@ pub mod demo;
 pub mod diff;
 pub mod list;
 pub mod mcp;
+pub mod replay;
 pub mod results;
 pub mod scan;
 pub mod serve;

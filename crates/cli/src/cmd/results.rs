@@ -3,27 +3,20 @@
 
 use crate::args::{OutputArgs, ResultsArgs};
 use crate::{history, output};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rampart_model::Rule;
 use rampart_report::Format;
 use std::process::ExitCode;
 
 pub async fn run(args: &ResultsArgs) -> Result<ExitCode> {
     let outputs = OutputArgs {
-        format: args.format.clone(),
+        format: args.format,
         output: args.output.clone(),
         ..Default::default()
     };
     let plan = output::plan(&outputs, Format::Summary)?;
     output::validate(&outputs)?;
-    let path = history::path(args.db.as_deref());
-    let missing = || format!("no saved scan '{}' in {}", args.id, path.display());
-    let store = history::open_existing(&path).await?.with_context(missing)?;
-    let record = store.get(&args.id).await;
-    store.close().await;
-    let record = record
-        .with_context(|| format!("scan history {}", path.display()))?
-        .with_context(missing)?;
+    let record = history::load(args.history.db.as_deref(), &args.id).await?;
     let mut report = record.report;
     report.rules = rules(&record.rule_ids);
     output::write(&report, &plan, output::color(&outputs))?;

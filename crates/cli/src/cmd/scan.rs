@@ -10,6 +10,7 @@ use rampart_report::Format;
 use std::process::ExitCode;
 
 pub async fn run(args: &ScanArgs) -> Result<ExitCode> {
+    let args = &crate::project::apply(args)?;
     match &args.targets {
         Some(file) => super::targets::run(args, file).await,
         None => Ok(one(args).await?.1),
@@ -26,7 +27,6 @@ pub async fn one(args: &ScanArgs) -> Result<(rampart_model::Report, ExitCode)> {
         .map(|path| Lines::open(path, config.target.as_str(), ignores.clone()))
         .transpose()?;
     let plan = report_plan(args, lines.as_ref())?;
-    output::validate_gate(&args.gate)?;
     output::validate(&args.output)?;
     let baseline = args.gate.baseline.as_deref().map(diff::load).transpose()?;
     let bar = progress::Bar::new().streaming(lines);
@@ -40,6 +40,13 @@ pub async fn one(args: &ScanArgs) -> Result<(rampart_model::Report, ExitCode)> {
         std::process::exit(INTERRUPTED.into());
     }
     let mut report = result?;
+    let (project, _) = &args.project_ignores;
+    if !project.is_empty() {
+        report
+            .stats
+            .events
+            .push(format!("options and suppressions from {project}"));
+    }
     crate::ignore::apply(&mut report, &ignores, time::OffsetDateTime::now_utc().date());
     if let Some(baseline) = &baseline {
         rampart_report::diff::mark(&mut report, baseline);
@@ -53,7 +60,7 @@ pub async fn one(args: &ScanArgs) -> Result<(rampart_model::Report, ExitCode)> {
     let verdict = if interrupted {
         ExitCode::from(INTERRUPTED)
     } else {
-        output::gate(&report, &args.gate)?
+        output::gate(&report, &args.gate)
     };
     Ok((report, verdict))
 }
@@ -85,16 +92,20 @@ async fn on_ctrl_c(interrupt: rampart_engine::http::Interrupt) {
     }
 }
 
-/// The suppressions of `--ignore FILE`, else of `.rampart-ignore.toml` when present.
+/// The suppressions of the project file, then of `--ignore FILE`, else of
+/// `.rampart-ignore.toml` when present.
 fn ignores(args: &ScanArgs) -> Result<Vec<crate::ignore::Entry>> {
+    let known: Vec<&str> = rampart_checks::CHECKS.iter().map(|c| c.rule().id).collect();
+    let (label, project) = &args.project_ignores;
+    let mut entries = crate::ignore::check(label, project.clone(), &known)?;
     let default = std::path::Path::new(crate::ignore::DEFAULT_FILE);
     let path = match &args.ignore {
         Some(path) => path.as_path(),
         None if default.is_file() => default,
-        None => return Ok(Vec::new()),
+        None => return Ok(entries),
     };
-    let known: Vec<&str> = rampart_checks::CHECKS.iter().map(|c| c.rule().id).collect();
-    crate::ignore::load(path, &known)
+    entries.extend(crate::ignore::load(path, &known)?);
+    Ok(entries)
 }
 
 /// `--save-flow FILE`: the flow `--login` discovered, as a flow file.

@@ -15,8 +15,8 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 pub async fn run(args: &ServeArgs) -> Result<ExitCode> {
-    let policy = allowed(args.allow_targets.as_deref())?;
-    let hooks = webhook_destinations(args.allow_webhooks.as_deref())?;
+    let policy = allowed(args.targets.allow_targets.as_deref())?;
+    let hooks = webhook_destinations(args.webhooks.allow_webhooks.as_deref())?;
     let (queue, db) = open(&args.queue).await?;
     let admin = std::env::var(ADMIN_TOKEN_VAR).ok().filter(|t| !t.is_empty());
     if let Some(token) = bootstrap(queue.as_ref(), admin.as_deref())

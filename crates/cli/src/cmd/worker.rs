@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub async fn run(args: &WorkerArgs) -> Result<ExitCode> {
-    let policy = allowed(args.allow_targets.as_deref())?;
+    let policy = allowed(args.targets.allow_targets.as_deref())?;
     let (queue, db) = open(&args.queue).await?;
-    let hooks = webhook_destinations(args.allow_webhooks.as_deref())?;
+    let hooks = webhook_destinations(args.webhooks.allow_webhooks.as_deref())?;
     let worker = Worker::new(queue, policy, Duration::from_secs(args.lease_secs))
         .with_webhooks(hooks)
         .map_err(|e| anyhow!(e))?;

@@ -49,12 +49,17 @@ pub struct Demo {
 }
 
 pub fn demo(flaws: rampart_demo::Flaws) -> Demo {
+    demo_on(flaws, 0)
+}
+
+/// The demo API on `port` (0: any free port).
+pub fn demo_on(flaws: rampart_demo::Flaws, port: u16) -> Demo {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    let server = runtime.block_on(rampart_demo::serve(flaws)).unwrap();
+    let server = runtime.block_on(rampart_demo::serve_on(flaws, port)).unwrap();
     Demo {
         url: server.url(),
         _runtime: runtime,

@@ -132,15 +132,16 @@ impl Driver {
         let login = self.login(&mut victim).await?;
         let Some(token) = login.token_after.clone() else {
             let cause = format!(
-                "no session token after logging in (status {}, {} not set)",
+                "no session token after logging in (status {}, {} not set; {})",
                 login.trip.response.status,
-                self.carrier.describe()
+                self.carrier.describe(),
+                cookies_set(&victim)
             );
             return Err(Error::flow("login", cause));
         };
         let logged_in = self.probe(&token).await?;
         if !logged_in.logged_in {
-            return Err(self.login_failure(&mut victim, &login).await);
+            return Err(self.login_failure(&mut victim, &login, &logged_in).await);
         }
         let random = self.probe(&self.carrier.forge(&token)).await?;
         if random.logged_in {
@@ -163,7 +164,16 @@ impl Driver {
         ))
     }
 
-    async fn login_failure(&self, victim: &mut Agent, login: &StepOutcome) -> Error {
+    async fn login_failure(&self, victim: &mut Agent, login: &StepOutcome, protected: &Probe) -> Error {
+        let status = protected.exchanges.last().map_or(0, |e| e.response.status);
+        if matches!(status, 404 | 405 | 410) {
+            let step = &self.flow.protected;
+            let cause = format!(
+                "{} {} answers {status} even logged in; check its path and method",
+                step.method, step.path
+            );
+            return Error::flow("protected", cause);
+        }
         let whole_jar = self.probe_agent(victim).await.map(|p| p.logged_in).unwrap_or(false);
         if whole_jar {
             let set = Carrier::cookie(self.carrier.name(), victim.jar().names());
@@ -183,7 +193,7 @@ impl Driver {
             return Error::flow("session", cause);
         }
         let cause = format!(
-            "after logging in (status {}), [protected] does not show the marker '{}'; check the credentials and the marker",
+            "after logging in (status {}), [protected] (status {status}) does not show the marker '{}'; check the credentials and the marker",
             login.trip.response.status, self.flow.logged_in_marker
         );
         Error::flow("login", cause)
@@ -343,6 +353,16 @@ fn auth_headers(agent: &Agent) -> Vec<(String, String)> {
         _ => {}
     }
     headers
+}
+
+/// The cookies the server set so far, for an error that names a carrier it did not.
+fn cookies_set(agent: &Agent) -> String {
+    let names: Vec<&str> = agent.jar().names().collect();
+    if names.is_empty() {
+        "the server set no cookie".into()
+    } else {
+        format!("the server set: {}", names.join(", "))
+    }
 }
 
 /// Without `[session]`: a JSON token means bearer, else the session-like cookie the login left.
