@@ -7,7 +7,8 @@ format and hands each file to a tool that reads that format for a living:
 - SARIF: the SARIF 2.1.0 JSON schema with Python `jsonschema`, and Microsoft's
   SARIF Multitool `validate` (its SARIF and GitHub rule sets);
 - JUnit: `junitparser`, compared with the rules that ran and the findings;
-- HTML: headless Chromium through playwright-core (html_check.mjs).
+- HTML: headless Chromium through playwright-core (html_check.mjs);
+- the terminal summary: `rampart demo` in a real terminal (tmux), terminal.py.
 
 Ground truth comes from `rampart checks --format json` and a JSON demo run.
 Prints one line per check and ends with `N passed, N failed`.
@@ -44,6 +45,7 @@ if Path(sys.prefix).resolve() != VENV.resolve() and (VENV / "bin/python").exists
 
 import jsonschema  # noqa: E402  (after the re-exec into the venv)
 from junitparser import Failure, JUnitXml, Skipped, TestSuite  # noqa: E402
+from terminal import terminal_checks  # noqa: E402
 
 
 class Checks:
@@ -301,7 +303,7 @@ def main():
             c.record("ground truth: rampart checks and a JSON demo run", False, repr(err))
             print(f"{c.passed} passed, {c.failed} failed")
             return 1
-        for section in (sarif_checks, junit_checks, html_checks):
+        for section in (sarif_checks, junit_checks, html_checks, terminal_checks):
             begun = time.monotonic()
             section(c, tmp, truth, truth_fixed)
             print(f"     {section.__name__} took {time.monotonic() - begun:.1f} s", flush=True)

@@ -18,12 +18,17 @@ pub struct Bar {
 
 impl Bar {
     pub fn new() -> Bar {
-        let target = if std::io::stderr().is_terminal() && !crate::say::quiet() {
+        let shown = std::io::stderr().is_terminal() && !crate::say::quiet();
+        let target = if shown {
             ProgressDrawTarget::stderr()
         } else {
             ProgressDrawTarget::hidden()
         };
         let bar = ProgressBar::with_draw_target(Some(0), target);
+        if shown {
+            // The spinner and the clock move during a long check too.
+            bar.enable_steady_tick(std::time::Duration::from_millis(150));
+        }
         let style = ProgressStyle::with_template("{spinner} {prefix:<13} [{bar:24}] {pos}/{len} {msg}  {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");

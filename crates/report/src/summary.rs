@@ -64,7 +64,7 @@ fn write_plain(report: &Report, out: &mut dyn Write, width: Option<usize>) -> io
     writeln!(out, "rampart {} — {}", report.tool.version, report.target)?;
     writeln!(out)?;
     for line in &report.coverage.not_tested {
-        writeln!(out, "  {line}")?;
+        writeln!(out, "{}", wrap_hanging(line, "  ", "    ", width))?;
     }
     if !report.coverage.not_tested.is_empty() {
         writeln!(out)?;
@@ -84,7 +84,8 @@ fn write_plain(report: &Report, out: &mut dyn Write, width: Option<usize>) -> io
     writeln!(out, "  Findings: {}", by_severity(report))?;
     baseline(report, out)?;
     if let Some(flow) = &report.flow {
-        writeln!(out, "  Session: {}", flow.summary)?;
+        let line = format!("Session: {}", flow.summary);
+        writeln!(out, "{}", wrap_hanging(&line, "  ", "    ", width))?;
     }
     if let Some(writes) = report.stats.writes_line() {
         writeln!(out, "  Writes (--active): {writes}")?;
@@ -124,11 +125,11 @@ fn write_plain(report: &Report, out: &mut dyn Write, width: Option<usize>) -> io
         for f in group {
             let variant = f.variant.as_deref().map(|v| format!(" [{v}]")).unwrap_or_default();
             let baseline = f.baseline.map(|b| format!(", {}", b.as_str())).unwrap_or_default();
-            writeln!(
-                out,
-                "  {} {}{} — {} ({}{baseline})",
+            let heading = format!(
+                "{} {}{} — {} ({}{baseline})",
                 f.rule_id, f.title, variant, f.endpoint.url, f.confidence
-            )?;
+            );
+            writeln!(out, "{}", wrap_hanging(&heading, "  ", "    ", width))?;
             writeln!(out, "{}", wrap(&f.description, "      ", width))?;
             writeln!(out, "{}", wrap(&format!("Fix: {}", f.remediation), "      ", width))?;
         }
@@ -141,10 +142,10 @@ fn write_plain(report: &Report, out: &mut dyn Write, width: Option<usize>) -> io
         writeln!(out)?;
         writeln!(out, "SUPPRESSED ({}, not scored)", report.suppressed.len())?;
         for s in &report.suppressed {
-            writeln!(out, "  {}", s.line())?;
+            writeln!(out, "{}", wrap_hanging(&s.line(), "  ", "    ", width))?;
         }
     }
-    footer(report, out)
+    footer(report, out, width)
 }
 
 /// "1 critical, 0 high, …": the findings counted by severity, most severe first.
@@ -160,7 +161,13 @@ fn by_severity(report: &Report) -> String {
 /// `text` after `indent`, broken at spaces so no line passes `width`
 /// columns (a longer word keeps its own line); one line without a width.
 pub(crate) fn wrap(text: &str, indent: &str, width: Option<usize>) -> String {
-    let room = width.map_or(usize::MAX, |w| w.saturating_sub(indent.chars().count()).max(20));
+    wrap_hanging(text, indent, indent, width)
+}
+
+/// As `wrap`, the first line after `first` and the rest after `rest`.
+fn wrap_hanging(text: &str, first: &str, rest: &str, width: Option<usize>) -> String {
+    let indent = first.chars().count().max(rest.chars().count());
+    let room = width.map_or(usize::MAX, |w| w.saturating_sub(indent).max(20));
     let mut lines = vec![String::new()];
     for word in text.split_whitespace() {
         let line = lines.last_mut().expect("never empty");
@@ -174,7 +181,11 @@ pub(crate) fn wrap(text: &str, indent: &str, width: Option<usize>) -> String {
             line.push_str(word);
         }
     }
-    let indented: Vec<String> = lines.iter().map(|l| format!("{indent}{l}")).collect();
+    let indented: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{}{l}", if i == 0 { first } else { rest }))
+        .collect();
     indented.join("\n")
 }
 
@@ -188,16 +199,17 @@ fn baseline(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "  Baseline: {new} new, {} unchanged", marked.len() - new)
 }
 
-fn footer(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn footer(report: &Report, out: &mut dyn Write, width: Option<usize>) -> io::Result<()> {
     let stats = &report.stats;
     if !stats.errors.is_empty() || !stats.events.is_empty() || stats.relogins > 0 {
         writeln!(out)?;
     }
     for e in &stats.errors {
-        writeln!(out, "  error in {}: {}", e.rule_id, e.message)?;
+        let line = format!("error in {}: {}", e.rule_id, e.message);
+        writeln!(out, "{}", wrap_hanging(&line, "  ", "    ", width))?;
     }
     for e in &stats.events {
-        writeln!(out, "  note: {e}")?;
+        writeln!(out, "{}", wrap_hanging(&format!("note: {e}"), "  ", "    ", width))?;
     }
     if stats.relogins > 0 {
         writeln!(
