@@ -289,8 +289,8 @@ class Zoo:
         return self._key[0]
 
 
-def sign(claims: dict, alg: str, key: bytes | None) -> str:
-    header = b64url(json.dumps({"alg": alg, "typ": "JWT"}).encode())
+def sign(claims: dict, alg: str, key: bytes | None, kid: str | None = None) -> str:
+    header = b64url(json.dumps({"alg": alg, "typ": "JWT"} | ({"kid": kid} if kid is not None else {})).encode())
     payload = b64url(json.dumps(claims).encode())
     if key is None:
         return f"{header}.{payload}."

@@ -183,6 +183,28 @@ def auth_012(z: Zoo):
     return summary(hits, f"{seen}: HS256 keyed by the PEM refused; anon refused, alice's token accepted (controls)")
 
 
+KID_TRAVERSAL = "../../../../../../../../dev/null"
+
+
+def auth_013(z: Zoo):
+    """kid path traversal: alice's claims (a fresh iat) under the header {"alg":"HS256","typ":"JWT",
+    "kid":"../../../../../../../../dev/null"}, HMAC-SHA256 keyed by the empty key (what a key file
+    found through the kid holds when it is /dev/null), reach the protected page, while the same
+    header and claims keyed by a random 32-byte key are refused (the signature is checked) and
+    alice's genuine token is accepted. Any other outcome is absent."""
+    claims = jwt_claims(z.token)
+    if claims is None:
+        return False, "n/a: the credential is not a JWT"
+    if not z.protected_ok(z.token):
+        return False, "n/a: alice's own token is refused on the protected page (control)"
+    claims = dict(claims, iat=int(time.time()))
+    if z.protected_ok(sign(claims, "HS256", secrets.token_bytes(32), kid=KID_TRAVERSAL)):
+        return False, f"n/a: kid {KID_TRAVERSAL!r} with a random key is accepted too (no signature check)"
+    ok = z.protected_ok(sign(claims, "HS256", b"", kid=KID_TRAVERSAL))
+    return ok, (f"kid {KID_TRAVERSAL!r}: HS256 token keyed by the empty key {'accepted' if ok else 'refused'}; "
+                "a random key refused, alice's token accepted (controls)")
+
+
 # ----------------------------------------------------------------------------- BOLA
 
 def _users_op(z: Zoo) -> Op | None:
@@ -1193,6 +1215,7 @@ RULES = {
     "AUTH-001": auth_001, "AUTH-002": auth_002, "AUTH-003": auth_003, "AUTH-004": auth_004,
     "AUTH-005": auth_005, "AUTH-006": auth_006, "AUTH-007": auth_007, "AUTH-008": auth_008,
     "AUTH-009": auth_009, "AUTH-010": auth_010, "AUTH-011": auth_011, "AUTH-012": auth_012,
+    "AUTH-013": auth_013,
     "BOLA-001": bola_001, "BOLA-002": bola_002, "BOLA-003": bola_003, "BOLA-004": bola_004,
     "BOLA-005": bola_005, "BOLA-006": bola_006,
     "BFLA-001": bfla_001, "BFLA-002": bfla_002, "BFLA-003": bfla_003,

@@ -44,6 +44,7 @@ pub const CHECKS: &[&dyn Check] = &[
     &auth::NoWwwAuthenticate,
     &auth::UserEnumeration,
     &auth::KeyConfusion,
+    &auth::KidManipulation,
     &bola::SequentialIds,
     &bola::ForeignObject,
     &bola::OwnerQuery,

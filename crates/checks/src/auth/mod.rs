@@ -1,8 +1,8 @@
-//! Authentication (AUTH-001 … AUTH-012, OWASP API2:2023): operations that
+//! Authentication (AUTH-001 … AUTH-013, OWASP API2:2023): operations that
 //! answer without credentials or with wrong ones, JWTs that are unsigned,
-//! weakly signed, expired, leaky or verified with the public key as an HMAC
-//! secret, missing authentication headers, and a login that tells which user
-//! names exist.
+//! weakly signed, expired, leaky, verified with the public key as an HMAC
+//! secret or with a key their own `kid` chose, missing authentication
+//! headers, and a login that tells which user names exist.
 
 pub mod credential;
 pub mod jwt;
@@ -22,6 +22,7 @@ mod auth009_security_headers;
 mod auth010_www_authenticate;
 mod auth011_user_enumeration;
 mod auth012_key_confusion;
+mod auth013_kid;
 mod exchanges;
 mod forge;
 
@@ -37,6 +38,7 @@ pub use auth009_security_headers::SecurityHeaders;
 pub use auth010_www_authenticate::NoWwwAuthenticate;
 pub use auth011_user_enumeration::UserEnumeration;
 pub use auth012_key_confusion::KeyConfusion;
+pub use auth013_kid::KidManipulation;
 
 use crate::web;
 use rampart_engine::http::Response;

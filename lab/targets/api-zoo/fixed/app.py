@@ -42,6 +42,8 @@ from zoo.chatbot import FixedBot  # noqa: E402
 from zoo.fetch import FetchError, fetch  # noqa: E402
 
 JWT_SECRET = secrets.token_bytes(32)  # FIX AUTH-005: random 256-bit key, new on every start
+KID = "hs-2024"  # the kid header of every token issued: names the current signing key
+SIGNING_KEYS = {KID: JWT_SECRET}  # FIX AUTH-013: keys found by kid in a fixed table, never on disk
 TOKEN_TTL_S = 900  # FIX AUTH-007: 15-minute tokens
 PUBLIC = {"security": []}
 ALLOWED_ORIGINS = {"https://shop.api-zoo.example"}  # FIX INPUT-001/002/003
@@ -59,7 +61,7 @@ app = FastAPI(title="api-zoo", version="2.3.0", docs_url=None, redoc_url=None, o
 def issue_token(user: dict) -> str:
     now = int(time.time())
     claims = {"sub": user["uuid"], "iat": now, "exp": now + TOKEN_TTL_S, "jti": secrets.token_hex(8)}
-    return jwt.encode(claims, JWT_SECRET, algorithm="HS256")  # FIX AUTH-008: no personal data in claims
+    return jwt.encode(claims, JWT_SECRET, algorithm="HS256", headers={"kid": KID})  # FIX AUTH-008: no personal data
 
 
 def unauthorized(error: Optional[str] = None) -> HTTPException:
@@ -71,8 +73,12 @@ def current_user(creds: Optional[HTTPAuthorizationCredentials] = Depends(bearer)
     if not creds:
         raise unauthorized()
     try:
+        # FIX AUTH-013: the kid only selects a key of the table; an unknown (or missing) kid is refused
+        key = SIGNING_KEYS.get(str(jwt.get_unverified_header(creds.credentials).get("kid")))
+        if key is None:
+            raise jwt.InvalidTokenError("unknown kid")
         # FIX AUTH-002/004/006: signature checked, algorithm pinned, exp required and enforced
-        claims = jwt.decode(creds.credentials, JWT_SECRET, algorithms=["HS256"],
+        claims = jwt.decode(creds.credentials, key, algorithms=["HS256"],
                             options={"require": ["exp", "iat", "sub", "jti"]})
     except jwt.InvalidTokenError:
         raise unauthorized("invalid_token")

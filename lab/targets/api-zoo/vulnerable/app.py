@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import gc
 import hashlib
 import hmac
 import json
 import os
 import secrets
+import shutil
 import sqlite3
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -45,6 +48,9 @@ from zoo.chatbot import SYSTEM_PROMPT, VulnerableBot  # noqa: E402
 from zoo.fetch import FetchError, fetch  # noqa: E402
 
 JWT_SECRET = b"secret"  # FLAW AUTH-005: a dictionary word as the HS256 key
+KID = "hs-2024"  # the kid header of every token issued: names the current signing key
+KEYS_DIR = ""  # the HMAC keys, one file per kid: a fresh directory made at every start (lifespan)
+KEY_MAX = 64 * 1024  # bytes read from a key file (a kid naming /dev/zero must not read forever)
 PUBLIC = {"security": []}  # openapi_extra of operations meant to be public
 SSN = {1: "512-44-0198", 2: "512-44-7731", 3: "512-44-0001", 4: "512-44-2290"}
 # Credentials a developer left in the config endpoint; built from parts so that
@@ -52,8 +58,21 @@ SSN = {1: "512-44-0198", 2: "512-44-7731", 3: "512-44-0001", 4: "512-44-2290"}
 STRIPE_KEY = "sk" + "_live_" + "51HzooLAB09aZ7Qm2Xc4Vb8Nn1Kp3Rt6Ws"
 AWS_KEY_ID = "AK" + "IA" + "ZOOLAB7Q3NX5K2WD"
 
+
+@contextlib.asynccontextmanager
+async def lifespan(_app: FastAPI):
+    """Writes the current key into a fresh keys directory (file name: its kid), removed on shutdown."""
+    global KEYS_DIR
+    KEYS_DIR = tempfile.mkdtemp(prefix="api-zoo-keys-")
+    Path(KEYS_DIR, KID).write_bytes(JWT_SECRET)
+    try:
+        yield
+    finally:
+        shutil.rmtree(KEYS_DIR, ignore_errors=True)
+
+
 bearer = HTTPBearer(auto_error=False, bearerFormat="JWT")
-app = FastAPI(title="api-zoo", version="2.3.0", debug=True)  # FLAW DATA-004: debug tracebacks
+app = FastAPI(title="api-zoo", version="2.3.0", debug=True, lifespan=lifespan)  # FLAW DATA-004: debug tracebacks
 
 
 # ----------------------------------------------------------------------------- JWT, by hand
@@ -70,13 +89,24 @@ HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha
 
 
 def issue_token(user: dict) -> str:
-    header = {"alg": "HS256", "typ": "JWT"}
+    header = {"alg": "HS256", "typ": "JWT", "kid": KID}
     # FLAW AUTH-007: no exp.  FLAW AUTH-008: the user's SSN rides in every token.
     claims = {"sub": str(user["id"]), "username": user["username"], "role": user["role"],
               "ssn": SSN[user["id"]], "iat": int(time.time()), "jti": secrets.token_hex(8)}
     signing = ".".join(b64url(json.dumps(p, separators=(",", ":")).encode()) for p in (header, claims))
     sig = hmac.new(JWT_SECRET, signing.encode(), hashlib.sha256).digest()
     return f"{signing}.{b64url(sig)}"
+
+
+def key_for(header: dict) -> Optional[bytes]:
+    """The HMAC key the token's kid names (no kid: the current key), None if there is no such file."""
+    try:
+        # FLAW AUTH-013: the kid is joined to the keys directory unsanitised, so
+        # "../../../../../../../../dev/null" names an empty file: a token HMAC-signed with an empty key verifies
+        with open(os.path.join(KEYS_DIR, header.get("kid", KID)), "rb") as f:
+            return f.read(KEY_MAX)
+    except (OSError, TypeError, ValueError):
+        return None
 
 
 def read_token(token: str, verify: bool = True) -> Optional[dict]:
@@ -91,10 +121,10 @@ def read_token(token: str, verify: bool = True) -> Optional[dict]:
         return None
     alg = str(header.get("alg", ""))
     if verify and alg.lower() != "none":  # FLAW AUTH-004: alg "none" tokens need no signature
-        digest = HASHES.get(alg)
-        if digest is None or len(parts) != 3:
+        digest, key = HASHES.get(alg), key_for(header)
+        if digest is None or key is None or len(parts) != 3:
             return None
-        want = hmac.new(JWT_SECRET, f"{parts[0]}.{parts[1]}".encode(), digest).digest()
+        want = hmac.new(key, f"{parts[0]}.{parts[1]}".encode(), digest).digest()
         try:
             if not hmac.compare_digest(want, unb64url(parts[2])):
                 return None
