@@ -66,46 +66,17 @@ pub struct ScanArgs {
     /// Base URL of the API (http or https).
     #[arg(required_unless_present = "targets")]
     pub url: Option<String>,
-    /// Project file of default options, flow and suppressions (default: ./rampart.toml when present);
-    /// the command line wins over it.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Do not read ./rampart.toml.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub project: ProjectArgs,
     /// Scan every URL in FILE instead (one per line; blank lines and # comments skipped): one report per
     /// target (-o report.json writes report-1-HOST.json …), a combined summary, one gate over all.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["url", "save_flow", "baseline"])]
     pub targets: Option<PathBuf>,
-    /// Session flow file (TOML); enables the session-lifecycle suite.
-    #[arg(long)]
-    pub flow: Option<PathBuf>,
-    /// Discover the session flow by logging in as USER (password after ':', or from RAMPART_PASSWORD / --password-env).
-    #[arg(long, value_name = "USER[:PASSWORD]", conflicts_with = "flow")]
-    pub login: Option<String>,
-    /// Read the --login password from this environment variable (default RAMPART_PASSWORD).
-    #[arg(long, value_name = "VAR", requires = "login")]
-    pub password_env: Option<String>,
+    #[command(flatten)]
+    pub auth: AuthArgs,
     /// Write the flow --login discovered to FILE (the password as ${RAMPART_PASSWORD}), for review and --flow.
     #[arg(long, value_name = "FILE", requires = "login")]
     pub save_flow: Option<PathBuf>,
-    /// Another user, for two-user authorization tests (repeatable): NAME=bearer:TOKEN, NAME=header:K: V,
-    /// NAME=cookie:K=V or NAME=login:USER[:PASSWORD] (password from RAMPART_PASSWORD_<NAME>); without other
-    /// credentials, the first is the scan's own.
-    #[arg(long = "identity", value_name = "NAME=CREDENTIAL")]
-    pub identities: Vec<String>,
-    /// Extra request header 'Name: value' (repeatable).
-    #[arg(short = 'H', long = "header", value_name = "'K: V'")]
-    pub headers: Vec<String>,
-    /// Send 'Authorization: Bearer TOKEN'.
-    #[arg(long)]
-    pub bearer: Option<String>,
-    /// Send HTTP basic credentials user:pass.
-    #[arg(long, value_name = "USER:PASS")]
-    pub basic: Option<String>,
-    /// Send this Cookie header ('a=b; c=d').
-    #[arg(long)]
-    pub cookie: Option<String>,
     /// Categories or rule ids, comma-separated (e.g. session,SESS-001).
     #[arg(long, value_delimiter = ',')]
     pub checks: Vec<String>,
@@ -148,6 +119,49 @@ pub struct ScanArgs {
     /// The project file's `[[ignore]]` entries and the file's name (set by `project::apply`).
     #[arg(skip)]
     pub project_ignores: (String, Vec<crate::ignore::Entry>),
+}
+
+/// The scan's own credentials and the other users': `scan` and `replay`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AuthArgs {
+    /// Session flow file (TOML); enables the session-lifecycle suite.
+    #[arg(long)]
+    pub flow: Option<PathBuf>,
+    /// Discover the session flow by logging in as USER (password after ':', or from RAMPART_PASSWORD / --password-env).
+    #[arg(long, value_name = "USER[:PASSWORD]", conflicts_with = "flow")]
+    pub login: Option<String>,
+    /// Read the --login password from this environment variable (default RAMPART_PASSWORD).
+    #[arg(long, value_name = "VAR", requires = "login")]
+    pub password_env: Option<String>,
+    /// Another user, for two-user authorization tests (repeatable): NAME=bearer:TOKEN, NAME=header:K: V,
+    /// NAME=cookie:K=V or NAME=login:USER[:PASSWORD] (password from RAMPART_PASSWORD_<NAME>); without other
+    /// credentials, the first is the scan's own.
+    #[arg(long = "identity", value_name = "NAME=CREDENTIAL")]
+    pub identities: Vec<String>,
+    /// Extra request header 'Name: value' (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "'K: V'")]
+    pub headers: Vec<String>,
+    /// Send 'Authorization: Bearer TOKEN'.
+    #[arg(long)]
+    pub bearer: Option<String>,
+    /// Send HTTP basic credentials user:pass.
+    #[arg(long, value_name = "USER:PASS")]
+    pub basic: Option<String>,
+    /// Send this Cookie header ('a=b; c=d').
+    #[arg(long)]
+    pub cookie: Option<String>,
+}
+
+/// The project file: `scan` and `replay`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ProjectArgs {
+    /// Project file of default options, flow and suppressions (default: ./rampart.toml when present);
+    /// the command line wins over it.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Do not read ./rampart.toml.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -409,36 +423,16 @@ pub struct ReplayArgs {
     pub finding: String,
     #[command(flatten)]
     pub history: HistoryDb,
-    /// Session flow file (TOML), as for `scan`; the session rules need it (or --login) to log in afresh.
-    #[arg(long)]
-    pub flow: Option<PathBuf>,
-    /// Log in as USER, as for `scan` (password after ':', or from RAMPART_PASSWORD / --password-env).
-    #[arg(long, value_name = "USER[:PASSWORD]", conflicts_with = "flow")]
-    pub login: Option<String>,
-    /// Read the --login password from this environment variable (default RAMPART_PASSWORD).
-    #[arg(long, value_name = "VAR", requires = "login")]
-    pub password_env: Option<String>,
-    /// Another user, as for `scan` (repeatable); the two-user rules need it.
-    #[arg(long = "identity", value_name = "NAME=CREDENTIAL")]
-    pub identities: Vec<String>,
-    /// Extra request header 'Name: value' (repeatable).
-    #[arg(short = 'H', long = "header", value_name = "'K: V'")]
-    pub headers: Vec<String>,
-    /// Send 'Authorization: Bearer TOKEN'.
-    #[arg(long)]
-    pub bearer: Option<String>,
+    #[command(flatten)]
+    pub auth: AuthArgs,
     /// OpenAPI document, as for `scan`, when the finding's endpoint came from it.
     #[arg(long, value_name = "FILE|URL")]
     pub spec: Option<String>,
     /// Allow probes that write, as for `scan`, when the finding needed them.
     #[arg(long)]
     pub active: bool,
-    /// Project file (default: ./rampart.toml when present).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Do not read ./rampart.toml.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub project: ProjectArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

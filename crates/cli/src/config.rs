@@ -30,14 +30,14 @@ pub fn scan_config(args: &ScanArgs) -> Result<ScanConfig> {
             .with_context(|| format!("--callback-listen '{addr}' is not ADDR:PORT"))?;
     }
     config.callback_url = args.callback_url.as_deref().map(callback_url).transpose()?;
-    if let Some(path) = &args.flow {
+    if let Some(path) = &args.auth.flow {
         config.flow = Some(Flow::load(path)?);
     }
     let env = |name: &str| std::env::var(name).ok();
-    if let Some(login) = &args.login {
-        config.login = Some(credentials(login, args.password_env.as_deref(), &env)?);
+    if let Some(login) = &args.auth.login {
+        config.login = Some(credentials(login, args.auth.password_env.as_deref(), &env)?);
     }
-    identities(&mut config, &args.identities, &env)?;
+    identities(&mut config, &args.auth.identities, &env)?;
     Ok(config)
 }
 
@@ -213,20 +213,20 @@ fn resolve(raw: &str) -> Result<(String, std::net::SocketAddr)> {
 
 fn headers(args: &ScanArgs) -> Result<Vec<(String, String)>> {
     let mut headers = Vec::new();
-    for raw in &args.headers {
+    for raw in &args.auth.headers {
         headers.push(input::header(raw).map_err(|e| anyhow!("--header {e}"))?);
     }
-    if let Some(token) = &args.bearer {
+    if let Some(token) = &args.auth.bearer {
         headers.push(("Authorization".into(), format!("Bearer {token}")));
     }
-    if let Some(basic) = &args.basic {
+    if let Some(basic) = &args.auth.basic {
         if !basic.contains(':') {
             bail!("--basic expects user:pass");
         }
         let encoded = base64::engine::general_purpose::STANDARD.encode(basic);
         headers.push(("Authorization".into(), format!("Basic {encoded}")));
     }
-    if let Some(cookie) = &args.cookie {
+    if let Some(cookie) = &args.auth.cookie {
         headers.push(("Cookie".into(), cookie.clone()));
     }
     Ok(headers)

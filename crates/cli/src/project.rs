@@ -71,9 +71,9 @@ struct Defaults {
 /// names, else `rampart.toml` here unless `--no-config`.
 pub fn apply(args: &ScanArgs) -> Result<ScanArgs> {
     let default = Path::new(DEFAULT_FILE);
-    let path = match &args.config {
+    let path = match &args.project.config {
         Some(path) => path.as_path(),
-        None if !args.no_config && default.is_file() => default,
+        None if !args.project.no_config && default.is_file() => default,
         None => return Ok(args.clone()),
     };
     let label = path.display().to_string();
@@ -93,11 +93,13 @@ fn fill(args: &mut ScanArgs, d: Defaults, dir: &Path) -> Result<()> {
     if d.flow.is_some() && d.login.is_some() {
         bail!("flow and login do not combine; keep one");
     }
-    if args.flow.is_none() && args.login.is_none() {
-        args.flow = d.flow.map(at);
-        args.login = d.login;
-        args.password_env = args.password_env.take().or(d.password_env);
+    let auth = &mut args.auth;
+    if auth.flow.is_none() && auth.login.is_none() {
+        auth.flow = d.flow.map(at);
+        auth.login = d.login;
+        auth.password_env = auth.password_env.take().or(d.password_env);
     }
+    replace_if_empty(&mut auth.headers, d.headers);
     args.spec = args.spec.take().or(d.spec.map(|s| spec_location(s, dir)));
     args.ignore = args.ignore.take().or(d.ignore.map(at));
     args.active |= d.active.unwrap_or(false);
@@ -110,7 +112,6 @@ fn fill(args: &mut ScanArgs, d: Defaults, dir: &Path) -> Result<()> {
             .map_err(|e| anyhow!("llm_tier: {e}"))?;
     }
     replace_if_empty(&mut args.checks, d.checks);
-    replace_if_empty(&mut args.headers, d.headers);
     let limits = &mut args.limits;
     limits.concurrency = limits.concurrency.or(within("concurrency", d.concurrency, 1, 1024)?);
     limits.rate = limits.rate.or(d.rate);

@@ -15,7 +15,7 @@ pub async fn run(args: &ReplayArgs) -> Result<ExitCode> {
     let finding = pick(&record.report, &args.finding)?;
     let scan = crate::project::apply(&scan_args(args, &record.report.target, &finding.rule_id))?;
     let uses_flow = rampart_checks::registry::find(&finding.rule_id).is_some_and(|c| c.uses_flow());
-    if uses_flow && scan.flow.is_none() && scan.login.is_none() {
+    if uses_flow && scan.auth.flow.is_none() && scan.auth.login.is_none() {
         bail!(
             "{} logs in afresh to prove it: give --flow FILE or --login USER",
             finding.rule_id
@@ -39,16 +39,10 @@ fn scan_args(args: &ReplayArgs, target: &str, rule: &str) -> ScanArgs {
     ScanArgs {
         url: Some(target.to_string()),
         checks: vec![rule.to_string()],
-        flow: args.flow.clone(),
-        login: args.login.clone(),
-        password_env: args.password_env.clone(),
-        identities: args.identities.clone(),
-        headers: args.headers.clone(),
-        bearer: args.bearer.clone(),
+        auth: args.auth.clone(),
         spec: args.spec.clone(),
         active: args.active,
-        config: args.config.clone(),
-        no_config: args.no_config,
+        project: args.project.clone(),
         limits: args.limits.clone(),
         ..ScanArgs::default()
     }
