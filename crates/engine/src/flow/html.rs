@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
     pub name: String,
-    /// The `type` attribute, lower case (`text` when absent).
+    /// The `type` attribute, lower case (absent: `text` for an input, `submit` for a button).
     pub kind: String,
     pub value: String,
 }
@@ -42,14 +42,16 @@ pub struct Link {
 pub fn forms(html: &str) -> Vec<Form> {
     let mut forms = Vec::new();
     for (attrs, inner) in elements(html, "form") {
+        // An `<input>` without a type is text; a `<button>` without one submits.
         let inputs = tags(inner, "input")
-            .chain(tags(inner, "button"))
-            .filter_map(|attrs| {
+            .map(|attrs| (attrs, "text"))
+            .chain(tags(inner, "button").map(|attrs| (attrs, "submit")))
+            .filter_map(|(attrs, default)| {
                 let name = attr(attrs, "name")?;
                 Some(Input {
                     name,
                     kind: attr(attrs, "type")
-                        .unwrap_or_else(|| "text".into())
+                        .unwrap_or_else(|| default.into())
                         .to_ascii_lowercase(),
                     value: attr(attrs, "value").unwrap_or_default(),
                 })

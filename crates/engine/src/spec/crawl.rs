@@ -5,12 +5,20 @@
 //! target's path; URLs that differ only in id-like segments (numbers, UUIDs,
 //! long hex or tokens) become one operation with a path parameter, and a route
 //! that answers GET with 405 and allows POST becomes a POST operation.
+//!
+//! An HTML page's POST form becomes a POST operation whose form-encoded body
+//! holds the form's fields (their values as the page gives them) when it
+//! takes text: never a form with a password (a login, a sign-up or a password
+//! change is the session flow's business), one with nothing to type (a lone
+//! button is an action such as "delete"), or one whose action names a
+//! state-changing word. The checks send such an operation only under
+//! `--active`, as any POST.
 
 use super::routes;
 use crate::error::Result;
 use crate::flow::html;
 use crate::http::{HttpLayer, Request, Response};
-use crate::inventory::{Endpoint, Location, Param};
+use crate::inventory::{Body, Endpoint, Location, Param};
 use serde_json::Value;
 use std::collections::{BTreeSet, VecDeque};
 use url::Url;
@@ -84,6 +92,9 @@ pub async fn run(
         let sitemap = url.path().ends_with("/sitemap.xml");
         if !robots && !sitemap {
             walk.record(&url);
+            for form in post_forms(&resp) {
+                walk.record_form(&url, &form, layer);
+            }
         }
         for link in links(&resp, robots, sitemap) {
             if let Ok(next) = url.join(&link) {
@@ -120,14 +131,50 @@ impl Walk {
     /// Queue `url` when it is new, on the target's origin and under its path, and not a static file.
     fn offer(&mut self, mut url: Url) {
         url.set_fragment(None);
-        let base = self.target.path().trim_end_matches('/');
         let path = url.path().to_ascii_lowercase();
-        let wanted = url.origin() == self.target.origin()
-            && url.path().starts_with(base)
-            && url.as_str().len() <= MAX_LINK
-            && !STATIC.iter().any(|ext| path.ends_with(ext));
+        let wanted = self.inside(&url) && !STATIC.iter().any(|ext| path.ends_with(ext));
         if wanted && self.seen.len() < 20 * MAX_PAGES && self.seen.insert(url.to_string()) {
             self.queue.push_back(url);
+        }
+    }
+
+    /// On the target's origin, under its path, and of a sane length.
+    fn inside(&self, url: &Url) -> bool {
+        let base = self.target.path().trim_end_matches('/');
+        url.origin() == self.target.origin() && url.path().starts_with(base) && url.as_str().len() <= MAX_LINK
+    }
+
+    /// `form` of the page at `page` as a POST operation with a form body, when
+    /// its action is inside the target and names no state-changing word.
+    fn record_form(&mut self, page: &Url, form: &html::Form, layer: &HttpLayer) {
+        let Ok(mut action) = page.join(form.action.as_deref().unwrap_or("")) else {
+            return;
+        };
+        action.set_fragment(None);
+        if !self.inside(&action) || layer.state_changing(&action).is_some() || self.endpoints.len() >= MAX_ENDPOINTS {
+            return;
+        }
+        let (template, mut params) = template(action.path());
+        for (name, value) in action.query_pairs() {
+            params.push(param(&name, Location::Query, &value));
+        }
+        let body = form_body(form);
+        match self
+            .endpoints
+            .iter_mut()
+            .find(|e| e.method == "POST" && e.path == template)
+        {
+            // A POST the walk knew only from a 405 learns its body.
+            Some(known) if known.body.is_none() => known.body = Some(body),
+            Some(_) => {}
+            None => {
+                let mut e = Endpoint::get(action);
+                e.method = "POST".into();
+                e.path = template;
+                e.params = params;
+                e.body = Some(body);
+                self.endpoints.push(e);
+            }
         }
     }
 
@@ -189,6 +236,54 @@ impl Walk {
                 endpoint.params.push(param(&name, Location::Query, &value));
             }
         }
+    }
+}
+
+/// Input types a person types into; a form without one is a button.
+const TYPED: &[&str] = &["text", "search", "email", "number", "tel", "url"];
+
+/// The page's POST forms that take text and no password.
+fn post_forms(resp: &Response) -> Vec<html::Form> {
+    if resp.status >= 300 {
+        return Vec::new();
+    }
+    let typed = |f: &html::Form| f.inputs.iter().any(|i| TYPED.contains(&i.kind.as_str()));
+    html::forms(&resp.text())
+        .into_iter()
+        .filter(|f| f.method == "POST" && f.password().is_none() && typed(f))
+        .collect()
+}
+
+/// The form's fields as a form-encoded body: named inputs other than buttons,
+/// each with the value the page gives it (a typed field without one gets a
+/// word, a number field a number).
+fn form_body(form: &html::Form) -> Body {
+    let mut example = serde_json::Map::new();
+    let mut url_fields = Vec::new();
+    for input in &form.inputs {
+        if input.name.is_empty() || matches!(input.kind.as_str(), "submit" | "button" | "reset" | "image" | "file") {
+            continue;
+        }
+        let value = match (input.value.as_str(), input.kind.as_str()) {
+            ("", "number") => "1",
+            ("", "email") => "rampart@example.com",
+            ("", "url") => "https://example.com/",
+            ("", _) => "rampart",
+            (given, _) => given,
+        };
+        if input.kind == "url" {
+            url_fields.push(input.name.clone());
+        }
+        example
+            .entry(input.name.clone())
+            .or_insert_with(|| Value::String(value.to_string()));
+    }
+    Body {
+        content_type: "application/x-www-form-urlencoded".into(),
+        properties: example.keys().cloned().collect(),
+        example: Value::Object(example),
+        read_only: Vec::new(),
+        url_fields,
     }
 }
 
@@ -348,5 +443,31 @@ mod tests {
         let mut out = Vec::new();
         json_links(&json, &mut out);
         assert_eq!(out, ["http://h/api/products/", "/api/products/?page=2"]);
+    }
+
+    #[test]
+    fn post_forms_that_take_text_become_bodies() {
+        let page = r#"<form method=post action=/search><input name=term><input type=hidden name=csrf value=t1>
+            <input type=number name=limit><button name=go>Go</button></form>
+            <form method=post action=/login><input name=user><input type=password name=pw></form>
+            <form method=post action=/items/7/delete><button>Delete</button></form>
+            <form action=/find><input name=q></form>"#;
+        let forms: Vec<html::Form> = html::forms(page)
+            .into_iter()
+            .filter(|f| f.method == "POST" && f.password().is_none())
+            .collect();
+        assert_eq!(forms.len(), 2, "the login form is left to the flow");
+        let typed = |f: &html::Form| f.inputs.iter().any(|i| TYPED.contains(&i.kind.as_str()));
+        assert!(
+            typed(&forms[0]) && !typed(&forms[1]),
+            "a lone button is an action, not an input"
+        );
+        let body = form_body(&forms[0]);
+        assert_eq!(body.content_type, "application/x-www-form-urlencoded");
+        assert_eq!(
+            body.example,
+            serde_json::json!({"term": "rampart", "csrf": "t1", "limit": "1"})
+        );
+        assert_eq!(body.properties, ["term", "csrf", "limit"]);
     }
 }
