@@ -43,7 +43,7 @@ pub fn forms(html: &str) -> Vec<Form> {
     let mut forms = Vec::new();
     for (attrs, inner) in elements(html, "form") {
         // An `<input>` without a type is text; a `<button>` without one submits.
-        let inputs = tags(inner, "input")
+        let mut inputs: Vec<Input> = tags(inner, "input")
             .map(|attrs| (attrs, "text"))
             .chain(tags(inner, "button").map(|attrs| (attrs, "submit")))
             .filter_map(|(attrs, default)| {
@@ -57,6 +57,7 @@ pub fn forms(html: &str) -> Vec<Form> {
                 })
             })
             .collect();
+        inputs.extend(text_areas(inner).chain(selects(inner)));
         forms.push(Form {
             action: attr(attrs, "action").filter(|a| !a.is_empty()),
             method: attr(attrs, "method")
@@ -66,6 +67,42 @@ pub fn forms(html: &str) -> Vec<Form> {
         });
     }
     forms
+}
+
+/// A form's `<textarea>`s: kind `textarea`, the text inside as the value.
+fn text_areas(form: &str) -> impl Iterator<Item = Input> + '_ {
+    elements(form, "textarea").filter_map(|(attrs, inner)| {
+        Some(Input {
+            name: attr(attrs, "name")?,
+            kind: "textarea".into(),
+            value: inner
+                .trim()
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&"),
+        })
+    })
+}
+
+/// A form's `<select>`s: kind `select`, the selected option's value (else the first one's).
+fn selects(form: &str) -> impl Iterator<Item = Input> + '_ {
+    elements(form, "select").filter_map(|(attrs, inner)| {
+        let options: Vec<&str> = tags(inner, "option").collect();
+        let chosen = options
+            .iter()
+            .find(|o| {
+                let lower = o.to_ascii_lowercase();
+                lower
+                    .split_whitespace()
+                    .any(|w| w == "selected" || w.starts_with("selected="))
+            })
+            .or(options.first());
+        Some(Input {
+            name: attr(attrs, "name")?,
+            kind: "select".into(),
+            value: chosen.and_then(|o| attr(o, "value")).unwrap_or_default(),
+        })
+    })
 }
 
 /// Every `<a href>` of `html`.
@@ -231,5 +268,24 @@ mod tests {
             "an input tag cut off before its end is not read"
         );
         assert_eq!(attr(r#" data-name="x" name="y""#, "name").as_deref(), Some("y"));
+    }
+
+    #[test]
+    fn text_areas_selects_and_buttons() {
+        let page = r#"<form method=post><textarea name=note>a &lt;b&gt;</textarea>
+            <select name=size><option value=s>S<option value=m selected>M</select>
+            <select name=color><option value=red>Red</option><option selected="selected" value=blue>Blue</select>
+            <select name=shape><option value=round>Round</option></select>
+            <button name=go>Go</button></form>"#;
+        let form = &forms(page)[0];
+        let field = |name: &str| form.inputs.iter().find(|i| i.name == name).unwrap();
+        assert_eq!(
+            (field("note").kind.as_str(), field("note").value.as_str()),
+            ("textarea", "a <b>")
+        );
+        assert_eq!(field("size").value, "m");
+        assert_eq!(field("color").value, "blue");
+        assert_eq!(field("shape").value, "round", "none selected: the first");
+        assert_eq!(field("go").kind, "submit", "a button without a type submits");
     }
 }

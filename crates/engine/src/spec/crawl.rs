@@ -240,7 +240,7 @@ impl Walk {
 }
 
 /// Input types a person types into; a form without one is a button.
-const TYPED: &[&str] = &["text", "search", "email", "number", "tel", "url"];
+const TYPED: &[&str] = &["text", "search", "email", "number", "tel", "url", "textarea"];
 
 /// The page's POST forms that take text and no password.
 fn post_forms(resp: &Response) -> Vec<html::Form> {
