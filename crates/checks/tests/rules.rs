@@ -5,7 +5,7 @@
 use rampart_checks::CHECKS;
 use rampart_demo::Flaws;
 use rampart_engine::{Flow, ScanConfig, run_scan};
-use rampart_model::{Confidence, Report};
+use rampart_model::{Confidence, Need, Report};
 use std::collections::BTreeSet;
 use std::time::Duration;
 use url::Url;
@@ -188,6 +188,13 @@ fn every_rule_has_complete_metadata() {
             r.id
         );
         assert!(r.owasp.starts_with("API") && r.owasp.ends_with(":2023"), "{}", r.owasp);
+        if r.needs.contains(&Need::Store) {
+            assert!(
+                r.needs.contains(&Need::Flow),
+                "{}: the store is watched during the login",
+                r.id
+            );
+        }
     }
 }
 
@@ -289,6 +296,27 @@ async fn a_scan_without_a_flow_says_the_session_suite_did_not_run() {
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["gradeProvisional"], true);
     assert!(json["coverage"]["Authentication"]["notApplicable"].is_array());
+    // Exactly the rules that declare they need a flow (or the store) say so.
+    let needs_flow: BTreeSet<&str> = CHECKS
+        .iter()
+        .map(|c| c.rule())
+        .filter(|r| r.needs.iter().any(|n| matches!(n, Need::Flow | Need::Store)))
+        .map(|r| r.id)
+        .collect();
+    let said: BTreeSet<&str> = report
+        .stats
+        .not_applicable
+        .iter()
+        .filter(|(_, why)| {
+            why.starts_with("needs a session flow") || why.starts_with("needs read access to the session store")
+        })
+        .map(|(id, _)| id.as_str())
+        .collect();
+    assert_eq!(said, needs_flow);
+    assert!(
+        needs_flow.contains("SESS-001") && !needs_flow.contains("SESS-007"),
+        "{needs_flow:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

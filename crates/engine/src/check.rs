@@ -10,7 +10,7 @@ use crate::shared::Shared;
 use crate::survey::Surveyed;
 use async_trait::async_trait;
 use rampart_inspect::Inspector;
-use rampart_model::{Exchange, Finding, Fingerprint, Rule};
+use rampart_model::{Exchange, Finding, Fingerprint, Need, Rule};
 use std::sync::Arc;
 
 /// What a check concluded.
@@ -91,17 +91,17 @@ pub trait Check: Send + Sync {
 
     /// Session checks log in and out as the flow's user, so they run one at a time.
     fn uses_flow(&self) -> bool {
-        false
+        self.rule().needs.contains(&Need::Flow)
     }
 
     /// Gray-box checks that read the session store (`--store`).
     fn uses_store(&self) -> bool {
-        false
+        self.rule().needs.contains(&Need::Store)
     }
 
     /// Checks that hand the target a URL of the scan's callback listener.
     fn uses_callback(&self) -> bool {
-        false
+        self.rule().needs.contains(&Need::Callback)
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome>;

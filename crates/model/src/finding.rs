@@ -171,6 +171,7 @@ mod tests {
         summary: "",
         remediation: "",
         references: &[],
+        needs: &[],
     };
 
     fn at(method: &str, url: &str) -> Finding {

@@ -16,5 +16,5 @@ pub use finding::{BaselineStatus, Endpoint, Finding, StoreEvidence};
 pub use report::{
     CheckError, Cleanup, Coverage, Fingerprint, FlowUsed, Report, RuleCoverage, Stats, Suppressed, Suppression, Write,
 };
-pub use rule::Rule;
+pub use rule::{Need, Rule};
 pub use severity::{Confidence, Severity};

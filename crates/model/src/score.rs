@@ -89,6 +89,7 @@ mod tests {
             summary: "",
             remediation: "",
             references: &[],
+            needs: &[],
         }
     }
 

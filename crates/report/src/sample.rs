@@ -20,6 +20,7 @@ const fn rule(id: &'static str, title: &'static str, severity: Severity) -> Rule
         summary: "What the flaw is.",
         remediation: "Rotate the session id.",
         references: &["https://example.test/ref"],
+        needs: &[],
     }
 }
 

@@ -17,6 +17,7 @@ const fn rule(id: &'static str, severity: Severity) -> Rule {
         summary: "",
         remediation: "fix it",
         references: &[],
+        needs: &[],
     }
 }
 

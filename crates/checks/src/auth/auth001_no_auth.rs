@@ -29,6 +29,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa2-broken-authentication/",
         "https://cwe.mitre.org/data/definitions/306.html",
     ],
+    needs: &[],
 };
 
 #[async_trait]

@@ -28,6 +28,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa2-broken-authentication/",
         "https://cwe.mitre.org/data/definitions/287.html",
     ],
+    needs: &[],
 };
 
 /// Forged credentials tried per endpoint.

@@ -30,6 +30,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/www-project-web-security-testing-guide/latest/4-Web_Application_Security_Testing/04-Authentication_Testing/04-Testing_for_Bypassing_Authentication_Schema",
         "https://cwe.mitre.org/data/definitions/650.html",
     ],
+    needs: &[],
 };
 
 /// Most write operations tried with `--active`.

@@ -26,6 +26,7 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/347.html",
         "https://owasp.org/API-Security/editions/2023/en/0xa2-broken-authentication/",
     ],
+    needs: &[],
 };
 
 #[async_trait]

@@ -31,6 +31,7 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/521.html",
         "https://cwe.mitre.org/data/definitions/798.html",
     ],
+    needs: &[],
 };
 
 #[async_trait]

@@ -29,6 +29,7 @@ static RULE: Rule = Rule {
         "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4",
         "https://cwe.mitre.org/data/definitions/613.html",
     ],
+    needs: &[],
 };
 
 /// The forms tried, in order: (variant, seconds from now the token's validity starts, what it shows).

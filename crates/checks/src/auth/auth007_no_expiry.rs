@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
         "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4",
         "https://cwe.mitre.org/data/definitions/613.html",
     ],
+    needs: &[],
 };
 
 #[async_trait]

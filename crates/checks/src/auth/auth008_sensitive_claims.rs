@@ -26,6 +26,7 @@ static RULE: Rule = Rule {
         "https://www.rfc-editor.org/rfc/rfc8725#section-3.6",
         "https://cwe.mitre.org/data/definitions/312.html",
     ],
+    needs: &[],
 };
 
 /// Words in a claim name that mark it as sensitive.

@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/www-project-secure-headers/",
         "https://cwe.mitre.org/data/definitions/693.html",
     ],
+    needs: &[],
 };
 
 /// The header checks: (variant, which responses it applies to, whether a response passes, what is missing).

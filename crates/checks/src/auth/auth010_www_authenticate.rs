@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
         "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
         "https://cwe.mitre.org/data/definitions/287.html",
     ],
+    needs: &[],
 };
 
 #[async_trait]

@@ -12,7 +12,7 @@ use crate::web::echo_as;
 use async_trait::async_trait;
 use rampart_engine::flow::{Driver, Step, StepOutcome};
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Need, Rule, Severity};
 use serde_json::Value;
 
 pub struct UserEnumeration;
@@ -31,6 +31,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/www-project-web-security-testing-guide/latest/4-Web_Application_Security_Testing/03-Identity_Management_Testing/04-Testing_for_Account_Enumeration_and_Guessable_User_Account",
         "https://cwe.mitre.org/data/definitions/204.html",
     ],
+    needs: &[Need::Flow],
 };
 
 /// Field names that hold the user name, by substring.
@@ -49,10 +50,6 @@ impl Check for UserEnumeration {
 
     fn max_requests(&self, config: &ScanConfig) -> u64 {
         ATTEMPTS * PER_ATTEMPT * (1 + config.limits.max_redirects as u64)
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

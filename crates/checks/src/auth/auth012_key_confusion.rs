@@ -37,6 +37,7 @@ static RULE: Rule = Rule {
         "https://github.com/auth0/node-jsonwebtoken/security/advisories/GHSA-hjrf-2m68-5959",
         "https://cwe.mitre.org/data/definitions/327.html",
     ],
+    needs: &[],
 };
 
 /// Most PEM texts tried as the secret.

@@ -37,6 +37,7 @@ static RULE: Rule = Rule {
         "https://portswigger.net/web-security/jwt#injecting-self-signed-jwts-via-the-kid-parameter",
         "https://cwe.mitre.org/data/definitions/347.html",
     ],
+    needs: &[],
 };
 
 /// A `kid` that leads a verifier to a key rampart knows.

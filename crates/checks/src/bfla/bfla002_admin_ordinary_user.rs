@@ -32,6 +32,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa5-broken-function-level-authorization/",
         "https://cwe.mitre.org/data/definitions/285.html",
     ],
+    needs: &[],
 };
 
 /// Admin operations tried as another identity.

@@ -25,6 +25,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa5-broken-function-level-authorization/",
         "https://cwe.mitre.org/data/definitions/213.html",
     ],
+    needs: &[],
 };
 
 /// Keys that carry authorization data.

@@ -29,6 +29,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/",
         "https://cwe.mitre.org/data/definitions/639.html",
     ],
+    needs: &[],
 };
 
 /// Query parameters that name an owner.

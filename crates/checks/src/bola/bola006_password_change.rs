@@ -36,6 +36,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/",
         "https://cwe.mitre.org/data/definitions/620.html",
     ],
+    needs: &[],
 };
 
 /// Password-change operations tried.

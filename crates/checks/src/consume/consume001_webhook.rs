@@ -28,6 +28,7 @@ static RULE: Rule = Rule {
         "https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html",
         "https://cwe.mitre.org/data/definitions/20.html",
     ],
+    needs: &[],
 };
 
 /// Words that mark a registration of a URL the server will call.

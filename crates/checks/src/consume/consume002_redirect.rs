@@ -28,6 +28,7 @@ static RULE: Rule = Rule {
         "https://cheatsheetseries.owasp.org/cheatsheets/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html",
         "https://cwe.mitre.org/data/definitions/601.html",
     ],
+    needs: &[],
 };
 
 /// Parameter names that name where to go next.

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use rampart_engine::callback::Listener;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Finding, Need, Rule, Severity};
 
 pub struct UpstreamRelayed;
 
@@ -27,6 +27,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xaa-unsafe-consumption-of-apis/",
         "https://cwe.mitre.org/data/definitions/79.html",
     ],
+    needs: &[Need::Callback],
 };
 
 #[async_trait]
@@ -37,10 +38,6 @@ impl Check for UpstreamRelayed {
 
     fn max_requests(&self, config: &ScanConfig) -> u64 {
         2 * MAX_INPUTS as u64 + renewal(config)
-    }
-
-    fn uses_callback(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

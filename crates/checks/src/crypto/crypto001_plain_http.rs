@@ -21,6 +21,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa8-security-misconfiguration/",
         "https://cwe.mitre.org/data/definitions/319.html",
     ],
+    needs: &[],
 };
 
 #[async_trait]

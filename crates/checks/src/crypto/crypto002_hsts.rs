@@ -24,6 +24,7 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/523.html",
         "https://www.rfc-editor.org/rfc/rfc6797",
     ],
+    needs: &[],
 };
 
 #[async_trait]

@@ -26,6 +26,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa8-security-misconfiguration/",
         "https://cwe.mitre.org/data/definitions/295.html",
     ],
+    needs: &[],
 };
 
 #[async_trait]

@@ -23,6 +23,7 @@ static RULE: Rule = Rule {
         "https://www.rfc-editor.org/rfc/rfc8996",
         "https://cwe.mitre.org/data/definitions/326.html",
     ],
+    needs: &[],
 };
 
 #[async_trait]

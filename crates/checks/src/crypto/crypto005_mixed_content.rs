@@ -21,6 +21,7 @@ static RULE: Rule = Rule {
         "https://developer.mozilla.org/en-US/docs/Web/Security/Mixed_content",
         "https://cwe.mitre.org/data/definitions/319.html",
     ],
+    needs: &[],
 };
 
 /// Most answers reported.

@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
         "https://developer.mozilla.org/en-US/docs/Web/HTTP/Cookies#restrict_access_to_cookies",
         "https://cwe.mitre.org/data/definitions/614.html",
     ],
+    needs: &[],
 };
 
 /// Most cookies reported.

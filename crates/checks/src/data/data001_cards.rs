@@ -20,6 +20,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/",
         "https://cwe.mitre.org/data/definitions/359.html",
     ],
+    needs: &[],
 };
 
 #[async_trait]

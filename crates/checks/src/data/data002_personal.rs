@@ -21,6 +21,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/",
         "https://cwe.mitre.org/data/definitions/359.html",
     ],
+    needs: &[],
 };
 
 /// Distinct addresses in one anonymous answer that make it a list of people.

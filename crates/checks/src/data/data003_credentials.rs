@@ -21,6 +21,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/",
         "https://cwe.mitre.org/data/definitions/798.html",
     ],
+    needs: &[],
 };
 
 #[async_trait]

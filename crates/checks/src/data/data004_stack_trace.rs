@@ -24,6 +24,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa8-security-misconfiguration/",
         "https://cwe.mitre.org/data/definitions/209.html",
     ],
+    needs: &[],
 };
 
 /// The malformed value sent in one parameter: quotes break naive parsers and queries.

@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/942.html",
         "https://portswigger.net/web-security/cors",
     ],
+    needs: &[],
 };
 
 #[async_trait]

@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/www-community/attacks/Cross_Site_Tracing",
         "https://cwe.mitre.org/data/definitions/693.html",
     ],
+    needs: &[],
 };
 
 /// The header whose value TRACE must echo.

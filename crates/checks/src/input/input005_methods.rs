@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa9-improper-inventory-management/",
         "https://cwe.mitre.org/data/definitions/650.html",
     ],
+    needs: &[],
 };
 
 /// Most paths asked with OPTIONS.

@@ -35,6 +35,7 @@ static RULE: Rule = Rule {
         "https://cheatsheetseries.owasp.org/cheatsheets/SQL_Injection_Prevention_Cheat_Sheet.html",
         "https://cwe.mitre.org/data/definitions/89.html",
     ],
+    needs: &[],
 };
 
 /// Most inputs probed.

@@ -31,6 +31,7 @@ static RULE: Rule = Rule {
         "https://cheatsheetseries.owasp.org/cheatsheets/OS_Command_Injection_Defense_Cheat_Sheet.html",
         "https://cwe.mitre.org/data/definitions/78.html",
     ],
+    needs: &[],
 };
 
 /// Most inputs probed.

@@ -23,6 +23,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa9-improper-inventory-management/",
         "https://cwe.mitre.org/data/definitions/1059.html",
     ],
+    needs: &[],
 };
 
 /// The API's paths: the spec's operations, else the session flow's steps.

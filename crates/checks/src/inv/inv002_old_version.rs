@@ -23,6 +23,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa9-improper-inventory-management/",
         "https://cwe.mitre.org/data/definitions/1059.html",
     ],
+    needs: &[],
 };
 
 /// Most current-version endpoints tried one version down.

@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/1059.html",
         "https://www.rfc-editor.org/rfc/rfc9745",
     ],
+    needs: &[],
 };
 
 /// Most deprecated operations reported.

@@ -29,6 +29,7 @@ static RULE: Rule = Rule {
         "https://docs.djangoproject.com/en/stable/ref/settings/#debug",
         "https://cwe.mitre.org/data/definitions/489.html",
     ],
+    needs: &[],
 };
 
 /// Routes named in the description.

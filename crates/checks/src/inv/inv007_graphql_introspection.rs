@@ -30,6 +30,7 @@ static RULE: Rule = Rule {
         "https://cheatsheetseries.owasp.org/cheatsheets/GraphQL_Cheat_Sheet.html#introspection-graphiql",
         "https://cwe.mitre.org/data/definitions/200.html",
     ],
+    needs: &[],
 };
 
 /// Most endpoints tried.

@@ -25,6 +25,7 @@ static RULE: Rule = Rule {
     summary: "Answers of the LLM endpoint name the model behind it or its token usage. Attackers pick jailbreaks known to work on that model and measure prompts by cost; clients learn internals they do not need (OWASP LLM02:2025).",
     remediation: "Return only the reply text to clients; keep the provider's model name and usage accounting server-side (logs, billing).",
     references: &[LLM_TOP10, "https://cwe.mitre.org/data/definitions/200.html"],
+    needs: &[],
 };
 
 /// Model families recognised in a `model` field.

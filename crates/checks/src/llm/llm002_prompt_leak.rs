@@ -25,6 +25,7 @@ static RULE: Rule = Rule {
     summary: "An answer carries the model's system prompt without being asked for it. The prompt reveals business rules, guard-rail wording to work around, and sometimes secrets placed in it (OWASP LLM07:2025).",
     remediation: "Never return system or developer messages to clients (filter conversation history to user and assistant turns); keep secrets and authorisation logic out of prompts.",
     references: &[LLM_TOP10, "https://cwe.mitre.org/data/definitions/200.html"],
+    needs: &[],
 };
 
 /// Keys whose string value is a system prompt.

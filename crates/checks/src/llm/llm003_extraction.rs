@@ -25,6 +25,7 @@ static RULE: Rule = Rule {
         LLM_TOP10,
         "https://genai.owasp.org/llmrisk/llm072025-system-prompt-leakage/",
     ],
+    needs: &[],
 };
 
 #[async_trait]

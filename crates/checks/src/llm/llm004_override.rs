@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
     summary: "A user message that tells the model to ignore its instructions is obeyed. Whatever the system prompt forbids, and whatever tools or data the model can reach, is under the control of anyone who can send it text (OWASP LLM01:2025).",
     remediation: "Keep user input in the user role and never concatenate it into the system prompt; constrain the output (schemas, allow-lists) and enforce authorisation outside the model; add an injection classifier or guard model in front of tools and data access.",
     references: &[LLM_TOP10, "https://genai.owasp.org/llmrisk/llm01-prompt-injection/"],
+    needs: &[],
 };
 
 static PROBE: CanaryProbe = CanaryProbe {

@@ -21,6 +21,7 @@ static RULE: Rule = Rule {
     summary: "Framed as a game with a character that has no rules, the model follows the user's instructions instead of its own. Role-play is the most common way to get a model past its guard rails (OWASP LLM01:2025).",
     remediation: "Restate the rules after user content (or use a model with instruction hierarchy), refuse persona switches in the system prompt, and check replies with an output guard rather than trusting the model to stay in role.",
     references: &[LLM_TOP10, "https://genai.owasp.org/llmrisk/llm01-prompt-injection/"],
+    needs: &[],
 };
 
 static PROBE: CanaryProbe = CanaryProbe {

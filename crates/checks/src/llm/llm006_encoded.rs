@@ -21,6 +21,7 @@ static RULE: Rule = Rule {
     summary: "An instruction the model receives base64-encoded is decoded and followed. Input filters that look for injection phrases in plain text miss it (OWASP LLM01:2025).",
     remediation: "Do not rely on keyword filters: classify the decoded intent (guard model) or refuse to act on instructions found inside encoded content, and constrain what the reply may contain.",
     references: &[LLM_TOP10, "https://genai.owasp.org/llmrisk/llm01-prompt-injection/"],
+    needs: &[],
 };
 
 static PROBE: CanaryProbe = CanaryProbe {

@@ -9,7 +9,7 @@ use super::probes::{embeds_url, exfiltration_prompt};
 use super::{LLM_TOP10, OWASP, probe_budget, trials};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, LlmTier, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Need, Rule, Severity};
 use std::time::Duration;
 
 pub struct MarkdownExfiltration;
@@ -27,6 +27,7 @@ static RULE: Rule = Rule {
         LLM_TOP10,
         "https://genai.owasp.org/llmrisk/llm022025-sensitive-information-disclosure/",
     ],
+    needs: &[Need::Callback],
 };
 
 /// How long a fetch of the image URL may take to arrive after the reply.
@@ -40,10 +41,6 @@ impl Check for MarkdownExfiltration {
 
     fn max_requests(&self, config: &ScanConfig) -> u64 {
         probe_budget(config, LlmTier::Deep, 1)
-    }
-
-    fn uses_callback(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

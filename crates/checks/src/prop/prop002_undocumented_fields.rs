@@ -24,6 +24,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/",
         "https://cwe.mitre.org/data/definitions/213.html",
     ],
+    needs: &[],
 };
 
 /// Undocumented properties listed per finding.

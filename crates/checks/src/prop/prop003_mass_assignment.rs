@@ -35,6 +35,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/",
         "https://cwe.mitre.org/data/definitions/915.html",
     ],
+    needs: &[],
 };
 
 /// Writes to the caller's own account tried with `--active`.

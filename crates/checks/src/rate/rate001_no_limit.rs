@@ -25,6 +25,7 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/770.html",
         "https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/",
     ],
+    needs: &[],
 };
 
 /// Requests in the burst.

@@ -21,6 +21,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/",
         "https://cwe.mitre.org/data/definitions/770.html",
     ],
+    needs: &[],
 };
 
 /// Items above which a list counts as unbounded.

@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/",
         "https://cwe.mitre.org/data/definitions/770.html",
     ],
+    needs: &[],
 };
 
 /// A page size any API should allow.

@@ -21,6 +21,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa4-unrestricted-resource-consumption/",
         "https://cwe.mitre.org/data/definitions/400.html",
     ],
+    needs: &[],
 };
 
 /// Bytes above which an answer is oversized.

@@ -168,6 +168,7 @@ mod tests {
         summary: "",
         remediation: "Rotate.",
         references: &[],
+        needs: &[],
     };
 
     fn fp(framework: Option<&str>, store: Option<&str>) -> Fingerprint {

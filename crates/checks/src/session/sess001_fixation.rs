@@ -8,7 +8,7 @@ use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, step_ev
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Need, Rule, Severity};
 
 pub struct Fixation;
 
@@ -25,6 +25,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/www-community/attacks/Session_fixation",
         "https://cwe.mitre.org/data/definitions/384.html",
     ],
+    needs: &[Need::Flow],
 };
 
 #[async_trait]
@@ -35,10 +36,6 @@ impl Check for Fixation {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         2 * STEP + 2 * PROBE
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

@@ -10,7 +10,7 @@ use rampart_engine::cookies::SetCookie;
 use rampart_engine::flow::StepOutcome;
 use rampart_engine::token::preview;
 use rampart_engine::{Carrier, Check, Context, Driver, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Finding, Need, Rule, Severity};
 
 pub struct Adoption;
 
@@ -27,6 +27,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/www-community/attacks/Session_fixation",
         "https://cwe.mitre.org/data/definitions/384.html",
     ],
+    needs: &[Need::Flow],
 };
 
 /// The login-body fields an app may read a session id from (seed pattern: `session_id`).
@@ -40,10 +41,6 @@ impl Check for Adoption {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         2 * (2 * STEP + 2 * PROBE)
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

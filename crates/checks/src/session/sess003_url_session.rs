@@ -10,7 +10,7 @@
 use super::{OWASP, PROBE, STEP, driver, finding};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Driver, Error, Outcome, Request, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Need, Rule, Severity};
 use url::Url;
 
 pub struct UrlSession;
@@ -25,6 +25,7 @@ static RULE: Rule = Rule {
     summary: "The application accepts the session id as a URL parameter. URLs leak through logs, Referer headers, browser history and shared links, and a crafted link fixes a victim's session.",
     remediation: "Accept the session id only from its cookie or Authorization header.",
     references: &["https://cwe.mitre.org/data/definitions/598.html"],
+    needs: &[Need::Flow],
 };
 
 /// Query parameter names apps commonly read a session id or token from.
@@ -50,10 +51,6 @@ impl Check for UrlSession {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         2 * STEP + (COMMON_NAMES.len() as u64 + 4) * PROBE
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

@@ -9,7 +9,7 @@ use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Need, Rule, Severity};
 
 pub struct LogoutKeepsSession;
 
@@ -26,6 +26,7 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/613.html",
         "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html",
     ],
+    needs: &[Need::Flow],
 };
 
 #[async_trait]
@@ -36,10 +37,6 @@ impl Check for LogoutKeepsSession {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         3 * STEP + 3 * PROBE
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

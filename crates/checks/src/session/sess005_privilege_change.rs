@@ -8,7 +8,7 @@ use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Need, Rule, Severity};
 
 pub struct NoRotationOnPrivilegeChange;
 
@@ -24,6 +24,7 @@ static RULE: Rule = Rule {
     references: &[
         "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#renew-the-session-id-after-any-privilege-level-change",
     ],
+    needs: &[Need::Flow],
 };
 
 #[async_trait]
@@ -34,10 +35,6 @@ impl Check for NoRotationOnPrivilegeChange {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         3 * STEP + PROBE
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

@@ -13,7 +13,7 @@ use super::entropy::{self, Analysis};
 use super::{OWASP, PROBE, STEP, driver, endpoint, finding, random_control};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Driver, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Exchange, Rule, Severity};
+use rampart_model::{Category, Confidence, Exchange, Need, Rule, Severity};
 
 pub struct WeakIds;
 
@@ -30,6 +30,7 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/330.html",
         "https://csrc.nist.gov/publications/detail/fips/140/2/final",
     ],
+    needs: &[Need::Flow],
 };
 
 /// Logins are heavier than anonymous visits; sample fewer when only login issues tokens.
@@ -49,10 +50,6 @@ impl Check for WeakIds {
         let n = config.entropy_samples as u64;
         let sampling = (n * STEP).max(n.min(MAX_LOGIN_SAMPLES as u64) * 2 * STEP);
         sampling + 2 * STEP + PREDICTIONS as u64 * PROBE
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

@@ -21,6 +21,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/www-community/HttpOnly",
         "https://cwe.mitre.org/data/definitions/1004.html",
     ],
+    needs: &[],
 };
 
 #[async_trait]

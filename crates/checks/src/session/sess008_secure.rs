@@ -18,6 +18,7 @@ static RULE: Rule = Rule {
     summary: "The session cookie lacks the Secure attribute, so the browser also sends it over plain HTTP, where anyone on the network path can read it.",
     remediation: "Set Secure on the session cookie and serve the application only over HTTPS.",
     references: &["https://cwe.mitre.org/data/definitions/614.html"],
+    needs: &[],
 };
 
 #[async_trait]

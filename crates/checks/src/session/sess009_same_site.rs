@@ -18,6 +18,7 @@ static RULE: Rule = Rule {
     summary: "The session cookie has no SameSite attribute (or SameSite=None), so browsers may attach it to requests other sites trigger, which enables cross-site request forgery.",
     remediation: "Set SameSite=Lax (or Strict) on the session cookie.",
     references: &["https://cwe.mitre.org/data/definitions/1275.html"],
+    needs: &[],
 };
 
 #[async_trait]

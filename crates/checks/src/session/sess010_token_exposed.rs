@@ -8,7 +8,7 @@ use super::{OWASP, driver, finding};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Exchange, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Exchange, Need, Rule, Severity};
 
 pub struct TokenExposed;
 
@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
     summary: "The session id appears where it should not: in a URL or redirect (logs, Referer, history) or in a response body that scripts, caches or intermediaries can read, defeating HttpOnly.",
     remediation: "Keep the session id in its cookie (or the one token response of a token API); never echo it in URLs, redirects or other bodies.",
     references: &["https://cwe.mitre.org/data/definitions/598.html"],
+    needs: &[Need::Flow],
 };
 
 #[async_trait]
@@ -32,10 +33,6 @@ impl Check for TokenExposed {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         0
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

@@ -23,6 +23,7 @@ static RULE: Rule = Rule {
     references: &[
         "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#session-expiration",
     ],
+    needs: &[],
 };
 
 const ONE_DAY: Duration = Duration::from_secs(24 * 3600);

@@ -18,6 +18,7 @@ static RULE: Rule = Rule {
     summary: "The session cookie's Domain attribute names a parent of the host, so every sibling subdomain receives the session and can set (fixate) it.",
     remediation: "Omit the Domain attribute so the cookie stays host-only.",
     references: &["https://cwe.mitre.org/data/definitions/565.html"],
+    needs: &[],
 };
 
 /// Is `domain` a strict parent of `host` (`example.com` for `api.example.com`)?

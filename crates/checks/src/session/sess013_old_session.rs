@@ -8,7 +8,7 @@ use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Need, Rule, Severity};
 
 pub struct OldSessionSurvivesLogin;
 
@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
     summary: "Logging in again does not end the user's previous sessions. Normal for apps that allow several devices; a risk where policy wants one session per user, since a stolen session survives the user's next login.",
     remediation: "If policy is one session per user, invalidate the user's other sessions on login; otherwise offer a 'sign out everywhere' control.",
     references: &["https://cwe.mitre.org/data/definitions/613.html"],
+    needs: &[Need::Flow],
 };
 
 #[async_trait]
@@ -32,10 +33,6 @@ impl Check for OldSessionSurvivesLogin {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         4 * STEP + 2 * PROBE
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

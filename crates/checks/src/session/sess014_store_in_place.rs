@@ -8,7 +8,7 @@ use super::{OWASP, STEP, driver, endpoint, finding};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Need, Rule, Severity};
 
 pub struct StoreUpdatedInPlace;
 
@@ -22,6 +22,7 @@ static RULE: Rule = Rule {
     summary: "The session store keeps the pre-login row and writes the user into it on login (UPDATE … WHERE token = $1, INSERT … ON CONFLICT upserts), so the key an attacker may know becomes an authenticated session.",
     remediation: "On login delete the pre-login row and insert a new row under a fresh server-generated token, in one transaction.",
     references: &["https://cwe.mitre.org/data/definitions/384.html"],
+    needs: &[Need::Flow, Need::Store],
 };
 
 #[async_trait]
@@ -32,14 +33,6 @@ impl Check for StoreUpdatedInPlace {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         2 * STEP
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
-    }
-
-    fn uses_store(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

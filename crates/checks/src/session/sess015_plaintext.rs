@@ -8,7 +8,7 @@ use super::{OWASP, STEP, driver, endpoint, finding};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Need, Rule, Severity};
 
 pub struct StorePlaintextTokens;
 
@@ -25,6 +25,7 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/312.html",
         "https://cwe.mitre.org/data/definitions/522.html",
     ],
+    needs: &[Need::Flow, Need::Store],
 };
 
 #[async_trait]
@@ -35,14 +36,6 @@ impl Check for StorePlaintextTokens {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         2 * STEP
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
-    }
-
-    fn uses_store(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

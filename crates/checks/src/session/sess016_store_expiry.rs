@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Driver, Error, Outcome, ScanConfig};
 use rampart_inspect::{Inspector, Location};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Finding, Need, Rule, Severity};
 
 pub struct StoreExpiry;
 
@@ -24,6 +24,7 @@ static RULE: Rule = Rule {
     summary: "Session rows carry no expiry, or the application ignores it: a session once created (or stolen, or fixated) stays valid indefinitely.",
     remediation: "Give every session row an expiry and check it on every lookup (… WHERE token = $1 AND expires_at > now()).",
     references: &["https://cwe.mitre.org/data/definitions/613.html"],
+    needs: &[Need::Flow, Need::Store],
 };
 
 /// Expired rows whose tokens are replayed over HTTP.
@@ -37,14 +38,6 @@ impl Check for StoreExpiry {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         2 * STEP + REPLAYS as u64 * PROBE
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
-    }
-
-    fn uses_store(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

@@ -8,7 +8,7 @@ use super::store::{container_facts, fact_finding, store};
 use super::{OWASP, driver};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Need, Rule, Severity};
 
 pub struct StoreReadableAnonymously;
 
@@ -28,6 +28,7 @@ static RULE: Rule = Rule {
         "https://firebase.google.com/docs/firestore/security/get-started",
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
+    needs: &[Need::Flow, Need::Store],
 };
 
 #[async_trait]
@@ -38,14 +39,6 @@ impl Check for StoreReadableAnonymously {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         0
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
-    }
-
-    fn uses_store(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

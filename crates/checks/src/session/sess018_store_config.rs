@@ -6,7 +6,7 @@ use super::store::{container_facts, fact_finding, store};
 use super::{OWASP, driver};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Need, Rule, Severity};
 
 pub struct StoreConfiguration;
 
@@ -20,6 +20,7 @@ static RULE: Rule = Rule {
     summary: "Settings of the session store that matter for sessions: without row-level security every service account that reads the table sees every user's session; without an idle-in-transaction timeout, stale connections can hold session state.",
     remediation: "Enable row-level security on a session table shared by services (a policy per owning user), and set idle_in_transaction_session_timeout.",
     references: &["https://www.postgresql.org/docs/current/ddl-rowsecurity.html"],
+    needs: &[Need::Flow, Need::Store],
 };
 
 #[async_trait]
@@ -30,14 +31,6 @@ impl Check for StoreConfiguration {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         0
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
-    }
-
-    fn uses_store(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

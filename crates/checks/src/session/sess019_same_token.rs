@@ -9,7 +9,7 @@ use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Need, Rule, Severity};
 use std::time::Duration;
 
 pub struct SameTokenEveryLogin;
@@ -27,6 +27,7 @@ static RULE: Rule = Rule {
         "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html",
         "https://cwe.mitre.org/data/definitions/613.html",
     ],
+    needs: &[Need::Flow],
 };
 
 /// Time between the two logins: longer than the one-second resolution of
@@ -41,10 +42,6 @@ impl Check for SameTokenEveryLogin {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         4 * STEP + PROBE
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

@@ -10,7 +10,7 @@ use super::refresh::{FIND_COST, REFRESH_COST, find, noted};
 use super::{OWASP, STEP, inconclusive};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Rule, Severity};
+use rampart_model::{Category, Need, Rule, Severity};
 
 pub struct RefreshReuse;
 
@@ -27,6 +27,7 @@ static RULE: Rule = Rule {
         "https://www.rfc-editor.org/rfc/rfc9700#section-4.14",
         "https://cwe.mitre.org/data/definitions/613.html",
     ],
+    needs: &[Need::Flow],
 };
 
 #[async_trait]
@@ -37,10 +38,6 @@ impl Check for RefreshReuse {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         FIND_COST + 2 * STEP + 3 * REFRESH_COST
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

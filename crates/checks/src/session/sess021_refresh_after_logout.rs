@@ -9,7 +9,7 @@ use super::refresh::{FIND_COST, REFRESH_COST, find, noted};
 use super::{OWASP, STEP, driver, step_evidence};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Rule, Severity};
+use rampart_model::{Category, Need, Rule, Severity};
 
 pub struct RefreshAfterLogout;
 
@@ -26,6 +26,7 @@ static RULE: Rule = Rule {
         "https://www.rfc-editor.org/rfc/rfc9700#section-4.14",
         "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html",
     ],
+    needs: &[Need::Flow],
 };
 
 #[async_trait]
@@ -36,10 +37,6 @@ impl Check for RefreshAfterLogout {
 
     fn max_requests(&self, _: &ScanConfig) -> u64 {
         FIND_COST + 3 * STEP + 2 * REFRESH_COST
-    }
-
-    fn uses_flow(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use rampart_engine::callback::{Hit, Listener};
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Finding, Need, Rule, Severity};
 use std::time::Duration;
 
 pub struct ServerFetch;
@@ -28,6 +28,7 @@ static RULE: Rule = Rule {
         "https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html",
         "https://cwe.mitre.org/data/definitions/918.html",
     ],
+    needs: &[Need::Callback],
 };
 
 /// How long after the last probe a fetch of the listener may still arrive.
@@ -43,10 +44,6 @@ impl Check for ServerFetch {
 
     fn max_requests(&self, config: &ScanConfig) -> u64 {
         2 * MAX_INPUTS as u64 + renewal(config)
-    }
-
-    fn uses_callback(&self) -> bool {
-        true
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {

@@ -28,6 +28,7 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa7-server-side-request-forgery/",
         "https://cwe.mitre.org/data/definitions/918.html",
     ],
+    needs: &[],
 };
 
 /// The cloud metadata listing URL (AWS IMDSv1 and compatibles).
