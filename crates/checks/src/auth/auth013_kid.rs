@@ -90,11 +90,7 @@ impl Check for KidManipulation {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        let cred = match forge::credential(ctx).await? {
-            Ok(cred) => cred,
-            Err(outcome) => return Ok(outcome),
-        };
-        let setup = match forge::setup(ctx, cred).await? {
+        let setup = match forge::start(ctx).await? {
             Ok(setup) => setup,
             Err(outcome) => return Ok(outcome),
         };

@@ -62,6 +62,14 @@ pub async fn setup<'a>(ctx: &'a Context<'a>, cred: JwtCredential) -> Result<Resu
     Ok(Err(Outcome::NotApplicable(why)))
 }
 
+/// [`credential`] then [`setup`], for rules that need nothing in between.
+pub async fn start<'a>(ctx: &'a Context<'a>) -> Result<Result<Setup<'a>, Outcome>, Error> {
+    match credential(ctx).await? {
+        Ok(cred) => setup(ctx, cred).await,
+        Err(outcome) => Ok(Err(outcome)),
+    }
+}
+
 impl Setup<'_> {
     /// Judge `token` in place of the genuine one.
     pub async fn attempt(&self, ctx: &Context<'_>, token: &str) -> Result<Verdict, Error> {
