@@ -216,7 +216,7 @@ pub struct GateArgs {
 #[derive(Args, Debug, Clone, Default)]
 pub struct LimitArgs {
     /// Parallel requests [default: 16].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::config::MAX_CONCURRENCY)))]
     pub concurrency: Option<u32>,
     /// Requests per second ceiling (0 = unlimited) [default: 50].
     #[arg(long)]
@@ -255,7 +255,7 @@ pub struct LimitArgs {
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
     /// Fresh tokens SESS-006 collects for its randomness tests [default: 100].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(i64::from(crate::config::ENTROPY_SAMPLES.0)..=i64::from(crate::config::ENTROPY_SAMPLES.1)))]
     pub entropy_samples: Option<u32>,
 }
 

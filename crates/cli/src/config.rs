@@ -105,6 +105,11 @@ pub fn target(raw: &str) -> Result<Url> {
 /// The whole-scan deadline without `--max-duration` (0 means none).
 pub const DEFAULT_MAX_DURATION: f64 = 900.0;
 
+/// The most parallel requests (`--concurrency`, `concurrency` in the project file).
+pub const MAX_CONCURRENCY: u32 = 1024;
+/// The bounds of SESS-006's sample (`--entropy-samples`, `entropy_samples`).
+pub const ENTROPY_SAMPLES: (u32, u32) = (2, 100_000);
+
 /// Parallel requests without `--concurrency`.
 const DEFAULT_CONCURRENCY: u32 = 16;
 /// Requests per second without `--rate`.

@@ -18,6 +18,7 @@
 //! ```
 
 use crate::args::ScanArgs;
+use crate::config::{self, ENTROPY_SAMPLES};
 use anyhow::{Result, anyhow, bail};
 use rampart_model::Severity;
 use serde::Deserialize;
@@ -113,14 +114,19 @@ fn fill(args: &mut ScanArgs, d: Defaults, dir: &Path) -> Result<()> {
     }
     replace_if_empty(&mut args.checks, d.checks);
     let limits = &mut args.limits;
-    limits.concurrency = limits.concurrency.or(within("concurrency", d.concurrency, 1, 1024)?);
+    limits.concurrency = limits
+        .concurrency
+        .or(within("concurrency", d.concurrency, 1, config::MAX_CONCURRENCY)?);
     limits.rate = limits.rate.or(d.rate);
     limits.timeout = limits.timeout.or(d.timeout);
     limits.max_requests = limits.max_requests.or(d.max_requests);
     limits.max_duration = limits.max_duration.or(d.max_duration);
-    limits.entropy_samples = limits
-        .entropy_samples
-        .or(within("entropy_samples", d.entropy_samples, 2, 100_000)?);
+    limits.entropy_samples = limits.entropy_samples.or(within(
+        "entropy_samples",
+        d.entropy_samples,
+        ENTROPY_SAMPLES.0,
+        ENTROPY_SAMPLES.1,
+    )?);
     replace_if_empty(&mut limits.unsafe_word, d.unsafe_words);
     replace_if_empty(&mut limits.safe_word, d.safe_words);
     replace_if_empty(&mut limits.include, d.include);

@@ -118,8 +118,15 @@ mod tests {
             color: false,
             width: Some(60),
         });
-        let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
-        let footer = text.lines().last().unwrap().chars().count();
-        assert!(widest <= 60.max(footer), "widest line {widest}: {text}");
+        let lines: Vec<&str> = text.lines().collect();
+        let (table, _footer) = lines.split_at(lines.len() - 1);
+        let widest = table.iter().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= 60, "widest table line {widest}: {text}");
+        let unwrapped = rendered(Terminal::default());
+        let rows = |t: &str| t.lines().filter(|l| l.starts_with('│')).count();
+        assert!(
+            rows(&text) > rows(&unwrapped),
+            "cells wrap onto more lines at 60 columns: {text}"
+        );
     }
 }

@@ -9,6 +9,13 @@ use crate::queue::SqliteQueue;
 use crate::queue::sqlite::insert_events;
 use async_trait::async_trait;
 
+/// The columns an `Event` is read from, for every event query.
+macro_rules! select_events {
+    () => {
+        "SELECT id, kind, target_id, scan_id, data, created_ms FROM event"
+    };
+}
+
 const COLUMNS: &str = "SELECT id, name, url, scan, schedule, created_ms FROM target";
 
 #[async_trait]
@@ -95,10 +102,10 @@ impl Targets for SqliteQueue {
     }
 
     async fn events(&self, target: Option<i64>, after: i64, limit: u32) -> Result<Vec<Event>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, kind, target_id, scan_id, data, created_ms FROM event
-             WHERE id > ? AND (? IS NULL OR target_id = ?) ORDER BY id LIMIT ?",
-        )
+        let rows = sqlx::query(concat!(
+            select_events!(),
+            " WHERE id > ? AND (? IS NULL OR target_id = ?) ORDER BY id LIMIT ?"
+        ))
         .bind(after)
         .bind(target)
         .bind(target)
@@ -109,7 +116,7 @@ impl Targets for SqliteQueue {
     }
 
     async fn event(&self, id: i64) -> Result<Option<Event>, StoreError> {
-        let row = sqlx::query("SELECT id, kind, target_id, scan_id, data, created_ms FROM event WHERE id = ?")
+        let row = sqlx::query(concat!(select_events!(), " WHERE id = ?"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -117,10 +124,10 @@ impl Targets for SqliteQueue {
     }
 
     async fn recent_events(&self, target: Option<i64>, limit: u32) -> Result<Vec<Event>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, kind, target_id, scan_id, data, created_ms FROM event
-             WHERE (? IS NULL OR target_id = ?) ORDER BY id DESC LIMIT ?",
-        )
+        let rows = sqlx::query(concat!(
+            select_events!(),
+            " WHERE (? IS NULL OR target_id = ?) ORDER BY id DESC LIMIT ?"
+        ))
         .bind(target)
         .bind(target)
         .bind(i64::from(limit.min(MAX_EVENTS)))
