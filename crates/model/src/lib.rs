@@ -4,6 +4,7 @@
 mod category;
 mod exchange;
 mod finding;
+pub mod review;
 
 pub mod report;
 mod rule;
@@ -16,5 +17,6 @@ pub use finding::{BaselineStatus, Endpoint, Finding, StoreEvidence};
 pub use report::{
     CheckError, Cleanup, Coverage, Fingerprint, FlowUsed, Report, RuleCoverage, Stats, Suppressed, Suppression, Write,
 };
+pub use review::{CodeFinding, Review, Skipped};
 pub use rule::{Need, Rule};
 pub use severity::{Confidence, Severity};

@@ -5,7 +5,7 @@
 mod cookie_attrs;
 pub mod entropy;
 mod refresh;
-mod remedy;
+pub mod remedy;
 mod sess001_fixation;
 mod sess002_adoption;
 mod sess003_url_session;

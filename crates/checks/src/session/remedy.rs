@@ -128,6 +128,18 @@ fn framework_fix(framework: &str, library: Option<&str>, family: Family) -> Opti
         ("go-net-http", Randomness) => "read 32 bytes from crypto/rand and hex- or base64-encode them.",
         ("java-servlet", Rotate) => "call request.changeSessionId() after login.",
         ("java-servlet", Invalidate) => "call session.invalidate() on logout.",
+        ("java-servlet", CookieOnly) => "set <tracking-mode>COOKIE</tracking-mode> in web.xml (no URL rewriting).",
+        ("java-servlet", CookieFlags) => {
+            "set <cookie-config><http-only>true</http-only><secure>true</secure></cookie-config> in web.xml, or setHttpOnly(true) and setSecure(true) on the Cookie."
+        }
+        ("java-servlet", Randomness) => "keep the container's session ids; never build one from java.util.Random.",
+        ("rust-tower-sessions", Rotate) => "call session.cycle_id().await before session.insert() of the user.",
+        ("rust-tower-sessions", Invalidate) => "call session.flush().await on logout.",
+        ("rust-tower-sessions", CookieOnly) => "read the session only through SessionManagerLayer's cookie.",
+        ("rust-tower-sessions", CookieFlags) => {
+            "configure SessionManagerLayer with .with_secure(true), .with_http_only(true) and .with_same_site(SameSite::Lax)."
+        }
+        ("rust-tower-sessions", Randomness) => "keep tower-sessions' own random session ids.",
         _ => return None,
     };
     Some(fix)
