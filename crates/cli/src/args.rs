@@ -48,6 +48,9 @@ pub enum Command {
     Results(ResultsArgs),
     /// Run again the check that proved a saved finding, with fresh credentials: fixed or still present.
     Replay(Box<ReplayArgs>),
+    /// Review session-handling source code (no network): logins that keep the session id, ids taken from the
+    /// request, sessions updated in place, logout that only clears the cookie, weak tokens, cookie flags.
+    Review(ReviewArgs),
     /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell) on stdout.
     Completions(CompletionsArgs),
     /// Print rampart's man page (roff) on stdout: rampart man > rampart.1
@@ -412,6 +415,34 @@ pub struct DiffArgs {
     pub new: PathBuf,
     #[arg(long, value_enum, default_value_t)]
     pub format: DiffFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    /// Files and folders to review: Python, JavaScript/TypeScript, Go, Java, PHP, Rust, Firestore rules, SQL.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Report only findings on lines changed since BASE (a git branch, tag or commit): for pull requests.
+    #[arg(long, value_name = "BASE")]
+    pub diff: Option<String>,
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", value_parser = choice::review_format(), default_value = "summary")]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 if any finding has severity >= SEV.
+    #[arg(long, value_name = "SEV", value_parser = choice::severity(), ignore_case = true)]
+    pub fail_on: Option<Severity>,
+    /// The framework, where the imports do not tell (it chooses the fix a finding shows).
+    #[arg(long, value_parser = choice::framework(), ignore_case = true)]
+    pub framework: Option<String>,
+    /// Leave out files larger than BYTES.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20, value_parser = clap::value_parser!(u64).range(1..=64 << 20))]
+    pub max_file_bytes: u64,
+    /// Review at most N files.
+    #[arg(long, value_name = "N", default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_files: u64,
 }
 
 #[derive(Args, Debug)]

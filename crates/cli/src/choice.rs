@@ -35,6 +35,36 @@ pub fn format() -> impl TypedValueParser<Value = Format> {
     }))
 }
 
+/// `review --format`: summary, json, sarif, markdown (or md).
+pub fn review_format() -> impl TypedValueParser<Value = Format> {
+    listed(rampart_report::REVIEW_FORMATS.iter().map(|f| match f {
+        Format::Markdown => PossibleValue::new(f.name()).alias("md"),
+        _ => PossibleValue::new(f.name()),
+    }))
+}
+
+/// `review --framework`: the frameworks whose fixes rampart knows.
+pub fn framework() -> PossibleValuesParser {
+    PossibleValuesParser::new([
+        "flask",
+        "django",
+        "fastapi",
+        "starlette",
+        "express",
+        "go",
+        "gin",
+        "echo",
+        "chi",
+        "servlet",
+        "spring",
+        "php",
+        "laravel",
+        "symfony",
+        "rust",
+        "axum",
+    ])
+}
+
 /// `--llm-tier`: quick, standard, deep.
 pub fn llm_tier() -> impl TypedValueParser<Value = LlmTier> {
     listed(["quick", "standard", "deep"].map(PossibleValue::new))

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
             args::Command::List(list) => cmd::list::run(&list).await,
             args::Command::Results(results) => cmd::results::run(&results).await,
             args::Command::Replay(replay) => cmd::replay::run(&replay).await,
+            args::Command::Review(review) => cmd::review::run(&review),
             args::Command::Completions(shell) => cmd::shell::completions(shell.shell),
             args::Command::Man => cmd::shell::man(),
         }

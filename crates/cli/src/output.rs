@@ -107,7 +107,7 @@ fn write_stdout(report: &Report, format: Format, color: bool) -> Result<()> {
 
 /// The columns of the terminal stdout is, or `COLUMNS` when it is set
 /// (wrapping to a width when piped); none otherwise.
-fn terminal_width() -> Option<usize> {
+pub fn terminal_width() -> Option<usize> {
     let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok());
     let terminal = || {
         let term = console::Term::stdout();

@@ -245,15 +245,20 @@ fn push_html(out: &mut String, c: char) {
     }
 }
 
-/// A fenced code block whose fence is longer than any backtick run in `code`.
+/// A fenced shell block whose fence is longer than any backtick run in `code`.
 fn fenced(code: &str) -> String {
+    fenced_as(code, "sh")
+}
+
+/// A fenced code block in `lang`, its fence longer than any backtick run in `code`.
+pub(crate) fn fenced_as(code: &str, lang: &str) -> String {
     let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     let body: String = code
         .chars()
         .map(|c| if c.is_control() && c != '\n' { '\u{FFFD}' } else { c })
         .collect();
-    format!("{fence}sh\n{body}\n{fence}")
+    format!("{fence}{lang}\n{body}\n{fence}")
 }
 
 #[cfg(test)]

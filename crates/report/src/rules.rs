@@ -1,7 +1,7 @@
 //! The rules a report covers, for the renderers that list every rule that ran
 //! (SARIF's `tool.driver.rules`, JUnit's test cases), not only those that fired.
 
-use rampart_model::{Category, Finding, Report, Severity};
+use rampart_model::{Category, Finding, Report, Rule, Severity};
 
 /// A rule's metadata, borrowed from the report's rule list or, for a finding
 /// whose rule the report does not list, from the finding itself.
@@ -21,10 +21,18 @@ pub struct RuleView<'a> {
 /// Every rule that ran (`report.rules`, in order), then the rules of findings
 /// the list lacks, so a report assembled without rule metadata still renders.
 pub fn rules(report: &Report) -> Vec<RuleView<'_>> {
-    let mut views: Vec<RuleView<'_>> = report
-        .rules
-        .iter()
-        .map(|r| RuleView {
+    let mut views: Vec<RuleView<'_>> = report.rules.iter().map(RuleView::from).collect();
+    for f in &report.findings {
+        if !views.iter().any(|v| v.id == f.rule_id) {
+            views.push(from_finding(f));
+        }
+    }
+    views
+}
+
+impl<'a> From<&'a Rule> for RuleView<'a> {
+    fn from(r: &'a Rule) -> RuleView<'a> {
+        RuleView {
             id: r.id,
             title: r.title,
             category: r.category,
@@ -34,14 +42,8 @@ pub fn rules(report: &Report) -> Vec<RuleView<'_>> {
             summary: r.summary,
             remediation: r.remediation,
             references: r.references,
-        })
-        .collect();
-    for f in &report.findings {
-        if !views.iter().any(|v| v.id == f.rule_id) {
-            views.push(from_finding(f));
         }
     }
-    views
 }
 
 fn from_finding(f: &Finding) -> RuleView<'_> {

@@ -12,10 +12,10 @@ use serde_json::{Value, json};
 use std::io::{self, Write};
 
 /// The final OASIS schema, under the address SARIF viewers recognise.
-const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// Where users read about rampart; empty until the workspace names a repository.
-const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
+pub(crate) const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// Key of the finding's fingerprint in `partialFingerprints`: the same value as
 /// the JSON report's `fingerprint` (rule, method, path and variant), so alerts
@@ -73,7 +73,7 @@ fn driver(report: &Report, rules: &[RuleView<'_>]) -> Value {
 }
 
 /// A `reportingDescriptor` for one rule.
-fn descriptor(rule: &RuleView<'_>) -> Value {
+pub(crate) fn descriptor(rule: &RuleView<'_>) -> Value {
     let mut tags = vec!["security".to_string()];
     tags.extend(rule.cwe.iter().map(|n| format!("CWE-{n}")));
     tags.push(rule.owasp.to_string());
@@ -178,7 +178,7 @@ fn path_of(url: &str) -> &str {
 }
 
 /// SARIF level: high and critical are errors, medium a warning, the rest notes.
-fn level(severity: Severity) -> &'static str {
+pub(crate) fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",

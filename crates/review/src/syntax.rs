@@ -65,6 +65,7 @@ pub struct Pair {
     pub value: String,
     pub owner: String,
     pub line: usize,
+    pub scope: Scope,
 }
 
 /// A function, method or lambda (unit 0 is the file's top level).
@@ -81,15 +82,6 @@ pub struct Unit {
     pub strings: Vec<Fact>,
     pub assigns: Vec<Assign>,
     pub pairs: Vec<Pair>,
-}
-
-impl Unit {
-    /// Every call, assignment and string of the unit as (line, text, scope).
-    pub fn statements(&self) -> impl Iterator<Item = (usize, &str, &Scope)> {
-        let calls = self.calls.iter().map(|f| (f.line, f.text.as_str(), &f.scope));
-        let assigns = self.assigns.iter().map(|a| (a.line, a.target.as_str(), &a.scope));
-        calls.chain(assigns)
-    }
 }
 
 /// A parsed file.
@@ -146,6 +138,10 @@ impl<'s> Walk<'s> {
         }];
         while let Some(frame) = stack.pop() {
             let (unit, scope, class) = self.visit(&frame);
+            if self.kinds.strings.contains(&frame.node.kind()) {
+                // A string's parts (or a concatenation's strings) are the string.
+                continue;
+            }
             let mut cursor = frame.node.walk();
             let children: Vec<Node<'_>> = frame.node.named_children(&mut cursor).collect();
             let branches = BRANCHES.contains(&frame.node.kind());
@@ -212,7 +208,7 @@ impl<'s> Walk<'s> {
                 });
             }
         } else if kinds.pairs.contains(&kind) {
-            if let Some(pair) = pair(node, self.src, kinds) {
+            if let Some(pair) = pair(node, self.src, kinds, &frame.scope) {
                 here.pairs.push(pair);
             }
         }
@@ -319,7 +315,7 @@ fn without_functions(node: Node<'_>, src: &[u8], kinds: &Kinds) -> String {
 }
 
 /// A pair's key and value, and the call (or assignment) it is part of.
-fn pair(node: Node<'_>, src: &[u8], kinds: &Kinds) -> Option<Pair> {
+fn pair(node: Node<'_>, src: &[u8], kinds: &Kinds, scope: &Scope) -> Option<Pair> {
     let mut cursor = node.walk();
     let named: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
     if named.len() < 2 {
@@ -351,6 +347,7 @@ fn pair(node: Node<'_>, src: &[u8], kinds: &Kinds) -> Option<Pair> {
         value: text(value, src),
         owner,
         line: node.start_position().row + 1,
+        scope: scope.clone(),
     })
 }
 

@@ -7,6 +7,7 @@ pub mod list;
 pub mod mcp;
 pub mod replay;
 pub mod results;
+pub mod review;
 pub mod scan;
 pub mod serve;
 pub mod shell;

@@ -10,7 +10,8 @@ use rampart_model::Confidence;
 
 /// Parameters that are the framework's request, response or plumbing, not input.
 const PLUMBING: &[&str] = &[
-    "self", "cls", "request", "req", "res", "response", "w", "r", "ctx", "c", "db", "conn", "next", "err", "e",
+    "self", "cls", "request", "req", "res", "response", "w", "r", "ctx", "c", "db", "conn", "next", "err", "e", "app",
+    "session", "sess", "store",
 ];
 
 /// Where a tainted value came from.
@@ -27,13 +28,30 @@ pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
         return;
     }
     let (mut adopted, mut from_url) = (false, false);
+    // Queries kept in variables: `query = "SELECT … FROM sessions …"; conn.execute(query, …)`.
+    let held = |pattern: &regex::Regex| -> Vec<String> {
+        ctx.unit
+            .assigns
+            .iter()
+            .filter(|a| is_identifier(&a.target) && pattern.is_match(&a.value))
+            .map(|a| a.target.clone())
+            .collect()
+    };
+    let (creating, looking_up) = (held(&SESSION_CREATE), held(&SESSION_LOOKUP));
     for call in &ctx.unit.calls {
         let reaches = |o: Origin| {
             tainted.iter().find(|(name, origin)| {
-                *origin == o && (mentions(&call.text, name) || call.text.contains(name.as_str()))
+                *origin == o
+                    && if is_identifier(name) {
+                        mentions(&call.text, name)
+                    } else {
+                        call.text.contains(name.as_str())
+                    }
             })
         };
-        let creates = COOKIE_SET.is_match(&call.text) || SESSION_CREATE.is_match(&call.text);
+        let via = |names: &[String]| names.iter().any(|n| mentions(&call.text, n));
+        let creates = COOKIE_SET.is_match(&call.text) || SESSION_CREATE.is_match(&call.text) || via(&creating);
+        let looks_up = SESSION_LOOKUP.is_match(&call.text) || via(&looking_up);
         if let (false, true, Some((name, _))) = (adopted, creates, reaches(Origin::Request).or(reaches(Origin::Query)))
         {
             adopted = true;
@@ -43,10 +61,8 @@ pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
                 ctx.what(),
                 call.line
             );
-            hits.push(ctx.hit("SESS-002", call.line, Confidence::Tentative, message));
-        } else if let (false, true, Some((name, _))) =
-            (from_url, SESSION_LOOKUP.is_match(&call.text), reaches(Origin::Query))
-        {
+            hits.push(ctx.hit_at("SESS-002", call, Confidence::Tentative, message));
+        } else if let (false, true, Some((name, _))) = (from_url, looks_up, reaches(Origin::Query)) {
             from_url = true;
             let message = format!(
                 "{} loads the session named by `{name}` from the URL's query string (line {}): session ids in \
@@ -54,7 +70,7 @@ pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
                 ctx.what(),
                 call.line
             );
-            hits.push(ctx.hit("SESS-003", call.line, Confidence::Tentative, message));
+            hits.push(ctx.hit_at("SESS-003", call, Confidence::Tentative, message));
         }
     }
 }
@@ -63,10 +79,12 @@ pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
 /// variables assigned from them (two steps of copying followed).
 fn tainted(ctx: &Ctx<'_, '_>) -> Vec<(String, Origin)> {
     let unit = ctx.unit;
+    // A route handler's other parameters are request input (FastAPI bodies, path and query values).
+    let handler = unit.context.contains('/') || unit.context.contains("route");
     let input_params: Vec<&String> = unit
         .params
         .iter()
-        .filter(|p| !PLUMBING.contains(&p.to_ascii_lowercase().as_str()))
+        .filter(|p| handler && !PLUMBING.contains(&p.to_ascii_lowercase().as_str()))
         .collect();
     let origin_of = |text: &str| -> Option<Origin> {
         if !SID_NAME.is_match(text) {

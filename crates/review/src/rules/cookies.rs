@@ -128,7 +128,7 @@ fn cookie_calls(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
                     call.line,
                     consequence(attr.rule)
                 );
-                hits.push(ctx.hit(attr.rule, call.line, Confidence::Tentative, message));
+                hits.push(ctx.hit_at(attr.rule, call, Confidence::Tentative, message));
             }
         }
     }

@@ -19,8 +19,11 @@ static SERVER_SIDE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"flask_session|SESSION_TYPE|session_interface|SessionInterface|\bsession\.sid\b|(?i:\b(?:from|into|update|table)\s+\w*sessions?\b)|collection\(\s*["']\w*sess"#).unwrap()
 });
 
-/// Client-side session middlewares of Node.js, when no server-side one is in use.
-static CLIENT_SIDE_JS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']cookie-session["']"#).unwrap());
+/// Client-side session middlewares of Node.js: cookie-session, and
+/// koa-session unless it is given a `store`.
+static CLIENT_SIDE_JS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"["'](?:cookie-session|koa-session)["']"#).unwrap());
+static SERVER_STORE_JS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"express-session|\bstore\s*:").unwrap());
 
 pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
     if ctx.index == 0 || cookie_sessions_only(ctx) {
@@ -118,7 +121,7 @@ fn cookie_sessions_only(ctx: &Ctx<'_, '_>) -> bool {
     let source = ctx.parsed.source;
     match ctx.stack.framework.as_deref() {
         Some("flask" | "fastapi") => !SERVER_SIDE.is_match(source),
-        _ => CLIENT_SIDE_JS.is_match(source) && !source.contains("express-session"),
+        _ => CLIENT_SIDE_JS.is_match(source) && !SERVER_STORE_JS.is_match(source),
     }
 }
 

@@ -1,8 +1,9 @@
-//! SESS-004: a logout handler that deletes the cookie but leaves the session
-//! alive on the server.
+//! SESS-004: a logout handler that deletes the cookie but, on that path,
+//! leaves the session alive on the server.
 
 use super::patterns::{COOKIE_CLEAR, LOGOUT_CONTEXT, SERVER_END};
-use super::{Ctx, Hit};
+use super::{Ctx, Hit, on_path};
+use crate::syntax::Scope;
 use rampart_model::Confidence;
 
 pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
@@ -10,35 +11,48 @@ pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
     if ctx.index == 0 || !LOGOUT_CONTEXT.is_match(&unit.context) {
         return;
     }
-    let texts = || {
-        // A call's first line: a callback's body is not what the call does.
-        let calls = unit
-            .calls
-            .iter()
-            .map(|c| (c.line, c.text.lines().next().unwrap_or_default()));
-        let strings = unit.strings.iter().map(|s| (s.line, s.text.as_str()));
-        let pairs = unit.pairs.iter().map(|p| (p.line, p.key.as_str()));
-        let assigns = unit.assigns.iter().map(|a| (a.line, a.target.as_str()));
-        calls.chain(strings).chain(pairs).chain(assigns)
+    // A call's first line: a callback's body is not what the call does.
+    let calls = unit
+        .calls
+        .iter()
+        .map(|c| (c.line, c.text.lines().next().unwrap_or_default().to_string(), &c.scope));
+    let pairs = unit
+        .pairs
+        .iter()
+        .map(|p| (p.line, format!("{}={}", p.key, p.value), &p.scope));
+    let cleared: Vec<(usize, String, &Scope)> = calls
+        .chain(pairs)
+        .filter(|(_, t, _)| COOKIE_CLEAR.is_match(t))
+        .collect();
+    let Some((line, _, _)) = cleared
+        .iter()
+        .filter(|(_, _, scope)| !ends(ctx, scope))
+        .min_by_key(|(line, ..)| *line)
+    else {
+        return;
     };
-    let cleared = texts().find(|(_, t)| COOKIE_CLEAR.is_match(t)).or_else(|| {
-        unit.pairs
-            .iter()
-            .find(|p| COOKIE_CLEAR.is_match(&format!("{}={}", p.key, p.value)))
-            .map(|p| (p.line, p.key.as_str()))
+    let message = format!(
+        "{} deletes the session cookie (line {line}) but on that path never ends the session on the server \
+         (no session.clear/destroy/invalidate, no DELETE of the session record): a copied session id keeps \
+         working after logout",
+        ctx.what()
+    );
+    hits.push(ctx.hit("SESS-004", *line, Confidence::Tentative, message));
+}
+
+/// The session ends on the server on every path to `scope`.
+fn ends(ctx: &Ctx<'_, '_>, scope: &Scope) -> bool {
+    let unit = ctx.unit;
+    let calls = unit
+        .calls
+        .iter()
+        .map(|c| (c.text.lines().next().unwrap_or_default(), &c.scope));
+    let strings = unit.strings.iter().map(|s| (s.text.as_str(), &s.scope));
+    let mut enders = calls
+        .chain(strings)
+        .filter(|(t, _)| SERVER_END.is_match(t) && !COOKIE_CLEAR.is_match(t));
+    let forgets = unit.assigns.iter().any(|a| {
+        a.target.contains("session") && ["None", "null", "nil"].contains(&a.value.trim()) && on_path(&a.scope, scope)
     });
-    let ends = texts().any(|(_, t)| SERVER_END.is_match(t) && !COOKIE_CLEAR.is_match(t))
-        || unit
-            .assigns
-            .iter()
-            .any(|a| a.target.contains("session") && a.value.trim() == "None");
-    if let (Some((line, _)), false) = (cleared, ends) {
-        let message = format!(
-            "{} deletes the session cookie (line {line}) but never ends the session on the server \
-             (no session.clear/destroy/invalidate, no DELETE of the session record): a copied session id \
-             keeps working after logout",
-            ctx.what()
-        );
-        hits.push(ctx.hit("SESS-004", line, Confidence::Tentative, message));
-    }
+    enders.any(|(_, s)| on_path(s, scope)) || forgets
 }

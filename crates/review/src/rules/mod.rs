@@ -12,7 +12,7 @@ pub mod patterns;
 mod randomness;
 mod store;
 
-use crate::syntax::{Parsed, Scope, Unit};
+use crate::syntax::{Fact, Parsed, Scope, Unit};
 use patterns::EXPIRY_COLUMN;
 use rampart_model::{Confidence, Fingerprint};
 use regex::Regex;
@@ -68,8 +68,17 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// A hit spanning `fact`'s lines.
+    fn hit_at(&self, rule: &'static str, fact: &Fact, confidence: Confidence, message: String) -> Hit {
+        Hit {
+            end_line: fact.end_line,
+            ..self.hit(rule, fact.line, confidence, message)
+        }
+    }
+
     /// A call matching `pattern` runs on every path that reaches `scope`:
-    /// it sits in the same branch or in one that encloses it.
+    /// it sits in the same branch or in one that encloses it. One inside a
+    /// nested `if` (`if FIXED: regenerate()`) does not.
     fn dominated_by(&self, pattern: &Regex, scope: &Scope) -> bool {
         self.unit
             .calls
@@ -110,4 +119,12 @@ pub fn run(parsed: &Parsed<'_>, knowledge: &Knowledge, stack: &Fingerprint) -> V
     hits.sort_by(|a, b| (a.line, a.rule).cmp(&(b.line, b.rule)));
     hits.dedup_by(|a, b| a.line == b.line && a.rule == b.rule);
     hits
+}
+
+/// Two statements' scopes lie on one path: one encloses (or equals) the
+/// other. Looser than dominance: `if sid: delete(sid)` next to the cookie's
+/// deletion counts (there was nothing to delete otherwise), the `if` branch
+/// does not count for the `else`.
+pub fn on_path(a: &Scope, b: &Scope) -> bool {
+    a.starts_with(b) || b.starts_with(a)
 }

@@ -37,11 +37,11 @@ pattern!(
 );
 pattern!(
     /// The user stored on the session: `session['user_id'] =`, `req.session.userId =`, `$_SESSION['user'] =` …
-    IDENTITY_TARGET = r#"(?i)session(?:\.values)?(?:\[|\.|->)\s*["']?\w*?(?:user|uid|account|member|principal|logged|auth|customer)"#
+    IDENTITY_TARGET = r#"(?i)session(?:\.values)?(?:\[|\.|->)\s*["']?\w*?(?:user|uid|account|member|principal|logged|auth|customer)|(?-i:session\[\s*(?:[\w.]*\.)?SESSION_KEY\s*\])"#
 );
 pattern!(
     /// Calls that put the user on the session.
-    IDENTITY_CALL = r#"(?i)\blogin_user\s*\(|\bsession\.(?:set_?attribute|put|insert|set)\s*\(\s*(?:[^,()]+,\s*)?["']\w*?(?:user|uid|account|principal|logged|auth)|\.put\s*\([^,]+,\s*["']\w*?(?:user|uid|account)"#
+    IDENTITY_CALL = r#"(?i)\blogin_user\s*\(|\bsession\.(?:set_?attribute|put|insert|set)\s*\(\s*(?:[^,()]+,\s*)?["']?\w*?(?:user|uid|account|principal|logged|auth)|\.put\s*\([^,]+,\s*["']\w*?(?:user|uid|account)"#
 );
 pattern!(
     /// Django's `login(request, user)`, which also cycles the session key.
@@ -93,7 +93,7 @@ pattern!(
 );
 pattern!(
     /// SQL or document writes that create a session record.
-    SESSION_CREATE = r#"(?is)\b(?:insert|upsert)\s+into\s+\w*sess|collection\s*\(\s*["']\w*sess\w*["']\s*\)\s*\.\s*document\s*\([^)]*\)\s*\.\s*(?:set|create)\s*\(|\bsession_id\s*\(\s*\$"#
+    SESSION_CREATE = r#"(?is)\b(?:insert|upsert)\s+into\s+\w*sess|\b\w*session\w*\s*\([^)]*\b(?:sid|session_?id)\s*=|collection\s*\(\s*["']\w*sess\w*["']\s*\)\s*\.\s*document\s*\([^)]*\)\s*\.\s*(?:set|create)\s*\(|\bsession_id\s*\(\s*\$"#
 );
 pattern!(
     /// Lookups of a session by its id.
@@ -173,6 +173,11 @@ mod tests {
         ] {
             assert!(IDENTITY_TARGET.is_match(yes), "{yes}");
         }
+        assert!(
+            IDENTITY_TARGET.is_match("request.session[SESSION_KEY]")
+                && !IDENTITY_TARGET.is_match("session[session_key]")
+        );
+        assert!(IDENTITY_CALL.is_match("session.setAttribute(USER_ATTR, username)"));
         for no in ["session['next']", "session_user", "self.user"] {
             assert!(!IDENTITY_TARGET.is_match(no), "{no}");
         }

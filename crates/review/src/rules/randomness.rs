@@ -13,7 +13,10 @@ pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
     let assigned = unit
         .assigns
         .iter()
-        .find(|a| TOKEN_NAME.is_match(&a.target) && !TIME_NAME.is_match(&a.target) && weak(&a.value))
+        .find(|a| {
+            let name = named_part(&a.target);
+            TOKEN_NAME.is_match(&name) && !TIME_NAME.is_match(&name) && weak(&a.value)
+        })
         .map(|a| {
             (
                 a.line,
@@ -33,5 +36,43 @@ pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
             ctx.what()
         );
         hits.push(ctx.hit("SESS-006", line, Confidence::Tentative, message));
+    }
+}
+
+/// What an assignment target names: `LIVE[sid]` names an entry of `LIVE`
+/// (the variable `sid` is its key, not its value); `session["token"]` names a token.
+fn named_part(target: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut key = String::new();
+    for c in target.chars() {
+        match c {
+            '[' => {
+                depth += 1;
+                key.clear();
+            }
+            ']' if depth > 0 => {
+                depth -= 1;
+                let k = key.trim();
+                if k.starts_with(['"', '\'']) {
+                    out.push_str(k);
+                }
+            }
+            c if depth > 0 => key.push(c),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_part;
+
+    #[test]
+    fn subscripts_by_variable_name_the_container() {
+        assert_eq!(named_part("LIVE[sid]"), "LIVE");
+        assert_eq!(named_part("session['token']"), "session'token'");
+        assert_eq!(named_part("session_token"), "session_token");
     }
 }

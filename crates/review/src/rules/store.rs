@@ -40,10 +40,7 @@ fn in_place(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
             ctx.what(),
             string.line
         );
-        hits.push(Hit {
-            end_line: string.end_line,
-            ..ctx.hit("SESS-014", string.line, Confidence::Tentative, message)
-        });
+        hits.push(ctx.hit_at("SESS-014", string, Confidence::Tentative, message));
         return;
     }
     let reused = unit
@@ -57,7 +54,7 @@ fn in_place(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
             ctx.what(),
             call.line
         );
-        hits.push(ctx.hit("SESS-014", call.line, Confidence::Tentative, message));
+        hits.push(ctx.hit_at("SESS-014", call, Confidence::Tentative, message));
     }
 }
 
@@ -74,10 +71,7 @@ fn lookup_without_expiry(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
                 ctx.what(),
                 string.line
             );
-            hits.push(Hit {
-                end_line: string.end_line,
-                ..ctx.hit("SESS-016", string.line, Confidence::Tentative, message)
-            });
+            hits.push(ctx.hit_at("SESS-016", string, Confidence::Tentative, message));
         }
     }
 }

@@ -64,6 +64,25 @@ pub struct ListRules {
     pub category: Option<String>,
 }
 
+/// Arguments of `review_session_code`: `code` (with `language`) or `path`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ReviewSessionCode {
+    /// Source to review: a snippet or a whole file's content (at most 1 MiB).
+    pub code: Option<String>,
+    /// The language of `code`: python, javascript, typescript, tsx, go, java,
+    /// php or rust; guessed from `filename` when left out.
+    pub language: Option<String>,
+    /// A name for `code` (e.g. "app/auth.py"): shown in findings, and its
+    /// extension tells the language; "firestore.rules" reviews security rules.
+    pub filename: Option<String>,
+    /// The framework, when the code's imports do not show it (flask, django,
+    /// fastapi, express, go, servlet, php, rust): it chooses the fix.
+    pub framework: Option<String>,
+    /// Instead of `code`: a file or folder to review, inside the directory
+    /// rampart mcp was started in (the project).
+    pub path: Option<String>,
+}
+
 /// Arguments of `explain_finding`.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ExplainFinding {

@@ -1,5 +1,6 @@
-//! The MCP server: five tools (`scan_api`, `get_scan`, `list_scans`,
-//! `list_rules`, `explain_finding`) over one scan history, served on stdio
+//! The MCP server: six tools (`scan_api`, `get_scan`, `list_scans`,
+//! `list_rules`, `explain_finding` over one scan history, and
+//! `review_session_code`, which reads code, not an API), served on stdio
 //! or, with [`http`], streamable HTTP on loopback.
 //! Only MCP messages go to stdout; nothing in a scan prints.
 
@@ -10,6 +11,7 @@ mod history;
 pub mod http;
 mod limits;
 mod reply;
+mod review;
 mod rules;
 pub(crate) mod scan;
 mod server;

@@ -1,7 +1,7 @@
 //! The MCP service: the tool router and the server's self-description.
 
-use super::args::{ExplainFinding, GetScan, ListRules, ListScans, ScanApi};
-use super::{ScanLimits, explain, history, reply, rules, scan};
+use super::args::{ExplainFinding, GetScan, ListRules, ListScans, ReviewSessionCode, ScanApi};
+use super::{ScanLimits, explain, history, reply, review, rules, scan};
 use rampart_store::History;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
@@ -13,7 +13,10 @@ const INSTRUCTIONS: &str = "rampart is a black-box API security scanner that pro
 flaws (fixation, adoption, logout that keeps the session …) by replaying attacks with negative controls. \
 Call scan_api with a base URL (and a flow file for the session rules); it returns a score, a grade, \
 the findings and a scan id. get_scan and list_scans read the saved history; explain_finding gives a \
-finding's proof, fix and curl reproduction; list_rules lists every rule.";
+finding's proof, fix and curl reproduction; list_rules lists every rule. review_session_code reads \
+session-handling source code (a snippet being written, or a project file or folder) and flags logins that keep \
+the session id, ids taken from the request, sessions updated in place, logouts that only clear the cookie, weak \
+tokens and cookie flags, with the line, the framework's fix and the scan that would prove it.";
 
 /// rampart's MCP server: every tool shares one scan history.
 #[derive(Clone)]
@@ -83,6 +86,20 @@ stack when from a scan), the evidence exchanges and curl lines that reproduce th
     )]
     async fn explain_finding(&self, Parameters(args): Parameters<ExplainFinding>) -> CallToolResult {
         reply::answer(explain::run(&self.history, &args).await)
+    }
+
+    /// Static review of session-handling code: a snippet, or a file or folder of the project.
+    #[tool(
+        description = "Review session-handling source code for session-lifecycle flaws while it is written: \
+logins that keep the pre-login session id, session ids taken from the request, session rows updated in place, \
+lookups without expiry, logout that only clears the cookie, weak token generators, cookie flags switched off, \
+Firestore rules open to all. Give code (with language or filename, optional framework) or path (inside the \
+project). Returns findings with rule id, line numbers, the matched lines, confidence (a heuristic), the \
+framework's fix and the rampart scan that would prove it; structured content is the rampart.review/v1 report.",
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn review_session_code(&self, Parameters(args): Parameters<ReviewSessionCode>) -> CallToolResult {
+        reply::answer(review::run(&args))
     }
 }
 
