@@ -5,7 +5,8 @@ Runs `rampart demo` (the built-in vulnerable API, and its fixed twin) once per
 format and hands each file to a tool that reads that format for a living:
 
 - SARIF: the SARIF 2.1.0 JSON schema with Python `jsonschema`, and Microsoft's
-  SARIF Multitool `validate` (its SARIF and GitHub rule sets);
+  SARIF Multitool `validate` (its SARIF and GitHub rule sets); also the SARIF
+  of `rampart review` on its fixtures, whose regions must quote the files;
 - JUnit: `junitparser`, compared with the rules that ran and the findings;
 - HTML: headless Chromium through playwright-core (html_check.mjs);
 - the terminal summary: `rampart demo` in a real terminal (tmux), terminal.py.
@@ -66,7 +67,7 @@ class Checks:
 
 def rampart(*args):
     binary = os.environ.get("RAMPART", str(ROOT / "target/release/rampart"))
-    return subprocess.run([binary, *args], capture_output=True, text=True, timeout=180)
+    return subprocess.run([binary, *args], capture_output=True, text=True, timeout=180, cwd=ROOT)
 
 
 def demo(c, fmt, out, fixed=False):
@@ -182,6 +183,44 @@ def sarif_checks(c, tmp, truth, truth_fixed):
         code, errors, _ = multitool(tmp, fixed)
         ok = not schema_errors(doc) and not doc["runs"][0]["results"] and code == 0 and not errors
         c.record("sarif: fixed demo is valid with zero results", ok and not truth_fixed.findings)
+
+
+def review_sarif_checks(c, tmp, truth, truth_fixed):
+    """`rampart review` SARIF: valid, and every region quotes exactly the lines it points at."""
+    fixtures = "crates/review/tests/fixtures"
+    path = tmp / "review.sarif"
+    proc = rampart("review", fixtures, "--format", "sarif", "--output", str(path))
+    if not c.record("review sarif: rampart review writes review.sarif", proc.returncode == 0 and path.exists(),
+                    proc.stderr.strip()[-200:]):
+        return
+    doc = json.loads(path.read_text())
+    errors = schema_errors(doc)
+    c.record("review sarif: valid against the SARIF 2.1.0 JSON schema (jsonschema)", not errors, "; ".join(errors[:3]))
+    for kind in (None, "Gh"):
+        name = "SARIF rules" if kind is None else "GitHub rules (--rule-kind Gh)"
+        code, errors, warnings = multitool(tmp, path, kind)
+        c.record(f"review sarif: sarif-multitool validate, {name}: exit 0, no errors",
+                 code == 0 and not errors, f"exit {code}, errors {errors[:3]}, warnings {warnings}")
+    report = json.loads(rampart("review", fixtures, "--format", "json").stdout)
+    results = doc["runs"][0]["results"]
+    c.record("review sarif: one result per finding of the JSON review", len(results) == len(report["findings"]) > 20,
+             f"{len(results)} results, {len(report['findings'])} findings")
+    misplaced = []
+    for r in results:
+        loc = r["locations"][0]["physicalLocation"]
+        lines = (ROOT / loc["artifactLocation"]["uri"]).read_text().splitlines()
+        region = loc["region"]
+        quoted = "\n".join(lines[region["startLine"] - 1:region["endLine"]])
+        if quoted != region["snippet"]["text"]:
+            misplaced.append(f"{loc['artifactLocation']['uri']}:{region['startLine']}")
+    c.record("review sarif: every region's snippet is the file's text at those lines (relative URIs)",
+             results and not misplaced, misplaced[:3])
+    clean = tmp / "review-clean.sarif"
+    proc = rampart("review", f"{fixtures}/seeds/seed001-block2-fastapi-server-generated-id.py", "--format", "sarif",
+                   "--output", str(clean))
+    doc = json.loads(clean.read_text()) if clean.exists() else {"runs": [{"results": [None]}]}
+    c.record("review sarif: a seed's remediation code gives a valid log with zero results",
+             proc.returncode == 0 and not schema_errors(doc) and doc["runs"][0]["results"] == [])
 
 
 # JUnit ---------------------------------------------------------------------
@@ -303,7 +342,7 @@ def main():
             c.record("ground truth: rampart checks and a JSON demo run", False, repr(err))
             print(f"{c.passed} passed, {c.failed} failed")
             return 1
-        for section in (sarif_checks, junit_checks, html_checks, terminal_checks):
+        for section in (sarif_checks, review_sarif_checks, junit_checks, html_checks, terminal_checks):
             begun = time.monotonic()
             section(c, tmp, truth, truth_fixed)
             print(f"     {section.__name__} took {time.monotonic() - begun:.1f} s", flush=True)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`rampart mcp` driven end to end by a real MCP client, the official Python
 SDK (PyPI `mcp`): it starts `rampart mcp --db <tmp>` over stdio, lists the
-tools, calls every one of them, and scans the lab target flask-crdb
+tools, calls every one of them (review_session_code on the seeds' own code
+blocks and a lab target's source), and scans the lab target flask-crdb
 (vulnerable; Flask + Flask-Session on PostgreSQL) through scan_api, checking
 the findings against the lab manifest and reading the scan back with get_scan,
 list_scans and explain_finding. Then `rampart mcp --http 127.0.0.1:0` serves
@@ -32,7 +33,8 @@ sys.path.insert(0, str(REPO / "lab" / "lib"))
 import labctl  # noqa: E402
 
 TARGET, VARIANT = "flask-crdb", "vulnerable"
-TOOLS = {"scan_api", "get_scan", "list_scans", "list_rules", "explain_finding"}
+TOOLS = {"scan_api", "get_scan", "list_scans", "list_rules", "explain_finding", "review_session_code"}
+SEEDS = REPO / "crates" / "review" / "tests" / "fixtures" / "seeds"
 CALL_TIMEOUT = timedelta(seconds=60)
 SCAN_TIMEOUT = timedelta(seconds=400)
 RESULTS = []
@@ -53,7 +55,7 @@ async def call(session, tool, args, timeout=CALL_TIMEOUT):
 
 async def tools_and_rules(session):
     tools = {t.name: t for t in (await session.list_tools()).tools}
-    check("list_tools: the five tools", set(tools) == TOOLS, sorted(tools))
+    check("list_tools: the six tools", set(tools) == TOOLS, sorted(tools))
     schemas_ok = all(t.inputSchema.get("type") == "object" and t.description for t in tools.values())
     check("list_tools: every tool has a description and an object input schema", schemas_ok)
     required = {name: set(t.inputSchema.get("required", [])) for name, t in tools.items()}
@@ -188,14 +190,44 @@ async def explain(session, scan_id, findings, password):
           and "Fix:" in text(rule), text(rule)[:200])
 
 
+async def review(session):
+    """review_session_code on the seeds' own code blocks, on a lab target's source by path, and its refusals."""
+    vulnerable = (SEEDS / "seed001-block1-fastapi-client-session-id.py").read_text()
+    got = await call(session, "review_session_code", {"code": vulnerable, "language": "python",
+                                                       "filename": "app/main.py"})
+    findings = (got.structuredContent or {}).get("findings", [])
+    pinned = sorted((f["ruleId"], f["startLine"]) for f in findings)
+    check("review_session_code(seed 001's vulnerable block): SESS-002 at line 24, cookie flags at 28",
+          not got.isError and pinned == [("SESS-002", 24), ("SESS-007", 28), ("SESS-008", 28), ("SESS-009", 28)],
+          pinned or text(got)[:300])
+    adoption = next((f for f in findings if f["ruleId"] == "SESS-002"), {})
+    check("review_session_code: the FastAPI fix, the proving scan and the file name",
+          "secrets.token_urlsafe" in adoption.get("fix", "") and "rampart scan" in adoption.get("prove", "")
+          and adoption.get("file") == "app/main.py" and "SESS-002 app/main.py:24" in text(got), adoption)
+    fixed = (SEEDS / "seed001-block2-fastapi-server-generated-id.py").read_text()
+    clean = await call(session, "review_session_code", {"code": fixed, "filename": "main.py"})
+    check("review_session_code(seed 001's remediation): no findings",
+          not clean.isError and (clean.structuredContent or {}).get("findings") == [], text(clean)[:300])
+    by_path = await call(session, "review_session_code", {"path": "lab/targets/go-crdb/main.go"})
+    rules = sorted({f["ruleId"] for f in (by_path.structuredContent or {}).get("findings", [])})
+    check("review_session_code(path, go-crdb): the in-place update and the lookup without expiry",
+          not by_path.isError and rules == ["SESS-014", "SESS-016"], rules or text(by_path)[:300])
+    outside = await call(session, "review_session_code", {"path": "../../etc"})
+    check("review_session_code(path outside the project): isError naming path",
+          outside.isError and text(outside).startswith("path:"), text(outside))
+    neither = await call(session, "review_session_code", {"language": "python"})
+    check("review_session_code(no code, no path): isError", neither.isError, text(neither))
+
+
 async def session_run(binary, db, url, password, errlog):
     env = {**os.environ, "LAB_PASSWORD": password}
-    params = StdioServerParameters(command=binary, args=["mcp", "--db", db], env=env)
+    params = StdioServerParameters(command=binary, args=["mcp", "--db", db], env=env, cwd=str(REPO))
     async with stdio_client(params, errlog=errlog) as (read, write):
         async with ClientSession(read, write) as session:
             init = await session.initialize()
             check("initialize: server rampart", init.serverInfo.name == "rampart", init.serverInfo)
             await tools_and_rules(session)
+            await review(session)
             await failures(session)
             scan_id, findings = await scan_lab(session, url, password)
             if scan_id:
@@ -221,7 +253,7 @@ async def over_http(binary, db):
                 async with ClientSession(read, write) as session:
                     await session.initialize()
                     tools = {t.name for t in (await session.list_tools()).tools}
-                    check("mcp --http: the five tools", tools == TOOLS, sorted(tools))
+                    check("mcp --http: the six tools", tools == TOOLS, sorted(tools))
                     scans = await call(session, "list_scans", {})
                     check("mcp --http: list_scans reads the same history (the flow and the login scans)",
                           len((scans.structuredContent or {}).get("scans", [])) == 2)
