@@ -5,8 +5,6 @@
 mod support;
 
 use serde_json::Value;
-use std::path::Path;
-use std::process::{Command, Output};
 use support::*;
 
 const PROJECT: &str = r#"
@@ -28,15 +26,6 @@ fn project(name: &str, config: &str) -> std::path::PathBuf {
     std::fs::write(dir.join("rampart.toml"), config).unwrap();
     std::fs::write(dir.join("security/flow.toml"), rampart_demo::FLOW).unwrap();
     dir
-}
-
-/// Run the binary in `dir`, as a user inside the project would.
-fn rampart_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run rampart")
 }
 
 /// How many checks ran, and the rules of every finding, suppressed or not.

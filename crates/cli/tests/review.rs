@@ -3,9 +3,12 @@
 //! gate, `--diff BASE` on a real git repository, and the bounds (vendored,
 //! generated, oversized and symlinked files are not read).
 
+mod support;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+use support::{json, rampart_in};
 
 const VULNERABLE: &str = "\
 from flask import Flask, request, session
@@ -61,18 +64,6 @@ fn write(dir: &Path, name: &str, text: &str) {
     let path = dir.join(name);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
-}
-
-fn rampart_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run rampart")
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn rules_and_lines(report: &Value) -> Vec<(String, String, u64)> {

@@ -25,7 +25,7 @@ pub use lang::Language;
 pub use walk::{Limits, WalkError};
 
 use rampart_model::{CodeFinding, Fingerprint, Review};
-use rules::{Hit, Knowledge, firestore_rules};
+use rules::{Hit, Knowledge, firestore_rules, packages};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -118,6 +118,7 @@ fn count(review: &mut Review, kind: Kind, text: &str) {
         Kind::Source(lang) => lang.name(),
         Kind::FirestoreRules => "firestore-rules",
         Kind::Sql => "sql",
+        Kind::PackageJson => "package.json",
     };
     *review.languages.entry(language.to_string()).or_default() += 1;
 }
@@ -138,6 +139,15 @@ fn finish(mut review: Review, started: Instant) -> Review {
 fn review_file(file: &SourceFile, text: &str, framework: Option<&str>, knowledge: &Knowledge) -> Vec<CodeFinding> {
     match file.kind {
         Kind::Sql => Vec::new(),
+        Kind::PackageJson => {
+            let stack = Fingerprint {
+                framework: Some("express".into()),
+                session_library: Some("passport".into()),
+                ..Fingerprint::default()
+            };
+            let hits = packages::check(text);
+            hits.iter().map(|h| finding(file, text, h, None, &stack)).collect()
+        }
         Kind::FirestoreRules => {
             let stack = Fingerprint {
                 store: Some("firestore".into()),

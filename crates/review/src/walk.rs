@@ -3,7 +3,7 @@
 //! file size and count; symbolic links are not followed.
 
 use crate::lang::Language;
-use crate::rules::firestore_rules;
+use crate::rules::{firestore_rules, packages};
 use rampart_model::Skipped;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -71,6 +71,8 @@ pub enum Kind {
     /// SQL files: read for what they declare (session tables and their
     /// expiry columns), no rules of their own.
     Sql,
+    /// `package.json`: the versions of session libraries.
+    PackageJson,
 }
 
 /// A file to review: its path and the name the report gives it.
@@ -165,6 +167,7 @@ fn walk_dir(root: &Path, found: &mut Vec<SourceFile>, skipped: &mut Vec<Skipped>
             }
             // Bound the walk itself: a huge tree stops being listed well past the file limit.
             if found.len() > limits.max_files.saturating_mul(2) {
+                skipped.push(skip(root, &format!("listing stopped after {} files", found.len())));
                 return;
             }
         }
@@ -175,6 +178,9 @@ fn kind_of(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_str()?;
     if firestore_rules::is_rules_file(name) {
         return Some(Kind::FirestoreRules);
+    }
+    if packages::is_manifest(name) {
+        return Some(Kind::PackageJson);
     }
     if name.to_ascii_lowercase().ends_with(".sql") {
         return Some(Kind::Sql);

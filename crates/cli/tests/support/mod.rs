@@ -23,6 +23,15 @@ pub fn rampart(args: &[&str]) -> Output {
         .expect("run rampart")
 }
 
+/// Run the binary in `dir`, as a user inside a project would.
+pub fn rampart_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run rampart")
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

@@ -8,6 +8,7 @@ mod cookies;
 pub mod firestore_rules;
 mod login;
 mod logout;
+pub mod packages;
 pub mod patterns;
 mod randomness;
 mod store;
