@@ -197,13 +197,13 @@ async def review(session):
                                                        "filename": "app/main.py"})
     findings = (got.structuredContent or {}).get("findings", [])
     pinned = sorted((f["ruleId"], f["startLine"]) for f in findings)
-    check("review_session_code(seed 001's vulnerable block): SESS-002 at line 24, cookie flags at 28",
-          not got.isError and pinned == [("SESS-002", 24), ("SESS-007", 28), ("SESS-008", 28), ("SESS-009", 28)],
+    check("review_session_code(seed 001's vulnerable block): SESS-002 at line 25, cookie flags at 29",
+          not got.isError and pinned == [("SESS-002", 25), ("SESS-007", 29), ("SESS-008", 29)],
           pinned or text(got)[:300])
     adoption = next((f for f in findings if f["ruleId"] == "SESS-002"), {})
     check("review_session_code: the FastAPI fix, the proving scan and the file name",
           "secrets.token_urlsafe" in adoption.get("fix", "") and "rampart scan" in adoption.get("prove", "")
-          and adoption.get("file") == "app/main.py" and "SESS-002 app/main.py:24" in text(got), adoption)
+          and adoption.get("file") == "app/main.py" and "SESS-002 app/main.py:25" in text(got), adoption)
     fixed = (SEEDS / "seed001-block2-fastapi-server-generated-id.py").read_text()
     clean = await call(session, "review_session_code", {"code": fixed, "filename": "main.py"})
     check("review_session_code(seed 001's remediation): no findings",

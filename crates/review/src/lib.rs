@@ -27,6 +27,7 @@ pub use walk::{Limits, WalkError};
 use rampart_model::{CodeFinding, Fingerprint, Review};
 use rules::{Hit, Knowledge, firestore_rules, packages};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 use walk::{Kind, SourceFile};
@@ -62,13 +63,15 @@ pub fn review_paths(paths: &[PathBuf], options: &Options) -> Result<Review, Revi
         .as_deref()
         .map(|base| Changes::since(base, paths))
         .transpose()?;
-    // First pass: what files say about each other (session tables with an expiry).
-    let mut knowledge = Knowledge::default();
+    // First pass: what files say about the others of their project (session
+    // tables with an expiry); two projects reviewed together do not mix.
+    let mut knowledge: HashMap<PathBuf, Knowledge> = HashMap::new();
     for file in &files {
         if let Ok(text) = walk::read(file, options.limits) {
-            knowledge.learn(&text);
+            knowledge.entry(walk::project_of(&file.path)).or_default().learn(&text);
         }
     }
+    let none = Knowledge::default();
     let mut review = Review::new(paths.iter().map(|p| walk::display(p)).collect());
     review.diff_base = options.diff_base.clone();
     for file in &files {
@@ -79,7 +82,8 @@ pub fn review_paths(paths: &[PathBuf], options: &Options) -> Result<Review, Revi
                 continue;
             }
         };
-        let findings = review_file(file, &text, options.framework.as_deref(), &knowledge);
+        let known = knowledge.get(&walk::project_of(&file.path)).unwrap_or(&none);
+        let findings = review_file(file, &text, options.framework.as_deref(), known);
         count(&mut review, file.kind, &text);
         review.findings.extend(findings.into_iter().filter(|f| {
             changes

@@ -203,6 +203,34 @@ fn skip(path: &Path, reason: &str) -> Skipped {
     }
 }
 
+/// Files that mark a project's root folder.
+const PROJECT_MARKERS: &[&str] = &[
+    ".git",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "requirements.txt",
+    "package.json",
+    "go.mod",
+    "Cargo.toml",
+    "pom.xml",
+    "build.gradle",
+    "composer.json",
+];
+
+/// The project a file belongs to: the nearest folder above it holding a
+/// project marker (the file system root when none does).
+pub fn project_of(path: &Path) -> PathBuf {
+    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    absolute
+        .ancestors()
+        .skip(1)
+        .take(64)
+        .find(|dir| PROJECT_MARKERS.iter().any(|m| dir.join(m).exists()))
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
 /// `path` with `/` separators and no leading `./`.
 pub fn display(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");

@@ -110,8 +110,10 @@ fn explicit_settings(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
 fn cookie_calls(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
     let unit = ctx.unit;
     for call in unit.calls.iter().filter(|c| COOKIE_SET.is_match(first_line(&c.text))) {
-        let Some(name) = first_string(&call.text) else { continue };
         let args = arguments(&call.text);
+        let Some(name) = cookie_name(ctx, &call.text, &args) else {
+            continue;
+        };
         let opaque_options = call.text.contains("**")
             || call.text.contains("...")
             || (args.len() >= 3 && is_bare_name(&args[2]) && !is_php_setcookie(&call.text));
@@ -120,7 +122,9 @@ fn cookie_calls(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
         }
         let said = said_about(ctx, &call.text);
         for attr in &ATTRIBUTES {
-            if !attr.spelled.iter().any(|s| said.contains(s)) && !php_positional(attr, &call.text, &args) {
+            let by_default = attr.rule == "SESS-009" && ctx.stack.framework.as_deref() == Some("fastapi");
+            if !by_default && !attr.spelled.iter().any(|s| said.contains(s)) && !php_positional(attr, &call.text, &args)
+            {
                 let message = format!(
                     "the session cookie `{name}` is set without {} (line {}); unless a proxy or middleware adds it, \
                      {}",
@@ -132,6 +136,28 @@ fn cookie_calls(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
             }
         }
     }
+}
+
+/// The cookie's name: a string literal, or a constant the file's top level
+/// assigns one to (`COOKIE = "session_id"; set_cookie(COOKIE, sid)`).
+fn cookie_name(ctx: &Ctx<'_, '_>, text: &str, args: &[String]) -> Option<String> {
+    let first = args.first().map(|a| a.trim()).unwrap_or_default();
+    let constant = ctx.parsed.units[0]
+        .assigns
+        .iter()
+        .find(|a| a.target == first)
+        .and_then(|a| {
+            quoted_strings(&a.value)
+                .into_iter()
+                .next()
+                .filter(|_| is_quoted(&a.value))
+        });
+    constant.or_else(|| first_string(text))
+}
+
+fn is_quoted(value: &str) -> bool {
+    let v = value.trim();
+    v.len() >= 2 && ['"', '\'', '`'].iter().any(|q| v.starts_with(*q) && v.ends_with(*q))
 }
 
 /// What the code says about a cookie call: the call itself, and for Java's

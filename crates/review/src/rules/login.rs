@@ -3,8 +3,8 @@
 //! role change.
 
 use super::patterns::{
-    COOKIE_SET, DJANGO_LOGIN, IDENTITY_CALL, IDENTITY_TARGET, PASSPORT_LOGIN, PRIVILEGE_CONTEXT, PRIVILEGE_WRITE,
-    ROTATION, SESSION_CREATE, STRONG_RANDOM, is_login,
+    COOKIE_SET, DJANGO_LOGIN, IDENTITY_CALL, IDENTITY_TARGET, IN_PLACE_UPDATE, PASSPORT_LOGIN, PRIVILEGE_CONTEXT,
+    PRIVILEGE_WRITE, ROTATION, SESSION_CREATE, STRONG_RANDOM, UPSERT_USER, is_login,
 };
 use super::{Ctx, Hit};
 use crate::syntax::Scope;
@@ -23,7 +23,7 @@ static SERVER_SIDE: LazyLock<Regex> = LazyLock::new(|| {
 /// koa-session unless it is given a `store`.
 static CLIENT_SIDE_JS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"["'](?:cookie-session|koa-session)["']"#).unwrap());
-static SERVER_STORE_JS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"express-session|\bstore\s*:").unwrap());
+static SERVER_STORE_JS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']express-session["']"#).unwrap());
 
 pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
     if ctx.index == 0 || cookie_sessions_only(ctx) {
@@ -49,7 +49,13 @@ fn fixation(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
         .iter()
         .filter(|c| IDENTITY_CALL.is_match(&c.text))
         .map(|c| (c.line, first_line(&c.text), &c.scope));
-    let mut identity: Vec<_> = by_assignment.chain(by_call).collect();
+    // SQL that binds the user to the session row the request came with.
+    let by_sql = unit
+        .strings
+        .iter()
+        .filter(|s| IN_PLACE_UPDATE.is_match(&s.text) || UPSERT_USER.is_match(&s.text))
+        .map(|s| (s.line, first_line(&s.text), &s.scope));
+    let mut identity: Vec<_> = by_assignment.chain(by_call).chain(by_sql).collect();
     identity.sort_by_key(|(line, ..)| *line);
     if let Some((line, what, _)) = identity.into_iter().find(|(_, _, scope)| !rotates(ctx, scope)) {
         let message = format!(
@@ -95,7 +101,23 @@ pub(super) fn rotates(ctx: &Ctx<'_, '_>, scope: &Scope) -> bool {
     [&*ROTATION, &*DJANGO_LOGIN, &*PASSPORT_LOGIN]
         .iter()
         .any(|p| ctx.dominated_by(p, scope))
-        || (ctx.dominated_by(&STRONG_RANDOM, scope) && starts_a_session(ctx))
+        || (fresh_token(ctx, scope) && starts_a_session(ctx))
+}
+
+/// A strong random token made on every path to `scope`, and not merely as the
+/// fallback of a value the request may carry (`sid = cookie or uuid4()`).
+fn fresh_token(ctx: &Ctx<'_, '_>, scope: &Scope) -> bool {
+    let fallback = |text: &str| [" or ", "||", "??", " if "].iter().any(|op| text.contains(op));
+    let assigned = ctx
+        .unit
+        .assigns
+        .iter()
+        .any(|a| STRONG_RANDOM.is_match(&a.value) && !fallback(&a.value) && scope.starts_with(&a.scope));
+    let inline = ctx.unit.calls.iter().any(|c| {
+        let made_session = COOKIE_SET.is_match(&c.text) || SESSION_CREATE.is_match(&c.text);
+        made_session && STRONG_RANDOM.is_match(&c.text) && !fallback(&c.text) && scope.starts_with(&c.scope)
+    });
+    assigned || inline
 }
 
 /// The unit sets a cookie or creates a session record.
@@ -121,7 +143,15 @@ fn cookie_sessions_only(ctx: &Ctx<'_, '_>) -> bool {
     let source = ctx.parsed.source;
     match ctx.stack.framework.as_deref() {
         Some("flask" | "fastapi") => !SERVER_SIDE.is_match(source),
-        _ => CLIENT_SIDE_JS.is_match(source) && !SERVER_STORE_JS.is_match(source),
+        _ => {
+            // koa-session keeps sessions on the server only when given a `store` option.
+            let store_option = ctx
+                .parsed
+                .units
+                .iter()
+                .any(|u| u.pairs.iter().any(|p| p.key == "store"));
+            CLIENT_SIDE_JS.is_match(source) && !SERVER_STORE_JS.is_match(source) && !store_option
+        }
     }
 }
 

@@ -19,6 +19,8 @@ use rampart_model::{Confidence, Fingerprint};
 use regex::Regex;
 use std::collections::BTreeSet;
 
+static SQL_COMMENT: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| Regex::new(r"--[^\n]*").unwrap());
+
 /// One flagged place, before it is dressed as a finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
@@ -39,9 +41,11 @@ pub struct Knowledge {
 }
 
 impl Knowledge {
-    /// Read a file's text for what it declares.
+    /// Read a file's text for what it declares (SQL `--` comments left out:
+    /// a `;` in one does not end the statement).
     pub fn learn(&mut self, source: &str) {
-        for caps in EXPIRY_COLUMN.captures_iter(source) {
+        let source = SQL_COMMENT.replace_all(source, "");
+        for caps in EXPIRY_COLUMN.captures_iter(&source) {
             self.expiry_tables.insert(caps[1].to_ascii_lowercase());
         }
     }

@@ -77,7 +77,7 @@ pattern!(
 );
 pattern!(
     /// A session id by name.
-    SID_NAME = r"(?i)session_?id|sessionid|session_?key|session_?token|\bsid\b|sess_?id|jsessionid|phpsessid"
+    SID_NAME = r"(?i)session[-_]?id|session[-_]?key|session[-_]?token|\bsid\b|sess[-_]?id|jsessionid|phpsessid"
 );
 pattern!(
     /// A value read from the request.
@@ -93,15 +93,19 @@ pattern!(
 );
 pattern!(
     /// SQL or document writes that create a session record.
-    SESSION_CREATE = r#"(?is)\b(?:insert|upsert)\s+into\s+\w*sess|\b\w*session\w*\s*\([^)]*\b(?:sid|session_?id)\s*=|collection\s*\(\s*["']\w*sess\w*["']\s*\)\s*\.\s*document\s*\([^)]*\)\s*\.\s*(?:set|create)\s*\(|\bsession_id\s*\(\s*\$"#
+    SESSION_CREATE = r#"(?is)\b(?:insert|upsert)\s+into\s+\w*sess|\b\w*session\w*\s*\([^)]*\b(?:sid|session_?id)\s*=|collection\s*\(\s*["']\w*sess\w*["']\s*\)\s*\.\s*doc(?:ument)?\s*\([^)]*\)\s*\.\s*(?:set|create)\s*\(|\bsession_id\s*\(\s*\$"#
 );
 pattern!(
     /// Lookups of a session by its id.
-    SESSION_LOOKUP = r#"(?is)\bselect\b.+\bfrom\s+\w*sess|collection\s*\(\s*["']\w*sess\w*["']\s*\)\s*\.\s*document\s*\(|\bsession_id\s*\(\s*\$|(?:get|load|find|fetch)_?session\s*\(|\bstore\.get\s*\("#
+    SESSION_LOOKUP = r#"(?is)\bselect\b.+\bfrom\s+\w*sess|collection\s*\(\s*["']\w*sess\w*["']\s*\)\s*\.\s*doc(?:ument)?\s*\(|\.doc(?:ument)?\s*\([^)]*\)\s*\.\s*get\s*\(|\bsession_id\s*\(\s*\$|(?:get|load|find|fetch)_?session\s*\(|\bstore\.get\s*\("#
 );
 pattern!(
     /// SQL that binds the user to the existing session row instead of a new one.
     IN_PLACE_UPDATE = r"(?is)\bupdate\s+\w*sess\w*\s+set\s+[^;]*?\b\w*user\w*\s*=[^;]*?\bwhere\b[^;]*?\b(?:token|session_?id|sid|session_?key|id)\b"
+);
+pattern!(
+    /// An upsert on the session token that sets the user: the user bound to whatever row the token names.
+    UPSERT_USER = r"(?is)\binsert\s+into\s+\w*sess\w*[^;]*?\bon\s+(?:conflict\b[^;]*?\bdo\s+update|duplicate\s+key\s+update)\b[^;]*?\buser\w*\s*="
 );
 pattern!(
     /// An upsert keyed by the session token: the old row lives on.
@@ -109,7 +113,7 @@ pattern!(
 );
 pattern!(
     /// A Firestore session document written under an id the code already had.
-    FIRESTORE_WRITE = r#"(?is)collection\s*\(\s*["']\w*sess\w*["']\s*\)\s*\.\s*document\s*\([^)]+\)\s*\.\s*(?:set|update)\s*\("#
+    FIRESTORE_WRITE = r#"(?is)collection\s*\(\s*["']\w*sess\w*["']\s*\)\s*\.\s*doc(?:ument)?\s*\([^)]+\)\s*\.\s*(?:set|update)\s*\("#
 );
 pattern!(
     /// A `SELECT … FROM sessions … WHERE <token column>`; group 1 is the table.
@@ -143,16 +147,6 @@ pattern!(
     /// PHP's `ini_set('session.cookie_*', off)`; group 1 is the attribute.
     PHP_INI_COOKIE = r#"(?i)ini_set\s*\(\s*["']session\.cookie_(httponly|secure|samesite)["']\s*,\s*(?:["']?0["']?|false|["']off["']|["']none["']|["']["'])\s*\)"#
 );
-
-/// `text` holds `word` as a whole identifier.
-pub fn mentions(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + word.len()..].chars().next();
-        let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
-        !ident(before) && !ident(after)
-    })
-}
 
 /// The unit's context says login, and not only a guard or a form that mentions it.
 pub fn is_login(context: &str) -> bool {
@@ -188,6 +182,5 @@ mod tests {
         assert!(!WEAK_RANDOM.is_match("new SecureRandom()"));
         assert!(IN_PLACE_UPDATE.is_match("UPDATE sessions SET user_id=$1, updated_at=now() WHERE token=$2"));
         assert!(!IN_PLACE_UPDATE.is_match("UPDATE users SET password_hash=$1 WHERE id=$2"));
-        assert!(mentions("f(sid, x)", "sid") && !mentions("f(sidecar)", "sid"));
     }
 }
