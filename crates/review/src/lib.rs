@@ -95,24 +95,26 @@ pub fn review_paths(paths: &[PathBuf], options: &Options) -> Result<Review, Revi
     Ok(finish(review, started))
 }
 
-/// Review one piece of code (a snippet or a file's content) in `lang`.
-pub fn review_code(name: &str, code: &str, lang: Language, framework: Option<&str>) -> Review {
+/// Review one piece of code (a snippet or a file's content) named `name`, in
+/// `lang` or the language its name says; `None` when neither tells.
+pub fn review_code(name: &str, code: &str, lang: Option<Language>, framework: Option<&str>) -> Option<Review> {
     let started = Instant::now();
+    let kind = match (walk::kind_of(std::path::Path::new(name)), lang) {
+        (Some(Kind::Source(_)) | None, Some(lang)) => Kind::Source(lang),
+        (Some(kind), _) => kind,
+        (None, None) => return None,
+    };
     let file = SourceFile {
         path: PathBuf::from(name),
         name: name.to_string(),
-        kind: if firestore_rules::is_rules_file(name) {
-            Kind::FirestoreRules
-        } else {
-            Kind::Source(lang)
-        },
+        kind,
     };
     let mut knowledge = Knowledge::default();
     knowledge.learn(code);
     let mut review = Review::new(vec![name.to_string()]);
     review.findings = review_file(&file, code, framework, &knowledge);
     count(&mut review, file.kind, code);
-    finish(review, started)
+    Some(finish(review, started))
 }
 
 fn count(review: &mut Review, kind: Kind, text: &str) {

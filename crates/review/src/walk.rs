@@ -174,7 +174,8 @@ fn walk_dir(root: &Path, found: &mut Vec<SourceFile>, skipped: &mut Vec<Skipped>
     }
 }
 
-fn kind_of(path: &Path) -> Option<Kind> {
+/// What a file is to the review, by its name.
+pub fn kind_of(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_str()?;
     if firestore_rules::is_rules_file(name) {
         return Some(Kind::FirestoreRules);

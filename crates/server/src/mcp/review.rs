@@ -37,26 +37,19 @@ fn review_code(args: &ReviewSessionCode, code: &str) -> Result<Review, ToolError
         });
     }
     let filename = args.filename.as_deref().unwrap_or("snippet");
-    let language = match (&args.language, Language::of_path(Path::new(filename))) {
-        (Some(name), _) => Language::named(name).ok_or_else(|| ToolError::Argument {
+    let language = match &args.language {
+        Some(name) => Some(Language::named(name).ok_or_else(|| ToolError::Argument {
             arg: "language",
             cause: format!("'{name}' is not one of python, javascript, typescript, tsx, go, java, php, rust"),
-        })?,
-        (None, Some(lang)) => lang,
-        (None, None) if filename.ends_with(".rules") => Language::Python,
-        (None, None) => {
-            return Err(ToolError::Argument {
-                arg: "language",
-                cause: "say the language (or give a filename with its extension)".into(),
-            });
-        }
+        })?),
+        None => None,
     };
-    Ok(rampart_review::review_code(
-        filename,
-        code,
-        language,
-        args.framework.as_deref(),
-    ))
+    rampart_review::review_code(filename, code, language, args.framework.as_deref()).ok_or_else(|| {
+        ToolError::Argument {
+            arg: "language",
+            cause: "say the language (or give a filename with its extension)".into(),
+        }
+    })
 }
 
 /// A file or folder inside the working directory, reviewed as `rampart review` would.
@@ -123,5 +116,11 @@ mod tests {
             Err(ToolError::Argument { arg: "language", .. })
         ));
         assert!(review_code(&args(login, Some("cobol"), None), login).is_err());
+        let rules = "match /sessions/{sid} {\n  allow read: if true;\n}\n";
+        let review = review_code(&args(rules, None, Some("firestore.rules")), rules).unwrap();
+        assert_eq!(
+            review.findings.iter().map(|f| f.rule_id.as_str()).collect::<Vec<_>>(),
+            ["SESS-017"]
+        );
     }
 }
