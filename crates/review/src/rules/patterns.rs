@@ -53,7 +53,7 @@ pattern!(
 );
 pattern!(
     /// Calls that give the session a new id, or end the old one before a new one starts.
-    ROTATION = r"(?i)\.regenerate\s*\(|cycle_key\s*\(|session\.(?:flush|clear|invalidate|destroy)\s*\(|\.invalidate\s*\(\s*\)|changesessionid\s*\(|session_regenerate_id\s*\(\s*true|renewtoken\s*\(|cycle_id\s*\(|\bstore\.new\s*\(|sessions\.newsession\s*\("
+    ROTATION = r"(?i)\.regenerate\s*\(|cycle_key\s*\(|session\.(?:flush|clear|invalidate|destroy)\s*\(|\.invalidate\s*\(\s*\)|changesessionid\s*\(|session_regenerate_id\s*\(\s*true|renewtoken\s*\(|cycle_id\s*\(|session\.renew\s*\(|\bstore\.new\s*\(|sessions\.newsession\s*\("
 );
 pattern!(
     /// Cryptographically strong token generators.
@@ -93,7 +93,7 @@ pattern!(
 );
 pattern!(
     /// SQL or document writes that create a session record.
-    SESSION_CREATE = r#"(?is)\b(?:insert|upsert)\s+into\s+\w*sess|\b\w*session\w*\s*\([^)]*\b(?:sid|session_?id)\s*=|collection\s*\(\s*["']\w*sess\w*["']\s*\)\s*\.\s*doc(?:ument)?\s*\([^)]*\)\s*\.\s*(?:set|create)\s*\(|\bsession_id\s*\(\s*\$"#
+    SESSION_CREATE = r#"(?is)\b(?:insert|upsert)\s+into\s+\w*sess|\b\w*session\w*\s*\([^)]*\b(?:sid|session_?id)\s*=[^)]*\bnew\s*=\s*true|\b\w*session\w*\s*\([^)]*\bnew\s*=\s*true[^)]*\b(?:sid|session_?id)\s*=|collection\s*\(\s*["']\w*sess\w*["']\s*\)\s*\.\s*doc(?:ument)?\s*\([^)]*\)\s*\.\s*(?:set|create)\s*\(|\bsession_id\s*\(\s*\$"#
 );
 pattern!(
     /// Lookups of a session by its id.
@@ -141,7 +141,7 @@ pattern!(
 );
 pattern!(
     /// URL session tracking switched on.
-    URL_TRACKING = r#"(?i)sessiontrackingmode\.url\b|ini_set\s*\(\s*["']session\.use_trans_sid["']\s*,\s*(?:["']?1["']?|true|["']on["'])|ini_set\s*\(\s*["']session\.use_only_cookies["']\s*,\s*(?:["']?0["']?|false|["']off["'])"#
+    URL_TRACKING = r#"(?i)setsessiontrackingmodes\s*\([^;]*sessiontrackingmode\.url\b|ini_set\s*\(\s*["']session\.use_trans_sid["']\s*,\s*(?:["']?1["']?|true|["']on["'])|ini_set\s*\(\s*["']session\.use_only_cookies["']\s*,\s*(?:["']?0["']?|false|["']off["'])"#
 );
 pattern!(
     /// PHP's `ini_set('session.cookie_*', off)`; group 1 is the attribute.
