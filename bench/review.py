@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark: `rampart review` (static review of session-handling code) on real
 third-party session and auth libraries, next to a plain read of the same files (the
-ceiling) and semgrep with one trivial rule per language (a peer), in the same run.
+ceiling) and semgrep with trivial rules (a peer), in the same run; about 6½ minutes,
+plus a few seconds the first time to fetch the packages.
 
 Not a test: it prints measured figures and never fails on them (exit 0 unless it
 cannot run at all: no rampart binary, exit 2). A package that cannot be fetched, or
 a peer that cannot be installed or run, is said so in the output and left out.
 
 Build first (`cargo build --release`), then from anywhere:
-    bench/review.py
+    bench/review.py [PACKAGE ...]     (default: every package below)
 
 1. fetch the packages once into bench/.out/review/src/<name>/ (reused afterwards;
    what was fetched, with versions, is kept in bench/.out/review/sources.json):
@@ -34,21 +35,39 @@ Build first (`cargo build --release`), then from anywhere:
    report's own elapsedMs (median), files, lines, languages and findings;
 3. in the same run, on the same files (the ones rampart read: its walk mirrored
    here, less the files its report lists as skipped), 3 runs each of
-     ceiling  `xargs -0 cat > /dev/null`: every file read once, nothing parsed;
-     semgrep  `semgrep scan --config review-rules.yaml --metrics=off
-              --disable-version-check --json -q FILE...` with the exact file list
-              (explicit files bypass semgrep's default ignores, so both tools see
-              the same files) and a rule file this script writes: one
-              session-assignment pattern per language. It parses every file and
-              matches one pattern: a floor for a pattern-matching scanner, not a
-              detection peer. semgrep lives in bench/.venv-semgrep, created on
-              first use (`pip install semgrep`, about half a minute);
+     ceiling   `xargs -0 cat > /dev/null`: every file read once, nothing parsed;
+     semgrep   two rule files this script writes, each run as
+               `semgrep scan --config RULES --metrics=off --disable-version-check
+               --json -q --no-git-ignore --project-root DIR
+               --exclude=<each folder rampart's walk leaves out> DIR`
+               with an empty DIR/.semgrepignore, so that semgrep's default ignores
+               (tests/ and the like) do not apply and it reads the same files as
+               rampart (its own file count is printed when it differs):
+       session    one session-assignment pattern per language
+                  (`$REQ.session[$KEY] = $VALUE`, `$_SESSION[$KEY] = $VALUE`, …).
+                  semgrep's literal prefilter skips parsing every file that lacks
+                  the pattern's words (on tomcat10, 44 of 2,837 files parsed), so
+                  this is what a small rule set really costs, mostly reading;
+       parse-all  the same plus a self-assignment pattern (`$X = $X`) per
+                  language, which has no literal to prefilter on: semgrep parses
+                  and walks every file, as rampart does; the fair peer for an
+                  analysis that reads every function.
+               Neither is a detection peer: the patterns only give semgrep work
+               of the right kind. The folder, not the file list, is passed:
+               semgrep 1.x starts one semgrep-core process per file named on the
+               command line inside a git work tree (about 0.1 s a file). semgrep
+               lives in bench/.venv-semgrep, created on first use (`pip install
+               semgrep`, about half a minute); its settings and log go to
+               bench/.out/review/semgrep-home/;
    the files are read once before any timing so every tool sees a warm page cache;
-4. print one table (package, version, language mix, files, lines, rampart median s,
-   elapsedMs, lines/s, findings, ceiling s and lines/s, semgrep s and lines/s and
-   matches) and a totals line, then every finding (rule, severity, confidence,
-   file:line, function, first matched line) for a human to judge. Raw outputs in
-   bench/.out/review/: <name>.rampart.json, <name>.semgrep.json, findings.md.
+4. print two tables: rampart per package (version, language mix, files, lines,
+   median s, the report's elapsedMs, lines/s, findings) and the same packages side
+   by side (rampart, ceiling, semgrep session, semgrep parse-all: median s and
+   lines/s each, semgrep's matches), each with a totals row; then every finding
+   (rule, severity, confidence, file:line, function, first matched line) for a
+   human to judge. If the binary changes during the run (a rebuild), that is said.
+   Raw outputs in bench/.out/review/: <name>.rampart.json,
+   <name>.semgrep-session.json, <name>.semgrep-parse-all.json, findings.md.
 
 Environment:
     RAMPART        rampart binary (default target/release/rampart)
@@ -59,7 +78,6 @@ Environment:
 """
 from __future__ import annotations
 
-import glob
 import json
 import os
 import shutil
@@ -102,42 +120,34 @@ SKIPPED_DIRS = {"node_modules", "vendor", "bower_components", "jspm_packages", "
                 "third_party", "migrations", ".git", ".hg", ".svn"}
 EXTENSIONS = {".py", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".go", ".java",
               ".php", ".rs", ".rules", ".sql"}
+NAMES = {"package.json"}  # read for the versions of session libraries
 
-SEMGREP_RULES = """\
-rules:
-  - id: python-session-assignment
-    languages: [python]
-    severity: INFO
-    message: session value assigned
-    pattern: $REQ.session[$KEY] = $VALUE
-  - id: js-session-assignment
-    languages: [javascript, typescript]
-    severity: INFO
-    message: session value assigned
-    pattern-either:
-      - pattern: $REQ.session.$KEY = $VALUE
-      - pattern: $REQ.session[$KEY] = $VALUE
-  - id: go-session-assignment
-    languages: [go]
-    severity: INFO
-    message: session value assigned
-    pattern: $SESSION.Values[$KEY] = $VALUE
-  - id: java-session-assignment
-    languages: [java]
-    severity: INFO
-    message: session attribute set
-    pattern: $REQ.getSession(...).setAttribute($KEY, $VALUE)
-  - id: php-session-assignment
-    languages: [php]
-    severity: INFO
-    message: session value assigned
-    pattern: $_SESSION[$KEY] = $VALUE
-  - id: rust-session-insert
-    languages: [rust]
-    severity: INFO
-    message: session value inserted
-    pattern: $SESSION.insert($KEY, $VALUE)
-"""
+SESSION_PATTERNS = [  # (languages, pattern): a session assignment in each language
+    ("[python]", "$REQ.session[$KEY] = $VALUE"),
+    ("[javascript, typescript]", "$REQ.session.$KEY = $VALUE"),
+    ("[go]", "$SESSION.Values[$KEY] = $VALUE"),
+    ("[java]", "$REQ.getSession(...).setAttribute($KEY, $VALUE);"),
+    ("[php]", "$_SESSION[$KEY] = $VALUE;"),
+    ("[rust]", "$SESSION.insert($KEY, $VALUE);"),
+]
+PARSE_ALL_PATTERNS = [  # no literal in them: semgrep cannot prefilter, it parses every file
+    ("[python]", "$X = $X"),
+    ("[javascript, typescript]", "$X = $X"),
+    ("[go]", "$X = $X"),
+    ("[java]", "$X = $X;"),
+    ("[php]", "$X = $X;"),
+    ("[rust]", "$X = $X;"),
+]
+SEMGREP_CONFIGS = {"session": SESSION_PATTERNS, "parse-all": SESSION_PATTERNS + PARSE_ALL_PATTERNS}
+
+
+def semgrep_rules(patterns: list[tuple[str, str]]) -> str:
+    """A semgrep rule file, one rule per (languages, pattern)."""
+    rules = ["rules:"]
+    for i, (languages, pattern) in enumerate(patterns):
+        rules += [f"  - id: rule-{i}", f"    languages: {languages}", "    severity: INFO",
+                  "    message: matched", f"    pattern: {json.dumps(pattern)}"]
+    return "\n".join(rules) + "\n"
 
 
 @dataclass
@@ -341,7 +351,8 @@ def semgrep_binary() -> tuple[str | None, str]:
         except (subprocess.CalledProcessError, RuntimeError, subprocess.TimeoutExpired) as e:
             return None, f"could not be installed: {e}"
     try:
-        version = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=120).stdout.strip()
+        version = subprocess.run([exe, "--version", "--disable-version-check"], capture_output=True, text=True, timeout=120,
+                                 env=semgrep_env()).stdout.strip()
     except (OSError, subprocess.TimeoutExpired) as e:
         return None, f"does not run: {e}"
     return exe, f"semgrep {version}"
@@ -355,17 +366,18 @@ def mirrored_walk(root: Path) -> list[Path]:
                        and not os.path.islink(os.path.join(dirpath, d))]
         for name in filenames:
             path = Path(dirpath, name)
-            if (path.suffix.lower() in EXTENSIONS and not name.endswith(".min.js")
+            if ((path.suffix.lower() in EXTENSIONS or name in NAMES) and not name.endswith(".min.js")
                     and path.is_file() and not path.is_symlink()):
                 found.append(path)
     return sorted(found)
 
 
-def timed(cmd: list[str], timeout: float, stdin_bytes: bytes | None = None) -> tuple[float, bytes, str]:
+def timed(cmd: list[str], timeout: float, stdin_bytes: bytes | None = None,
+          env: dict[str, str] | None = None) -> tuple[float, bytes, str]:
     """Wall seconds, stdout and an error (empty when the run went well) of one process."""
     t0 = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, input=stdin_bytes, capture_output=True, timeout=timeout,
+        proc = subprocess.run(cmd, input=stdin_bytes, capture_output=True, timeout=timeout, env=env,
                               stdin=None if stdin_bytes is not None else subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         return time.perf_counter() - t0, b"", f"timeout after {timeout:.0f} s"
@@ -376,17 +388,37 @@ def timed(cmd: list[str], timeout: float, stdin_bytes: bytes | None = None) -> t
     return wall, proc.stdout, error
 
 
-def measure(cmd: list[str], runs: int, timeout: float, stdin_bytes: bytes | None = None) -> tuple[Timing, bytes]:
+def measure(cmd: list[str], runs: int, timeout: float, stdin_bytes: bytes | None = None,
+            env: dict[str, str] | None = None) -> tuple[Timing, bytes]:
     """`runs` timed runs of cmd; the output of the last one that worked."""
     timing, output = Timing(), b""
     for _ in range(runs):
-        wall, out, error = timed(cmd, timeout, stdin_bytes)
+        wall, out, error = timed(cmd, timeout, stdin_bytes, env)
         if error:
             timing.error = error
             break
         timing.walls.append(wall)
         output = out
     return timing, output
+
+
+@dataclass
+class Peer:
+    """One semgrep configuration's runs on one package, and its last report."""
+    timing: Timing
+    report: dict
+
+    @property
+    def files(self) -> list[str]:
+        return self.report.get("paths", {}).get("scanned", [])
+
+    @property
+    def lines(self) -> int:
+        return sum(line_count(p) for p in self.files)
+
+    @property
+    def matches(self) -> int:
+        return len(self.report.get("results", []))
 
 
 @dataclass
@@ -398,38 +430,73 @@ class Result:
     elapsed_ms: list[int]
     files: list[Path]
     ceiling: Timing
-    semgrep: Timing | None
-    semgrep_report: dict
+    peers: dict[str, Peer]
+
+    @property
+    def lines(self) -> int:
+        return self.report.get("lines", 0)
 
 
-def review_package(package: Package, rampart: str, semgrep: str | None, rules: Path,
-                   runs: int, timeout: float) -> Result:
-    """rampart, the ceiling and semgrep on one package, `runs` times each."""
-    listing = b"\0".join(str(p).encode() for p in mirrored_walk(package.path))
-    subprocess.run(["xargs", "-0", "cat"], input=listing, stdout=subprocess.DEVNULL)  # warm the cache
-    rampart_timing, elapsed, report = Timing(), [], {}
+def run_rampart(package: Package, rampart: str, runs: int, timeout: float) -> tuple[Timing, list[int], dict]:
+    """`rampart review DIR --format json -q`, `runs` times: timing, elapsedMs and the last report."""
+    timing, elapsed, report = Timing(), [], {}
     for _ in range(runs):
         wall, out, error = timed([rampart, "review", str(package.path), "--format", "json", "-q"], timeout)
         if error:
-            rampart_timing.error = error
+            timing.error = error
             break
-        rampart_timing.walls.append(wall)
+        timing.walls.append(wall)
         report = json.loads(out)
         elapsed.append(report.get("elapsedMs", 0))
         (OUT / f"{package.name}.rampart.json").write_bytes(out)
+    return timing, elapsed, report
+
+
+def review_package(package: Package, rampart: str, semgrep: str | None, runs: int,
+                   timeout: float) -> Result:
+    """rampart, the ceiling and semgrep on one package, `runs` times each."""
+    listing = b"\0".join(str(p).encode() for p in mirrored_walk(package.path))
+    subprocess.run(["xargs", "-0", "cat"], input=listing, stdout=subprocess.DEVNULL)  # warm the cache
+    timing, elapsed, report = run_rampart(package, rampart, runs, timeout)
     skipped = {s.get("path") for s in report.get("skipped", [])}
     files = [p for p in mirrored_walk(package.path) if str(p) not in skipped]
     listing = b"\0".join(str(p).encode() for p in files)
     ceiling, _ = measure(["xargs", "-0", "cat"], runs, timeout, listing)
-    semgrep_timing, semgrep_report = None, {}
-    if semgrep and files:
-        cmd = [semgrep, "scan", "--config", str(rules), "--metrics=off", "--disable-version-check",
-               "--json", "-q", *map(str, files)]
-        semgrep_timing, out = measure(cmd, runs, timeout)
+    peers = {}
+    for config in SEMGREP_CONFIGS if semgrep and files else []:
+        peer_timing, out = measure(semgrep_command(semgrep, config, package.path), runs, timeout,
+                                   env=semgrep_env())
         if out:
-            (OUT / f"{package.name}.semgrep.json").write_bytes(out)
-            semgrep_report = json.loads(out)
-    return Result(package, report, rampart_timing, elapsed, files, ceiling, semgrep_timing, semgrep_report)
+            (OUT / f"{package.name}.semgrep-{config}.json").write_bytes(out)
+        peers[config] = Peer(peer_timing, json.loads(out) if out else {})
+    return Result(package, report, timing, elapsed, files, ceiling, peers)
+
+
+def semgrep_command(semgrep: str, config: str, root: Path) -> list[str]:
+    """semgrep with one of the rule files on the folder, reading what rampart reads."""
+    (root / ".semgrepignore").write_text("")
+    excludes = [f"--exclude={d}" for d in sorted(SKIPPED_DIRS) if not d.startswith(".")]
+    rules = OUT / f"semgrep-{config}.yaml"
+    return [semgrep, "scan", "--config", str(rules), "--metrics=off", "--disable-version-check", "--json",
+            "-q", "--no-git-ignore", "--project-root", str(root), *excludes, str(root)]
+
+
+def semgrep_env() -> dict[str, str]:
+    """The environment for semgrep: its settings file and log under bench/.out/review/."""
+    home = OUT / "semgrep-home"
+    home.mkdir(parents=True, exist_ok=True)
+    return {**os.environ, "SEMGREP_SETTINGS_FILE": str(home / "settings.yml"),
+            "SEMGREP_LOG_FILE": str(home / "semgrep.log"),
+            "SEMGREP_VERSION_CACHE_PATH": str(home / "version")}
+
+
+def line_count(path: str) -> int:
+    """Lines as Rust's str::lines() counts them (a last line without a newline counts)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return 0
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
 # --- printing -----------------------------------------------------------------
@@ -452,39 +519,55 @@ def languages(report: dict) -> str:
     return ", ".join(f"{k} {v}" for k, v in langs) or "none"
 
 
-def table(results: list[Result]) -> list[str]:
-    """The figures, one row a package, and a totals row."""
-    rows = ["| package | version | languages (files) | files | lines | rampart s (median) | elapsedMs "
-            "| lines/s | findings | ceiling `cat` s | ceiling lines/s | semgrep s | semgrep lines/s "
-            "| semgrep files | semgrep matches |",
-            "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
-    total = {"files": 0, "lines": 0, "rampart": 0.0, "ceiling": 0.0, "semgrep": 0.0, "findings": 0,
-             "semgrep_lines": 0}
+def rampart_table(results: list[Result]) -> list[str]:
+    """rampart's figures, one row a package, and a totals row."""
+    rows = ["| package | version | languages (files) | files | lines | median s | elapsedMs | lines/s "
+            "| findings |", "|---|---|---|--:|--:|--:|--:|--:|--:|"]
+    files = lines = findings = 0
+    seconds = 0.0
     for r in results:
-        lines, files = r.report.get("lines", 0), r.report.get("files", 0)
-        mirror = "" if len(r.files) == files else f" (walk mirror: {len(r.files)})"
-        sg = r.semgrep_report
-        sg_files = len(sg.get("paths", {}).get("scanned", [])) if sg else "n/a"
-        sg_matches = len(sg.get("results", [])) if sg else "n/a"
-        rows.append(
-            f"| {r.package.name} | {r.package.version} | {languages(r.report)} | {files}{mirror} | {lines:,} "
-            f"| {secs(r.rampart)} | {statistics.median(r.elapsed_ms) if r.elapsed_ms else 'n/a'} "
-            f"| {rate(lines, r.rampart.median)} | {len(r.report.get('findings', []))} | {secs(r.ceiling)} "
-            f"| {rate(lines, r.ceiling.median)} | {secs(r.semgrep)} "
-            f"| {rate(lines, r.semgrep.median if r.semgrep else None)} | {sg_files} | {sg_matches} |")
+        mirror = "" if len(r.files) == r.report.get("files", 0) else f" (walk mirror: {len(r.files)})"
+        elapsed = statistics.median(r.elapsed_ms) if r.elapsed_ms else "n/a"
+        rows.append(f"| {r.package.name} | {r.package.version} | {languages(r.report)} "
+                    f"| {r.report.get('files', 0)}{mirror} | {r.lines:,} | {secs(r.rampart)} | {elapsed} "
+                    f"| {rate(r.lines, r.rampart.median)} | {len(r.report.get('findings', []))} |")
         if r.rampart.median is not None:
-            total["files"] += files
-            total["lines"] += lines
-            total["rampart"] += r.rampart.median
-            total["findings"] += len(r.report.get("findings", []))
-        total["ceiling"] += r.ceiling.median or 0
-        if r.semgrep and r.semgrep.median is not None:
-            total["semgrep"] += r.semgrep.median
-            total["semgrep_lines"] += lines
-    rows.append(f"| **total** | | | {total['files']} | {total['lines']:,} | {total['rampart']:.3f} | "
-                f"| {rate(total['lines'], total['rampart'])} | {total['findings']} | {total['ceiling']:.3f} "
-                f"| {rate(total['lines'], total['ceiling'])} | {total['semgrep']:.3f} "
-                f"| {rate(total['semgrep_lines'], total['semgrep'])} | | |")
+            files += r.report.get("files", 0)
+            lines += r.lines
+            seconds += r.rampart.median
+            findings += len(r.report.get("findings", []))
+    rows.append(f"| **total** | | | {files} | {lines:,} | {seconds:.3f} | | {rate(lines, seconds)} "
+                f"| {findings} |")
+    return rows
+
+
+def peer_cells(r: Result, config: str) -> str:
+    """median s, lines/s and matches of one semgrep configuration (and its file count if it differs)."""
+    peer = r.peers.get(config)
+    if peer is None:
+        return "n/a | n/a | n/a"
+    extra = "" if not peer.report or len(peer.files) == len(r.files) else f" ({len(peer.files)} files)"
+    return f"{secs(peer.timing)}{extra} | {rate(peer.lines, peer.timing.median)} | {peer.matches}"
+
+
+def side_by_side(results: list[Result]) -> list[str]:
+    """rampart next to the ceiling and semgrep, one row a package, and a totals row."""
+    rows = ["| package | lines | rampart s | rampart lines/s | ceiling `cat` s | ceiling lines/s "
+            "| semgrep session s | lines/s | matches | semgrep parse-all s | lines/s | matches |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for r in results:
+        rows.append(f"| {r.package.name} | {r.lines:,} | {secs(r.rampart)} | {rate(r.lines, r.rampart.median)} "
+                    f"| {secs(r.ceiling)} | {rate(r.lines, r.ceiling.median)} | {peer_cells(r, 'session')} "
+                    f"| {peer_cells(r, 'parse-all')} |")
+    lines = sum(r.lines for r in results)
+    total = lambda timings: sum(t.median or 0 for t in timings)  # noqa: E731
+    cells = [f"{total(r.rampart for r in results):.3f}", rate(lines, total(r.rampart for r in results)),
+             f"{total(r.ceiling for r in results):.3f}", rate(lines, total(r.ceiling for r in results))]
+    for config in SEMGREP_CONFIGS:
+        peers = [r.peers[config] for r in results if config in r.peers and r.peers[config].timing.median]
+        seconds = total(p.timing for p in peers)
+        cells += [f"{seconds:.3f}", rate(sum(p.lines for p in peers), seconds), str(sum(p.matches for p in peers))]
+    rows.append(f"| **total** | {lines:,} | " + " | ".join(cells) + " |")
     return rows
 
 
@@ -501,6 +584,11 @@ def findings_list(results: list[Result]) -> list[str]:
     return out or ["- none"]
 
 
+def binary_stamp(path: str) -> str:
+    """The binary's modification time, to tell a rebuild during the run."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(os.stat(path).st_mtime))
+
+
 def main() -> int:
     started = time.perf_counter()
     rampart = rampart_binary()
@@ -508,22 +596,28 @@ def main() -> int:
         print("bench/review.py: rampart binary not found; `cargo build --release` or set RAMPART",
               file=sys.stderr)
         return 2
+    stamp = binary_stamp(rampart)
     runs = int(os.environ.get("BENCH_RUNS", "3"))
     timeout = float(os.environ.get("BENCH_TIMEOUT", "600"))
     packages, missing = fetch_all()
     semgrep, semgrep_note = semgrep_binary()
-    rules = OUT / "review-rules.yaml"
-    rules.write_text(SEMGREP_RULES)
+    for config, patterns in SEMGREP_CONFIGS.items():
+        (OUT / f"semgrep-{config}.yaml").write_text(semgrep_rules(patterns))
+    chosen = sys.argv[1:]
     results = []
-    for package in packages:
+    for package in [p for p in packages if not chosen or p.name in chosen]:
         print(f"measuring {package.name} {package.version} ...", flush=True)
-        results.append(review_package(package, rampart, semgrep, rules, runs, timeout))
+        results.append(review_package(package, rampart, semgrep, runs, timeout))
     version = subprocess.run([rampart, "--version"], capture_output=True, text=True).stdout.strip()
-    report = [f"rampart: {rampart} ({version}); peer: {semgrep_note}; {runs} runs each, medians; "
-              f"{os.cpu_count()} cores", ""]
+    report = [f"rampart: {rampart} ({version}, built {stamp}); peer: {semgrep_note}; {runs} runs each, "
+              f"medians; {os.cpu_count()} cores", ""]
+    if binary_stamp(rampart) != stamp:
+        report += [f"WARNING: the binary changed during the run (now {binary_stamp(rampart)}): "
+                   "figures mix two builds", ""]
     report += ["Fetched:"] + [f"- {p.registry}: {p.name} {p.version} ({p.language})" for p in packages]
-    report += [f"- {m}" for m in missing] + [""]
-    report += table(results) + ["", "Findings:"] + findings_list(results)
+    report += [f"- {m}" for m in missing] + ["", "rampart review:", ""] + rampart_table(results)
+    report += ["", "Side by side (median wall seconds; lines/s over the lines of the files each read):", ""]
+    report += side_by_side(results) + ["", "Findings:"] + findings_list(results)
     report += ["", f"total wall time of the benchmark: {time.perf_counter() - started:.1f} s"]
     (OUT / "findings.md").write_text("\n".join(report) + "\n")
     print("\n".join(report))
