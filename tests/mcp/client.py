@@ -210,8 +210,9 @@ async def review(session):
           not clean.isError and (clean.structuredContent or {}).get("findings") == [], text(clean)[:300])
     by_path = await call(session, "review_session_code", {"path": "lab/targets/go-crdb/main.go"})
     rules = sorted({f["ruleId"] for f in (by_path.structuredContent or {}).get("findings", [])})
-    check("review_session_code(path, go-crdb): the in-place update and the lookup without expiry",
-          not by_path.isError and rules == ["SESS-014", "SESS-016"], rules or text(by_path)[:300])
+    check("review_session_code(path, go-crdb): its vulnerable login keeps and adopts the client's token and binds "
+          "it in place, its lookup ignores expiry",
+          not by_path.isError and rules == ["SESS-001", "SESS-002", "SESS-014", "SESS-016"], rules or text(by_path)[:300])
     outside = await call(session, "review_session_code", {"path": "../../etc"})
     check("review_session_code(path outside the project): isError naming path",
           outside.isError and text(outside).startswith("path:"), text(outside))
