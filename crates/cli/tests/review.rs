@@ -181,8 +181,15 @@ fn markdown_and_summary_name_the_fix_and_the_proving_scan() {
     assert!(summary.contains("Findings: 1 high"));
     assert!(summary.contains("SESS-001 auth.py:12 (login)"));
     assert!(summary.contains("Fix: ") && summary.contains("Prove it: RAMPART_PASSWORD=… rampart scan"));
-    let clean = String::from_utf8(rampart_in(&dir, &["review", "auth.py", "--framework", "django"]).stdout).unwrap();
-    assert!(clean.contains("For django:"), "--framework chooses the fix: {clean}");
+    assert!(
+        summary.contains("For flask:") && !summary.contains("For django:"),
+        "{summary}"
+    );
+    let named = String::from_utf8(rampart_in(&dir, &["review", "auth.py", "--framework", "django"]).stdout).unwrap();
+    assert!(
+        named.contains("For django:") && !named.contains("For flask:"),
+        "--framework chooses the fix: {named}"
+    );
 }
 
 #[test]

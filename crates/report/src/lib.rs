@@ -17,7 +17,7 @@ mod table;
 
 pub use curl::curl;
 pub use html::escape as html_escape;
-pub use review::{REVIEW_FORMATS, render_review, review_fails, review_summary, sarif as review_sarif};
+pub use review::{REVIEW_FORMATS, render_review, review_fails, sarif as review_sarif, summary as review_summary};
 pub use summary::{Terminal, render_styled as summary_styled};
 pub use table::render_for as table_for;
 

@@ -38,11 +38,7 @@ pub fn render_review(review: &Review, format: Format, out: &mut dyn Write) -> io
 }
 
 /// The terminal summary, wrapped to `width` columns.
-pub fn review_summary(review: &Review, out: &mut dyn Write, width: Option<usize>) -> io::Result<()> {
-    summary(review, out, width)
-}
-
-fn summary(review: &Review, out: &mut dyn Write, width: Option<usize>) -> io::Result<()> {
+pub fn summary(review: &Review, out: &mut dyn Write, width: Option<usize>) -> io::Result<()> {
     writeln!(out, "{}", headline(review))?;
     if review.findings.is_empty() {
         writeln!(out, "No session-handling flaws found.")?;
@@ -265,5 +261,5 @@ fn uri(path: &str) -> String {
 
 /// The exit-code gate: some finding is at least `threshold`.
 pub fn review_fails(review: &Review, threshold: Severity) -> bool {
-    review.findings.iter().any(|f| f.severity >= threshold)
+    review.worst().is_some_and(|worst| worst >= threshold)
 }

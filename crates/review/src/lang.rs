@@ -1,12 +1,10 @@
 //! The languages rampart reviews: how a file's name maps to one, its
 //! tree-sitter grammar, and the node kinds the review reads in it.
 
-use serde::Serialize;
 use std::path::Path;
 
 /// A language rampart parses with its official tree-sitter grammar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Language {
     Python,
     JavaScript,

@@ -48,6 +48,14 @@ pub struct Fact {
     pub scope: Scope,
 }
 
+impl Fact {
+    /// The first line: what a call does, without the callback bodies or
+    /// arguments on its later lines.
+    pub fn head(&self) -> &str {
+        self.text.lines().next().unwrap_or_default()
+    }
+}
+
 /// `target = value`.
 #[derive(Debug, Clone)]
 pub struct Assign {

@@ -138,12 +138,7 @@ impl<'u> Taint<'u> {
             .filter(|a| a.line >= settled)
             .filter_map(|a| self.of(a, copies))
             .collect();
-        // The URL is the worse place for a session id to come from.
-        origins
-            .iter()
-            .copied()
-            .find(|o| *o == Origin::Query)
-            .or(origins.first().copied())
+        worst(&origins)
     }
 
     /// Where an assignment's value came from: the request directly, an input
@@ -180,12 +175,17 @@ impl<'u> Taint<'u> {
             .filter(|n| *n != assign.target && uses(value, n))
             .filter_map(|n| self.at(n, assign.line, &assign.scope, copies - 1))
             .collect();
-        origins
-            .iter()
-            .copied()
-            .find(|o| *o == Origin::Query)
-            .or(origins.first().copied())
+        worst(&origins)
     }
+}
+
+/// The worse of the places a value may have come from: the URL, else the request.
+fn worst(origins: &[Origin]) -> Option<Origin> {
+    origins
+        .iter()
+        .copied()
+        .find(|o| *o == Origin::Query)
+        .or(origins.first().copied())
 }
 
 /// The value is a read of the request itself, not something computed from it:
@@ -215,7 +215,7 @@ fn url_tracking(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
         let message = format!(
             "URL session tracking is switched on (`{}`): the container writes session ids into links, \
              and accepts them from the URL",
-            call.text.lines().next().unwrap_or_default().trim()
+            call.head().trim()
         );
         hits.push(ctx.hit("SESS-003", call.line, Confidence::Firm, message));
     }

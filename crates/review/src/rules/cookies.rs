@@ -109,7 +109,7 @@ fn explicit_settings(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
 /// Calls that set a session cookie without an attribute.
 fn cookie_calls(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
     let unit = ctx.unit;
-    for call in unit.calls.iter().filter(|c| COOKIE_SET.is_match(first_line(&c.text))) {
+    for call in unit.calls.iter().filter(|c| COOKIE_SET.is_match(c.head())) {
         let args = arguments(&call.text);
         let Some(name) = cookie_name(ctx, &call.text, &args) else {
             continue;
@@ -285,10 +285,6 @@ fn arguments(call: &str) -> Vec<String> {
     }
     args.retain(|a| !a.trim().is_empty());
     args
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or_default()
 }
 
 #[cfg(test)]

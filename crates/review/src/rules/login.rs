@@ -7,8 +7,8 @@ use super::patterns::{
     PRIVILEGE_WRITE, ROTATION, SESSION_CREATE, STRONG_RANDOM, UPSERT_USER, is_login,
 };
 use super::{Ctx, Hit};
-use crate::syntax::Scope;
-use rampart_model::Confidence;
+use crate::syntax::{Parsed, Scope};
+use rampart_model::{Confidence, Fingerprint};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -26,7 +26,7 @@ static CLIENT_SIDE_JS: LazyLock<Regex> =
 static SERVER_STORE_JS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']express-session["']"#).unwrap());
 
 pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
-    if ctx.index == 0 || cookie_sessions_only(ctx) {
+    if ctx.index == 0 || ctx.file.cookie_sessions_only {
         return;
     }
     if is_login(&ctx.unit.context) {
@@ -48,13 +48,13 @@ fn fixation(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
         .calls
         .iter()
         .filter(|c| IDENTITY_CALL.is_match(&c.text))
-        .map(|c| (c.line, first_line(&c.text), &c.scope));
+        .map(|c| (c.line, c.head(), &c.scope));
     // SQL that binds the user to the session row the request came with.
     let by_sql = unit
         .strings
         .iter()
         .filter(|s| IN_PLACE_UPDATE.is_match(&s.text) || UPSERT_USER.is_match(&s.text))
-        .map(|s| (s.line, first_line(&s.text), &s.scope));
+        .map(|s| (s.line, s.head(), &s.scope));
     let mut identity: Vec<_> = by_assignment.chain(by_call).chain(by_sql).collect();
     identity.sort_by_key(|(line, ..)| *line);
     if let Some((line, what, _)) = identity.into_iter().find(|(_, _, scope)| !rotates(ctx, scope)) {
@@ -80,7 +80,7 @@ fn privilege_change(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
             unit.calls
                 .iter()
                 .filter(|c| c.text.to_ascii_lowercase().contains("set_password("))
-                .map(|c| (c.line, first_line(&c.text), &c.scope)),
+                .map(|c| (c.line, c.head(), &c.scope)),
         );
     let mut writes: Vec<_> = writes.collect();
     writes.sort_by_key(|(line, ..)| *line);
@@ -139,22 +139,14 @@ fn mentions_session(ctx: &Ctx<'_, '_>) -> bool {
 }
 
 /// The file's sessions are signed cookies that hold their own data.
-fn cookie_sessions_only(ctx: &Ctx<'_, '_>) -> bool {
-    let source = ctx.parsed.source;
-    match ctx.stack.framework.as_deref() {
+pub(super) fn cookie_sessions_only(parsed: &Parsed<'_>, stack: &Fingerprint) -> bool {
+    let source = parsed.source;
+    match stack.framework.as_deref() {
         Some("flask" | "fastapi") => !SERVER_SIDE.is_match(source),
         _ => {
             // koa-session keeps sessions on the server only when given a `store` option.
-            let store_option = ctx
-                .parsed
-                .units
-                .iter()
-                .any(|u| u.pairs.iter().any(|p| p.key == "store"));
+            let store_option = parsed.units.iter().any(|u| u.pairs.iter().any(|p| p.key == "store"));
             CLIENT_SIDE_JS.is_match(source) && !SERVER_STORE_JS.is_match(source) && !store_option
         }
     }
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or_default()
 }

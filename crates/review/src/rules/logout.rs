@@ -11,11 +11,7 @@ pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
     if ctx.index == 0 || !LOGOUT_CONTEXT.is_match(&unit.context) {
         return;
     }
-    // A call's first line: a callback's body is not what the call does.
-    let calls = unit
-        .calls
-        .iter()
-        .map(|c| (c.line, c.text.lines().next().unwrap_or_default().to_string(), &c.scope));
+    let calls = unit.calls.iter().map(|c| (c.line, c.head().to_string(), &c.scope));
     let pairs = unit
         .pairs
         .iter()
@@ -43,10 +39,7 @@ pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
 /// The session ends on the server on every path to `scope`.
 fn ends(ctx: &Ctx<'_, '_>, scope: &Scope) -> bool {
     let unit = ctx.unit;
-    let calls = unit
-        .calls
-        .iter()
-        .map(|c| (c.text.lines().next().unwrap_or_default(), &c.scope));
+    let calls = unit.calls.iter().map(|c| (c.head(), &c.scope));
     let strings = unit.strings.iter().map(|s| (s.text.as_str(), &s.scope));
     let mut enders = calls
         .chain(strings)

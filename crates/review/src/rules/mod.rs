@@ -13,6 +13,7 @@ pub mod patterns;
 mod randomness;
 mod store;
 
+use crate::lang::Language;
 use crate::syntax::{Fact, Parsed, Scope, Unit};
 use patterns::EXPIRY_COLUMN;
 use rampart_model::{Confidence, Fingerprint};
@@ -59,6 +60,17 @@ pub struct Ctx<'p, 'a> {
     pub knowledge: &'p Knowledge,
     /// The file's framework, session library and store.
     pub stack: &'p Fingerprint,
+    pub file: &'p FileFacts,
+}
+
+/// What holds for a whole file, worked out once rather than for each unit.
+pub struct FileFacts {
+    /// Its sessions are signed cookies that hold their own data (Flask's and
+    /// Starlette's defaults, cookie-session, koa-session without a store):
+    /// there is no session id to fixate.
+    pub cookie_sessions_only: bool,
+    /// Go code whose `rand` is math/rand.
+    pub go_math_rand: bool,
 }
 
 impl Ctx<'_, '_> {
@@ -105,6 +117,10 @@ impl Ctx<'_, '_> {
 
 /// Every rule over every unit of `parsed`, in source order.
 pub fn run(parsed: &Parsed<'_>, knowledge: &Knowledge, stack: &Fingerprint) -> Vec<Hit> {
+    let file = FileFacts {
+        cookie_sessions_only: login::cookie_sessions_only(parsed, stack),
+        go_math_rand: parsed.lang == Language::Go && parsed.source.contains("\"math/rand\""),
+    };
     let mut hits = Vec::new();
     for (index, unit) in parsed.units.iter().enumerate() {
         let ctx = Ctx {
@@ -113,6 +129,7 @@ pub fn run(parsed: &Parsed<'_>, knowledge: &Knowledge, stack: &Fingerprint) -> V
             unit,
             knowledge,
             stack,
+            file: &file,
         };
         login::check(&ctx, &mut hits);
         adoption::check(&ctx, &mut hits);

@@ -3,12 +3,10 @@
 
 use super::patterns::{COOKIE_SET, GO_MATH_RAND, TIME_NAME, TOKEN_NAME, WEAK_RANDOM};
 use super::{Ctx, Hit};
-use crate::lang::Language;
 use rampart_model::Confidence;
 
 pub fn check(ctx: &Ctx<'_, '_>, hits: &mut Vec<Hit>) {
-    let go_math_rand = ctx.parsed.lang == Language::Go && ctx.parsed.source.contains("\"math/rand\"");
-    let weak = |text: &str| WEAK_RANDOM.is_match(text) || (go_math_rand && GO_MATH_RAND.is_match(text));
+    let weak = |text: &str| WEAK_RANDOM.is_match(text) || (ctx.file.go_math_rand && GO_MATH_RAND.is_match(text));
     let unit = ctx.unit;
     let assigned = unit
         .assigns
