@@ -98,7 +98,7 @@ async fn a_crawled_post_form_is_probed_and_its_bound_twin_is_clean() {
         .filter(|f| f.rule_id == "INPUT-007")
         .collect();
     assert_eq!(found.len(), 1, "{:#?}", vulnerable.findings);
-    assert_eq!(found[0].variant.as_deref(), Some("sku"));
+    assert_eq!(found[0].instance.as_deref(), Some("sku"));
     assert_eq!(found[0].endpoint.method, "POST");
     assert!(found[0].endpoint.url.ends_with("/lookup"), "{}", found[0].endpoint.url);
     assert_eq!(touched, 0, "the sign-out button and the login form are never sent");

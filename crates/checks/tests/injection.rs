@@ -76,7 +76,7 @@ async fn a_shell_fed_by_a_parameter_is_proven_by_its_delay_and_an_argument_list_
     .await;
     let found: Vec<_> = shell.findings.iter().filter(|f| f.rule_id == "INPUT-008").collect();
     assert_eq!(found.len(), 1, "{:#?}", shell.findings);
-    assert_eq!(found[0].variant.as_deref(), Some("host"));
+    assert_eq!(found[0].instance.as_deref(), Some("host"));
     let notes: Vec<&str> = found[0].evidence.iter().filter_map(|e| e.note.as_deref()).collect();
     assert!(notes.iter().any(|n| n.starts_with("control: sleep 0")), "{notes:?}");
 

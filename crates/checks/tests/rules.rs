@@ -49,7 +49,7 @@ fn only(flaw: fn(&mut Flaws)) -> Flaws {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_flaw_alone_fires_exactly_its_rule() {
     type Case = (&'static str, fn(&mut Flaws));
-    let cases: [Case; 20] = [
+    let cases: [Case; 21] = [
         ("SESS-001", |f| f.fixation = true),
         ("SESS-002", |f| f.adoption = true),
         ("SESS-003", |f| f.url_session = true),
@@ -70,6 +70,7 @@ async fn each_flaw_alone_fires_exactly_its_rule() {
         ("INV-005", |f| f.public_spec = true),
         ("INPUT-007", |f| f.sql_injection = true),
         ("AUTH-011", |f| f.user_enumeration = true),
+        ("CONSUME-002", |f| f.open_redirect = true),
     ];
     for (rule, flaw) in cases {
         let report = scan(only(flaw), &[]).await;
@@ -88,10 +89,71 @@ async fn each_flaw_alone_fires_exactly_its_rule() {
     }
 }
 
+/// The rules that do not apply to the vulnerable demo, and why: it has no JWT,
+/// no admin operation, no object ids, no second user, no URL-taking
+/// parameter, no webhook, no LLM, no TLS, no store and cookie sessions only.
+/// Their cases are elsewhere: `tests/` of this crate, `crates/cli/tests` and
+/// the lab (`lab/manifest.toml`). Pinned, so a rule that silently stops
+/// applying here fails this test instead of passing everything below.
+const NOT_APPLICABLE_ON_THE_DEMO: [&str; 39] = [
+    "AUTH-004",
+    "AUTH-005",
+    "AUTH-006",
+    "AUTH-007",
+    "AUTH-008",
+    "AUTH-012",
+    "AUTH-013",
+    "BFLA-001",
+    "BFLA-002",
+    "BOLA-001",
+    "BOLA-002",
+    "BOLA-003",
+    "BOLA-004",
+    "BOLA-005",
+    "BOLA-006",
+    "CONSUME-001",
+    "CONSUME-003",
+    "CRYPTO-001",
+    "CRYPTO-003",
+    "CRYPTO-004",
+    "CRYPTO-005",
+    "LLM-001",
+    "LLM-002",
+    "LLM-003",
+    "LLM-004",
+    "LLM-005",
+    "LLM-006",
+    "LLM-007",
+    "PROP-003",
+    "SESS-014",
+    "SESS-015",
+    "SESS-016",
+    "SESS-017",
+    "SESS-018",
+    "SESS-020",
+    "SESS-021",
+    "SSRF-001",
+    "SSRF-002",
+    "SSRF-003",
+];
+
+/// The fixed demo serves its API description to signed-in users only, so the
+/// rules that read a spec's declarations do not apply there either.
+const NOT_APPLICABLE_ON_THE_FIXED_DEMO_TOO: [&str; 5] = ["AUTH-001", "AUTH-003", "INPUT-005", "INV-003", "PROP-002"];
+
+fn not_applicable(report: &Report) -> BTreeSet<&str> {
+    report.stats.not_applicable.keys().map(String::as_str).collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fixed_api_gives_no_findings() {
     let report = scan(Flaws::fixed(), &[]).await;
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    let expected: BTreeSet<&str> = NOT_APPLICABLE_ON_THE_DEMO
+        .into_iter()
+        .chain(NOT_APPLICABLE_ON_THE_FIXED_DEMO_TOO)
+        .collect();
+    assert_eq!(not_applicable(&report), expected, "{:#?}", report.stats.not_applicable);
     assert!(report.stats.errors.is_empty(), "{:?}", report.stats.errors);
     assert_eq!(report.stats.checks_run, CHECKS.len());
     assert_eq!((report.overall, report.letter_grade.as_str()), (100, "A"));
@@ -100,6 +162,12 @@ async fn fixed_api_gives_no_findings() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn vulnerable_api_is_proven_with_controls() {
     let report = scan(Flaws::vulnerable(), &[]).await;
+    assert_eq!(
+        not_applicable(&report),
+        BTreeSet::from(NOT_APPLICABLE_ON_THE_DEMO),
+        "{:#?}",
+        report.stats.not_applicable
+    );
     for rule in [
         "SESS-001",
         "SESS-002",
@@ -108,6 +176,7 @@ async fn vulnerable_api_is_proven_with_controls() {
         "SESS-006",
         "INPUT-007",
         "AUTH-011",
+        "CONSUME-002",
     ] {
         let f = report
             .findings
@@ -126,7 +195,7 @@ async fn vulnerable_api_is_proven_with_controls() {
         .findings
         .iter()
         .filter(|f| f.rule_id == "INPUT-007")
-        .map(|f| (f.variant.as_deref().unwrap_or_default(), f.description.as_str()))
+        .map(|f| (f.instance.as_deref().unwrap_or_default(), f.description.as_str()))
         .collect();
     assert!(
         sql.iter().any(|(v, d)| *v == "q" && d.contains("SQLite error")),
@@ -262,16 +331,20 @@ async fn the_demo_grades_f_on_a_proven_takeover_and_a_when_fixed() {
     assert_eq!(vulnerable.letter_grade, "F");
     let fixed = scan(Flaws::fixed(), &[]).await;
     assert_eq!(fixed.letter_grade, "A");
-    for report in [&vulnerable, &fixed] {
+    let unmet = [
+        "Session store: not inspected — give --store URL for the gray-box rules",
+        "Access across users: not tested — give --identity NAME=CREDENTIAL (2 rule(s) did not run: BOLA-004, BOLA-005)",
+        "Write probes: not tested — give --active (2 rule(s) did not run: BOLA-005, BOLA-006)",
+    ];
+    // The vulnerable demo publishes its API description (INV-005), which discovery reads.
+    let spec = "Spec-based rules: not tested — give --spec FILE (2 rule(s) did not run: INPUT-005, INV-003)";
+    for (report, lines) in [(&vulnerable, unmet.to_vec()), (&fixed, [&unmet[..], &[spec]].concat())] {
         assert!(
             !report.coverage.grade_provisional,
             "{:?}",
             report.coverage.provisional_reasons
         );
-        assert_eq!(
-            report.coverage.not_tested,
-            ["Session store: not inspected — give --store URL for the gray-box rules"]
-        );
+        assert_eq!(report.coverage.not_tested, lines);
     }
 }
 
@@ -426,4 +499,36 @@ async fn progress_follows_the_phases_with_requests_and_findings() {
     let found = events.iter().filter(|e| e.starts_with("finding ")).count();
     assert_eq!(found, report.findings.len(), "{events:?}");
     assert!(found > 0, "the vulnerable demo has session findings: {events:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_coverage_names_each_missing_input_and_only_those() {
+    let server = rampart_demo::serve(Flaws::vulnerable()).await.unwrap();
+    let mut config = demo_config(&server, Some(rampart_demo::FLOW));
+    config.active = true;
+    config.selection = ["BOLA", "INPUT-005"].map(String::from).to_vec();
+    let report = run_scan(&config, CHECKS, &()).await.unwrap();
+    let lines = &report.coverage.not_tested;
+    assert!(
+        lines.iter().any(|l| l.starts_with("Access across users: not tested")
+            && l.ends_with("(2 rule(s) did not run: BOLA-004, BOLA-005)")),
+        "{lines:?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("Write probes")),
+        "--active was given: {lines:?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("Spec-based rules")),
+        "the vulnerable demo serves its spec: {lines:?}"
+    );
+    assert_eq!(
+        report.stats.not_applicable["BOLA-005"],
+        "needs a second user: --identity NAME=CREDENTIAL"
+    );
+    assert!(
+        !report.stats.not_applicable.contains_key("INPUT-005"),
+        "{:?}",
+        report.stats.not_applicable
+    );
 }

@@ -10,6 +10,7 @@
 //! rule = "SESS-008"
 //! path = "/internal/**"          # glob on the finding's URL path: * within a segment, ** across
 //! variant = "cookie"             # optional
+//! instance = "q"                 # optional: the parameter, cookie or header
 //! reason = "served only over the VPN; TLS ends at the gateway"
 //! expires = "2027-03-31"         # optional, YYYY-MM-DD
 //! ```
@@ -40,6 +41,7 @@ pub struct Entry {
     rule: String,
     path: Option<String>,
     variant: Option<String>,
+    instance: Option<String>,
     reason: String,
     expires: Option<String>,
     #[serde(skip)]
@@ -98,6 +100,7 @@ impl Entry {
         let path = url::Url::parse(&f.endpoint.url).map_or_else(|_| f.endpoint.url.clone(), |u| u.path().to_string());
         f.rule_id.eq_ignore_ascii_case(&self.rule)
             && self.variant.as_ref().is_none_or(|v| f.variant.as_ref() == Some(v))
+            && self.instance.as_ref().is_none_or(|i| f.instance.as_ref() == Some(i))
             && self.path.as_deref().is_none_or(|glob| glob_matches(glob, &path))
     }
 

@@ -397,6 +397,31 @@ fn checks_lists_every_rule() {
         assert!(ids.contains(&format!("SESS-{n:03}").as_str()), "SESS-{n:03}");
     }
     assert!(rules[0]["cwe"].is_array() && rules[0]["owasp"].is_string() && rules[0]["category"].is_string());
+    let adoption = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "SESS-002")
+        .unwrap();
+    assert_eq!(adoption["needs"], serde_json::json!(["flow"]));
+    assert!(
+        adoption["variants"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("cookie"))
+    );
+    let example = &adoption["examples"][0];
+    assert_eq!(
+        example["ruleId"], "SESS-002",
+        "an example is shaped like a report's finding"
+    );
+    assert!(
+        example["endpoint"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://api.example.com/")
+    );
+    assert!(example["evidence"][0]["request"]["method"].is_string());
 }
 
 #[test]
@@ -655,6 +680,6 @@ fn without_a_flow_the_cookie_rules_judge_first_contact() {
     );
     assert_eq!(
         report["stats"]["notApplicable"]["SESS-001"],
-        "needs a session flow (--flow)"
+        "needs a session flow (--flow or --login)"
     );
 }

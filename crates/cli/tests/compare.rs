@@ -30,9 +30,11 @@ fn findings(report: &Value) -> &Vec<Value> {
 }
 
 fn label(f: &Value) -> String {
-    match f["variant"].as_str() {
-        Some(v) => format!("{} [{v}]", f["title"].as_str().unwrap()),
-        None => f["title"].as_str().unwrap().to_string(),
+    let title = f["title"].as_str().unwrap();
+    match (f["variant"].as_str(), f["instance"].as_str()) {
+        (Some(v), Some(i)) => format!("{title} [{v}: {i}]"),
+        (Some(q), None) | (None, Some(q)) => format!("{title} [{q}]"),
+        (None, None) => title.to_string(),
     }
 }
 

@@ -42,6 +42,11 @@ expires = "2999-01-01"
 rule = "SESS-009"
 reason = "was accepted until the last release"
 expires = "2020-01-01"
+
+[[ignore]]
+rule = "INPUT-007"
+instance = "q"
+reason = "the search is rewritten in SEC-9"
 "#,
     );
     let (sarif, report) = (temp_file("ignored.sarif", ""), temp_file("ignored.json", ""));
@@ -65,10 +70,31 @@ expires = "2020-01-01"
         })
     };
     assert!(rules(&plain["findings"]).contains(&"SESS-007".to_string()));
-    assert_eq!(rules(&report["suppressed"]), ["SESS-007"]);
+    let mut suppressed = rules(&report["suppressed"]);
+    suppressed.sort();
+    assert_eq!(suppressed, ["INPUT-007", "SESS-007"]);
     assert!(!rules(&report["findings"]).contains(&"SESS-007".to_string()));
+    let injected = |list: &serde_json::Value| -> Vec<String> {
+        let found = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["ruleId"] == "INPUT-007");
+        found.map(|f| f["instance"].as_str().unwrap().to_string()).collect()
+    };
     assert_eq!(
-        report["suppressed"][0]["suppression"]["reason"],
+        (injected(&report["suppressed"]), injected(&report["findings"])),
+        (vec!["q".to_string()], vec!["id".to_string()]),
+        "an instance suppresses that parameter's finding only"
+    );
+    let cookie = report["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["ruleId"] == "SESS-007")
+        .unwrap();
+    assert_eq!(
+        cookie["suppression"]["reason"],
         "the cookie is read by our own script; HttpOnly tracked in JIRA-12"
     );
     assert!(
@@ -82,9 +108,10 @@ expires = "2020-01-01"
     let sarif: serde_json::Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let suppressed: Vec<_> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
-    assert_eq!(suppressed.len(), 1);
-    assert_eq!(suppressed[0]["ruleId"], "SESS-007");
-    assert_eq!(suppressed[0]["suppressions"][0]["kind"], "external");
+    let mut ids: Vec<&str> = suppressed.iter().map(|r| r["ruleId"].as_str().unwrap()).collect();
+    ids.sort();
+    assert_eq!(ids, ["INPUT-007", "SESS-007"]);
+    assert!(suppressed.iter().all(|r| r["suppressions"][0]["kind"] == "external"));
 }
 
 #[test]

@@ -56,7 +56,7 @@ fn findings_stream_while_the_scan_runs_and_end_with_the_score() {
             .iter()
             .all(|l| l["event"] == "finding" && l["target"] == demo.url.as_str())
     );
-    let key = |f: &Value| format!("{} {}", f["ruleId"], f["variant"]);
+    let key = |f: &Value| format!("{} {} {}", f["ruleId"], f["variant"], f["instance"]);
     let mut streamed: Vec<String> = found
         .iter()
         .filter(|l| l.get("suppressed").is_none())

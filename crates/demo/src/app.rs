@@ -40,7 +40,12 @@ pub fn router(flaws: Flaws, catalog: Catalog, trap: Arc<AtomicU64>) -> Router {
         .route(
             "/",
             get(|| async {
-                Json(serde_json::json!({"name": "rampart demo API", "login": "/login", "search": "/products?q=tea"}))
+                Json(serde_json::json!({
+                    "name": "rampart demo API",
+                    "login": "/login",
+                    "search": "/products?q=tea",
+                    "after_login": "/go?next=/profile"
+                }))
             }),
         )
         .route("/openapi.json", get(openapi))
@@ -51,6 +56,7 @@ pub fn router(flaws: Flaws, catalog: Catalog, trap: Arc<AtomicU64>) -> Router {
         .route("/admin/createdb", get(create_db))
         .route("/products", get(search_products))
         .route("/products/{id}", get(product))
+        .route("/go", get(go))
         .with_state(demo)
         .layer(axum::middleware::map_response(move |resp| harden(flaws, resp)));
     let router = if flaws.unversioned {
@@ -89,6 +95,18 @@ async fn product(State(demo): Shared, Path(id): Path<String>) -> Response {
         Err(Miss::NotFound) => (StatusCode::NOT_FOUND, "no such product").into_response(),
         // The lookup hides database errors: only the boolean difference shows there.
         Err(Miss::Database(_)) => (StatusCode::NOT_FOUND, "no such product").into_response(),
+    }
+}
+
+/// Where to go after an action (`?next=`), as sign-in pages have it: a path
+/// on this site, or (the flaw) any address at all.
+async fn go(State(demo): Shared, Query(query): Query<HashMap<String, String>>) -> Response {
+    let next = query.get("next").map_or("/", String::as_str);
+    let own_path = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if own_path || demo.flaws.open_redirect {
+        Redirect::to(next).into_response()
+    } else {
+        (StatusCode::BAD_REQUEST, "next must be a path on this site").into_response()
     }
 }
 

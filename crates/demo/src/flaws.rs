@@ -41,6 +41,8 @@ pub struct Flaws {
     pub sql_injection: bool,
     /// AUTH-011: login says whether the user name exists.
     pub user_enumeration: bool,
+    /// CONSUME-002: `GET /go?next=` redirects anywhere (the fixed API only to its own paths).
+    pub open_redirect: bool,
 }
 
 impl Flaws {
@@ -66,6 +68,7 @@ impl Flaws {
             public_spec: true,
             sql_injection: true,
             user_enumeration: true,
+            open_redirect: true,
         }
     }
 

@@ -81,6 +81,35 @@ pub async fn credentials(config: &ScanConfig, driver: Option<&Driver>) -> Result
     }
 }
 
+/// Why a rule that needs `need` did not run on this scan, or `None` when the
+/// scan meets it. The callback listener is the rule's own to judge (whether
+/// the target can reach it depends on the rule's probe).
+pub fn unmet(ctx: &Context<'_>, need: Need) -> Option<&'static str> {
+    let met = match need {
+        Need::Flow => ctx.driver.is_some(),
+        Need::Store => ctx.store.is_some(),
+        Need::Callback => true,
+        Need::Credentials => !ctx.config.headers.is_empty() || ctx.driver.is_some(),
+        Need::Identity => !ctx.identities.is_empty(),
+        Need::Active => ctx.config.active,
+        Need::Spec => ctx.inventory.from_spec(),
+    };
+    (!met).then(|| needs_reason(need))
+}
+
+/// The one-line reason a rule needing `need` gives when the scan lacks it.
+pub fn needs_reason(need: Need) -> &'static str {
+    match need {
+        Need::Flow => "needs a session flow (--flow or --login)",
+        Need::Store => "needs read access to the session store (--store)",
+        Need::Callback => "needs the scan's callback listener",
+        Need::Credentials => "needs the scan's own credentials (--header, --bearer, --login or --flow)",
+        Need::Identity => "needs a second user: --identity NAME=CREDENTIAL",
+        Need::Active => "writes to objects the scan creates: needs --active",
+        Need::Spec => "needs an API description (--spec)",
+    }
+}
+
 /// One rule's detection logic. Implementations are unit structs listed once in the registry.
 #[async_trait]
 pub trait Check: Send + Sync {
@@ -88,21 +117,6 @@ pub trait Check: Send + Sync {
 
     /// The most requests one run may send under `config` (checked by the registry test).
     fn max_requests(&self, config: &ScanConfig) -> u64;
-
-    /// Session checks log in and out as the flow's user, so they run one at a time.
-    fn uses_flow(&self) -> bool {
-        self.rule().needs.contains(&Need::Flow)
-    }
-
-    /// Gray-box checks that read the session store (`--store`).
-    fn uses_store(&self) -> bool {
-        self.rule().needs.contains(&Need::Store)
-    }
-
-    /// Checks that hand the target a URL of the scan's callback listener.
-    fn uses_callback(&self) -> bool {
-        self.rule().needs.contains(&Need::Callback)
-    }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome>;
 }

@@ -6,7 +6,7 @@
 use crate::check::Check;
 use crate::config::ScanConfig;
 use crate::inventory::Inventory;
-use rampart_model::{Category, Coverage, Exchange, RuleCoverage};
+use rampart_model::{Category, Coverage, Exchange, Need, RuleCoverage};
 use std::collections::BTreeMap;
 
 /// What one rule did in a scan.
@@ -22,14 +22,26 @@ pub enum Did {
 /// Facts about the scan the coverage depends on, beyond each rule's result.
 pub struct Scan<'a> {
     pub config: &'a ScanConfig,
-    /// Did the scan log in with a flow (given or discovered)?
-    pub has_flow: bool,
+    /// What rules may need and the scan did not have (a flow, given or
+    /// discovered; the store, connected; credentials; a second user …).
+    pub unmet: &'a [Need],
     /// Every exchange recorded (for signs of sessions on the target).
     pub exchanges: &'a [Exchange],
     pub inventory: &'a Inventory,
-    /// Was the session store inspected?
-    pub store_connected: bool,
 }
+
+/// The needs named in a line of their own when selected rules went without
+/// them: what did not run, and the option that gives it.
+const GIVE: [(Need, &str, &str); 4] = [
+    (
+        Need::Credentials,
+        "Authenticated rules",
+        "--header, --bearer, --login or --flow",
+    ),
+    (Need::Identity, "Access across users", "--identity NAME=CREDENTIAL"),
+    (Need::Active, "Write probes", "--active"),
+    (Need::Spec, "Spec-based rules", "--spec FILE"),
+];
 
 /// Most rules named in one line before "and N more".
 const LISTED: usize = 5;
@@ -40,14 +52,18 @@ pub fn assess(scan: &Scan<'_>, checks: &[(&dyn Check, Did)]) -> Coverage {
         categories: by_category(checks),
         ..Coverage::default()
     };
-    let selected = |f: fn(&dyn Check) -> bool| checks.iter().any(|(c, did)| f(*c) && *did != Did::NotSelected);
+    let unmet = |need: Need| scan.unmet.contains(&need);
+    let without = |need: Need| -> Vec<&str> {
+        checks
+            .iter()
+            .filter(|(c, did)| c.rule().requires(need) && *did != Did::NotSelected)
+            .map(|(c, _)| c.rule().id)
+            .collect()
+    };
     let mut lines = Vec::new();
     let mut reasons = Vec::new();
-    if !scan.has_flow && selected(|c| c.uses_flow()) {
-        let rules = checks
-            .iter()
-            .filter(|(c, did)| c.uses_flow() && *did != Did::NotSelected)
-            .count();
+    if unmet(Need::Flow) && !without(Need::Flow).is_empty() {
+        let rules = without(Need::Flow).len();
         lines.push(format!(
             "Session lifecycle: not tested — give --login USER or --flow FILE ({rules} session rules did not run)"
         ));
@@ -55,11 +71,21 @@ pub fn assess(scan: &Scan<'_>, checks: &[(&dyn Check, Did)]) -> Coverage {
             Some(sign) => reasons.push(format!("session lifecycle not tested ({sign})")),
             None => lines.push("  (no cookie or login page was seen, so the grade does not count on it)".into()),
         }
-    } else if !scan.store_connected && selected(|c| c.uses_store()) {
+    } else if unmet(Need::Store) && !without(Need::Store).is_empty() {
         lines.push(match scan.config.store {
             Some(_) => "Session store: not inspected — rampart could not connect (see the notes)".into(),
             None => "Session store: not inspected — give --store URL for the gray-box rules".into(),
         });
+    }
+    for (need, what, option) in GIVE {
+        let rules: Vec<String> = without(need).into_iter().map(String::from).collect();
+        if unmet(need) && !rules.is_empty() {
+            lines.push(format!(
+                "{what}: not tested — give {option} ({} rule(s) did not run: {})",
+                rules.len(),
+                join(&rules)
+            ));
+        }
     }
     let failed = listed(checks, |did| matches!(did, Did::Failed(_)).then(|| why_of(did)));
     if !failed.is_empty() {

@@ -16,7 +16,7 @@ use crate::shared::Shared;
 use crate::{fingerprint, flow::Stack};
 use futures::StreamExt;
 use rampart_inspect::Inspector;
-use rampart_model::{CheckError, Exchange, Finding, Fingerprint, FlowUsed, Report, Stats, score};
+use rampart_model::{CheckError, Exchange, Finding, Fingerprint, FlowUsed, Need, Report, Stats, score};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Instant;
@@ -130,6 +130,10 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
         redactor: &redactor,
     };
     let results = execute(&ctx, &selected, progress).await;
+    let unmet: Vec<Need> = NEEDS
+        .into_iter()
+        .filter(|&n| crate::check::unmet(&ctx, n).is_some())
+        .collect();
     let ledger = shared.get::<crate::writes::Ledger>();
     let auth = crate::check::credentials(config, driver.as_ref()).await.ok().flatten();
     crate::writes::sweep(&ledger, &layer, auth.as_deref()).await;
@@ -146,10 +150,9 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     redact(&mut report, &redactor, &layer, driver.as_ref().map(Driver::carrier));
     let scan = coverage::Scan {
         config,
-        has_flow: driver.is_some(),
+        unmet: &unmet,
         exchanges: &report.exchanges,
         inventory: &inventory,
-        store_connected: store.is_some(),
     };
     let outcomes: Vec<(&dyn Check, Did)> = checks
         .iter()
@@ -277,7 +280,7 @@ async fn connect_store(config: &ScanConfig, layer: &HttpLayer) -> Option<Inspect
 
 /// The callback listener, started only when a selected check uses it; a bind failure is noted.
 async fn listen(config: &ScanConfig, checks: &[&dyn Check], layer: &HttpLayer) -> Option<Listener> {
-    if !checks.iter().any(|c| c.uses_callback()) {
+    if !checks.iter().any(|c| c.rule().requires(Need::Callback)) {
         return None;
     }
     match Listener::start(config.callback_listen, config.callback_url.clone()).await {
@@ -299,18 +302,26 @@ fn selected(config: &ScanConfig, check: &dyn Check) -> bool {
     config.selection.is_empty() || config.selection.iter().any(|s| crate::input::selects(s, rule))
 }
 
+/// Every need a rule may declare, for the coverage's account of what was missing.
+const NEEDS: [Need; 7] = [
+    Need::Flow,
+    Need::Store,
+    Need::Callback,
+    Need::Credentials,
+    Need::Identity,
+    Need::Active,
+    Need::Spec,
+];
+
 type CheckResult = (&'static rampart_model::Rule, Result<Outcome>);
 
 async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &'a dyn Progress) -> Vec<CheckResult> {
     let run = |check: &'a dyn Check| {
         let rule = check.rule();
         async move {
-            let outcome = if check.uses_flow() && ctx.driver.is_none() {
-                Ok(Outcome::NotApplicable("needs a session flow (--flow)".into()))
-            } else if check.uses_store() && ctx.store.is_none() {
-                Ok(Outcome::NotApplicable(
-                    "needs read access to the session store (--store)".into(),
-                ))
+            let unmet = rule.needs.iter().find_map(|&need| crate::check::unmet(ctx, need));
+            let outcome = if let Some(why) = unmet {
+                Ok(Outcome::NotApplicable(why.into()))
             } else {
                 match within_deadline(ctx, check).await {
                     Err(crate::Error::Inconclusive(why)) => Ok(Outcome::Inconclusive(why)),
@@ -325,7 +336,8 @@ async fn execute<'a>(ctx: &'a Context<'a>, checks: &[&'a dyn Check], progress: &
         }
     };
     let mut results = Vec::with_capacity(checks.len());
-    let (suite, others): (Vec<&dyn Check>, Vec<&dyn Check>) = checks.iter().partition(|c| c.uses_flow());
+    let (suite, others): (Vec<&dyn Check>, Vec<&dyn Check>) =
+        checks.iter().partition(|c| c.rule().requires(Need::Flow));
     if !suite.is_empty() {
         progress.phase(Phase::SessionSuite, suite.len());
     }
@@ -437,6 +449,16 @@ fn assemble(config: &ScanConfig, results: Vec<CheckResult>, fingerprint: Fingerp
         match outcome {
             Ok(Outcome::Findings(found)) => {
                 applicable.insert(rule.category);
+                let strays = found
+                    .iter()
+                    .filter_map(|f| f.variant.as_deref())
+                    .filter(|v| !rule.variants.contains(v));
+                for stray in strays.collect::<BTreeSet<_>>() {
+                    stats.errors.push(CheckError {
+                        rule_id: rule.id.to_string(),
+                        message: format!("reported variant {stray:?}, which the rule does not declare"),
+                    });
+                }
                 findings.extend(found);
             }
             Ok(Outcome::NotApplicable(why)) => {

@@ -26,7 +26,7 @@ fn labels(inv: &Inventory) -> Vec<String> {
 }
 
 /// What the demo's document declares, in its order.
-const DEMO_OPERATIONS: [&str; 9] = [
+const DEMO_OPERATIONS: [&str; 10] = [
     "GET /",
     "GET /login",
     "POST /login",
@@ -36,6 +36,7 @@ const DEMO_OPERATIONS: [&str; 9] = [
     "POST /password",
     "GET /products",
     "GET /products/{id}",
+    "GET /go",
 ];
 
 #[tokio::test]
@@ -113,7 +114,7 @@ async fn a_spec_behind_login_is_not_discovered_and_the_links_are_crawled() {
     assert!(inv.documents.is_empty(), "{:?}", inv.documents);
     assert_eq!(
         labels(&inv),
-        ["GET /", "GET /login", "GET /products"],
+        ["GET /", "GET /login", "GET /products", "GET /go"],
         "the root's links"
     );
     let search = &inv.endpoints[2].params[0];

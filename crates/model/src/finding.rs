@@ -20,6 +20,10 @@ pub struct Finding {
     /// Which form of the attack worked, when a rule has several (e.g. `cookie`, `login-body`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
+    /// What this occurrence concerns on the target, when the rule can fire
+    /// several times on one endpoint: the parameter, cookie or header name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
     pub severity: Severity,
     pub confidence: Confidence,
     pub category: Category,
@@ -80,6 +84,7 @@ impl Finding {
             id: String::new(),
             rule_id: rule.id.to_string(),
             variant: None,
+            instance: None,
             severity: rule.severity,
             confidence,
             category: rule.category,
@@ -105,6 +110,11 @@ impl Finding {
         self
     }
 
+    pub fn with_instance(mut self, instance: &str) -> Self {
+        self.instance = Some(instance.to_string());
+        self
+    }
+
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
@@ -120,6 +130,15 @@ impl Finding {
         self
     }
 
+    /// The variant and the instance in one label, for display: `cookie`,
+    /// `q`, `update: role`; `None` when the finding has neither.
+    pub fn qualifier(&self) -> Option<String> {
+        match (&self.variant, &self.instance) {
+            (Some(v), Some(i)) => Some(format!("{v}: {i}")),
+            (v, i) => v.clone().or_else(|| i.clone()),
+        }
+    }
+
     /// Confirmed or firm: what the score caps count.
     pub fn is_proven(&self) -> bool {
         self.confidence >= Confidence::Firm
@@ -127,13 +146,17 @@ impl Finding {
 
     /// A stable identity of this finding across scans, for baselines and diffs:
     /// the SHA-256 (lowercase hex) of `rule id`, `METHOD`, the endpoint's URL
-    /// path and the variant (empty when none), joined by newlines. Scheme,
+    /// path and the variant (empty when none), joined by newlines, then the
+    /// instance on its own line when there is one. Scheme,
     /// host, port, query and fragment are left out, so a baseline taken on
     /// staging matches production and a random loopback port does not matter.
     pub fn fingerprint(&self) -> String {
         let method = self.endpoint.method.to_ascii_uppercase();
         let variant = self.variant.as_deref().unwrap_or("");
-        let key = [self.rule_id.as_str(), &method, url_path(&self.endpoint.url), variant].join("\n");
+        let mut key = [self.rule_id.as_str(), &method, url_path(&self.endpoint.url), variant].join("\n");
+        if let Some(instance) = &self.instance {
+            key = format!("{key}\n{instance}");
+        }
         Sha256::digest(key.as_bytes())
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -172,6 +195,8 @@ mod tests {
         remediation: "",
         references: &[],
         needs: &[],
+        variants: &[],
+        examples: &[],
     };
 
     fn at(method: &str, url: &str) -> Finding {
@@ -213,6 +238,7 @@ mod tests {
             at("POST", "http://h/login"),
             at("GET", "http://h/login").with_variant("cookie"),
             at("POST", "http://h/signin").with_variant("cookie"),
+            at("POST", "http://h/login").with_variant("cookie").with_instance("sid"),
         ];
         for other in others {
             assert_ne!(base.fingerprint(), other.fingerprint(), "{other:?}");

@@ -18,5 +18,5 @@ pub use report::{
     CheckError, Cleanup, Coverage, Fingerprint, FlowUsed, Report, RuleCoverage, Stats, Suppressed, Suppression, Write,
 };
 pub use review::{CodeFinding, Review, Skipped};
-pub use rule::{Need, Rule};
+pub use rule::{EXAMPLE_ORIGIN, Example, Need, Proof, Rule};
 pub use severity::{Confidence, Severity};

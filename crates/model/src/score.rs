@@ -90,6 +90,8 @@ mod tests {
             remediation: "",
             references: &[],
             needs: &[],
+            variants: &[],
+            examples: &[],
         }
     }
 

@@ -148,11 +148,7 @@ fn findings(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn finding(f: &Finding, out: &mut dyn Write) -> io::Result<()> {
-    let variant = f
-        .variant
-        .as_deref()
-        .map(|v| format!(" [{}]", escape(v)))
-        .unwrap_or_default();
+    let variant = f.qualifier().map(|v| format!(" [{}]", escape(&v))).unwrap_or_default();
     writeln!(out, "<details class=\"finding\" id=\"{}\">", escape(&f.id))?;
     writeln!(
         out,

@@ -152,6 +152,9 @@ fn failure_body(f: &Finding) -> String {
     if let Some(v) = &f.variant {
         body.push_str(&format!("Variant: {v}\n"));
     }
+    if let Some(i) = &f.instance {
+        body.push_str(&format!("Instance: {i}\n"));
+    }
     body.push_str("\nEvidence:\n");
     for line in evidence_lines(f) {
         body.push_str(&format!("  {line}\n"));

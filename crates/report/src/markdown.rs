@@ -104,7 +104,7 @@ fn findings(ranked: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
         "| Severity | Rule | Title | Endpoint | Confidence |\n|---|---|---|---|---|"
     )?;
     for f in ranked.iter().take(MAX_ROWS) {
-        let variant = f.variant.as_deref().map(|v| format!(" [{v}]")).unwrap_or_default();
+        let variant = f.qualifier().map(|v| format!(" [{v}]")).unwrap_or_default();
         let new = if f.baseline == Some(BaselineStatus::New) {
             " (new)"
         } else {

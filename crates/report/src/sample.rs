@@ -21,6 +21,8 @@ const fn rule(id: &'static str, title: &'static str, severity: Severity) -> Rule
         remediation: "Rotate the session id.",
         references: &["https://example.test/ref"],
         needs: &[],
+        variants: &[],
+        examples: &[],
     }
 }
 

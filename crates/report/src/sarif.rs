@@ -155,6 +155,7 @@ fn result(f: &Finding, rules: &[RuleView<'_>]) -> Value {
             "severity": f.severity.as_str(),
             "confidence": f.confidence.as_str(),
             "variant": f.variant,
+            "instance": f.instance,
             "remediation": f.remediation,
             "evidence": evidence_lines(f),
             "curl": f.evidence.iter().map(curl).collect::<Vec<_>>(),

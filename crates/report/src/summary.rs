@@ -123,7 +123,7 @@ fn write_plain(report: &Report, out: &mut dyn Write, width: Option<usize>) -> io
         writeln!(out)?;
         writeln!(out, "{} ({})", sev.as_str().to_uppercase(), group.len())?;
         for f in group {
-            let variant = f.variant.as_deref().map(|v| format!(" [{v}]")).unwrap_or_default();
+            let variant = f.qualifier().map(|v| format!(" [{v}]")).unwrap_or_default();
             let baseline = f.baseline.map(|b| format!(", {}", b.as_str())).unwrap_or_default();
             let heading = format!(
                 "{} {}{} — {} ({}{baseline})",

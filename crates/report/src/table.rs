@@ -34,7 +34,7 @@ pub fn render_for(report: &Report, out: &mut dyn Write, terminal: Terminal) -> i
             f.severity.as_str().to_string(),
             f.confidence.as_str().to_string(),
             f.rule_id.clone(),
-            crate::terminal_safe(f.variant.as_deref().unwrap_or("")),
+            crate::terminal_safe(&f.qualifier().unwrap_or_default()),
             crate::terminal_safe(&f.title),
             crate::terminal_safe(&format!(
                 "{} {}",

@@ -82,6 +82,7 @@ fn finding(target: i64, fingerprint: &str, f: &Finding) -> Value {
         "title": f.title,
         "endpoint": f.endpoint,
         "variant": f.variant,
+        "instance": f.instance,
     })
 }
 

@@ -18,6 +18,8 @@ const fn rule(id: &'static str, severity: Severity) -> Rule {
         remediation: "fix it",
         references: &[],
         needs: &[],
+        variants: &[],
+        examples: &[],
     }
 }
 

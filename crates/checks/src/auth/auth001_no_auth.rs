@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use base64::Engine;
 use rampart_engine::inventory::{Location, Security};
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, Request, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 use url::Url;
 
 pub struct NoAuth;
@@ -30,6 +30,43 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/306.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/orders",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/orders declares required security, yet an anonymous GET answered 200 with its content, shaped like the authenticated answer. With a random invalid credential it answered 200.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/orders",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"[{"id":1002,"user_id":1,"total":49.9},{"id":1003,"user_id":2,"total":12.5}]"#,
+                note: "anonymous GET: the content, without credentials",
+            },
+            Proof {
+                request: "GET /api/v1/orders",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"[{"id":1002,"user_id":1,"total":49.9},{"id":1003,"user_id":2,"total":12.5}]"#,
+                note: "the same GET with credentials",
+            },
+            Proof {
+                request: "GET /api/v1/orders",
+                headers: &["Authorization: Bearer rampar[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"[{"id":1002,"user_id":1,"total":49.9},{"id":1003,"user_id":2,"total":12.5}]"#,
+                note: "control: a random invalid credential",
+            },
+        ],
+    }],
 };
 
 #[async_trait]

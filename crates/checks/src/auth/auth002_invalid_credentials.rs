@@ -11,7 +11,7 @@ use super::{MAX_ENDPOINTS, OWASP, same_shape};
 use crate::web;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, Request, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 
 pub struct InvalidCredentials;
 
@@ -29,6 +29,43 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/287.html",
     ],
     needs: &[],
+    variants: &["broken-signature", "random-token"],
+    examples: &[Example {
+        endpoint: "GET /api/v1/me",
+        variant: Some("broken-signature"),
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/me refuses anonymous requests (status 401) but answered the JWT with a broken signature with the content it gives the scan's credentials (status 200).",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &[],
+                body: None,
+                status: 401,
+                response_headers: &["Content-Type: application/json", "WWW-Authenticate: Bearer"],
+                response_body: r#"{"error":"authentication required"}"#,
+                note: "control: without credentials the request is refused",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "the genuine credentials get the content",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "attack: the JWT with a broken signature gets the same content",
+            },
+        ],
+    }],
 };
 
 /// Forged credentials tried per endpoint.

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::writes::Ledger;
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, Request, ScanConfig};
-use rampart_model::{Category, Cleanup, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Cleanup, Confidence, Example, Finding, Proof, Rule, Severity};
 
 pub struct MethodBypass;
 
@@ -31,6 +31,43 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/650.html",
     ],
     needs: &[],
+    variants: &["head", "post", "put"],
+    examples: &[Example {
+        endpoint: "GET /api/v1/invoices",
+        variant: Some("head"),
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/invoices refuses an anonymous GET (status 401), but an anonymous HEAD answered 200 with Content-Length 113, exactly the size of the authenticated GET's body: the resource is served without credentials.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/invoices",
+                headers: &[],
+                body: None,
+                status: 401,
+                response_headers: &["Content-Type: application/json", "WWW-Authenticate: Bearer"],
+                response_body: r#"{"error":"authentication required"}"#,
+                note: "control: the anonymous GET is refused",
+            },
+            Proof {
+                request: "GET /api/v1/invoices",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json", "Content-Length: 113"],
+                response_body: r#"[{"id":311,"user_id":1,"amount":49.9,"due":"2024-07-01"},{"id":312,"user_id":1,"amount":12.5,"due":"2024-08-01"}]"#,
+                note: "the authenticated GET and its body size",
+            },
+            Proof {
+                request: "HEAD /api/v1/invoices",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json", "Content-Length: 113"],
+                response_body: "",
+                note: "attack: the anonymous HEAD succeeds with the same size",
+            },
+        ],
+    }],
 };
 
 /// Most write operations tried with `--active`.

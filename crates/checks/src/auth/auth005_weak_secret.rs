@@ -13,7 +13,7 @@ use super::oracle::PROBE;
 use super::secrets;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 
 pub struct WeakSecret;
 
@@ -32,6 +32,46 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/798.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/me",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "The HS256 signature of the JWT from the Authorization header is reproduced offline with the secret \"your-256-bit-secret\", a well-known weak value or a dictionary word. A token rampart minted with it (new iat and jti, same claims) in the Authorization header was accepted: GET /api/v1/me answered with the content it only gives to authenticated requests.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "control: the genuine token is accepted",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 401,
+                response_headers: &[
+                    "Content-Type: application/json",
+                    "WWW-Authenticate: Bearer error=\"invalid_token\"",
+                ],
+                response_body: r#"{"error":"invalid token"}"#,
+                note: "control: the same token with a garbled signature is refused",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "attack: a token minted with the recovered secret (new iat and jti) is accepted",
+            },
+        ],
+    }],
 };
 
 #[async_trait]

@@ -12,7 +12,7 @@ use super::oracle::PROBE;
 use super::secrets;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Exchange, Finding, Proof, Rule, Severity};
 
 pub struct ExpiredJwt;
 
@@ -30,6 +30,46 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/613.html",
     ],
     needs: &[],
+    variants: &["expired", "not-yet-valid"],
+    examples: &[Example {
+        endpoint: "GET /api/v1/me",
+        variant: Some("expired"),
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "A token with the credential's claims that expired an hour ago, signed with HS256 with the secret \"your-256-bit-secret\", was accepted: GET /api/v1/me answered with the content it only gives to authenticated requests. The genuine token is accepted and a garbled signature refused, so validity times are simply not checked.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "control: the genuine token is accepted",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 401,
+                response_headers: &[
+                    "Content-Type: application/json",
+                    "WWW-Authenticate: Bearer error=\"invalid_token\"",
+                ],
+                response_body: r#"{"error":"invalid token"}"#,
+                note: "control: the same token with a garbled signature is refused",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "attack: a token that expired an hour ago is accepted",
+            },
+        ],
+    }],
 };
 
 /// The forms tried, in order: (variant, seconds from now the token's validity starts, what it shows).

@@ -5,7 +5,7 @@ use super::exchanges::{credential_endpoint, credential_evidence};
 use super::forge;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 
 pub struct NoExpiry;
 
@@ -23,6 +23,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/613.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "The JWT in the Authorization header has no exp claim (its claims: sub, name, role, iat), so nothing but a key change ends its validity.",
+        evidence: &[Proof {
+            request: "POST /login",
+            headers: &["Content-Type: application/json"],
+            body: Some(r#"{"username":"alice","password":"[redacted]"}"#),
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"access_token":"eyJhbG[redacted]","token_type":"bearer"}"#,
+            note: "login: the server issues the token",
+        }],
+    }],
 };
 
 #[async_trait]

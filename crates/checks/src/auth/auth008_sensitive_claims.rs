@@ -8,7 +8,7 @@ use super::forge;
 use crate::web;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 use serde_json::Value;
 
 pub struct SensitiveClaims;
@@ -27,6 +27,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/312.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "The JWT in the Authorization header carries sensitive claims anyone holding the token can decode: ssn (sensitive name, *******6789), card_number (sensitive name, ************1111).",
+        evidence: &[Proof {
+            request: "POST /login",
+            headers: &["Content-Type: application/json"],
+            body: Some(r#"{"username":"alice","password":"[redacted]"}"#),
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"access_token":"eyJhbG[redacted]","token_type":"bearer"}"#,
+            note: "login: the server issues the token",
+        }],
+    }],
 };
 
 /// Words in a claim name that mark it as sensitive.

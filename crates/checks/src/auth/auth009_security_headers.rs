@@ -5,7 +5,7 @@ use super::OWASP;
 use super::exchanges::{list, observed};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Exchange, Finding, Proof, Rule, Severity};
 
 pub struct SecurityHeaders;
 
@@ -23,6 +23,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/693.html",
     ],
     needs: &[],
+    variants: &["x-content-type-options", "x-frame-options"],
+    examples: &[Example {
+        endpoint: "GET /api/v1/me",
+        variant: Some("x-content-type-options"),
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "3 of 5 successful responses lack X-Content-Type-Options: nosniff: https://api.example.com/api/v1/me, https://api.example.com/api/v1/orders, https://api.example.com/api/v1/orders/1002.",
+        evidence: &[Proof {
+            request: "GET /api/v1/me",
+            headers: &["Authorization: Bearer [redacted]"],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+            note: "the response lacks X-Content-Type-Options: nosniff",
+        }],
+    }],
 };
 
 /// The header checks: (variant, which responses it applies to, whether a response passes, what is missing).

@@ -5,7 +5,7 @@ use super::OWASP;
 use super::exchanges::{list, observed};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Exchange, Finding, Proof, Rule, Severity};
 
 pub struct NoWwwAuthenticate;
 
@@ -23,6 +23,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/287.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/orders",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "2 of 2 401 answers carry no WWW-Authenticate header: GET https://api.example.com/api/v1/orders, GET https://api.example.com/api/v1/me.",
+        evidence: &[Proof {
+            request: "GET /api/v1/orders",
+            headers: &[],
+            body: None,
+            status: 401,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"error":"authentication required"}"#,
+            note: "401 without WWW-Authenticate",
+        }],
+    }],
 };
 
 #[async_trait]

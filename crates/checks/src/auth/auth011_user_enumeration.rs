@@ -12,7 +12,7 @@ use crate::web::echo_as;
 use async_trait::async_trait;
 use rampart_engine::flow::{Driver, Step, StepOutcome};
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Exchange, Finding, Need, Proof, Rule, Severity};
 use serde_json::Value;
 
 pub struct UserEnumeration;
@@ -32,6 +32,52 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/204.html",
     ],
     needs: &[Need::Flow],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "POST /login answers a wrong password differently depending on whether the user exists: for the unknown `rampart-1f0c2d9e` it answered 404 `{\"error\":\"no such user\"}`, for the flow's user `alice` 401 `{\"error\":\"wrong password\"}`. Each answer was the same on a second try with another random password (control), so the difference is the user name alone.",
+        evidence: &[
+            Proof {
+                request: "POST /login",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"username":"rampart-1f0c2d9e","password":"[redacted]"}"#),
+                status: 404,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"no such user"}"#,
+                note: "unknown user, wrong password",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"username":"rampart-7a3be215","password":"[redacted]"}"#),
+                status: 404,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"no such user"}"#,
+                note: "control: another unknown user, wrong password: the same answer",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"username":"alice","password":"[redacted]"}"#),
+                status: 401,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"wrong password"}"#,
+                note: "the flow's user, wrong password: a different answer",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"username":"alice","password":"[redacted]"}"#),
+                status: 401,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"wrong password"}"#,
+                note: "control: the flow's user, another wrong password: the same answer again",
+            },
+        ],
+    }],
 };
 
 /// Field names that hold the user name, by substring.

@@ -18,7 +18,7 @@ use super::keys::{self, FETCHES, PublicKey};
 use super::oracle::{PROBE, Verdict};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 
 pub struct KeyConfusion;
 
@@ -38,6 +38,67 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/327.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/me",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "The JWT from the Authorization header is signed RS256. Its claims (new iat and jti) signed HS256 with the server's own RSA public key (kid \"k1\"), published at https://api.example.com/.well-known/jwks.json, as the HMAC secret (SPKI PEM text (`PUBLIC KEY`) with its final newline) were accepted: GET /api/v1/me answered with the content it only gives to authenticated requests. The genuine token is accepted, the same token with a garbled signature is refused, and the same claims signed HS256 with a key of the same shape that is not the server's are refused, so the server verifies HS256 tokens with its public key.",
+        evidence: &[
+            Proof {
+                request: "GET /.well-known/jwks.json",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":"0vx7agoebGcQSuu…","e":"AQAB"}]}"#,
+                note: "the server's public key",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "control: the genuine token is accepted",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 401,
+                response_headers: &[
+                    "Content-Type: application/json",
+                    "WWW-Authenticate: Bearer error=\"invalid_token\"",
+                ],
+                response_body: r#"{"error":"invalid token"}"#,
+                note: "control: the same token with a garbled signature is refused",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 401,
+                response_headers: &[
+                    "Content-Type: application/json",
+                    "WWW-Authenticate: Bearer error=\"invalid_token\"",
+                ],
+                response_body: r#"{"error":"invalid token"}"#,
+                note: "control: HS256 with a key of the same shape that is not the server's is refused",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "attack: HS256 keyed by the server's public key is accepted",
+            },
+        ],
+    }],
 };
 
 /// Most PEM texts tried as the secret.

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::inventory::DocumentKind;
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 
 pub struct AdminAnonymous;
 
@@ -28,6 +28,34 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/285.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/admin/users",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/admin/users is an administrative endpoint, yet an anonymous GET answered 200 with content; a random sibling path answered 404 (control), so this is the endpoint itself, not a catch-all.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/admin/users",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"[{"id":1,"username":"alice","role":"user"},{"id":2,"username":"bob","role":"user"}]"#,
+                note: "attack: anonymous GET of the admin endpoint has content",
+            },
+            Proof {
+                request: "GET /api/v1/admin/rampart-3fa81c2e",
+                headers: &[],
+                body: None,
+                status: 404,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"not found"}"#,
+                note: "control: a random sibling path is refused",
+            },
+        ],
+    }],
 };
 
 /// Admin endpoints tested.

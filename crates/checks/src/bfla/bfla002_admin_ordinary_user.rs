@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use rampart_engine::http::Request;
 use rampart_engine::identity::Other;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
 
 pub struct AdminOrdinaryUser;
 
@@ -32,7 +32,44 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa5-broken-function-level-authorization/",
         "https://cwe.mitre.org/data/definitions/285.html",
     ],
-    needs: &[],
+    needs: &[Need::Credentials],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/admin/users",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/admin/users refuses anonymous requests (status 401) but gave its content to user alice (not an administrator) (status 200): it checks authentication, not the admin role.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/admin/users",
+                headers: &[],
+                body: None,
+                status: 401,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"authentication required"}"#,
+                note: "control: the anonymous request is refused",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com","role":"user"}"#,
+                note: "the caller's identity and role",
+            },
+            Proof {
+                request: "GET /api/v1/admin/users",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"[{"id":1,"username":"alice","role":"user"},{"id":2,"username":"bob","role":"user"}]"#,
+                note: "attack: the ordinary user gets the admin content",
+            },
+        ],
+    }],
 };
 
 /// Admin operations tried as another identity.
@@ -56,11 +93,6 @@ impl Check for AdminOrdinaryUser {
             .any(|op| op.method == "GET" && is_admin_op(op))
         {
             return Ok(Outcome::NotApplicable("no admin or internal endpoint is known".into()));
-        }
-        if ctx.auth_headers().await?.is_none() {
-            return Ok(Outcome::NotApplicable(
-                "needs the credentials of an ordinary user".into(),
-            ));
         }
         let me = me(ctx);
         let admin = me.as_ref().and_then(|m| m.record.is_admin());

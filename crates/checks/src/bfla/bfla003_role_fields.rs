@@ -7,7 +7,7 @@ use crate::web;
 use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Exchange, Finding, Proof, Rule, Severity};
 use serde_json::Value;
 
 pub struct RoleFields;
@@ -26,6 +26,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/213.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/me",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "2 responses carry role or permission fields: https://api.example.com/api/v1/me (is_admin, role); https://api.example.com/api/v1/users (permissions, role).",
+        evidence: &[Proof {
+            request: "GET /api/v1/me",
+            headers: &["Authorization: Bearer [redacted]"],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"id":1,"username":"alice","role":"user","is_admin":false}"#,
+            note: "a response with role or permission fields",
+        }],
+    }],
 };
 
 /// Keys that carry authorization data.

@@ -9,7 +9,7 @@ use crate::auth::refused;
 use crate::web;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Exchange, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Exchange, Proof, Rule, Severity};
 
 pub struct SequentialIds;
 
@@ -27,6 +27,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/639.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/orders/1002",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Tentative,
+        description: "Objects that need credentials are addressed by guessable integers: GET /api/v1/orders/{id}: path parameter {id} is an integer (e.g. 1002); GET /api/v1/invoices: answers objects with small integer ids (e.g. id 311).",
+        evidence: &[Proof {
+            request: "GET /api/v1/orders/1002",
+            headers: &["Authorization: Bearer [redacted]"],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"id":1002,"user_id":1,"total":49.9,"status":"shipped"}"#,
+            note: "an answer showing integer ids",
+        }],
+    }],
 };
 
 /// Ids at or above this do not count as small.

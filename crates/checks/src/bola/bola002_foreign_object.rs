@@ -11,9 +11,10 @@ use super::identity::{Me, Record, me, records};
 use super::ids::{IdSlot, id_slot};
 use crate::web;
 use async_trait::async_trait;
+use rampart_engine::check::needs_reason;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Need, Proof, Rule, Severity};
 
 pub struct ForeignObject;
 
@@ -30,7 +31,53 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/",
         "https://cwe.mitre.org/data/definitions/639.html",
     ],
-    needs: &[],
+    needs: &[Need::Credentials],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/orders/1002",
+        variant: None,
+        instance: Some("id"),
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/orders/{id} with the scan's credentials: id 1002 returns the caller's own object, and id 1003 returns another user's object (owner is 2 (yours: 1)). An id far out of range gets no object (control), so the endpoint serves whatever id is asked for without checking ownership.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "the caller's identity",
+            },
+            Proof {
+                request: "GET /api/v1/orders/1002",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1002,"user_id":1,"total":49.9,"status":"shipped"}"#,
+                note: "the caller's own object",
+            },
+            Proof {
+                request: "GET /api/v1/orders/1003",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1003,"user_id":2,"total":12.5,"status":"paid"}"#,
+                note: "attack: id 1003 returns another user's object",
+            },
+            Proof {
+                request: "GET /api/v1/orders/987655323",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 404,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"order not found"}"#,
+                note: "control: an id far out of range returns no object",
+            },
+        ],
+    }],
 };
 
 /// Operations tried.
@@ -52,7 +99,7 @@ impl Check for ForeignObject {
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let Some(auth) = ctx.auth_headers().await? else {
-            return Ok(Outcome::NotApplicable("needs credentials to read an own object".into()));
+            return Ok(Outcome::NotApplicable(needs_reason(Need::Credentials).into()));
         };
         let Some(me) = me(ctx) else {
             return Ok(Outcome::NotApplicable(
@@ -155,6 +202,6 @@ fn finding(
             .exchange
             .noted("control: an id far out of range returns no object"),
     ];
-    let f = Finding::new(&RULE, Confidence::Confirmed, web::endpoint(slot.op), description).with_variant(&slot.name);
+    let f = Finding::new(&RULE, Confidence::Confirmed, web::endpoint(slot.op), description).with_instance(&slot.name);
     f.with_evidence(evidence)
 }

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::inventory::Location;
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Need, Proof, Rule, Severity};
 use url::Url;
 
 pub struct OwnerQuery;
@@ -29,7 +29,44 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/",
         "https://cwe.mitre.org/data/definitions/639.html",
     ],
-    needs: &[],
+    needs: &[Need::Credentials],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/orders?user_id=1",
+        variant: None,
+        instance: Some("user_id"),
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/orders with the scan's credentials: user_id=1 (the caller) returns the caller's objects, and user_id=2 returns objects owned by 2. The owner comes from the query, not from the session.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "the caller's identity",
+            },
+            Proof {
+                request: "GET /api/v1/orders?user_id=1",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"items":[{"id":1002,"user_id":1,"total":49.9}]}"#,
+                note: "control: user_id=1 returns the caller's own objects",
+            },
+            Proof {
+                request: "GET /api/v1/orders?user_id=2",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"items":[{"id":1003,"user_id":2,"total":12.5}]}"#,
+                note: "attack: user_id=2 returns objects owned by 2",
+            },
+        ],
+    }],
 };
 
 /// Query parameters that name an owner.
@@ -160,6 +197,6 @@ fn finding(op: &Operation, param: &str, me: &Me, own: i64, other: i64, control: 
             .noted(format!("attack: {param}={other} returns objects owned by {other}")),
     ];
     web::finding(&RULE, Confidence::Confirmed, op, description)
-        .with_variant(param)
+        .with_instance(param)
         .with_evidence(evidence)
 }

@@ -14,10 +14,11 @@ use super::identity::{Me, Record, me, record_as, records};
 use super::ids::{IdSlot, id_slot};
 use crate::web;
 use async_trait::async_trait;
+use rampart_engine::check::needs_reason;
 use rampart_engine::http::{Request, Response};
 use rampart_engine::identity::Other;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Exchange, Finding, Need, Proof, Rule, Severity};
 
 pub struct SecondIdentity;
 
@@ -34,7 +35,53 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/",
         "https://cwe.mitre.org/data/definitions/639.html",
     ],
-    needs: &[],
+    needs: &[Need::Credentials, Need::Identity],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/orders/1002",
+        variant: None,
+        instance: Some("id"),
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/orders/{id}: logged in as bob, rampart read object 1002 of the scan's user, the same object the scan's user reads. The object is not bob's: it carries the scan's user's owner 1, which bob does not have. An anonymous request gets no object (control), so it is not public: the endpoint serves any user's object to any logged-in user.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "the scan's user's identity",
+            },
+            Proof {
+                request: "GET /api/v1/orders/1002",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1002,"user_id":1,"total":49.9,"status":"shipped"}"#,
+                note: "the scan's user reads its object",
+            },
+            Proof {
+                request: "GET /api/v1/orders/1002",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1002,"user_id":1,"total":49.9,"status":"shipped"}"#,
+                note: "attack: bob reads the same object",
+            },
+            Proof {
+                request: "GET /api/v1/orders/1002",
+                headers: &[],
+                body: None,
+                status: 401,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"authentication required"}"#,
+                note: "control: an anonymous request gets no object",
+            },
+        ],
+    }],
 };
 
 /// Operations tried.
@@ -52,12 +99,10 @@ impl Check for SecondIdentity {
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let Some(other) = ctx.identities.first() else {
-            return Ok(Outcome::NotApplicable(
-                "needs a second user: --identity NAME=CREDENTIAL".into(),
-            ));
+            return Ok(Outcome::NotApplicable(needs_reason(Need::Identity).into()));
         };
         let Some(auth) = ctx.auth_headers().await? else {
-            return Ok(Outcome::NotApplicable("needs the scan's own credentials".into()));
+            return Ok(Outcome::NotApplicable(needs_reason(Need::Credentials).into()));
         };
         let me = me(ctx);
         let them = match &me {
@@ -203,7 +248,7 @@ impl Users<'_, '_> {
         evidence.push(theirs.exchange.noted(format!("attack: {name} reads the same object")));
         evidence.push(control.exchange.noted("control: an anonymous request gets no object"));
         Finding::new(&RULE, owned.confidence, web::endpoint(slot.op), description)
-            .with_variant(&slot.name)
+            .with_instance(&slot.name)
             .with_evidence(evidence)
     }
 }

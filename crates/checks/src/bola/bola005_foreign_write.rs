@@ -14,10 +14,11 @@ use super::identity::{me, record_as};
 use crate::objects::{self, Collection, Created, json_body};
 use crate::web;
 use async_trait::async_trait;
+use rampart_engine::check::needs_reason;
 use rampart_engine::http::Request;
 use rampart_engine::identity::Other;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Exchange, Finding, Need, Proof, Rule, Severity};
 use serde_json::{Map, Value};
 
 pub struct ForeignWrite;
@@ -35,7 +36,53 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/",
         "https://cwe.mitre.org/data/definitions/639.html",
     ],
-    needs: &[],
+    needs: &[Need::Active, Need::Identity, Need::Credentials],
+    variants: &["change", "delete"],
+    examples: &[Example {
+        endpoint: "PATCH /api/v1/orders/1002",
+        variant: Some("change"),
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "PATCH /api/v1/orders/{id} let bob change an object the scan's user created: quantity was 1 (the creator's read, control), bob's PATCH set it to 2 (status 200), and the creator's next read shows 2. The object was rampart's own and is deleted.",
+        evidence: &[
+            Proof {
+                request: "POST /api/v1/orders",
+                headers: &["Authorization: Bearer [redacted]", "Content-Type: application/json"],
+                body: Some(r#"{"sku":"A-100","quantity":1,"note":"gift"}"#),
+                status: 201,
+                response_headers: &["Content-Type: application/json", "Location: /api/v1/orders/1042"],
+                response_body: r#"{"id":1042,"user_id":1,"sku":"A-100","quantity":1,"note":"gift"}"#,
+                note: "the scan's user creates an object",
+            },
+            Proof {
+                request: "GET /api/v1/orders/1042",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1042,"user_id":1,"sku":"A-100","quantity":1,"note":"gift"}"#,
+                note: "control: the creator reads its new object",
+            },
+            Proof {
+                request: "PATCH /api/v1/orders/1042",
+                headers: &["Authorization: Bearer [redacted]", "Content-Type: application/json"],
+                body: Some(r#"{"quantity":2}"#),
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1042,"user_id":1,"sku":"A-100","quantity":2,"note":"gift"}"#,
+                note: "attack: bob changes quantity",
+            },
+            Proof {
+                request: "GET /api/v1/orders/1042",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1042,"user_id":1,"sku":"A-100","quantity":2,"note":"gift"}"#,
+                note: "the creator reads quantity = 2",
+            },
+        ],
+    }],
 };
 
 /// Collections tried.
@@ -58,18 +105,11 @@ impl Check for ForeignWrite {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        if !ctx.config.active {
-            return Ok(Outcome::NotApplicable(
-                "writes to objects the scan creates: needs --active".into(),
-            ));
-        }
         let Some(other) = ctx.identities.first() else {
-            return Ok(Outcome::NotApplicable(
-                "needs a second user: --identity NAME=CREDENTIAL".into(),
-            ));
+            return Ok(Outcome::NotApplicable(needs_reason(Need::Identity).into()));
         };
         let Some(auth) = ctx.auth_headers().await? else {
-            return Ok(Outcome::NotApplicable("needs the scan's own credentials".into()));
+            return Ok(Outcome::NotApplicable(needs_reason(Need::Credentials).into()));
         };
         let collections: Vec<Collection<'_>> = objects::collections(ctx)
             .into_iter()

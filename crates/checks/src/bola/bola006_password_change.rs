@@ -15,10 +15,11 @@ use crate::inputs::with_segment;
 use crate::objects::json_body;
 use crate::web;
 use async_trait::async_trait;
+use rampart_engine::check::needs_reason;
 use rampart_engine::http::Request;
 use rampart_engine::writes::SCAN;
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Need, Proof, Rule, Severity};
 use serde_json::Value;
 
 pub struct PasswordChange;
@@ -36,7 +37,64 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/",
         "https://cwe.mitre.org/data/definitions/620.html",
     ],
-    needs: &[],
+    needs: &[Need::Active, Need::Credentials],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "PUT /api/v1/users/alice/password",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "PUT /api/v1/users/{username}/password changed the password of rampart-5c1e09a7, an account rampart registered for the test, when the scan's user asked (status 204), without the old password: the account logged in with its password before (control), and afterwards logs in with the new one (status 200) and no longer with the old one (status 401). The account was rampart's own and is deleted.",
+        evidence: &[
+            Proof {
+                request: "POST /api/v1/register",
+                headers: &["Content-Type: application/json"],
+                body: Some(
+                    r#"{"username":"rampart-5c1e09a7","email":"rampart-5c1e09a7@example.com","password":"[redacted]"}"#,
+                ),
+                status: 201,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":58,"username":"rampart-5c1e09a7"}"#,
+                note: "rampart registers an account of its own",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"username":"rampart-5c1e09a7","password":"[redacted]"}"#),
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"access_token":"[redacted]","token_type":"bearer"}"#,
+                note: "control: the account logs in with its password",
+            },
+            Proof {
+                request: "PUT /api/v1/users/rampart-5c1e09a7/password",
+                headers: &["Authorization: Bearer [redacted]", "Content-Type: application/json"],
+                body: Some(r#"{"password":"[redacted]"}"#),
+                status: 204,
+                response_headers: &[],
+                response_body: "",
+                note: "attack: the scan's user changes the account's password",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"username":"rampart-5c1e09a7","password":"[redacted]"}"#),
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"access_token":"[redacted]","token_type":"bearer"}"#,
+                note: "the account now logs in with the new password",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"username":"rampart-5c1e09a7","password":"[redacted]"}"#),
+                status: 401,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"invalid credentials"}"#,
+                note: "and no longer with the old one",
+            },
+        ],
+    }],
 };
 
 /// Password-change operations tried.
@@ -70,13 +128,8 @@ impl Check for PasswordChange {
                     .into(),
             ));
         }
-        if !ctx.config.active {
-            return Ok(Outcome::NotApplicable(
-                "registers an account and changes its password: needs --active".into(),
-            ));
-        }
         let Some(auth) = ctx.auth_headers().await? else {
-            return Ok(Outcome::NotApplicable("needs the scan's own credentials".into()));
+            return Ok(Outcome::NotApplicable(needs_reason(Need::Credentials).into()));
         };
         let (Some(registration), Some(login)) = (accounts::registration(ctx), accounts::login(ctx)) else {
             return Ok(Outcome::NotApplicable(

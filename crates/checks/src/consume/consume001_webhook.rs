@@ -10,7 +10,7 @@ use crate::ssrf::{Input, MAX_INPUTS, Place, renewal, try_send, url_inputs};
 use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 
 pub struct WebhookUnvalidated;
 
@@ -29,6 +29,34 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/20.html",
     ],
     needs: &[],
+    variants: &["surface", "loopback", "plain-http"],
+    examples: &[Example {
+        endpoint: "POST /api/v1/webhooks",
+        variant: Some("loopback"),
+        instance: Some("url"),
+        confidence: Confidence::Confirmed,
+        description: "POST /api/v1/webhooks (body field `url`) accepted `http://127.0.0.1:1/` (201) and echoed it back; `not a url` is refused (422), so validation exists.",
+        evidence: &[
+            Proof {
+                request: "POST /api/v1/webhooks",
+                headers: &["Authorization: Bearer [redacted]", "Content-Type: application/json"],
+                body: Some(r#"{"url":"http://127.0.0.1:1/","events":["order.created"]}"#),
+                status: 201,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":17,"url":"http://127.0.0.1:1/","events":["order.created"],"active":true}"#,
+                note: "probe: `http://127.0.0.1:1/` accepted",
+            },
+            Proof {
+                request: "POST /api/v1/webhooks",
+                headers: &["Authorization: Bearer [redacted]", "Content-Type: application/json"],
+                body: Some(r#"{"url":"not a url","events":["order.created"]}"#),
+                status: 422,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"url: invalid URL"}"#,
+                note: "control: `not a url` is refused (422), so validation exists",
+            },
+        ],
+    }],
 };
 
 /// Words that mark a registration of a URL the server will call.
@@ -151,5 +179,6 @@ fn finding(hook: &Input, value: &str, echo: &str, variant: &str, probe: Response
     ];
     Finding::new(&RULE, confidence, hook.endpoint(), description)
         .with_variant(variant)
+        .with_instance(&hook.name)
         .with_evidence(evidence)
 }

@@ -10,7 +10,7 @@ use crate::ssrf::{Input, MAX_INPUTS, inputs, renewal, try_send};
 use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 use url::Url;
 
 pub struct OpenRedirect;
@@ -29,6 +29,34 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/601.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /login?next=/account",
+        variant: None,
+        instance: Some("next"),
+        confidence: Confidence::Confirmed,
+        description: "GET /login (query parameter `next`) answered 302 with `Location: https://rampart-4b1d9e20.example/` when given `https://rampart-4b1d9e20.example/`; a same-host path in the same parameter stays on the host.",
+        evidence: &[
+            Proof {
+                request: "GET /login?next=https%3A%2F%2Frampart-4b1d9e20.example%2F",
+                headers: &[],
+                body: None,
+                status: 302,
+                response_headers: &["Location: https://rampart-4b1d9e20.example/"],
+                response_body: "",
+                note: "probe: redirected to the attacker's host https://rampart-4b1d9e20.example/",
+            },
+            Proof {
+                request: "GET /login?next=%2Frampart-0c7e51d3",
+                headers: &[],
+                body: None,
+                status: 302,
+                response_headers: &["Location: /rampart-0c7e51d3"],
+                response_body: "",
+                note: "control: a same-host path stays on the target's host",
+            },
+        ],
+    }],
 };
 
 /// Parameter names that name where to go next.
@@ -136,7 +164,7 @@ fn finding(param: &Input, evil: &str, probe: Response, control: Response, stays:
         control.exchange.noted(control_note),
     ];
     Finding::new(&RULE, confidence, param.endpoint(), description)
-        .with_variant(&param.name)
+        .with_instance(&param.name)
         .with_evidence(evidence)
 }
 

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use rampart_engine::callback::Listener;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Need, Proof, Rule, Severity};
 
 pub struct UpstreamRelayed;
 
@@ -28,6 +28,34 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/79.html",
     ],
     needs: &[Need::Callback],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/preview?url=https://example.org/",
+        variant: None,
+        instance: Some("url"),
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/preview (query parameter `url`) returned the body of the URL it fetched verbatim (text/html; charset=utf-8): the markup `<script>rampart-3c9e1f0a7b2d4e65</script>` served by rampart's callback listener came back unescaped.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/preview?url=http%3A%2F%2Fscanner.example%3A9000%2Frampart-cb%2F3c9e1f0a7b2d4e65",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<html><body><script>rampart-3c9e1f0a7b2d4e65</script></body></html>",
+                note: "probe: the listener's `<script>rampart-3c9e1f0a7b2d4e65</script>` relayed verbatim",
+            },
+            Proof {
+                request: "GET /api/v1/preview?url=rampart-5d02e7aa",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 400,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"url must be an absolute http(s) URL"}"#,
+                note: "control: a value that is not a URL returns no relayed markup",
+            },
+        ],
+    }],
 };
 
 #[async_trait]
@@ -88,6 +116,6 @@ fn finding(input: &Input, marker: &str, probe: Response, control: Response) -> F
             .noted("control: a value that is not a URL returns no relayed markup"),
     ];
     Finding::new(&RULE, Confidence::Confirmed, input.endpoint(), description)
-        .with_variant(&input.name)
+        .with_instance(&input.name)
         .with_evidence(evidence)
 }

@@ -4,7 +4,7 @@ use super::OWASP;
 use super::net::is_internal_target;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Finding, Proof, Rule, Severity};
 
 pub struct PlainHttp;
 
@@ -22,6 +22,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/319.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET http://api.example.com/ answers 200 over plain HTTP instead of redirecting to https://.",
+        evidence: &[Proof {
+            request: "GET /",
+            headers: &[],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
+            note: "answered over plain HTTP, no redirect to HTTPS",
+        }],
+    }],
 };
 
 #[async_trait]

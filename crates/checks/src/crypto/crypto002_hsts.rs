@@ -6,7 +6,7 @@ use super::hsts::{MIN_MAX_AGE, max_age};
 use crate::web::observed;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Exchange, Finding, Proof, Rule, Severity};
 
 pub struct WeakHsts;
 
@@ -25,6 +25,23 @@ static RULE: Rule = Rule {
         "https://www.rfc-editor.org/rfc/rfc6797",
     ],
     needs: &[],
+    variants: &["weak-max-age", "missing"],
+    examples: &[Example {
+        endpoint: "GET /",
+        variant: Some("missing"),
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET https://api.example.com/ answers over HTTPS without Strict-Transport-Security.",
+        evidence: &[Proof {
+            request: "GET /",
+            headers: &[],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
+            note: "HSTS missing",
+        }],
+    }],
 };
 
 #[async_trait]

@@ -7,7 +7,7 @@ use super::net::addresses;
 use super::tls::fetch_chain;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Finding, Proof, Rule, Severity};
 use rustls::pki_types::{ServerName, UnixTime};
 use url::{Host, Url};
 
@@ -27,6 +27,30 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/295.html",
     ],
     needs: &[],
+    variants: &[
+        "expired",
+        "not-yet-valid",
+        "hostname-mismatch",
+        "self-signed",
+        "untrusted",
+        "private-ca",
+    ],
+    examples: &[Example {
+        endpoint: "GET /",
+        variant: Some("expired"),
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "The certificate of api.example.com expired on Mar 15 23:59:59 2024 +00:00.",
+        evidence: &[Proof {
+            request: "GET /",
+            headers: &[],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
+            note: "certificate presented: subject CN=api.example.com, issuer C=US, O=Let's Encrypt, CN=R3, valid Dec 16 00:00:00 2023 +00:00 to Mar 15 23:59:59 2024 +00:00, names [api.example.com]",
+        }],
+    }],
 };
 
 #[async_trait]

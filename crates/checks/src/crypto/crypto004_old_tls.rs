@@ -1,11 +1,11 @@
 //! CRYPTO-004: the server completes a TLS 1.0 or 1.1 handshake.
 
 use super::OWASP;
-use super::legacy::{Answer, Legacy, probe, version_name};
+use super::legacy::{Answer, Legacy, probe, version_name, version_variant};
 use super::net::addresses;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Finding, Proof, Rule, Severity};
 use url::Host;
 
 pub struct OldTls;
@@ -24,6 +24,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/326.html",
     ],
     needs: &[],
+    variants: &["ssl3.0", "tls1.0", "tls1.1", "unknown"],
+    examples: &[Example {
+        endpoint: "GET /",
+        variant: Some("tls1.0"),
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "api.example.com answered a ClientHello offering only TLS 1.0 with a ServerHello for TLS 1.0 (cipher suite 0xc014).",
+        evidence: &[Proof {
+            request: "GET /",
+            headers: &[],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
+            note: "the same server negotiates TLS 1.0",
+        }],
+    }],
 };
 
 #[async_trait]
@@ -81,7 +98,7 @@ impl Check for OldTls {
                     .first()
                     .map(|ex| ex.clone().noted(format!("the same server negotiates {chosen}")));
                 Finding::new(&RULE, Confidence::Confirmed, endpoint.clone(), description)
-                    .with_variant(&chosen.to_ascii_lowercase().replace(' ', ""))
+                    .with_variant(version_variant(version))
                     .with_evidence(evidence.into_iter().collect())
             })
             .collect();

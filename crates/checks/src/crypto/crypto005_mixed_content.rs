@@ -4,7 +4,7 @@ use super::OWASP;
 use crate::web::{Observed, fields, observed};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 
 pub struct MixedContent;
 
@@ -22,6 +22,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/319.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/orders/1002",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET https://api.example.com/api/v1/orders/1002 is served over HTTPS but references http://files.example.com/invoices/1002.pdf.",
+        evidence: &[Proof {
+            request: "GET /api/v1/orders/1002",
+            headers: &["Authorization: Bearer [redacted]"],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"id":1002,"total":49.9,"invoice_url":"http://files.example.com/invoices/1002.pdf"}"#,
+            note: "references http://files.example.com/invoices/1002.pdf",
+        }],
+    }],
 };
 
 /// Most answers reported.

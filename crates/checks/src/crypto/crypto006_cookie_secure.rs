@@ -5,7 +5,7 @@ use crate::web::observed;
 use async_trait::async_trait;
 use rampart_engine::cookies::{SetCookie, is_session_name};
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 
 pub struct CookieWithoutSecure;
 
@@ -23,6 +23,26 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/614.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /",
+        variant: None,
+        instance: Some("prefs"),
+        confidence: Confidence::Firm,
+        description: "GET https://api.example.com/ sets the cookie prefs without Secure (Set-Cookie: prefs=theme-…; Path=/; SameSite=Lax).",
+        evidence: &[Proof {
+            request: "GET /",
+            headers: &[],
+            body: None,
+            status: 200,
+            response_headers: &[
+                "Content-Type: application/json",
+                "Set-Cookie: prefs=theme-[redacted]; Path=/; SameSite=Lax",
+            ],
+            response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
+            note: "Set-Cookie prefs without Secure",
+        }],
+    }],
 };
 
 /// Most cookies reported.
@@ -68,7 +88,7 @@ impl Check for CookieWithoutSecure {
                     .noted(format!("Set-Cookie {} without Secure", cookie.name));
                 findings.push(
                     Finding::new(&RULE, Confidence::Firm, o.endpoint(), description)
-                        .with_variant(&cookie.name)
+                        .with_instance(&cookie.name)
                         .with_evidence(vec![evidence]),
                 );
             }

@@ -141,6 +141,16 @@ pub async fn probe(mut tcp: TcpStream, host: Option<&str>, version: Legacy, time
     }
 }
 
+/// The finding variant of a protocol version (`tls1.0`).
+pub fn version_variant(wire: u16) -> &'static str {
+    match wire {
+        0x0300 => "ssl3.0",
+        0x0301 => "tls1.0",
+        0x0302 => "tls1.1",
+        _ => "unknown",
+    }
+}
+
 /// The name of a wire version (`TLS 1.0`).
 pub fn version_name(wire: u16) -> &'static str {
     match wire {

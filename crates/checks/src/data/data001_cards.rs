@@ -3,7 +3,7 @@
 use super::{Leak, MAX_MATCHES, OWASP, cards, count, passive, prefix};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 
 pub struct CardNumbers;
 
@@ -21,6 +21,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/359.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/payments",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET https://api.example.com/api/v1/payments, asked with the scan's credentials, returned 2 payment card numbers (first: Visa 411111…).",
+        evidence: &[Proof {
+            request: "GET /api/v1/payments",
+            headers: &["Authorization: Bearer [redacted]"],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"[{"id":71,"card_number":"411111[redacted]","amount":49.9},{"id":72,"card_number":"555555[redacted]","amount":12.5}]"#,
+            note: "the answer carrying 2 payment card numbers (first: Visa 411111…)",
+        }],
+    }],
 };
 
 #[async_trait]

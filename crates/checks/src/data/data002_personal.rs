@@ -4,7 +4,7 @@
 use super::{Leak, MAX_MATCHES, OWASP, count, emails, passive, prefix, ssns};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 
 pub struct PersonalData;
 
@@ -22,6 +22,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/359.html",
     ],
     needs: &[],
+    variants: &["ssn", "emails"],
+    examples: &[Example {
+        endpoint: "GET /api/v1/users/2",
+        variant: Some("ssn"),
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET https://api.example.com/api/v1/users/2, asked with the scan's credentials, returned 1 Social Security number (first: 219[redacted]).",
+        evidence: &[Proof {
+            request: "GET /api/v1/users/2",
+            headers: &["Authorization: Bearer [redacted]"],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"id":2,"username":"bob","email":"bob@example.com","ssn":"219[redacted]"}"#,
+            note: "the answer carrying 1 Social Security number (first: 219[redacted])",
+        }],
+    }],
 };
 
 /// Distinct addresses in one anonymous answer that make it a list of people.

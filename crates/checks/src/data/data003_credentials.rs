@@ -4,7 +4,7 @@ use super::keys::{mask, shown};
 use super::{Leak, MAX_MATCHES, OWASP, passive, secrets};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 
 pub struct Credentials;
 
@@ -22,6 +22,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/798.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/config",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET https://api.example.com/api/v1/config, asked without credentials, returned credentials: AWS access key id AKIAIOSF…, Stripe live secret key sk_live_….",
+        evidence: &[Proof {
+            request: "GET /api/v1/config",
+            headers: &[],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"region":"eu-west-1","aws_access_key_id":"AKIAIOSF[redacted]","stripe_key":"sk_live_[redacted]"}"#,
+            note: "the answer carrying credentials: AWS access key id AKIAIOSF…, Stripe live secret key sk_live_…",
+        }],
+    }],
 };
 
 #[async_trait]

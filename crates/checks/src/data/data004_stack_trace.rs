@@ -6,7 +6,7 @@ use crate::web;
 use async_trait::async_trait;
 use rampart_engine::inventory::{Location, Param};
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 use url::Url;
 
 pub struct StackTrace;
@@ -25,6 +25,34 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/209.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/orders/1002",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/orders/{id} answered a malformed parameter value ('\") with a Python traceback.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/orders/%27%22",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 500,
+                response_headers: &["Content-Type: text/plain; charset=utf-8"],
+                response_body: "Traceback (most recent call last):\n  File \"/app/api/orders.py\", line 42, in get_order\n    order_id = int(order_id)\nValueError: invalid literal for int() with base 10: '\\'\"'",
+                note: "Python traceback provoked by '\"",
+            },
+            Proof {
+                request: "GET /api/v1/orders/1002",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1002,"user_id":1,"total":49.9,"status":"shipped"}"#,
+                note: "control: the example value gives no stack trace",
+            },
+        ],
+    }],
 };
 
 /// The malformed value sent in one parameter: quotes break naive parsers and queries.

@@ -4,7 +4,7 @@ use super::OWASP;
 use super::cors::{MAX_TARGETS, allows_credentials, foreign_origin, reflected};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Finding, Proof, Rule, Severity};
 
 pub struct CorsReflectsOrigin;
 
@@ -23,6 +23,41 @@ static RULE: Rule = Rule {
         "https://portswigger.net/web-security/cors",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/me",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "GET https://api.example.com/api/v1/me answers the foreign origin https://rampart-9d2c41e7.example with Access-Control-Allow-Origin: https://rampart-9d2c41e7.example together with Access-Control-Allow-Credentials: true; without an Origin header it does not.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &[
+                    "Authorization: Bearer [redacted]",
+                    "Origin: https://rampart-9d2c41e7.example",
+                ],
+                body: None,
+                status: 200,
+                response_headers: &[
+                    "Content-Type: application/json",
+                    "Access-Control-Allow-Origin: https://rampart-9d2c41e7.example",
+                    "Access-Control-Allow-Credentials: true",
+                ],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "the origin https://rampart-9d2c41e7.example is echoed",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "control: without an Origin header the origin is not echoed",
+            },
+        ],
+    }],
 };
 
 #[async_trait]

@@ -4,7 +4,7 @@ use super::OWASP;
 use super::cors::{MAX_TARGETS, allows_credentials, reflected};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Finding, Proof, Rule, Severity};
 
 pub struct CorsNullOrigin;
 
@@ -23,6 +23,38 @@ static RULE: Rule = Rule {
         "https://portswigger.net/web-security/cors",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/me",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "GET https://api.example.com/api/v1/me answers Origin: null with Access-Control-Allow-Origin: null together with Access-Control-Allow-Credentials: true.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer [redacted]", "Origin: null"],
+                body: None,
+                status: 200,
+                response_headers: &[
+                    "Content-Type: application/json",
+                    "Access-Control-Allow-Origin: null",
+                    "Access-Control-Allow-Credentials: true",
+                ],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "the null origin is allowed",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
+                note: "control: without an Origin header null is not allowed",
+            },
+        ],
+    }],
 };
 
 #[async_trait]

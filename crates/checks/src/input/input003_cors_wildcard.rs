@@ -5,7 +5,7 @@ use super::cors::{allow_origin, allows_credentials, foreign_origin, targets};
 use crate::web::{anon_get, observed, send_or_skip};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Exchange, Finding, Proof, Rule, Severity};
 
 pub struct CorsWildcard;
 
@@ -23,6 +23,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/942.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/products",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET https://api.example.com/api/v1/products answers with Access-Control-Allow-Origin: *.",
+        evidence: &[Proof {
+            request: "GET /api/v1/products",
+            headers: &[],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json", "Access-Control-Allow-Origin: *"],
+            response_body: r#"[{"id":"A-100","name":"Desk lamp","price":24.9}]"#,
+            note: "Access-Control-Allow-Origin: *",
+        }],
+    }],
 };
 
 #[async_trait]

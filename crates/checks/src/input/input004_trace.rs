@@ -4,7 +4,7 @@ use super::OWASP;
 use crate::web::send_or_skip;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, Request, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Finding, Proof, Rule, Severity};
 use url::Url;
 
 pub struct TraceEnabled;
@@ -23,6 +23,34 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/693.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "TRACE /",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "TRACE https://api.example.com/ answers 200 with the request echoed, including the X-Rampart-Trace header rampart sent; GET does not echo it.",
+        evidence: &[
+            Proof {
+                request: "TRACE /",
+                headers: &["X-Rampart-Trace: rampart-5a1f0c3e9b7d2246"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: message/http"],
+                response_body: "TRACE / HTTP/1.1\r\nHost: api.example.com\r\nX-Rampart-Trace: rampart-5a1f0c3e9b7d2246\r\n",
+                note: "TRACE echoes the marker header",
+            },
+            Proof {
+                request: "GET /",
+                headers: &["X-Rampart-Trace: rampart-5a1f0c3e9b7d2246"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
+                note: "control: GET with the same header does not echo it",
+            },
+        ],
+    }],
 };
 
 /// The header whose value TRACE must echo.

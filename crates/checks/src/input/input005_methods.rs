@@ -4,7 +4,7 @@ use super::OWASP;
 use crate::web::{endpoint, send_or_skip};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, Request, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Need, Proof, Rule, Severity};
 use std::collections::BTreeMap;
 
 pub struct UndeclaredMethods;
@@ -22,7 +22,24 @@ static RULE: Rule = Rule {
         "https://owasp.org/API-Security/editions/2023/en/0xa9-improper-inventory-management/",
         "https://cwe.mitre.org/data/definitions/650.html",
     ],
-    needs: &[],
+    needs: &[Need::Spec],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "OPTIONS /api/v1/orders/1002",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "OPTIONS https://api.example.com/api/v1/orders/1002 advertises Allow: GET, PATCH, DELETE, HEAD, OPTIONS although the spec declares only GET, PATCH for /api/v1/orders/{id}.",
+        evidence: &[Proof {
+            request: "OPTIONS /api/v1/orders/1002",
+            headers: &[],
+            body: None,
+            status: 204,
+            response_headers: &["Allow: GET, PATCH, DELETE, HEAD, OPTIONS"],
+            response_body: "",
+            note: "Allow lists DELETE",
+        }],
+    }],
 };
 
 /// Most paths asked with OPTIONS.
@@ -41,9 +58,6 @@ impl Check for UndeclaredMethods {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        if !ctx.inventory.from_spec() {
-            return Ok(Outcome::NotApplicable("needs an API description (--spec)".into()));
-        }
         let mut findings = Vec::new();
         for (op, declared) in paths(&ctx.inventory.endpoints).into_iter().take(MAX_PATHS) {
             let options = Request::new("OPTIONS", op.url.clone()).anonymous();

@@ -6,7 +6,7 @@ use crate::web::{anon_get, random_path, send_or_skip, surveyed_anon};
 use async_trait::async_trait;
 use rampart_engine::inventory::DocumentKind;
 use rampart_engine::{Check, Context, Error, Outcome, Response, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Finding, Proof, Rule, Severity};
 use url::Url;
 
 pub struct DebugEndpoint;
@@ -25,6 +25,34 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/489.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /actuator/env",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "GET https://api.example.com/actuator/env answers without credentials with a Spring Boot actuator environment.",
+        evidence: &[
+            Proof {
+                request: "GET /actuator/env",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/vnd.spring-boot.actuator.v3+json"],
+                response_body: r#"{"activeProfiles":["prod"],"propertySources":[{"name":"systemEnvironment","properties":{"DATABASE_URL":{"value":"******"}}}]}"#,
+                note: "Spring Boot actuator environment served anonymously",
+            },
+            Proof {
+                request: "GET /rampart-6e20b9d4",
+                headers: &[],
+                body: None,
+                status: 404,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"status":404,"error":"Not Found","path":"/rampart-6e20b9d4"}"#,
+                note: "control: a random path shows no debug content",
+            },
+        ],
+    }],
 };
 
 /// Most debug URLs asked.

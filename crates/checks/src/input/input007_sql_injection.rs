@@ -17,7 +17,7 @@ use crate::inputs::{Input, inputs};
 use crate::ssrf::{renewal, try_send};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, Response, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 
 pub struct SqlInjection;
 
@@ -36,6 +36,52 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/89.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/products?q=lamp",
+        variant: None,
+        instance: Some("q"),
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/products (query parameter `q`): with a `'` appended to its value the answer (500) carries a PostgreSQL error (`psycopg2.errors.SyntaxError: unterminated quoted string at or near \"'\"`); with the quote escaped (`''`) it does not (200), and the `'` gave the error again on a repeat. The value is written into the SQL text unescaped.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/products?q=lamp",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"[{"id":"A-100","name":"Desk lamp","price":24.9}]"#,
+                note: "baseline: the normal value",
+            },
+            Proof {
+                request: "GET /api/v1/products?q=lamp%27",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 500,
+                response_headers: &["Content-Type: text/plain; charset=utf-8"],
+                response_body: "Internal Server Error\npsycopg2.errors.SyntaxError: unterminated quoted string at or near \"'\"\nLINE 1: ...FROM products WHERE name ILIKE '%lamp'%'",
+                note: "probe: `'` appended; PostgreSQL error in the answer",
+            },
+            Proof {
+                request: "GET /api/v1/products?q=lamp%27%27",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: "[]",
+                note: "control: `''` appended (an escaped quote); no database error",
+            },
+            Proof {
+                request: "GET /api/v1/products?q=lamp%27",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 500,
+                response_headers: &["Content-Type: text/plain; charset=utf-8"],
+                response_body: "Internal Server Error\npsycopg2.errors.SyntaxError: unterminated quoted string at or near \"'\"\nLINE 1: ...FROM products WHERE name ILIKE '%lamp'%'",
+                note: "repeat: `'` appended again; the same error",
+            },
+        ],
+    }],
 };
 
 /// Most inputs probed.
@@ -236,7 +282,7 @@ impl Probe<'_, '_> {
 
     fn finding(&self, description: String, evidence: Vec<rampart_model::Exchange>) -> Finding {
         Finding::new(&RULE, Confidence::Confirmed, self.input.endpoint(), description)
-            .with_variant(&self.input.name)
+            .with_instance(&self.input.name)
             .with_evidence(evidence)
     }
 }

@@ -13,7 +13,7 @@ use crate::inputs::{Input, inputs};
 use crate::ssrf::{renewal, try_send};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 
 pub struct CommandInjection;
 
@@ -32,6 +32,52 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/78.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/tools/ping?host=127.0.0.1",
+        variant: None,
+        instance: Some("host"),
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/tools/ping (query parameter `host`): with `;sleep N;` appended to its value the answer takes as long as the sleep asks: 38 ms with the normal value, 2041 ms with a 2-second sleep, 37 ms with a 0-second sleep (control), 5046 ms with a 5-second sleep. The value is run by a shell.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/tools/ping?host=127.0.0.1",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"host":"127.0.0.1","reachable":true}"#,
+                note: "baseline: the normal value: 38 ms",
+            },
+            Proof {
+                request: "GET /api/v1/tools/ping?host=127.0.0.1%3Bsleep+2%3B",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"host":"127.0.0.1;sleep 2;","reachable":true}"#,
+                note: "sleep 2 appended: 2041 ms",
+            },
+            Proof {
+                request: "GET /api/v1/tools/ping?host=127.0.0.1%3Bsleep+0%3B",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"host":"127.0.0.1;sleep 0;","reachable":true}"#,
+                note: "control: sleep 0 appended: 37 ms",
+            },
+            Proof {
+                request: "GET /api/v1/tools/ping?host=127.0.0.1%3Bsleep+5%3B",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"host":"127.0.0.1;sleep 5;","reachable":true}"#,
+                note: "sleep 5 appended: 5046 ms",
+            },
+        ],
+    }],
 };
 
 /// Most inputs probed.
@@ -122,7 +168,7 @@ fn finding(input: &Input, form: &str, delays: Box<Delays>) -> Finding {
         delays.times(),
     );
     Finding::new(&RULE, Confidence::Confirmed, input.endpoint(), description)
-        .with_variant(&input.name)
+        .with_instance(&input.name)
         .with_evidence(delays.evidence(|secs| format!("sleep {secs}")))
 }
 

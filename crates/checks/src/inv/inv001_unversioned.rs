@@ -6,7 +6,7 @@ use crate::web::observed;
 use async_trait::async_trait;
 use rampart_engine::inventory::Location;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Finding, Proof, Rule, Severity};
 
 pub struct Unversioned;
 
@@ -24,6 +24,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/1059.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "None of the 12 known API paths has a version in it, in the server URL, a parameter or a header (e.g. /orders).",
+        evidence: &[Proof {
+            request: "GET /",
+            headers: &[],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"name":"example-api","docs":"/docs"}"#,
+            note: "no version in the URL or the answer's headers",
+        }],
+    }],
 };
 
 /// The API's paths: the spec's operations, else the session flow's steps.

@@ -5,7 +5,7 @@ use super::version::{major_version, with_version};
 use crate::web::{self, has_content};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, Request, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 use url::Url;
 
 pub struct OldVersionLive;
@@ -24,6 +24,34 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/1059.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v2/orders",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v2/orders (v2) is also served as v1: GET https://api.example.com/api/v1/orders answers 200 with content, while v99 answers 404.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/orders",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"[{"id":1002,"user_id":1,"total":49.9,"card_last4":"1111"}]"#,
+                note: "v1 still answers",
+            },
+            Proof {
+                request: "GET /api/v99/orders",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 404,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"not found"}"#,
+                note: "control: v99 does not exist",
+            },
+        ],
+    }],
 };
 
 /// Most current-version endpoints tried one version down.

@@ -4,7 +4,7 @@ use super::OWASP;
 use crate::web::{self, has_content};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
 
 pub struct DeprecatedLive;
 
@@ -22,7 +22,24 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/1059.html",
         "https://www.rfc-editor.org/rfc/rfc9745",
     ],
-    needs: &[],
+    needs: &[Need::Spec],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/orders/export",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET /api/v1/orders/export is marked deprecated in the spec but still answers 200 with content.",
+        evidence: &[Proof {
+            request: "GET /api/v1/orders/export",
+            headers: &["Authorization: Bearer [redacted]"],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: text/csv"],
+            response_body: "id,user_id,total\n1002,1,49.90\n",
+            note: "the deprecated operation still serves content",
+        }],
+    }],
 };
 
 /// Most deprecated operations reported.
@@ -39,11 +56,6 @@ impl Check for DeprecatedLive {
     }
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
-        if !ctx.inventory.from_spec() {
-            return Ok(Outcome::NotApplicable(
-                "needs an API description (spec) that marks deprecated operations".into(),
-            ));
-        }
         let mut findings = Vec::new();
         for (i, op) in ctx.inventory.endpoints.iter().enumerate() {
             if !op.deprecated || op.method != "GET" || findings.len() >= MAX_FINDINGS {

@@ -4,7 +4,7 @@ use super::OWASP;
 use crate::web::observed;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Exchange, Finding, Proof, Rule, Severity};
 
 pub struct VersionDisclosed;
 
@@ -22,6 +22,31 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/200.html",
     ],
     needs: &[],
+    variants: &[
+        "server",
+        "x-powered-by",
+        "x-aspnet-version",
+        "x-aspnetmvc-version",
+        "x-generator",
+        "x-powered-cms",
+        "error-page",
+    ],
+    examples: &[Example {
+        endpoint: "GET /",
+        variant: Some("server"),
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET https://api.example.com/, GET https://api.example.com/api/v1/me, GET https://api.example.com/api/v1/orders and 9 more answer with server: nginx/1.25.3.",
+        evidence: &[Proof {
+            request: "GET /",
+            headers: &[],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json", "Server: nginx/1.25.3"],
+            response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
+            note: "server: nginx/1.25.3",
+        }],
+    }],
 };
 
 /// Headers that name software.

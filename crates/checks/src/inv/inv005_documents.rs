@@ -5,7 +5,7 @@ use crate::web::{anon_get, send_or_skip, surveyed_anon};
 use async_trait::async_trait;
 use rampart_engine::inventory::{DocumentKind, Source};
 use rampart_engine::{Check, Context, Error, Outcome, Response, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Exchange, Finding, Proof, Rule, Severity};
 use url::Url;
 
 pub struct DocumentsExposed;
@@ -24,6 +24,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/200.html",
     ],
     needs: &[],
+    variants: &["api-description", "documentation-ui", "graphql-playground"],
+    examples: &[Example {
+        endpoint: "GET /openapi.json",
+        variant: Some("api-description"),
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "The API description at https://api.example.com/openapi.json answers without credentials.",
+        evidence: &[Proof {
+            request: "GET /openapi.json",
+            headers: &[],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"openapi":"3.1.0","info":{"title":"Example API","version":"1.4.2"},"paths":{"/api/v1/orders":{"get":{}}}}"#,
+            note: "API description served anonymously",
+        }],
+    }],
 };
 
 /// Most documents reported.

@@ -11,7 +11,7 @@ use crate::web::{anon_get, random_path, send_or_skip};
 use async_trait::async_trait;
 use rampart_engine::spec::routes;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Finding, Proof, Rule, Severity};
 
 pub struct DebugRoutes;
 
@@ -30,6 +30,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/489.html",
     ],
     needs: &[],
+    variants: &["django", "rails"],
+    examples: &[Example {
+        endpoint: "GET /rampart-2b7e4c19",
+        variant: Some("django"),
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "A path that does not exist (/rampart-2b7e4c19) answered 404 with Django's debug page, which lists 5 routes of the application: /admin/, /api/v1/orders/, /api/v1/orders/{pk}/, /api/v1/users/, /api/v1/internal/reindex/.",
+        evidence: &[Proof {
+            request: "GET /rampart-2b7e4c19",
+            headers: &[],
+            body: None,
+            status: 404,
+            response_headers: &["Content-Type: text/html; charset=utf-8"],
+            response_body: "<p>Using the URLconf defined in <code>shop.urls</code>, Django tried these URL patterns, in this order:</p>\n<ol><li><code>admin/</code></li><li><code>api/v1/orders/</code></li><li><code>api/v1/orders/&lt;int:pk&gt;/</code></li>…</ol>",
+            note: "a random path: Django's debug 404 page with the route list",
+        }],
+    }],
 };
 
 /// Routes named in the description.
@@ -74,7 +91,7 @@ impl Check for DebugRoutes {
         ));
         Ok(Outcome::Findings(vec![
             Finding::new(&RULE, Confidence::Confirmed, endpoint, description)
-                .with_variant(framework)
+                .with_variant(&framework.to_ascii_lowercase())
                 .with_evidence(vec![evidence]),
         ]))
     }

@@ -11,7 +11,7 @@ use super::OWASP;
 use crate::web::{self, send_or_skip};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, Request, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Finding, Proof, Rule, Severity};
 use serde_json::{Value, json};
 use url::Url;
 
@@ -31,6 +31,36 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/200.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /graphql",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "POST /graphql answered an introspection query with the schema: 17 types (Query, Mutation, User, Order, OrderItem, String, Int, Boolean, ID, Float…). A query for a field that does not exist came back as a GraphQL error (control).",
+        evidence: &[
+            Proof {
+                request: "POST /graphql",
+                headers: &["Content-Type: application/json"],
+                body: Some(
+                    r#"{"query":"query RampartIntrospection { __schema { queryType { name } mutationType { name } types { name } } }"}"#,
+                ),
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"data":{"__schema":{"queryType":{"name":"Query"},"mutationType":{"name":"Mutation"},"types":[{"name":"Query"},{"name":"Mutation"},{"name":"User"},{"name":"Order"}]}}}"#,
+                note: "introspection query: the schema in the answer",
+            },
+            Proof {
+                request: "POST /graphql",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"query":"query RampartControl { rampartNoSuchField }"}"#),
+                status: 400,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"errors":[{"message":"Cannot query field \"rampartNoSuchField\" on type \"Query\"."}]}"#,
+                note: "control: an unknown field gives a GraphQL error",
+            },
+        ],
+    }],
 };
 
 /// Most endpoints tried.

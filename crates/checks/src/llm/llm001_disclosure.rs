@@ -9,7 +9,7 @@ use crate::web;
 use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -26,6 +26,23 @@ static RULE: Rule = Rule {
     remediation: "Return only the reply text to clients; keep the provider's model name and usage accounting server-side (logs, billing).",
     references: &[LLM_TOP10, "https://cwe.mitre.org/data/definitions/200.html"],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /api/v1/chat",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "The reply to the benign control prompt of POST https://api.example.com/api/v1/chat discloses model `gpt-4o-mini` and token usage (completion_tokens, prompt_tokens, total_tokens).",
+        evidence: &[Proof {
+            request: "POST /api/v1/chat",
+            headers: &["Authorization: Bearer [redacted]", "Content-Type: application/json"],
+            body: Some(r#"{"message":"Hello, what can you help me with today?"}"#),
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"reply":"Hi! I can help you track orders, returns and deliveries.","model":"gpt-4o-mini","usage":{"prompt_tokens":412,"completion_tokens":18,"total_tokens":430}}"#,
+            note: "answer disclosing model `gpt-4o-mini` and token usage (completion_tokens, prompt_tokens, total_tokens)",
+        }],
+    }],
 };
 
 /// Model families recognised in a `model` field.

@@ -9,7 +9,7 @@ use crate::web;
 use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -26,6 +26,23 @@ static RULE: Rule = Rule {
     remediation: "Never return system or developer messages to clients (filter conversation history to user and assistant turns); keep secrets and authorisation logic out of prompts.",
     references: &[LLM_TOP10, "https://cwe.mitre.org/data/definitions/200.html"],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/chat/history",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "The answer of GET https://api.example.com/api/v1/chat/history carries the model's instructions: \"You are ShopBot, the support assistant of Example Shop. Only discuss orders of the logged-in customer. Never promise refunds above 50 EUR.\".",
+        evidence: &[Proof {
+            request: "GET /api/v1/chat/history",
+            headers: &["Authorization: Bearer [redacted]"],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"messages":[{"role":"system","content":"You are ShopBot, the support assistant of Example Shop. Only discuss orders of the logged-in customer. Never promise refunds above 50 EUR."},{"role":"user","content":"Where is my order?"}]}"#,
+            note: "answer carrying the system prompt unasked",
+        }],
+    }],
 };
 
 /// Keys whose string value is a system prompt.

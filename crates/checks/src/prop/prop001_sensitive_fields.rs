@@ -7,7 +7,7 @@ use crate::web;
 use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 
 pub struct SensitiveFields;
 
@@ -25,6 +25,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/213.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/users/2",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET /api/v1/users/{id} answered a request with credentials with sensitive properties: password_hash, reset_token.",
+        evidence: &[Proof {
+            request: "GET /api/v1/users/2",
+            headers: &["Authorization: Bearer [redacted]"],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"id":2,"username":"bob","email":"bob@example.com","password_hash":"$2b$12$[redacted]","reset_token":"9c41[redacted]"}"#,
+            note: "the response carries sensitive properties",
+        }],
+    }],
 };
 
 /// Property names (compared without case) that must not reach clients.

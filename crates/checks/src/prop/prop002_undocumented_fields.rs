@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::inventory::ResponseShape;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 
 pub struct UndocumentedFields;
 
@@ -25,6 +25,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/213.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/me",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET /api/v1/me answered 200 with properties its documented 200 response does not declare: internal_notes, stripe_customer_id, tenant_id.",
+        evidence: &[Proof {
+            request: "GET /api/v1/me",
+            headers: &["Authorization: Bearer [redacted]"],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"id":1,"username":"alice","email":"alice@example.com","tenant_id":7,"stripe_customer_id":"cus_Q3x8[redacted]","internal_notes":"VIP, manual review"}"#,
+            note: "the response and its undocumented properties",
+        }],
+    }],
 };
 
 /// Undocumented properties listed per finding.

@@ -17,7 +17,7 @@ use crate::web;
 use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, Request, ScanConfig};
-use rampart_model::{Category, Confidence, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Exchange, Finding, Proof, Rule, Severity};
 use serde_json::{Map, Value};
 
 pub struct MassAssignment;
@@ -36,6 +36,43 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/915.html",
     ],
     needs: &[],
+    variants: &["surface", "update", "create"],
+    examples: &[Example {
+        endpoint: "PATCH /api/v1/me",
+        variant: Some("update"),
+        instance: Some("role"),
+        confidence: Confidence::Confirmed,
+        description: "PATCH /api/v1/me accepted the readOnly property role: it was \"user\" (read before, control), the PATCH set it to \"admin\", and the next read showed \"admin\". rampart wrote \"user\" back (status 200).",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com","role":"user"}"#,
+                note: "control: role before the write",
+            },
+            Proof {
+                request: "PATCH /api/v1/me",
+                headers: &["Authorization: Bearer [redacted]", "Content-Type: application/json"],
+                body: Some(r#"{"role":"admin"}"#),
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com","role":"admin"}"#,
+                note: "attack: the PATCH sets readOnly role",
+            },
+            Proof {
+                request: "GET /api/v1/me",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com","role":"admin"}"#,
+                note: "the read after the write shows the new role",
+            },
+        ],
+    }],
 };
 
 /// Writes to the caller's own account tried with `--active`.
@@ -196,7 +233,9 @@ async fn attempt(ctx: &Context<'_>, op: &Operation, auth: &[(String, String)]) -
             .exchange
             .noted(format!("the read after the write shows the new {prop}")),
     ];
-    let f = web::finding(&RULE, Confidence::Confirmed, op, description).with_variant(&prop);
+    let f = web::finding(&RULE, Confidence::Confirmed, op, description)
+        .with_variant("update")
+        .with_instance(&prop);
     Ok(Some(f.with_evidence(evidence)))
 }
 

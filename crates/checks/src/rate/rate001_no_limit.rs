@@ -5,7 +5,7 @@ use crate::web::{self, observed};
 use async_trait::async_trait;
 use futures::stream::{self, StreamExt};
 use rampart_engine::{Check, Context, Error, Outcome, Request, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Exchange, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Exchange, Finding, Proof, Rule, Severity};
 use std::time::{Duration, Instant};
 use url::Url;
 
@@ -26,6 +26,34 @@ static RULE: Rule = Rule {
         "https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/products",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Tentative,
+        description: "30 GET https://api.example.com/api/v1/products in 1.8 s all answered without a 429 and without RateLimit, X-RateLimit or Retry-After headers (a limit above 30 requests may still exist).",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/products",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"[{"id":"A-100","name":"Desk lamp","price":24.9}]"#,
+                note: "first answer of the burst",
+            },
+            Proof {
+                request: "GET /api/v1/products",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"[{"id":"A-100","name":"Desk lamp","price":24.9}]"#,
+                note: "answer 30 of the burst, the last to arrive: still no limit",
+            },
+        ],
+    }],
 };
 
 /// Requests in the burst.

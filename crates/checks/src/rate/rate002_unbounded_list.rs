@@ -4,7 +4,7 @@ use super::{OWASP, items, page_param};
 use crate::web::{self, json};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, Request, Response, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 
 pub struct UnboundedList;
 
@@ -22,6 +22,34 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/770.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/orders",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/orders returns 2500 items in one answer, and still 2500 with limit=5.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/orders",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"[{"id":1,"user_id":1,"total":49.9},{"id":2,"user_id":1,"total":12.5},…]"#,
+                note: "2500 items without a page size",
+            },
+            Proof {
+                request: "GET /api/v1/orders?limit=5",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"[{"id":1,"user_id":1,"total":49.9},{"id":2,"user_id":1,"total":12.5},…]"#,
+                note: "control: limit=5 is ignored (2500 items)",
+            },
+        ],
+    }],
 };
 
 /// Items above which a list counts as unbounded.

@@ -4,7 +4,7 @@ use super::{OWASP, items, page_param};
 use crate::web::{self, json};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Endpoint as Operation, Error, Outcome, Request, Response, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 use serde_json::Value;
 
 pub struct UncappedPageSize;
@@ -23,6 +23,43 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/770.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/products",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/products honours limit=100000: 4812 items instead of 100.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/products?limit=100000",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"items":[{"id":"A-100","name":"Desk lamp","price":24.9},…],"limit":100000,"total":4812}"#,
+                note: "limit=100000: 4812 items instead of 100",
+            },
+            Proof {
+                request: "GET /api/v1/products?limit=100",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"items":[{"id":"A-100","name":"Desk lamp","price":24.9},…],"limit":100,"total":4812}"#,
+                note: "control: limit=100 gives 100 items",
+            },
+            Proof {
+                request: "GET /api/v1/products?limit=2",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"items":[{"id":"A-100","name":"Desk lamp","price":24.9},{"id":"A-101","name":"Desk chair","price":89.0}],"limit":2,"total":4812}"#,
+                note: "control: limit=2 gives fewer items: it sizes the page",
+            },
+        ],
+    }],
 };
 
 /// A page size any API should allow.

@@ -4,7 +4,7 @@ use super::OWASP;
 use crate::web::observed;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 
 pub struct OversizedResponse;
 
@@ -22,6 +22,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/400.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/reports/sales",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET https://api.example.com/api/v1/reports/sales answered with 3481225 bytes.",
+        evidence: &[Proof {
+            request: "GET /api/v1/reports/sales",
+            headers: &["Authorization: Bearer [redacted]"],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json", "Content-Length: 3481225"],
+            response_body: r#"{"rows":[{"day":"2024-01-01","sku":"A-100","units":12,"revenue":298.8},…]}"#,
+            note: "a 3481225 bytes answer",
+        }],
+    }],
 };
 
 /// Bytes above which an answer is oversized.

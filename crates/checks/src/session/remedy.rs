@@ -181,6 +181,8 @@ mod tests {
         remediation: "Rotate.",
         references: &[],
         needs: &[],
+        variants: &[],
+        examples: &[],
     };
 
     fn fp(framework: Option<&str>, store: Option<&str>) -> Fingerprint {

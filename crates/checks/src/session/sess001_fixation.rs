@@ -8,7 +8,7 @@ use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, step_ev
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
 
 pub struct Fixation;
 
@@ -26,6 +26,58 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/384.html",
     ],
     needs: &[Need::Flow],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "The token 3f9a2c… that [preauth] issued before login was still valid after the user logged in with it: a fresh client presenting only that token (cookie sid) was logged in. Before login the same token was anonymous (control). Login did not issue a new token at all.",
+        evidence: &[
+            Proof {
+                request: "GET /login",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &[
+                    "Content-Type: text/html; charset=utf-8",
+                    "Set-Cookie: sid=3f9a2c[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+                ],
+                response_body: r#"<form method="post" action="/login"><input name="username"><input type="password" name="password"></form>"#,
+                note: "preauth: anonymous token T0 issued",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=3f9a2c[redacted]"],
+                body: None,
+                status: 401,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<h1>Please sign in</h1>",
+                note: "control: T0 before login is anonymous",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &[
+                    "Cookie: sid=3f9a2c[redacted]",
+                    "Content-Type: application/x-www-form-urlencoded",
+                ],
+                body: Some("username=alice&password=[redacted]"),
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Welcome back, alice</p>",
+                note: "victim logs in presenting T0",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=3f9a2c[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Signed in as alice</p>",
+                note: "attack: T0 alone, from a fresh client, is logged in",
+            },
+        ],
+    }],
 };
 
 #[async_trait]

@@ -10,7 +10,7 @@ use rampart_engine::cookies::SetCookie;
 use rampart_engine::flow::StepOutcome;
 use rampart_engine::token::preview;
 use rampart_engine::{Carrier, Check, Context, Driver, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Need, Proof, Rule, Severity};
 
 pub struct Adoption;
 
@@ -28,6 +28,46 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/384.html",
     ],
     needs: &[Need::Flow],
+    variants: &["cookie", "header", "bearer", "login-body"],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: Some("cookie"),
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "rampart chose the id 7c0e41… (never issued by the server) and presented it as the cookie sid; after login that exact id, alone from a fresh client, was logged in as the user. Before login the same id was anonymous (control).",
+        evidence: &[
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=7c0e41[redacted]"],
+                body: None,
+                status: 401,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<h1>Please sign in</h1>",
+                note: "control: the chosen id is anonymous before login",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &[
+                    "Cookie: sid=7c0e41[redacted]",
+                    "Content-Type: application/x-www-form-urlencoded",
+                ],
+                body: Some("username=alice&password=[redacted]"),
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Welcome back, alice</p>",
+                note: "login presenting the attacker-chosen id",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=7c0e41[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Signed in as alice</p>",
+                note: "attack: the chosen id after login",
+            },
+        ],
+    }],
 };
 
 /// The login-body fields an app may read a session id from (seed pattern: `session_id`).

@@ -10,7 +10,7 @@
 use super::{OWASP, PROBE, STEP, driver, finding};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Driver, Error, Outcome, Request, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Need, Proof, Rule, Severity};
 use url::Url;
 
 pub struct UrlSession;
@@ -26,6 +26,61 @@ static RULE: Rule = Rule {
     remediation: "Accept the session id only from its cookie or Authorization header.",
     references: &["https://cwe.mitre.org/data/definitions/598.html"],
     needs: &[Need::Flow],
+    variants: &["query", "path-parameter"],
+    examples: &[Example {
+        endpoint: "GET /account",
+        variant: Some("query"),
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "A fresh client with no cookie or session header, sending the logged-in token only as the query parameter `sid`, reached the protected page as the user. The same URL with a forged token was not logged in (control).",
+        evidence: &[
+            Proof {
+                request: "GET /login",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &[
+                    "Content-Type: text/html; charset=utf-8",
+                    "Set-Cookie: sid=4d81b7[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+                ],
+                response_body: r#"<form method="post" action="/login"><input name="username"><input type="password" name="password"></form>"#,
+                note: "victim logs in",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &[
+                    "Cookie: sid=4d81b7[redacted]",
+                    "Content-Type: application/x-www-form-urlencoded",
+                ],
+                body: Some("username=alice&password=[redacted]"),
+                status: 200,
+                response_headers: &[
+                    "Content-Type: text/html; charset=utf-8",
+                    "Set-Cookie: sid=a2e95c[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+                ],
+                response_body: "<p>Welcome back, alice</p>",
+                note: "victim logs in",
+            },
+            Proof {
+                request: "GET /account?sid=a2e95c[redacted]",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Signed in as alice</p>",
+                note: "attack: token only in the URL is logged in",
+            },
+            Proof {
+                request: "GET /account?sid=9e2f03[redacted]",
+                headers: &[],
+                body: None,
+                status: 401,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<h1>Please sign in</h1>",
+                note: "control: a forged token in the same place is not",
+            },
+        ],
+    }],
 };
 
 /// Query parameter names apps commonly read a session id or token from.

@@ -8,7 +8,7 @@ use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
 
 pub struct NoRotationOnPrivilegeChange;
 
@@ -25,6 +25,73 @@ static RULE: Rule = Rule {
         "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#renew-the-session-id-after-any-privilege-level-change",
     ],
     needs: &[Need::Flow],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /account/password",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "After the password change succeeded (status 200), the token a2e95c… from before it was still logged in from a fresh client: no new id was issued. A forged token of the same shape is not logged in (control).",
+        evidence: &[
+            Proof {
+                request: "GET /login",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &[
+                    "Content-Type: text/html; charset=utf-8",
+                    "Set-Cookie: sid=4d81b7[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+                ],
+                response_body: r#"<form method="post" action="/login"><input name="username"><input type="password" name="password"></form>"#,
+                note: "user logs in",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &[
+                    "Cookie: sid=4d81b7[redacted]",
+                    "Content-Type: application/x-www-form-urlencoded",
+                ],
+                body: Some("username=alice&password=[redacted]"),
+                status: 200,
+                response_headers: &[
+                    "Content-Type: text/html; charset=utf-8",
+                    "Set-Cookie: sid=a2e95c[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+                ],
+                response_body: "<p>Welcome back, alice</p>",
+                note: "user logs in",
+            },
+            Proof {
+                request: "POST /account/password",
+                headers: &[
+                    "Cookie: sid=a2e95c[redacted]",
+                    "Content-Type: application/x-www-form-urlencoded",
+                ],
+                body: Some("current_password=[redacted]&new_password=[redacted]"),
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Your password was changed.</p>",
+                note: "password change with the token",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=a2e95c[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Signed in as alice</p>",
+                note: "attack: the pre-change token is still logged in",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=e07b1d[redacted]"],
+                body: None,
+                status: 401,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<h1>Please sign in</h1>",
+                note: "negative control: a never-issued token of the same shape is not logged in",
+            },
+        ],
+    }],
 };
 
 #[async_trait]

@@ -13,7 +13,7 @@ use super::entropy::{self, Analysis};
 use super::{OWASP, PROBE, STEP, driver, endpoint, finding, random_control};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Driver, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Exchange, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Exchange, Need, Proof, Rule, Severity};
 
 pub struct WeakIds;
 
@@ -31,6 +31,58 @@ static RULE: Rule = Rule {
         "https://csrc.nist.gov/publications/detail/fips/140/2/final",
     ],
     needs: &[Need::Flow],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /login",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "100 fresh tokens from [preauth] (whole token (4 chars, 1 constant; varying chars decimal); e.g. 1001, 1002, 1003) failed: consecutive tokens are numbers in arithmetic progression (step 1); the next token is probably 1101; estimated entropy of the random part is 6.6 bits (< 64; 1 of 4 positions constant). Estimated entropy: 7 bits. rampart predicted the next ids, a victim then logged in, and predicted id #1 alone reached the protected page as the victim.",
+        evidence: &[
+            Proof {
+                request: "GET /login",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &[
+                    "Content-Type: text/html; charset=utf-8",
+                    "Set-Cookie: sid=1101[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+                ],
+                response_body: r#"<form method="post" action="/login"><input name="username"><input type="password" name="password"></form>"#,
+                note: "a victim logs in",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &[
+                    "Cookie: sid=1101[redacted]",
+                    "Content-Type: application/x-www-form-urlencoded",
+                ],
+                body: Some("username=alice&password=[redacted]"),
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Welcome back, alice</p>",
+                note: "a victim logs in",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=1101[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Signed in as alice</p>",
+                note: "attack: a predicted id, alone, is the victim's session",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=8412[redacted]"],
+                body: None,
+                status: 401,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<h1>Please sign in</h1>",
+                note: "negative control: a never-issued token of the same shape is not logged in",
+            },
+        ],
+    }],
 };
 
 /// Logins are heavier than anonymous visits; sample fewer when only login issues tokens.

@@ -4,7 +4,7 @@ use super::OWASP;
 use super::cookie_attrs::{Flaw, SetRule, judge_session_cookies};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 
 pub struct CookieNoSecure;
 
@@ -19,6 +19,29 @@ static RULE: Rule = Rule {
     remediation: "Set Secure on the session cookie and serve the application only over HTTPS.",
     references: &["https://cwe.mitre.org/data/definitions/614.html"],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "The session cookie sid is set without Secure on an HTTPS site; one plain-HTTP request leaks it. Set-Cookie: sid=a2e95c…; Path=/; HttpOnly; SameSite=Lax",
+        evidence: &[Proof {
+            request: "POST /login",
+            headers: &[
+                "Cookie: sid=4d81b7[redacted]",
+                "Content-Type: application/x-www-form-urlencoded",
+            ],
+            body: Some("username=alice&password=[redacted]"),
+            status: 200,
+            response_headers: &[
+                "Content-Type: text/html; charset=utf-8",
+                "Set-Cookie: sid=a2e95c[redacted]; Path=/; HttpOnly; SameSite=Lax",
+            ],
+            response_body: "<p>Welcome back, alice</p>",
+            note: "the session cookie sid as the server set it",
+        }],
+    }],
 };
 
 #[async_trait]

@@ -8,7 +8,7 @@ use super::{OWASP, driver, finding};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Endpoint, Exchange, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Endpoint, Example, Exchange, Need, Proof, Rule, Severity};
 
 pub struct TokenExposed;
 
@@ -23,6 +23,29 @@ static RULE: Rule = Rule {
     remediation: "Keep the session id in its cookie (or the one token response of a token API); never echo it in URLs, redirects or other bodies.",
     references: &["https://cwe.mitre.org/data/definitions/598.html"],
     needs: &[Need::Flow],
+    variants: &["request-url", "redirect-location", "response-body"],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: Some("redirect-location"),
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "The session token a2e95c… appears in the redirect Location of POST https://api.example.com/login.",
+        evidence: &[Proof {
+            request: "POST /login",
+            headers: &[
+                "Cookie: sid=4d81b7[redacted]",
+                "Content-Type: application/x-www-form-urlencoded",
+            ],
+            body: Some("username=alice&password=[redacted]"),
+            status: 302,
+            response_headers: &[
+                "Location: /account?sid=a2e95c[redacted]",
+                "Set-Cookie: sid=a2e95c[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+            ],
+            response_body: "",
+            note: "the token in the redirect Location",
+        }],
+    }],
 };
 
 #[async_trait]
@@ -66,7 +89,8 @@ impl Check for TokenExposed {
                         url: e.request.url.clone(),
                     };
                     let evidence = e.clone().noted(format!("the token in the {place}"));
-                    let f = finding(ctx, &RULE, Confidence::Firm, endpoint, description).with_variant(place);
+                    let f = finding(ctx, &RULE, Confidence::Firm, endpoint, description)
+                        .with_variant(&place.to_ascii_lowercase().replace(' ', "-"));
                     return Ok(Outcome::Findings(vec![f.with_evidence(vec![evidence])]));
                 }
             }

@@ -6,7 +6,7 @@ use super::{OWASP, endpoint, finding};
 use async_trait::async_trait;
 use base64::Engine;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 use std::time::Duration;
 
 pub struct LongLifetime;
@@ -24,6 +24,23 @@ static RULE: Rule = Rule {
         "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#session-expiration",
     ],
     needs: &[],
+    variants: &["jwt-no-exp"],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: Some("jwt-no-exp"),
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "The session token is a JWT without an `exp` claim: it never expires unless the server keeps its own record.",
+        evidence: &[Proof {
+            request: "POST /login",
+            headers: &["Content-Type: application/json"],
+            body: Some(r#"{"username":"alice","password":"[redacted]"}"#),
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"access_token":"eyJhbG[redacted]","token_type":"bearer"}"#,
+            note: "the login that issued the JWT",
+        }],
+    }],
 };
 
 const ONE_DAY: Duration = Duration::from_secs(24 * 3600);

@@ -4,7 +4,7 @@ use super::OWASP;
 use super::cookie_attrs::{Flaw, SetRule, judge_session_cookies};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
 
 pub struct ParentDomainCookie;
 
@@ -19,6 +19,29 @@ static RULE: Rule = Rule {
     remediation: "Omit the Domain attribute so the cookie stays host-only.",
     references: &["https://cwe.mitre.org/data/definitions/565.html"],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "The session cookie sid is scoped to .example.com, a parent of api.example.com. Set-Cookie: sid=a2e95c…; Domain=.example.com; Path=/; HttpOnly; Secure; SameSite=Lax",
+        evidence: &[Proof {
+            request: "POST /login",
+            headers: &[
+                "Cookie: sid=4d81b7[redacted]",
+                "Content-Type: application/x-www-form-urlencoded",
+            ],
+            body: Some("username=alice&password=[redacted]"),
+            status: 200,
+            response_headers: &[
+                "Content-Type: text/html; charset=utf-8",
+                "Set-Cookie: sid=a2e95c[redacted]; Domain=.example.com; Path=/; HttpOnly; Secure; SameSite=Lax",
+            ],
+            response_body: "<p>Welcome back, alice</p>",
+            note: "the session cookie sid as the server set it",
+        }],
+    }],
 };
 
 /// Is `domain` a strict parent of `host` (`example.com` for `api.example.com`)?

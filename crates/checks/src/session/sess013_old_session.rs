@@ -8,7 +8,7 @@ use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
 
 pub struct OldSessionSurvivesLogin;
 
@@ -23,6 +23,70 @@ static RULE: Rule = Rule {
     remediation: "If policy is one session per user, invalidate the user's other sessions on login; otherwise offer a 'sign out everywhere' control.",
     references: &["https://cwe.mitre.org/data/definitions/613.html"],
     needs: &[Need::Flow],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "The first session a2e95c… stayed logged in after the same user logged in again from another client. Concurrent sessions are allowed.",
+        evidence: &[
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=a2e95c[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Signed in as alice</p>",
+                note: "first session is logged in",
+            },
+            Proof {
+                request: "GET /login",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &[
+                    "Content-Type: text/html; charset=utf-8",
+                    "Set-Cookie: sid=5b37e0[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+                ],
+                response_body: r#"<form method="post" action="/login"><input name="username"><input type="password" name="password"></form>"#,
+                note: "the same user logs in again elsewhere",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &[
+                    "Cookie: sid=5b37e0[redacted]",
+                    "Content-Type: application/x-www-form-urlencoded",
+                ],
+                body: Some("username=alice&password=[redacted]"),
+                status: 200,
+                response_headers: &[
+                    "Content-Type: text/html; charset=utf-8",
+                    "Set-Cookie: sid=c8d14f[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+                ],
+                response_body: "<p>Welcome back, alice</p>",
+                note: "the same user logs in again elsewhere",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=a2e95c[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Signed in as alice</p>",
+                note: "the first session is still logged in",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=e07b1d[redacted]"],
+                body: None,
+                status: 401,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<h1>Please sign in</h1>",
+                note: "negative control: a never-issued token of the same shape is not logged in",
+            },
+        ],
+    }],
 };
 
 #[async_trait]

@@ -8,7 +8,7 @@ use super::{OWASP, STEP, driver, endpoint, finding};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
 
 pub struct StoreUpdatedInPlace;
 
@@ -23,6 +23,40 @@ static RULE: Rule = Rule {
     remediation: "On login delete the pre-login row and insert a new row under a fresh server-generated token, in one transaction.",
     references: &["https://cwe.mitre.org/data/definitions/384.html"],
     needs: &[Need::Flow, Need::Store],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "The public.sessions row keyed by the pre-login token 3f9a2c… had no user before login and `user_id` = 1 after it, under the same key: login updated the anonymous row instead of replacing it.",
+        evidence: &[
+            Proof {
+                request: "GET /login",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &[
+                    "Content-Type: text/html; charset=utf-8",
+                    "Set-Cookie: sid=3f9a2c[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+                ],
+                response_body: r#"<form method="post" action="/login"><input name="username"><input type="password" name="password"></form>"#,
+                note: "preauth: the pre-login token T0, whose row has no user yet",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &[
+                    "Cookie: sid=3f9a2c[redacted]",
+                    "Content-Type: application/x-www-form-urlencoded",
+                ],
+                body: Some("username=alice&password=[redacted]"),
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Welcome back, alice</p>",
+                note: "login presenting T0: afterwards the same row names the user",
+            },
+        ],
+    }],
 };
 
 #[async_trait]

@@ -8,7 +8,7 @@ use super::{OWASP, STEP, driver, endpoint, finding};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
 
 pub struct StorePlaintextTokens;
 
@@ -26,6 +26,29 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/522.html",
     ],
     needs: &[Need::Flow, Need::Store],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "The live session token a2e95c… is stored verbatim in public.sessions.token.",
+        evidence: &[Proof {
+            request: "POST /login",
+            headers: &[
+                "Cookie: sid=4d81b7[redacted]",
+                "Content-Type: application/x-www-form-urlencoded",
+            ],
+            body: Some("username=alice&password=[redacted]"),
+            status: 200,
+            response_headers: &[
+                "Content-Type: text/html; charset=utf-8",
+                "Set-Cookie: sid=a2e95c[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+            ],
+            response_body: "<p>Welcome back, alice</p>",
+            note: "login: the live token, afterwards found verbatim in the store",
+        }],
+    }],
 };
 
 #[async_trait]

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Driver, Error, Outcome, ScanConfig};
 use rampart_inspect::{Inspector, Location};
-use rampart_model::{Category, Confidence, Finding, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Need, Proof, Rule, Severity};
 
 pub struct StoreExpiry;
 
@@ -25,6 +25,34 @@ static RULE: Rule = Rule {
     remediation: "Give every session row an expiry and check it on every lookup (… WHERE token = $1 AND expires_at > now()).",
     references: &["https://cwe.mitre.org/data/definitions/613.html"],
     needs: &[Need::Flow, Need::Store],
+    variants: &["no-expiry-column", "rows-without-expiry", "expired-still-valid"],
+    examples: &[Example {
+        endpoint: "GET /account",
+        variant: Some("expired-still-valid"),
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "The row of token 5d19e4… in public.sessions is past its expiry, yet that token alone still reached the protected page: the application does not check the expiry. A forged token is not logged in (control).",
+        evidence: &[
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=5d19e4[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<p>Signed in as alice</p>",
+                note: "attack: the expired session's token is still logged in",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Cookie: sid=e07b1d[redacted]"],
+                body: None,
+                status: 401,
+                response_headers: &["Content-Type: text/html; charset=utf-8"],
+                response_body: "<h1>Please sign in</h1>",
+                note: "negative control: a never-issued token of the same shape is not logged in",
+            },
+        ],
+    }],
 };
 
 /// Expired rows whose tokens are replayed over HTTP.

@@ -8,7 +8,7 @@ use super::store::{container_facts, fact_finding, store};
 use super::{OWASP, driver};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
 
 pub struct StoreReadableAnonymously;
 
@@ -29,6 +29,29 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/284.html",
     ],
     needs: &[Need::Flow, Need::Store],
+    variants: &["firestore-anonymous-read"],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: Some("firestore-anonymous-read"),
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "In the session store: session documents in the `sessions` collection are listable without credentials (security rules allow unauthenticated reads).",
+        evidence: &[Proof {
+            request: "POST /login",
+            headers: &[
+                "Cookie: sid=4d81b7[redacted]",
+                "Content-Type: application/x-www-form-urlencoded",
+            ],
+            body: Some("username=alice&password=[redacted]"),
+            status: 200,
+            response_headers: &[
+                "Content-Type: text/html; charset=utf-8",
+                "Set-Cookie: sid=a2e95c[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+            ],
+            response_body: "<p>Welcome back, alice</p>",
+            note: "login: the session whose document the store serves without credentials",
+        }],
+    }],
 };
 
 #[async_trait]

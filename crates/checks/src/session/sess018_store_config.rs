@@ -6,7 +6,7 @@ use super::store::{container_facts, fact_finding, store};
 use super::{OWASP, driver};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
 
 pub struct StoreConfiguration;
 
@@ -21,6 +21,29 @@ static RULE: Rule = Rule {
     remediation: "Enable row-level security on a session table shared by services (a policy per owning user), and set idle_in_transaction_session_timeout.",
     references: &["https://www.postgresql.org/docs/current/ddl-rowsecurity.html"],
     needs: &[Need::Flow, Need::Store],
+    variants: &["rls-disabled", "idle-timeout-unset"],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: Some("rls-disabled"),
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "In the session store: row-level security is disabled on public.sessions.",
+        evidence: &[Proof {
+            request: "POST /login",
+            headers: &[
+                "Cookie: sid=4d81b7[redacted]",
+                "Content-Type: application/x-www-form-urlencoded",
+            ],
+            body: Some("username=alice&password=[redacted]"),
+            status: 200,
+            response_headers: &[
+                "Content-Type: text/html; charset=utf-8",
+                "Set-Cookie: sid=a2e95c[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
+            ],
+            response_body: "<p>Welcome back, alice</p>",
+            note: "login: the session whose table was inspected",
+        }],
+    }],
 };
 
 #[async_trait]

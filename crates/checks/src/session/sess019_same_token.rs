@@ -9,7 +9,7 @@ use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
 use std::time::Duration;
 
 pub struct SameTokenEveryLogin;
@@ -28,6 +28,70 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/613.html",
     ],
     needs: &[Need::Flow],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /login",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "Two fresh clients, sharing no cookies or tokens, logged in as the user 1.5 s apart and both got the token 7f3c9a…; it reaches the protected page as the user. A never-issued token of the same shape does not (control).",
+        evidence: &[
+            Proof {
+                request: "GET /",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
+                note: "first login",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"username":"alice","password":"[redacted]"}"#),
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"access_token":"7f3c9a[redacted]","token_type":"bearer"}"#,
+                note: "first login",
+            },
+            Proof {
+                request: "GET /",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
+                note: "second login: the same token",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"username":"alice","password":"[redacted]"}"#),
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"access_token":"7f3c9a[redacted]","token_type":"bearer"}"#,
+                note: "second login: the same token",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Authorization: Bearer 7f3c9a[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice"}"#,
+                note: "the token is a live session",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Authorization: Bearer 0b9d5e[redacted]"],
+                body: None,
+                status: 401,
+                response_headers: &["Content-Type: application/json", "WWW-Authenticate: Bearer"],
+                response_body: r#"{"error":"invalid token"}"#,
+                note: "negative control: a never-issued token of the same shape is not logged in",
+            },
+        ],
+    }],
 };
 
 /// Time between the two logins: longer than the one-second resolution of

@@ -10,7 +10,7 @@ use super::refresh::{FIND_COST, REFRESH_COST, find, noted};
 use super::{OWASP, STEP, inconclusive};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
 
 pub struct RefreshReuse;
 
@@ -28,6 +28,85 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/613.html",
     ],
     needs: &[Need::Flow],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /auth/refresh",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "After a login's refresh token was exchanged once at POST /auth/refresh (the reply carried a new access token and a different refresh token, so the server rotates), the same, already used refresh token was accepted again and its access token reached the protected page as the user. A never-issued refresh token of the same shape was refused (control). Refresh operation: POST /auth/refresh (found: the login reply's `refresh_token`).",
+        evidence: &[
+            Proof {
+                request: "GET /",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
+                note: "a user logs in",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"username":"alice","password":"[redacted]"}"#),
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"access_token":"eyJhbG[redacted]","refresh_token":"rt_9f2[redacted]","token_type":"bearer"}"#,
+                note: "a user logs in",
+            },
+            Proof {
+                request: "POST /auth/refresh",
+                headers: &[
+                    "Authorization: Bearer eyJhbG[redacted]",
+                    "Content-Type: application/json",
+                ],
+                body: Some(r#"{"refresh_token":"rt_9f2[redacted]"}"#),
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"access_token":"eyJhbG[redacted]","refresh_token":"rt_41c[redacted]"}"#,
+                note: "first refresh: rotated",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice"}"#,
+                note: "first refresh: rotated",
+            },
+            Proof {
+                request: "POST /auth/refresh",
+                headers: &[
+                    "Authorization: Bearer eyJhbG[redacted]",
+                    "Content-Type: application/json",
+                ],
+                body: Some(r#"{"refresh_token":"rt_9f2[redacted]"}"#),
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"access_token":"eyJhbG[redacted]","refresh_token":"rt_d07[redacted]"}"#,
+                note: "attack: the used refresh token again",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice"}"#,
+                note: "attack: the used refresh token again",
+            },
+            Proof {
+                request: "POST /auth/refresh",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"refresh_token":"rt_e5a[redacted]"}"#),
+                status: 401,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"invalid refresh token"}"#,
+                note: "control: a never-issued refresh token",
+            },
+        ],
+    }],
 };
 
 #[async_trait]

@@ -9,7 +9,7 @@ use super::refresh::{FIND_COST, REFRESH_COST, find, noted};
 use super::{OWASP, STEP, driver, step_evidence};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
 
 pub struct RefreshAfterLogout;
 
@@ -27,6 +27,70 @@ static RULE: Rule = Rule {
         "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html",
     ],
     needs: &[Need::Flow],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "POST /auth/refresh",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Confirmed,
+        description: "After logging out, the refresh token the login had returned was exchanged at POST /auth/refresh and the new access token reached the protected page as the user. A never-issued refresh token of the same shape was refused (control). Refresh operation: POST /auth/refresh (found: the login reply's `refresh_token`).",
+        evidence: &[
+            Proof {
+                request: "GET /",
+                headers: &[],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
+                note: "a user logs in",
+            },
+            Proof {
+                request: "POST /login",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"username":"alice","password":"[redacted]"}"#),
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"access_token":"eyJhbG[redacted]","refresh_token":"rt_9f2[redacted]","token_type":"bearer"}"#,
+                note: "a user logs in",
+            },
+            Proof {
+                request: "POST /logout",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 204,
+                response_headers: &[],
+                response_body: "",
+                note: "the user logs out",
+            },
+            Proof {
+                request: "POST /auth/refresh",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"refresh_token":"rt_9f2[redacted]"}"#),
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"access_token":"eyJhbG[redacted]","refresh_token":"rt_41c[redacted]"}"#,
+                note: "attack: refresh after logout",
+            },
+            Proof {
+                request: "GET /account",
+                headers: &["Authorization: Bearer eyJhbG[redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"id":1,"username":"alice"}"#,
+                note: "attack: refresh after logout",
+            },
+            Proof {
+                request: "POST /auth/refresh",
+                headers: &["Content-Type: application/json"],
+                body: Some(r#"{"refresh_token":"rt_e5a[redacted]"}"#),
+                status: 401,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"invalid refresh token"}"#,
+                note: "control: a never-issued refresh token",
+            },
+        ],
+    }],
 };
 
 #[async_trait]

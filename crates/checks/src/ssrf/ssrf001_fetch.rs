@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use rampart_engine::callback::{Hit, Listener};
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Need, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Need, Proof, Rule, Severity};
 use std::time::Duration;
 
 pub struct ServerFetch;
@@ -29,6 +29,34 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/918.html",
     ],
     needs: &[Need::Callback],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/preview?url=https://example.org/",
+        variant: None,
+        instance: Some("url"),
+        confidence: Confidence::Confirmed,
+        description: "GET /api/v1/preview (query parameter `url`) passes its value to a server-side fetch: after rampart sent the URL of its callback listener with a fresh token, the listener received `GET /rampart-cb/5b0e93d1c4a7f286` from 203.0.113.7:51234 (User-Agent: python-requests/2.31.0).",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/preview?url=http%3A%2F%2Fscanner.example%3A9000%2Frampart-cb%2F5b0e93d1c4a7f286",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"url":"http://scanner.example:9000/rampart-cb/5b0e93d1c4a7f286","title":null,"status":200}"#,
+                note: "probe: the callback URL in `url`; the listener then received GET /rampart-cb/5b0e93d1c4a7f286 from 203.0.113.7:51234 (User-Agent: python-requests/2.31.0)",
+            },
+            Proof {
+                request: "GET /api/v1/preview?url=rampart-0d6a2f71e93b4c58-rampart-77c1e0a2",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 400,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"url must be an absolute http(s) URL"}"#,
+                note: "control: a value that is not a URL caused no fetch",
+            },
+        ],
+    }],
 };
 
 /// How long after the last probe a fetch of the listener may still arrive.
@@ -127,6 +155,6 @@ fn finding(input: &Input, hit: &Hit, probe: Response, control: Option<(Response,
         hit.peer
     );
     Finding::new(&RULE, confidence, input.endpoint(), description)
-        .with_variant(&input.name)
+        .with_instance(&input.name)
         .with_evidence(evidence)
 }

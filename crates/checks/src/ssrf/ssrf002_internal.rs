@@ -10,7 +10,7 @@ use crate::web;
 use async_trait::async_trait;
 use rampart_engine::http::Response;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 use serde_json::Value;
 
 pub struct InternalReflected;
@@ -29,6 +29,34 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/918.html",
     ],
     needs: &[],
+    variants: &["loopback", "cloud-metadata"],
+    examples: &[Example {
+        endpoint: "GET /api/v1/preview?url=https://example.org/",
+        variant: Some("cloud-metadata"),
+        instance: Some("url"),
+        confidence: Confidence::Firm,
+        description: "GET /api/v1/preview (query parameter `url`) fetched `http://169.254.169.254/latest/meta-data/` and returned the cloud metadata listing; the TEST-NET control value did not produce it.",
+        evidence: &[
+            Proof {
+                request: "GET /api/v1/preview?url=http%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data%2F",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 200,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"url":"http://169.254.169.254/latest/meta-data/","content":"ami-id\nami-launch-index\nhostname\ninstance-id\nlocal-ipv4\niam/"}"#,
+                note: "probe: `http://169.254.169.254/latest/meta-data/` returns the cloud metadata listing",
+            },
+            Proof {
+                request: "GET /api/v1/preview?url=http%3A%2F%2F192.0.2.1%2F",
+                headers: &["Authorization: Bearer [redacted]"],
+                body: None,
+                status: 502,
+                response_headers: &["Content-Type: application/json"],
+                response_body: r#"{"error":"fetch failed: connection timed out"}"#,
+                note: "control: an address where nothing answers returns no such content",
+            },
+        ],
+    }],
 };
 
 /// The cloud metadata listing URL (AWS IMDSv1 and compatibles).
@@ -189,6 +217,7 @@ fn finding(input: &Input, variant: &str, value: &str, probe: Response, control: 
     ];
     Finding::new(&RULE, Confidence::Firm, input.endpoint(), description)
         .with_variant(variant)
+        .with_instance(&input.name)
         .with_evidence(evidence)
 }
 

@@ -3,7 +3,7 @@
 use super::{Input, OWASP, Place, url_inputs};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Finding, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
 use std::collections::BTreeMap;
 
 pub struct UrlParameters;
@@ -22,6 +22,23 @@ static RULE: Rule = Rule {
         "https://cwe.mitre.org/data/definitions/918.html",
     ],
     needs: &[],
+    variants: &[],
+    examples: &[Example {
+        endpoint: "GET /api/v1/preview?url=https://example.org/",
+        variant: None,
+        instance: None,
+        confidence: Confidence::Firm,
+        description: "GET /api/v1/preview takes a URL in query `url` (declared in the API description).",
+        evidence: &[Proof {
+            request: "GET /api/v1/preview?url=https%3A%2F%2Fexample.org%2F",
+            headers: &[],
+            body: None,
+            status: 200,
+            response_headers: &["Content-Type: application/json"],
+            response_body: r#"{"url":"https://example.org/","title":"Example Domain","status":200}"#,
+            note: "survey answer of the operation",
+        }],
+    }],
 };
 
 /// Most operations listed.

@@ -10,7 +10,9 @@ use std::process::ExitCode;
 pub fn run(args: &ChecksArgs) -> Result<ExitCode> {
     let rules: Vec<&Rule> = rampart_checks::CHECKS.iter().map(|c| c.rule()).collect();
     let text = match args.format {
-        ListFormat::Json => serde_json::to_string_pretty(&rules)? + "\n",
+        ListFormat::Json => {
+            serde_json::to_string_pretty(&rules.iter().map(|r| with_examples(r)).collect::<Vec<_>>())? + "\n"
+        }
         ListFormat::Table => table(&rules),
     };
     let mut out = std::io::stdout().lock();
@@ -19,6 +21,14 @@ pub fn run(args: &ChecksArgs) -> Result<ExitCode> {
         Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The rule's metadata and its example findings, shaped like a report's findings.
+fn with_examples(rule: &Rule) -> serde_json::Value {
+    let mut value = serde_json::json!(rule);
+    let examples: Vec<_> = rule.examples.iter().map(|e| e.finding(rule)).collect();
+    value["examples"] = serde_json::json!(examples);
+    value
 }
 
 fn table(rules: &[&Rule]) -> String {

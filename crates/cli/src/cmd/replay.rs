@@ -14,7 +14,8 @@ pub async fn run(args: &ReplayArgs) -> Result<ExitCode> {
     let record = history::load(args.history.db.as_deref(), &args.scan).await?;
     let finding = pick(&record.report, &args.finding)?;
     let scan = crate::project::apply(&scan_args(args, &record.report.target, &finding.rule_id))?;
-    let uses_flow = rampart_checks::registry::find(&finding.rule_id).is_some_and(|c| c.uses_flow());
+    let uses_flow =
+        rampart_checks::registry::find(&finding.rule_id).is_some_and(|c| c.rule().requires(rampart_model::Need::Flow));
     if uses_flow && scan.auth.flow.is_none() && scan.auth.login.is_none() {
         bail!(
             "{} logs in afresh to prove it: give --flow FILE or --login USER",

@@ -50,7 +50,7 @@ fn section(out: &mut dyn Write, title: &str, entries: &[Entry]) -> io::Result<()
     writeln!(out, "{title} ({})", entries.len())?;
     for e in entries {
         let f = e.finding;
-        let variant = f.variant.as_deref().map(|v| format!(" [{v}]")).unwrap_or_default();
+        let variant = f.qualifier().map(|v| format!(" [{v}]")).unwrap_or_default();
         writeln!(
             out,
             "  {:<9} {:<8} {}{} — {} {}",
@@ -107,6 +107,9 @@ fn entries(entries: &[Entry]) -> Vec<Value> {
             });
             if let Some(variant) = &f.variant {
                 v["variant"] = json!(variant);
+            }
+            if let Some(instance) = &f.instance {
+                v["instance"] = json!(instance);
             }
             v
         })

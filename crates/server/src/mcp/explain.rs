@@ -66,6 +66,7 @@ async fn finding_in_scan(history: &History, scan_id: &str, pick: Pick<'_>) -> Re
             "id": finding.id,
             "ruleId": finding.rule_id,
             "variant": finding.variant,
+            "instance": finding.instance,
             "severity": finding.severity,
             "confidence": finding.confidence,
             "title": finding.title,
