@@ -6,6 +6,7 @@
 
 use crate::web::{self, with_query};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use rampart_engine::http::FormToken;
 use rampart_engine::inventory::Location;
 use rampart_engine::{Context, Request};
 use rampart_model::Endpoint;
@@ -65,6 +66,8 @@ pub struct Input {
     pub body: Option<Value>,
     /// The body travels form-encoded (`application/x-www-form-urlencoded`), not as JSON.
     pub form: bool,
+    /// The form's per-view anti-CSRF field, fetched anew before every send.
+    pub token: Option<FormToken>,
     /// Declared by the spec rather than seen in a URL.
     pub declared: bool,
     /// Index of the operation in the inventory, when it is one.
@@ -147,6 +150,7 @@ impl Input {
                 set_field(&mut body, &self.name, value);
             }
             req = if self.form { form(req, &body) } else { req.json(&body) };
+            req.form_token = self.token.clone();
         }
         req.headers.extend(auth.unwrap_or_default().iter().cloned());
         req
@@ -246,6 +250,7 @@ fn declared(index: usize, op: &rampart_engine::Endpoint, take: Taker, out: &mut 
         .as_ref()
         .filter(|b| b.content_type.contains("json") || form)
         .map(|b| b.example.clone());
+    let token = op.body.as_ref().and_then(|b| b.token.clone());
     let input = |name: &str, place, value: String, kind: Option<&str>| Input {
         method: op.method.clone(),
         path: op.path.clone(),
@@ -256,6 +261,7 @@ fn declared(index: usize, op: &rampart_engine::Endpoint, take: Taker, out: &mut 
         kind: kind.map(str::to_string),
         body: body.clone(),
         form,
+        token: token.clone(),
         declared: true,
         endpoint: Some(index),
     };
@@ -277,7 +283,9 @@ fn declared(index: usize, op: &rampart_engine::Endpoint, take: Taker, out: &mut 
     let (Some(spec), Some(example)) = (op.body.as_ref(), body.as_ref()) else {
         return;
     };
-    for field in &spec.properties {
+    // The token field is the browser's to fill, not an input to probe.
+    let token_field = token.as_ref().map(|t| t.field.as_str());
+    for field in spec.properties.iter().filter(|f| Some(f.as_str()) != token_field) {
         let last = field.rsplit('.').next().unwrap_or(field);
         let format = spec.url_fields.contains(field).then_some("uri");
         if take(last, format, None) {
@@ -325,6 +333,7 @@ fn observed(url: &Url, take: Taker, out: &mut Vec<Input>) {
                 kind: None,
                 body: None,
                 form: false,
+                token: None,
                 declared: false,
                 endpoint: None,
             });
@@ -392,6 +401,7 @@ mod tests {
             kind: Some("string".into()),
             body: Some(json!({"username": "alice", "remember": true})),
             form: true,
+            token: None,
             declared: true,
             endpoint: Some(0),
         };

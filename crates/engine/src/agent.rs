@@ -303,6 +303,7 @@ fn redirect_target(req: &Request, resp: &Response, layer: &HttpLayer) -> Result<
         anonymous: req.anonymous || foreign,
         // The server sends a declared step on: browsers follow it too.
         declared: req.declared,
+        form_token: None,
     }))
 }
 

@@ -78,6 +78,8 @@ pub struct Body {
     pub read_only: Vec<String>,
     /// Properties that take URLs (format `uri`/`url`, or a URL-like name).
     pub url_fields: Vec<String>,
+    /// A crawled form's per-view anti-CSRF field, refreshed before every send.
+    pub token: Option<crate::http::FormToken>,
 }
 
 /// The authentication an operation declares.

@@ -1,7 +1,7 @@
 //! The session flow: the flow file (how to log in, which page proves it, how
 //! to log out) and the driver that performs it for the session checks.
 
-mod csrf;
+pub(crate) mod csrf;
 pub mod discover;
 mod driver;
 mod file;

@@ -4,8 +4,10 @@
 
 mod breaker;
 mod classify;
+mod form_token;
 pub mod guard;
 mod limits;
+pub use form_token::{FormToken, is_token_field};
 pub use limits::{Interrupt, parse_retry_after};
 pub mod origin;
 pub mod policy;
@@ -37,6 +39,8 @@ pub struct Request {
     pub anonymous: bool,
     /// Declared by the user (a flow step): sent even when it looks state-changing.
     pub declared: bool,
+    /// The form's per-view anti-CSRF field: a fresh token is fetched before sending.
+    pub form_token: Option<FormToken>,
 }
 
 impl Request {
@@ -52,6 +56,7 @@ impl Request {
             body: None,
             anonymous: false,
             declared: false,
+            form_token: None,
         }
     }
 
@@ -235,10 +240,13 @@ impl HttpLayer {
         if !req.anonymous && self.is_home(&req.url) {
             with_defaults(&mut req.headers, &self.default_headers);
         }
-        let req = &req;
-        self.refuse_state_changing(req)?;
-        self.refuse_out_of_scope(req)?;
+        self.refuse_state_changing(&req)?;
+        self.refuse_out_of_scope(&req)?;
         scope::admit()?;
+        if let Some(token) = req.form_token.clone() {
+            req = self.with_fresh_token(&req, &token, max_body).await?;
+        }
+        let req = &req;
         let mut attempt = 0;
         loop {
             let resp = self.send_once(req, max_body).await?;

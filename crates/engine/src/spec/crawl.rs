@@ -17,7 +17,7 @@
 use super::routes;
 use crate::error::Result;
 use crate::flow::html;
-use crate::http::{HttpLayer, Request, Response};
+use crate::http::{FormToken, HttpLayer, Request, Response, is_token_field};
 use crate::inventory::{Body, Endpoint, Location, Param};
 use serde_json::Value;
 use std::collections::{BTreeSet, VecDeque};
@@ -158,7 +158,7 @@ impl Walk {
         for (name, value) in action.query_pairs() {
             params.push(param(&name, Location::Query, &value));
         }
-        let body = form_body(form);
+        let body = form_body(form, page);
         match self
             .endpoints
             .iter_mut()
@@ -256,10 +256,19 @@ fn post_forms(resp: &Response) -> Vec<html::Form> {
 
 /// The form's fields as a form-encoded body: named inputs other than buttons,
 /// each with the value the page gives it (a typed field without one gets a
-/// word, a number field a number).
-fn form_body(form: &html::Form) -> Body {
+/// word, a number field a number). A hidden anti-CSRF field is fetched anew
+/// from `page` before every send.
+fn form_body(form: &html::Form, page: &Url) -> Body {
     let mut example = serde_json::Map::new();
     let mut url_fields = Vec::new();
+    let token = form
+        .inputs
+        .iter()
+        .find(|i| i.kind == "hidden" && is_token_field(&i.name))
+        .map(|i| FormToken {
+            field: i.name.clone(),
+            page: page.clone(),
+        });
     for input in &form.inputs {
         if input.name.is_empty() || matches!(input.kind.as_str(), "submit" | "button" | "reset" | "image" | "file") {
             continue;
@@ -284,6 +293,7 @@ fn form_body(form: &html::Form) -> Body {
         example: Value::Object(example),
         read_only: Vec::new(),
         url_fields,
+        token,
     }
 }
 
@@ -462,12 +472,21 @@ mod tests {
             typed(&forms[0]) && !typed(&forms[1]),
             "a lone button is an action, not an input"
         );
-        let body = form_body(&forms[0]);
+        let page = Url::parse("http://h/shop").unwrap();
+        let body = form_body(&forms[0], &page);
         assert_eq!(body.content_type, "application/x-www-form-urlencoded");
         assert_eq!(
             body.example,
             serde_json::json!({"term": "rampart", "csrf": "t1", "limit": "1"})
         );
         assert_eq!(body.properties, ["term", "csrf", "limit"]);
+        assert_eq!(
+            body.token,
+            Some(FormToken {
+                field: "csrf".into(),
+                page
+            }),
+            "the hidden token is fetched anew from the form's page"
+        );
     }
 }

@@ -165,6 +165,7 @@ fn request_body<'a>(w: &mut Walker<'a>, doc: DocId, body: &'a Value) -> Result<O
         properties: flat.properties,
         read_only: flat.read_only,
         url_fields: flat.url_fields,
+        token: None,
     }))
 }
 

@@ -114,6 +114,7 @@ fn body<'a>(w: &mut Walker<'a>, params: &[(DocId, &'a Value)], consumes: &[Strin
             properties: flat.properties,
             read_only: flat.read_only,
             url_fields: flat.url_fields,
+            token: None,
         }));
     }
     let fields: Vec<&(DocId, &Value)> = params.iter().filter(|(_, p)| place(p) == "formData").collect();
@@ -146,6 +147,7 @@ fn body<'a>(w: &mut Walker<'a>, params: &[(DocId, &'a Value)], consumes: &[Strin
         properties,
         read_only: Vec::new(),
         url_fields,
+        token: None,
     }))
 }
 
