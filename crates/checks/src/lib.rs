@@ -8,6 +8,7 @@ pub mod bola;
 pub mod consume;
 pub mod crypto;
 pub mod data;
+mod examples;
 pub mod input;
 pub(crate) mod inputs;
 pub mod inv;

@@ -62,8 +62,8 @@ pub fn assess(scan: &Scan<'_>, checks: &[(&dyn Check, Did)]) -> Coverage {
     };
     let mut lines = Vec::new();
     let mut reasons = Vec::new();
-    if unmet(Need::Flow) && !without(Need::Flow).is_empty() {
-        let rules = without(Need::Flow).len();
+    let rules = without(Need::Flow).len();
+    if unmet(Need::Flow) && rules > 0 {
         lines.push(format!(
             "Session lifecycle: not tested — give --login USER or --flow FILE ({rules} session rules did not run)"
         ));

@@ -130,7 +130,7 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
         redactor: &redactor,
     };
     let results = execute(&ctx, &selected, progress).await;
-    let unmet: Vec<Need> = NEEDS
+    let unmet: Vec<Need> = Need::ALL
         .into_iter()
         .filter(|&n| crate::check::unmet(&ctx, n).is_some())
         .collect();
@@ -301,17 +301,6 @@ fn selected(config: &ScanConfig, check: &dyn Check) -> bool {
     let rule = check.rule();
     config.selection.is_empty() || config.selection.iter().any(|s| crate::input::selects(s, rule))
 }
-
-/// Every need a rule may declare, for the coverage's account of what was missing.
-const NEEDS: [Need; 7] = [
-    Need::Flow,
-    Need::Store,
-    Need::Callback,
-    Need::Credentials,
-    Need::Identity,
-    Need::Active,
-    Need::Spec,
-];
 
 type CheckResult = (&'static rampart_model::Rule, Result<Outcome>);
 

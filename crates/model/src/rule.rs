@@ -108,6 +108,19 @@ fn header(line: &str) -> crate::Header {
     }
 }
 
+impl Need {
+    /// Every need a rule may declare.
+    pub const ALL: [Need; 7] = [
+        Need::Flow,
+        Need::Store,
+        Need::Callback,
+        Need::Credentials,
+        Need::Identity,
+        Need::Active,
+        Need::Spec,
+    ];
+}
+
 impl Rule {
     /// Does the rule need `need` to run at all?
     pub fn requires(&self, need: Need) -> bool {

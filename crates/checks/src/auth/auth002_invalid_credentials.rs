@@ -8,6 +8,7 @@
 use super::credential::{self, Headers, JwtCredential};
 use super::oracle::protected;
 use super::{MAX_ENDPOINTS, OWASP, same_shape};
+use crate::examples::jwt_me;
 use crate::web;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, Request, ScanConfig};
@@ -46,24 +47,8 @@ static RULE: Rule = Rule {
                 response_body: r#"{"error":"authentication required"}"#,
                 note: "control: without credentials the request is refused",
             },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "the genuine credentials get the content",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "attack: the JWT with a broken signature gets the same content",
-            },
+            jwt_me("the genuine credentials get the content"),
+            jwt_me("attack: the JWT with a broken signature gets the same content"),
         ],
     }],
 };

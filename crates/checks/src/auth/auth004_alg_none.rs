@@ -6,9 +6,10 @@
 
 use super::OWASP;
 use super::forge::{self, SETUP, UNSIGNED};
+use crate::examples::{jwt_me, jwt_me_refused};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Rule, Severity};
 
 pub struct AlgNone;
 
@@ -35,36 +36,9 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "The JWT from the Authorization header was re-encoded with alg \"none\" without a signature (claims unchanged) and GET /api/v1/me answered with the content it only gives to authenticated requests. The genuine token is accepted and the same token with a garbled signature is refused, so the server checks signatures but lets the token's header switch verification off.",
         evidence: &[
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "control: the genuine token is accepted",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 401,
-                response_headers: &[
-                    "Content-Type: application/json",
-                    "WWW-Authenticate: Bearer error=\"invalid_token\"",
-                ],
-                response_body: r#"{"error":"invalid token"}"#,
-                note: "control: the same token with a garbled signature is refused",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "attack: the unsigned token (alg \"none\" without a signature) is accepted",
-            },
+            jwt_me("control: the genuine token is accepted"),
+            jwt_me_refused("control: the same token with a garbled signature is refused"),
+            jwt_me("attack: the unsigned token (alg \"none\" without a signature) is accepted"),
         ],
     }],
 };

@@ -11,9 +11,10 @@ use super::forge::{self, SETUP};
 use super::jwt::Signer;
 use super::oracle::PROBE;
 use super::secrets;
+use crate::examples::{jwt_me, jwt_me_refused};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Rule, Severity};
 
 pub struct WeakSecret;
 
@@ -40,36 +41,9 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "The HS256 signature of the JWT from the Authorization header is reproduced offline with the secret \"your-256-bit-secret\", a well-known weak value or a dictionary word. A token rampart minted with it (new iat and jti, same claims) in the Authorization header was accepted: GET /api/v1/me answered with the content it only gives to authenticated requests.",
         evidence: &[
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "control: the genuine token is accepted",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 401,
-                response_headers: &[
-                    "Content-Type: application/json",
-                    "WWW-Authenticate: Bearer error=\"invalid_token\"",
-                ],
-                response_body: r#"{"error":"invalid token"}"#,
-                note: "control: the same token with a garbled signature is refused",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "attack: a token minted with the recovered secret (new iat and jti) is accepted",
-            },
+            jwt_me("control: the genuine token is accepted"),
+            jwt_me_refused("control: the same token with a garbled signature is refused"),
+            jwt_me("attack: a token minted with the recovered secret (new iat and jti) is accepted"),
         ],
     }],
 };

@@ -10,9 +10,10 @@ use super::forge::{self, SETUP, Setup, UNSIGNED};
 use super::jwt::Signer;
 use super::oracle::PROBE;
 use super::secrets;
+use crate::examples::{jwt_me, jwt_me_refused};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Example, Exchange, Finding, Proof, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Exchange, Finding, Rule, Severity};
 
 pub struct ExpiredJwt;
 
@@ -38,36 +39,9 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "A token with the credential's claims that expired an hour ago, signed with HS256 with the secret \"your-256-bit-secret\", was accepted: GET /api/v1/me answered with the content it only gives to authenticated requests. The genuine token is accepted and a garbled signature refused, so validity times are simply not checked.",
         evidence: &[
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "control: the genuine token is accepted",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 401,
-                response_headers: &[
-                    "Content-Type: application/json",
-                    "WWW-Authenticate: Bearer error=\"invalid_token\"",
-                ],
-                response_body: r#"{"error":"invalid token"}"#,
-                note: "control: the same token with a garbled signature is refused",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "attack: a token that expired an hour ago is accepted",
-            },
+            jwt_me("control: the genuine token is accepted"),
+            jwt_me_refused("control: the same token with a garbled signature is refused"),
+            jwt_me("attack: a token that expired an hour ago is accepted"),
         ],
     }],
 };

@@ -16,6 +16,7 @@ use super::forge::{self, SETUP, Setup};
 use super::jwt::{Hs, Signer};
 use super::keys::{self, FETCHES, PublicKey};
 use super::oracle::{PROBE, Verdict};
+use crate::examples::{jwt_me, jwt_me_refused};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
@@ -55,48 +56,10 @@ static RULE: Rule = Rule {
                 response_body: r#"{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":"0vx7agoebGcQSuu…","e":"AQAB"}]}"#,
                 note: "the server's public key",
             },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "control: the genuine token is accepted",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 401,
-                response_headers: &[
-                    "Content-Type: application/json",
-                    "WWW-Authenticate: Bearer error=\"invalid_token\"",
-                ],
-                response_body: r#"{"error":"invalid token"}"#,
-                note: "control: the same token with a garbled signature is refused",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 401,
-                response_headers: &[
-                    "Content-Type: application/json",
-                    "WWW-Authenticate: Bearer error=\"invalid_token\"",
-                ],
-                response_body: r#"{"error":"invalid token"}"#,
-                note: "control: HS256 with a key of the same shape that is not the server's is refused",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "attack: HS256 keyed by the server's public key is accepted",
-            },
+            jwt_me("control: the genuine token is accepted"),
+            jwt_me_refused("control: the same token with a garbled signature is refused"),
+            jwt_me_refused("control: HS256 with a key of the same shape that is not the server's is refused"),
+            jwt_me("attack: HS256 keyed by the server's public key is accepted"),
         ],
     }],
 };

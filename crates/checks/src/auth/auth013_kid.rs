@@ -15,9 +15,10 @@ use super::OWASP;
 use super::forge::{self, SETUP, Setup};
 use super::jwt::{self, Hs, Signer};
 use super::oracle::{PROBE, Verdict};
+use crate::examples::{jwt_me, jwt_me_refused};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
-use rampart_model::{Category, Confidence, Example, Finding, Proof, Rule, Severity};
+use rampart_model::{Category, Confidence, Example, Finding, Rule, Severity};
 use serde_json::{Map, Value};
 
 pub struct KidManipulation;
@@ -46,48 +47,10 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "The JWT from the Authorization header is signed HS256 (its own kid is \"k1\"). Its claims (new iat and jti) under the header kid \"../../../../../../../../../../dev/null\" — a relative path to /dev/null, an empty file, so an empty HMAC key: the key is read from a file named by kid — signed HS256 with an empty key were accepted: GET /api/v1/me answered with the content it only gives to authenticated requests. The genuine token is accepted, the same token with a garbled signature is refused, and the same header signed with a random key is refused, so the server verified the signature with the key the kid led it to.",
         evidence: &[
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "control: the genuine token is accepted",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 401,
-                response_headers: &[
-                    "Content-Type: application/json",
-                    "WWW-Authenticate: Bearer error=\"invalid_token\"",
-                ],
-                response_body: r#"{"error":"invalid token"}"#,
-                note: "control: the same token with a garbled signature is refused",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 401,
-                response_headers: &[
-                    "Content-Type: application/json",
-                    "WWW-Authenticate: Bearer error=\"invalid_token\"",
-                ],
-                response_body: r#"{"error":"invalid token"}"#,
-                note: "control: the manipulated kid with a random key is refused",
-            },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer eyJhbG[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "attack: the manipulated kid with the key it leads to is accepted",
-            },
+            jwt_me("control: the genuine token is accepted"),
+            jwt_me_refused("control: the same token with a garbled signature is refused"),
+            jwt_me_refused("control: the manipulated kid with a random key is refused"),
+            jwt_me("attack: the manipulated kid with the key it leads to is accepted"),
         ],
     }],
 };

@@ -9,6 +9,7 @@
 use super::OWASP;
 use super::identity::{Me, Record, me, records};
 use super::ids::{IdSlot, id_slot};
+use crate::examples::{bearer_me, order};
 use crate::web;
 use async_trait::async_trait;
 use rampart_engine::check::needs_reason;
@@ -40,24 +41,8 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "GET /api/v1/orders/{id} with the scan's credentials: id 1002 returns the caller's own object, and id 1003 returns another user's object (owner is 2 (yours: 1)). An id far out of range gets no object (control), so the endpoint serves whatever id is asked for without checking ownership.",
         evidence: &[
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer [redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "the caller's identity",
-            },
-            Proof {
-                request: "GET /api/v1/orders/1002",
-                headers: &["Authorization: Bearer [redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1002,"user_id":1,"total":49.9,"status":"shipped"}"#,
-                note: "the caller's own object",
-            },
+            bearer_me("the caller's identity"),
+            order("the caller's own object"),
             Proof {
                 request: "GET /api/v1/orders/1003",
                 headers: &["Authorization: Bearer [redacted]"],

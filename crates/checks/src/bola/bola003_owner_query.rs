@@ -6,6 +6,7 @@
 
 use super::OWASP;
 use super::identity::{Me, Record, me, records};
+use crate::examples::bearer_me;
 use crate::web;
 use async_trait::async_trait;
 use rampart_engine::http::Response;
@@ -38,15 +39,7 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "GET /api/v1/orders with the scan's credentials: user_id=1 (the caller) returns the caller's objects, and user_id=2 returns objects owned by 2. The owner comes from the query, not from the session.",
         evidence: &[
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer [redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "the caller's identity",
-            },
+            bearer_me("the caller's identity"),
             Proof {
                 request: "GET /api/v1/orders?user_id=1",
                 headers: &["Authorization: Bearer [redacted]"],

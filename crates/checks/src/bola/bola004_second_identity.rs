@@ -12,6 +12,7 @@
 use super::OWASP;
 use super::identity::{Me, Record, me, record_as, records};
 use super::ids::{IdSlot, id_slot};
+use crate::examples::{bearer_me, order};
 use crate::web;
 use async_trait::async_trait;
 use rampart_engine::check::needs_reason;
@@ -44,33 +45,9 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "GET /api/v1/orders/{id}: logged in as bob, rampart read object 1002 of the scan's user, the same object the scan's user reads. The object is not bob's: it carries the scan's user's owner 1, which bob does not have. An anonymous request gets no object (control), so it is not public: the endpoint serves any user's object to any logged-in user.",
         evidence: &[
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer [redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "the scan's user's identity",
-            },
-            Proof {
-                request: "GET /api/v1/orders/1002",
-                headers: &["Authorization: Bearer [redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1002,"user_id":1,"total":49.9,"status":"shipped"}"#,
-                note: "the scan's user reads its object",
-            },
-            Proof {
-                request: "GET /api/v1/orders/1002",
-                headers: &["Authorization: Bearer [redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1002,"user_id":1,"total":49.9,"status":"shipped"}"#,
-                note: "attack: bob reads the same object",
-            },
+            bearer_me("the scan's user's identity"),
+            order("the scan's user reads its object"),
+            order("attack: bob reads the same object"),
             Proof {
                 request: "GET /api/v1/orders/1002",
                 headers: &[],

@@ -2,6 +2,7 @@
 //! answers the scan holds or provoked by a malformed parameter value.
 
 use super::{Leak, OWASP, passive, stack_trace};
+use crate::examples::order;
 use crate::web;
 use async_trait::async_trait;
 use rampart_engine::inventory::{Location, Param};
@@ -42,15 +43,7 @@ static RULE: Rule = Rule {
                 response_body: "Traceback (most recent call last):\n  File \"/app/api/orders.py\", line 42, in get_order\n    order_id = int(order_id)\nValueError: invalid literal for int() with base 10: '\\'\"'",
                 note: "Python traceback provoked by '\"",
             },
-            Proof {
-                request: "GET /api/v1/orders/1002",
-                headers: &["Authorization: Bearer [redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1002,"user_id":1,"total":49.9,"status":"shipped"}"#,
-                note: "control: the example value gives no stack trace",
-            },
+            order("control: the example value gives no stack trace"),
         ],
     }],
 };

@@ -2,6 +2,7 @@
 
 use super::OWASP;
 use super::cors::{MAX_TARGETS, allows_credentials, foreign_origin, reflected};
+use crate::examples::bearer_me;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Endpoint, Example, Finding, Proof, Rule, Severity};
@@ -47,15 +48,7 @@ static RULE: Rule = Rule {
                 response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
                 note: "the origin https://rampart-9d2c41e7.example is echoed",
             },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer [redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "control: without an Origin header the origin is not echoed",
-            },
+            bearer_me("control: without an Origin header the origin is not echoed"),
         ],
     }],
 };

@@ -2,6 +2,7 @@
 
 use super::OWASP;
 use super::cors::{MAX_TARGETS, allows_credentials, reflected};
+use crate::examples::bearer_me;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Endpoint, Example, Finding, Proof, Rule, Severity};
@@ -44,15 +45,7 @@ static RULE: Rule = Rule {
                 response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
                 note: "the null origin is allowed",
             },
-            Proof {
-                request: "GET /api/v1/me",
-                headers: &["Authorization: Bearer [redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"id":1,"username":"alice","email":"alice@example.com"}"#,
-                note: "control: without an Origin header null is not allowed",
-            },
+            bearer_me("control: without an Origin header null is not allowed"),
         ],
     }],
 };

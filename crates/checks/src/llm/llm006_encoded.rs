@@ -5,6 +5,7 @@
 
 use super::probes::{complied_reversed, encoded_prompt, reversed};
 use super::{CanaryProbe, LLM_TOP10, OWASP};
+use crate::examples::benign_chat;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, LlmTier, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Example, Proof, Rule, Severity};
@@ -41,15 +42,7 @@ static RULE: Rule = Rule {
                 response_body: r#"{"reply":"tlekavrouq"}"#,
                 note: "probe: encoded instruction obeyed (reply carries `tlekavrouq`)",
             },
-            Proof {
-                request: "POST /api/v1/chat",
-                headers: &["Authorization: Bearer [redacted]", "Content-Type: application/json"],
-                body: Some(r#"{"message":"Hello, what can you help me with today?"}"#),
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"reply":"Hi! I can help you track orders, returns and deliveries."}"#,
-                note: "control: the benign prompt's reply carries no canary and is not an echo of the prompt",
-            },
+            benign_chat("control: the benign prompt's reply carries no canary and is not an echo of the prompt"),
         ],
     }],
 };

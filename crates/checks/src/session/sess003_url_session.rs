@@ -8,6 +8,7 @@
 //! `;jsessionid=`, which is lower-case whatever the cookie is called.
 
 use super::{OWASP, PROBE, STEP, driver, finding};
+use crate::examples::{login, login_page};
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Driver, Error, Outcome, Request, ScanConfig};
 use rampart_model::{Category, Confidence, Endpoint, Example, Need, Proof, Rule, Severity};
@@ -34,33 +35,8 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "A fresh client with no cookie or session header, sending the logged-in token only as the query parameter `sid`, reached the protected page as the user. The same URL with a forged token was not logged in (control).",
         evidence: &[
-            Proof {
-                request: "GET /login",
-                headers: &[],
-                body: None,
-                status: 200,
-                response_headers: &[
-                    "Content-Type: text/html; charset=utf-8",
-                    "Set-Cookie: sid=4d81b7[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
-                ],
-                response_body: r#"<form method="post" action="/login"><input name="username"><input type="password" name="password"></form>"#,
-                note: "victim logs in",
-            },
-            Proof {
-                request: "POST /login",
-                headers: &[
-                    "Cookie: sid=4d81b7[redacted]",
-                    "Content-Type: application/x-www-form-urlencoded",
-                ],
-                body: Some("username=alice&password=[redacted]"),
-                status: 200,
-                response_headers: &[
-                    "Content-Type: text/html; charset=utf-8",
-                    "Set-Cookie: sid=a2e95c[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
-                ],
-                response_body: "<p>Welcome back, alice</p>",
-                note: "victim logs in",
-            },
+            login_page("victim logs in"),
+            login("victim logs in"),
             Proof {
                 request: "GET /account?sid=a2e95c[redacted]",
                 headers: &[],

@@ -6,6 +6,7 @@
 //! invalidation lags is reported as such rather than missed or overstated.
 
 use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_control, step_evidence};
+use crate::examples::{account, account_refused, login, login_page};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -35,42 +36,9 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "Invalidation lags: right after the logout step the token a2e95c… was still logged in from a fresh client; 1.5 s later it no longer was. The store invalidates sessions eventually, leaving a window in which a stolen token keeps working.",
         evidence: &[
-            Proof {
-                request: "GET /login",
-                headers: &[],
-                body: None,
-                status: 200,
-                response_headers: &[
-                    "Content-Type: text/html; charset=utf-8",
-                    "Set-Cookie: sid=4d81b7[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
-                ],
-                response_body: r#"<form method="post" action="/login"><input name="username"><input type="password" name="password"></form>"#,
-                note: "user logs in",
-            },
-            Proof {
-                request: "POST /login",
-                headers: &[
-                    "Cookie: sid=4d81b7[redacted]",
-                    "Content-Type: application/x-www-form-urlencoded",
-                ],
-                body: Some("username=alice&password=[redacted]"),
-                status: 200,
-                response_headers: &[
-                    "Content-Type: text/html; charset=utf-8",
-                    "Set-Cookie: sid=a2e95c[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
-                ],
-                response_body: "<p>Welcome back, alice</p>",
-                note: "user logs in",
-            },
-            Proof {
-                request: "GET /account",
-                headers: &["Cookie: sid=a2e95c[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: text/html; charset=utf-8"],
-                response_body: "<p>Signed in as alice</p>",
-                note: "before logout: the token is logged in",
-            },
+            login_page("user logs in"),
+            login("user logs in"),
+            account("before logout: the token is logged in"),
             Proof {
                 request: "POST /logout",
                 headers: &["Cookie: sid=a2e95c[redacted]"],
@@ -80,15 +48,7 @@ static RULE: Rule = Rule {
                 response_body: "<p>You are signed out.</p>",
                 note: "logout with the token",
             },
-            Proof {
-                request: "GET /account",
-                headers: &["Cookie: sid=a2e95c[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: text/html; charset=utf-8"],
-                response_body: "<p>Signed in as alice</p>",
-                note: "attack: right after logout, the token alone is still logged in",
-            },
+            account("attack: right after logout, the token alone is still logged in"),
             Proof {
                 request: "GET /account",
                 headers: &["Cookie: sid=a2e95c[redacted]"],
@@ -98,15 +58,7 @@ static RULE: Rule = Rule {
                 response_body: "<h1>Please sign in</h1>",
                 note: "re-test after 1.5 s",
             },
-            Proof {
-                request: "GET /account",
-                headers: &["Cookie: sid=e07b1d[redacted]"],
-                body: None,
-                status: 401,
-                response_headers: &["Content-Type: text/html; charset=utf-8"],
-                response_body: "<h1>Please sign in</h1>",
-                note: "negative control: a never-issued token of the same shape is not logged in",
-            },
+            account_refused("negative control: a never-issued token of the same shape is not logged in"),
         ],
     }],
 };

@@ -5,6 +5,7 @@
 //! client.
 
 use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_control, step_evidence};
+use crate::examples::{account, account_refused, login, login_page};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -33,33 +34,8 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "After the password change succeeded (status 200), the token a2e95c… from before it was still logged in from a fresh client: no new id was issued. A forged token of the same shape is not logged in (control).",
         evidence: &[
-            Proof {
-                request: "GET /login",
-                headers: &[],
-                body: None,
-                status: 200,
-                response_headers: &[
-                    "Content-Type: text/html; charset=utf-8",
-                    "Set-Cookie: sid=4d81b7[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
-                ],
-                response_body: r#"<form method="post" action="/login"><input name="username"><input type="password" name="password"></form>"#,
-                note: "user logs in",
-            },
-            Proof {
-                request: "POST /login",
-                headers: &[
-                    "Cookie: sid=4d81b7[redacted]",
-                    "Content-Type: application/x-www-form-urlencoded",
-                ],
-                body: Some("username=alice&password=[redacted]"),
-                status: 200,
-                response_headers: &[
-                    "Content-Type: text/html; charset=utf-8",
-                    "Set-Cookie: sid=a2e95c[redacted]; Path=/; HttpOnly; Secure; SameSite=Lax",
-                ],
-                response_body: "<p>Welcome back, alice</p>",
-                note: "user logs in",
-            },
+            login_page("user logs in"),
+            login("user logs in"),
             Proof {
                 request: "POST /account/password",
                 headers: &[
@@ -72,24 +48,8 @@ static RULE: Rule = Rule {
                 response_body: "<p>Your password was changed.</p>",
                 note: "password change with the token",
             },
-            Proof {
-                request: "GET /account",
-                headers: &["Cookie: sid=a2e95c[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: text/html; charset=utf-8"],
-                response_body: "<p>Signed in as alice</p>",
-                note: "attack: the pre-change token is still logged in",
-            },
-            Proof {
-                request: "GET /account",
-                headers: &["Cookie: sid=e07b1d[redacted]"],
-                body: None,
-                status: 401,
-                response_headers: &["Content-Type: text/html; charset=utf-8"],
-                response_body: "<h1>Please sign in</h1>",
-                note: "negative control: a never-issued token of the same shape is not logged in",
-            },
+            account("attack: the pre-change token is still logged in"),
+            account_refused("negative control: a never-issued token of the same shape is not logged in"),
         ],
     }],
 };

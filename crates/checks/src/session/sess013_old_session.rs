@@ -5,6 +5,7 @@
 //! sessions on purpose, so this is information unless policy says otherwise.
 
 use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_control};
+use crate::examples::{account, account_refused};
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -31,15 +32,7 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "The first session a2e95c… stayed logged in after the same user logged in again from another client. Concurrent sessions are allowed.",
         evidence: &[
-            Proof {
-                request: "GET /account",
-                headers: &["Cookie: sid=a2e95c[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: text/html; charset=utf-8"],
-                response_body: "<p>Signed in as alice</p>",
-                note: "first session is logged in",
-            },
+            account("first session is logged in"),
             Proof {
                 request: "GET /login",
                 headers: &[],
@@ -67,24 +60,8 @@ static RULE: Rule = Rule {
                 response_body: "<p>Welcome back, alice</p>",
                 note: "the same user logs in again elsewhere",
             },
-            Proof {
-                request: "GET /account",
-                headers: &["Cookie: sid=a2e95c[redacted]"],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: text/html; charset=utf-8"],
-                response_body: "<p>Signed in as alice</p>",
-                note: "the first session is still logged in",
-            },
-            Proof {
-                request: "GET /account",
-                headers: &["Cookie: sid=e07b1d[redacted]"],
-                body: None,
-                status: 401,
-                response_headers: &["Content-Type: text/html; charset=utf-8"],
-                response_body: "<h1>Please sign in</h1>",
-                note: "negative control: a never-issued token of the same shape is not logged in",
-            },
+            account("the first session is still logged in"),
+            account_refused("negative control: a never-issued token of the same shape is not logged in"),
         ],
     }],
 };

@@ -6,6 +6,7 @@
 
 use super::store::{failed, live_location, observed, store};
 use super::{OWASP, PROBE, STEP, driver, endpoint, finding, random_control};
+use crate::examples::account_refused;
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Driver, Error, Outcome, ScanConfig};
@@ -42,15 +43,7 @@ static RULE: Rule = Rule {
                 response_body: "<p>Signed in as alice</p>",
                 note: "attack: the expired session's token is still logged in",
             },
-            Proof {
-                request: "GET /account",
-                headers: &["Cookie: sid=e07b1d[redacted]"],
-                body: None,
-                status: 401,
-                response_headers: &["Content-Type: text/html; charset=utf-8"],
-                response_body: "<h1>Please sign in</h1>",
-                note: "negative control: a never-issued token of the same shape is not logged in",
-            },
+            account_refused("negative control: a never-issued token of the same shape is not logged in"),
         ],
     }],
 };

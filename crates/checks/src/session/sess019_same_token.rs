@@ -6,6 +6,7 @@
 //! never-issued token of the same shape does not.
 
 use super::{OWASP, PROBE, STEP, driver, endpoint, finding, inconclusive, random_control};
+use crate::examples::root;
 use async_trait::async_trait;
 use rampart_engine::token::preview;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -36,15 +37,7 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "Two fresh clients, sharing no cookies or tokens, logged in as the user 1.5 s apart and both got the token 7f3c9a…; it reaches the protected page as the user. A never-issued token of the same shape does not (control).",
         evidence: &[
-            Proof {
-                request: "GET /",
-                headers: &[],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
-                note: "first login",
-            },
+            root("first login"),
             Proof {
                 request: "POST /login",
                 headers: &["Content-Type: application/json"],
@@ -54,15 +47,7 @@ static RULE: Rule = Rule {
                 response_body: r#"{"access_token":"7f3c9a[redacted]","token_type":"bearer"}"#,
                 note: "first login",
             },
-            Proof {
-                request: "GET /",
-                headers: &[],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
-                note: "second login: the same token",
-            },
+            root("second login: the same token"),
             Proof {
                 request: "POST /login",
                 headers: &["Content-Type: application/json"],

@@ -8,6 +8,7 @@
 
 use super::refresh::{FIND_COST, REFRESH_COST, find, noted};
 use super::{OWASP, STEP, inconclusive};
+use crate::examples::root;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
@@ -36,15 +37,7 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "After a login's refresh token was exchanged once at POST /auth/refresh (the reply carried a new access token and a different refresh token, so the server rotates), the same, already used refresh token was accepted again and its access token reached the protected page as the user. A never-issued refresh token of the same shape was refused (control). Refresh operation: POST /auth/refresh (found: the login reply's `refresh_token`).",
         evidence: &[
-            Proof {
-                request: "GET /",
-                headers: &[],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
-                note: "a user logs in",
-            },
+            root("a user logs in"),
             Proof {
                 request: "POST /login",
                 headers: &["Content-Type: application/json"],

@@ -7,6 +7,7 @@
 
 use super::refresh::{FIND_COST, REFRESH_COST, find, noted};
 use super::{OWASP, STEP, driver, step_evidence};
+use crate::examples::root;
 use async_trait::async_trait;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
 use rampart_model::{Category, Confidence, Example, Need, Proof, Rule, Severity};
@@ -35,15 +36,7 @@ static RULE: Rule = Rule {
         confidence: Confidence::Confirmed,
         description: "After logging out, the refresh token the login had returned was exchanged at POST /auth/refresh and the new access token reached the protected page as the user. A never-issued refresh token of the same shape was refused (control). Refresh operation: POST /auth/refresh (found: the login reply's `refresh_token`).",
         evidence: &[
-            Proof {
-                request: "GET /",
-                headers: &[],
-                body: None,
-                status: 200,
-                response_headers: &["Content-Type: application/json"],
-                response_body: r#"{"name":"example-api","version":"1.4.2"}"#,
-                note: "a user logs in",
-            },
+            root("a user logs in"),
             Proof {
                 request: "POST /login",
                 headers: &["Content-Type: application/json"],
