@@ -2,6 +2,7 @@
 //! with each session flaw switchable, so the demo and the check tests have a
 //! vulnerable target and its corrected twin.
 
+pub mod api;
 mod app;
 mod catalog;
 mod flaws;
