@@ -69,6 +69,12 @@ fn collect(value: &Value, key: &str, depth: usize, out: &mut Vec<(String, String
     }
 }
 
+/// An OpenAPI or Swagger document: its examples and schemas describe data, they are not data.
+pub fn is_api_description(resp: &Response) -> bool {
+    matches!(json(resp), Some(Value::Object(top))
+        if (top.contains_key("openapi") || top.contains_key("swagger")) && top.contains_key("paths"))
+}
+
 /// A 2xx answer with a body that is not an error or a login page: the resource itself.
 pub fn has_content(resp: &Response) -> bool {
     (200..300).contains(&resp.status) && !resp.body.is_empty() && !looks_like_error(resp) && !looks_like_login(resp)

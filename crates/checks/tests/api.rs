@@ -64,13 +64,11 @@ const NOTES: [&str; 2] = ["SESS-013", "SSRF-003"];
 /// The rules that do not apply to the vulnerable API, and why: its session
 /// is a bearer token (the cookie rules, and SESS-001: no pre-login token),
 /// its flow has no password change, its tokens are HS256 (AUTH-012 has its
-/// own case: the key-confusion build signs RS256), it has no public
-/// registration with a password change by name (BOLA-006), no TLS and no
+/// own case: the key-confusion build signs RS256), and it has no TLS and no
 /// store. The cookie rules have their cases on the demo (`rules.rs`), the
 /// rest in `lab/manifest.toml` (and `crates/checks/src/crypto/tests.rs`).
-const NOT_APPLICABLE_ON_THE_API: [&str; 17] = [
+const NOT_APPLICABLE_ON_THE_API: [&str; 16] = [
     "AUTH-012",
-    "BOLA-006",
     "CRYPTO-001",
     "CRYPTO-003",
     "CRYPTO-004",
@@ -130,10 +128,31 @@ async fn fixed_api_gives_only_notes() {
         .map(|w| (w.rule_id.as_str(), w.status))
         .collect();
     assert!(
-        writes.contains(&("BOLA-005", 404)) && writes.contains(&("PROP-003", 201)),
-        "bob's write to alice's order is refused, and the property probe created its orders: {writes:?}"
+        writes.contains(&("BOLA-005", 404))
+            && writes.contains(&("BOLA-006", 404))
+            && writes.contains(&("PROP-003", 201)),
+        "bob's write to alice's order and alice's change of another account's password are refused, and the property probe created its orders: {writes:?}"
     );
     assert_eq!(report.letter_grade, "A");
+}
+
+/// Without `--spec` the scan cannot read the document (it is for signed-in
+/// callers only) but surveys it with the scan's credentials: a description
+/// whose request examples hold a password is not a leak, and the fixed API
+/// still gives nothing above info.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_for_signed_in_callers_is_no_finding() {
+    let server = api::serve(ApiFlaws::fixed()).await.unwrap();
+    let mut config = ScanConfig::new(Url::parse(&server.url()).unwrap());
+    config.flow = Some(Flow::parse(api::FLOW, "demo-api", &|_| None).unwrap());
+    config.limits.rate = 0;
+    let report = run_scan(&config, CHECKS, &()).await.unwrap();
+    assert!(
+        report.findings.iter().all(|f| f.severity == Severity::Info),
+        "{:#?}",
+        report.findings
+    );
+    assert!(report.stats.errors.is_empty(), "{:?}", report.stats.errors);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -158,6 +177,7 @@ async fn vulnerable_api_is_proven_with_controls() {
         "BOLA-003",
         "BOLA-004",
         "BOLA-005",
+        "BOLA-006",
         "PROP-003",
         "SESS-020",
         "SESS-021",
@@ -203,7 +223,7 @@ async fn vulnerable_api_is_proven_with_controls() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_flaw_alone_fires_exactly_its_rules() {
     type Case = (&'static [&'static str], fn(&mut ApiFlaws));
-    let cases: [Case; 28] = [
+    let cases: [Case; 29] = [
         (&["AUTH-004"], |f| f.alg_none = true),
         (&["AUTH-005"], |f| f.weak_secret = true),
         // An expired token can be made once the key is known.
@@ -229,6 +249,7 @@ async fn each_flaw_alone_fires_exactly_its_rules() {
             f.owner_query = true;
         }),
         (&["BOLA-005"], |f| f.foreign_writes = true),
+        (&["BOLA-006"], |f| f.password_by_name = true),
         (&["PROP-003"], |f| f.mass_assignment = true),
         // The admin figures declare required security, so AUTH-001 sees the same hole.
         (&["AUTH-001", "BFLA-001"], |f| f.admin_open = true),
@@ -258,7 +279,7 @@ async fn each_flaw_alone_fires_exactly_its_rules() {
         })
         .buffer_unordered(4);
     let done: Vec<_> = scans.collect().await;
-    assert_eq!(done.len(), 28);
+    assert_eq!(done.len(), 29);
     for (rules, scanned) in done {
         let expected: BTreeSet<&str> = rules.iter().copied().chain(NOTES).collect();
         assert_eq!(

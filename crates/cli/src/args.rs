@@ -273,6 +273,9 @@ pub struct DemoArgs {
     /// Scan the corrected twin of the demo API instead.
     #[arg(long)]
     pub fixed: bool,
+    /// The bearer-token API instead: JWTs and refresh tokens, two users' orders, an admin area, URL-taking inputs and an assistant chat, scanned as a second user too, with --active and --llm-tier deep.
+    #[arg(long)]
+    pub api: bool,
     /// Only serve the demo API (print its URL and flow file path, then wait); scan it with `rampart scan`.
     #[arg(long)]
     pub serve: bool,

@@ -78,6 +78,45 @@ fn demo_fixed_is_clean_of_session_findings() {
 }
 
 #[test]
+fn demo_api_proves_the_api_categories_and_cleans_up() {
+    let out = rampart(&["demo", "--api", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    let fired: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["ruleId"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "AUTH-005", "BOLA-004", "BOLA-005", "BFLA-002", "SSRF-001", "LLM-004", "SESS-020",
+    ] {
+        assert!(fired.contains(&rule), "{rule} missing from {fired:?}");
+    }
+    assert_eq!(report["letterGrade"], "F");
+    let writes = report["stats"]["writes"].as_array().unwrap();
+    assert!(writes.iter().any(|w| w["identity"] == "bob"), "{writes:#?}");
+    for w in writes {
+        assert!(
+            matches!(w["cleanup"]["state"].as_str(), Some("done" | "notNeeded")),
+            "not cleaned up: {w}"
+        );
+    }
+}
+
+#[test]
+fn demo_api_fixed_keeps_only_its_notes() {
+    let out = rampart(&["demo", "--api", "--fixed", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    let findings = report["findings"].as_array().unwrap();
+    let rules: std::collections::BTreeSet<&str> = findings.iter().map(|f| f["ruleId"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["SESS-013", "SSRF-003"].into(), "{findings:#?}");
+    assert!(findings.iter().all(|f| f["severity"] == "info"), "{findings:#?}");
+    assert_eq!(report["letterGrade"], "A");
+}
+
+#[test]
 fn demo_summary_is_readable() {
     let out = rampart(&["demo", "--format", "summary"]);
     let text = String::from_utf8_lossy(&out.stdout);

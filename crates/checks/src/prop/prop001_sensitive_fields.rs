@@ -119,9 +119,10 @@ impl Check for SensitiveFields {
     }
 }
 
-/// The sensitive property names with values in a 2xx JSON answer.
+/// The sensitive property names with values in a 2xx JSON answer (not in an
+/// API description, whose request examples name passwords by design).
 fn exposed(resp: &Response) -> Option<Vec<String>> {
-    if !(200..300).contains(&resp.status) {
+    if !(200..300).contains(&resp.status) || web::is_api_description(resp) {
         return None;
     }
     let mut found: Vec<String> = web::fields(&web::json(resp)?)
@@ -173,5 +174,22 @@ mod tests {
         for v in ["", "  ", "********", "[REDACTED]", "false", "xxxx"] {
             assert!(!has_value(v), "{v:?}");
         }
+    }
+
+    #[test]
+    fn an_api_description_is_not_a_leak() {
+        let resp = |body: &str| Response {
+            status: 200,
+            headers: Vec::new(),
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            exchange: rampart_model::Exchange::default(),
+        };
+        let example = r#"{"requestBody":{"content":{"application/json":{"example":{"username":"alice","password":"correct-horse-7"}}}}}"#;
+        let description =
+            format!(r#"{{"openapi":"3.0.3","info":{{"title":"t"}},"paths":{{"/login":{{"post":{example}}}}}}}"#);
+        assert_eq!(exposed(&resp(&description)), None);
+        // The same example outside a description is data.
+        assert_eq!(exposed(&resp(example)).unwrap(), ["password"]);
     }
 }

@@ -4,7 +4,7 @@
 //! instructions it should not, one flaw each, and the fixed assistant gives
 //! the same help text to everything.
 
-use super::routes::{Caller, Shared};
+use super::routes::{Caller, Shared, refused};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -31,7 +31,7 @@ pub async fn chat(State(api): Shared, _caller: Caller, Json(body): Json<Value>) 
         .and_then(Value::as_str)
         .filter(|m| !m.trim().is_empty())
     else {
-        return (StatusCode::BAD_REQUEST, Json(json!({"error": "message is required"}))).into_response();
+        return refused(StatusCode::BAD_REQUEST, "message is required");
     };
     let message: String = message.chars().take(4000).collect();
     let reply = Assistant(api.flaws).reply(&message).await;

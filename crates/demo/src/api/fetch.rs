@@ -7,7 +7,7 @@
 //! the cloud metadata address answers from a canned listing, so a probe for
 //! it proves the flaw without any real metadata service.
 
-use super::routes::{Caller, Shared};
+use super::routes::{Caller, Shared, refused};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -29,17 +29,16 @@ const METADATA: &str = "ami-id\nami-launch-index\nhostname\ninstance-id\ninstanc
 pub async fn preview(State(api): Shared, _caller: Caller, Query(query): Query<HashMap<String, String>>) -> Response {
     let raw = query.get("url").map(String::as_str).unwrap_or_default();
     let Some(target) = Target::parse(raw) else {
-        return bad("url must be an absolute http(s) URL");
+        return refused(StatusCode::BAD_REQUEST, "url must be an absolute http(s) URL");
     };
     if !api.flaws.fetches_any_url && target.host != DOCS_HOST {
-        return bad("only pages on docs.rampart.test can be previewed");
+        return refused(
+            StatusCode::BAD_REQUEST,
+            "only pages on docs.rampart.test can be previewed",
+        );
     }
     let Some((content_type, body)) = target.fetch().await else {
-        return (
-            StatusCode::BAD_GATEWAY,
-            Json(json!({"error": "the page could not be fetched"})),
-        )
-            .into_response();
+        return refused(StatusCode::BAD_GATEWAY, "the page could not be fetched");
     };
     if api.flaws.relays_fetched_body {
         return ([(header::CONTENT_TYPE, content_type)], body).into_response();
@@ -50,11 +49,14 @@ pub async fn preview(State(api): Shared, _caller: Caller, Query(query): Query<Ha
 pub async fn register_webhook(State(api): Shared, _caller: Caller, Json(body): Json<Value>) -> Response {
     let raw = body.get("url").and_then(Value::as_str).unwrap_or_default();
     let Some(target) = Target::parse(raw) else {
-        return unprocessable("url must be an absolute http(s) URL");
+        return refused(StatusCode::UNPROCESSABLE_ENTITY, "url must be an absolute http(s) URL");
     };
     let acceptable = target.https && target.public();
     if !acceptable && !api.flaws.any_webhook_url {
-        return unprocessable("webhooks must be https URLs on a public host");
+        return refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "webhooks must be https URLs on a public host",
+        );
     }
     let id = super::token::hex(8);
     (
@@ -62,14 +64,6 @@ pub async fn register_webhook(State(api): Shared, _caller: Caller, Json(body): J
         Json(json!({"id": id, "url": raw, "events": ["order.paid"]})),
     )
         .into_response()
-}
-
-fn bad(why: &str) -> Response {
-    (StatusCode::BAD_REQUEST, Json(json!({"error": why}))).into_response()
-}
-
-fn unprocessable(why: &str) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"error": why}))).into_response()
 }
 
 /// The text of the first `<title>`, without markup.
@@ -106,9 +100,21 @@ impl Target {
             _ => return None,
         };
         let (authority, path) = rest.find(['/', '?']).map_or((rest, "/"), |i| rest.split_at(i));
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((host, port)) if !host.ends_with(']') || port.is_empty() => (host, port.parse().ok()?),
-            _ => (authority, if https { 443 } else { 80 }),
+        let default = if https { 443 } else { 80 };
+        let (host, port) = match authority.strip_prefix('[') {
+            // An IPv6 literal: `[::1]` or `[::1]:8080`.
+            Some(literal) => {
+                let (host, after) = literal.split_once(']')?;
+                match after.strip_prefix(':') {
+                    Some(port) => (host, port.parse().ok()?),
+                    None if after.is_empty() => (host, default),
+                    None => return None,
+                }
+            }
+            None => match authority.rsplit_once(':') {
+                Some((host, port)) => (host, port.parse().ok()?),
+                None => (authority, default),
+            },
         };
         if host.is_empty() || host.contains('@') {
             return None;

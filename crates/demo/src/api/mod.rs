@@ -5,6 +5,7 @@
 //! URL-taking input or an LLM endpoint have a vulnerable case and a fixed
 //! twin under `cargo test`, as the session rules have on the demo itself.
 
+mod accounts;
 mod chat;
 mod fetch;
 mod orders;
@@ -14,8 +15,9 @@ mod token;
 use std::net::SocketAddr;
 use tokio::task::JoinHandle;
 
-/// The users, their passwords and roles. Alice is the scan's user; Bob is the
-/// second identity; Root is the administrator nobody scans as.
+/// The seeded users, their passwords and roles. Alice is the scan's user; Bob
+/// is the second identity; Root is the administrator nobody scans as. Public
+/// registration adds more.
 pub const USERS: [(&str, &str, &str); 3] = [
     ("alice", "correct-horse-7", "user"),
     ("bob", "battery-staple-9", "user"),
@@ -89,6 +91,8 @@ pub struct ApiFlaws {
     pub owner_query: bool,
     /// BOLA-005: any signed-in user can change or delete any order.
     pub foreign_writes: bool,
+    /// BOLA-006: `PUT /api/v1/users/{username}/password` changes whichever account the path names.
+    pub password_by_name: bool,
     /// PROP-003: a new order takes the `status` its body names (the fixed API: always `pending`).
     pub mass_assignment: bool,
     /// BFLA-001: the admin figures answer anonymous requests.
@@ -135,6 +139,7 @@ impl ApiFlaws {
             foreign_reads: true,
             owner_query: true,
             foreign_writes: true,
+            password_by_name: true,
             mass_assignment: true,
             admin_open: true,
             admin_for_users: true,
@@ -169,9 +174,10 @@ impl ApiServer {
         format!("http://{}/", self.addr)
     }
 
-    /// Whether the orders the API started with are unchanged (a scan changes only what it created).
+    /// Whether the orders and users the API started with are unchanged (a
+    /// scan changes only what it created).
     pub fn seed_intact(&self) -> bool {
-        self.api.orders.seed_intact()
+        self.api.orders.seed_intact() && self.api.accounts.seed_intact()
     }
 }
 
@@ -183,7 +189,12 @@ impl Drop for ApiServer {
 
 /// Serve the API with `flaws` on a free loopback port.
 pub async fn serve(flaws: ApiFlaws) -> std::io::Result<ApiServer> {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+    serve_on(flaws, 0).await
+}
+
+/// Serve the API with `flaws` on loopback `port` (0: any free port).
+pub async fn serve_on(flaws: ApiFlaws, port: u16) -> std::io::Result<ApiServer> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     let api = routes::state(flaws);
     let app = routes::router(api.clone());

@@ -1,15 +1,17 @@
-//! The API's routes: health and root, a JSON login with access and refresh
-//! tokens, refresh and logout, the caller's own record, the JWKS, the link
-//! preview and webhooks, the assistant chat, and the OpenAPI document.
+//! The API's routes and its sessions: health and root, a JSON login with
+//! access and refresh tokens, refresh and logout, the caller's own record,
+//! the JWKS and the OpenAPI document here; accounts, orders and the admin
+//! area, the link preview and webhooks, and the assistant chat in their own
+//! modules.
 
 use super::token::{Claims, Signer, hex};
-use super::{ApiFlaws, OPENAPI, USERS, chat, fetch, orders};
+use super::{ApiFlaws, OPENAPI, accounts, chat, fetch, orders};
 use crate::limits;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -21,6 +23,7 @@ pub struct Api {
     sessions: Mutex<HashMap<String, Session>>,
     pub chat: chat::History,
     pub orders: orders::Orders,
+    pub accounts: accounts::Accounts,
 }
 
 /// One login: whose it is, its current refresh token and the ones it replaced.
@@ -31,7 +34,7 @@ struct Session {
     ended: bool,
 }
 
-/// More sessions than this and the ended ones are forgotten, then the oldest (bounded memory).
+/// More sessions than this and the ended ones are forgotten, or else all of them (bounded memory).
 const MAX_SESSIONS: usize = 20_000;
 
 pub type Shared = State<Arc<Api>>;
@@ -43,6 +46,7 @@ pub fn state(flaws: ApiFlaws) -> Arc<Api> {
         sessions: Mutex::default(),
         chat: chat::History::default(),
         orders: orders::Orders::seeded(flaws.sequential_ids),
+        accounts: accounts::Accounts::seeded(flaws.sequential_ids),
     })
 }
 
@@ -62,6 +66,9 @@ pub fn router(api: Arc<Api>) -> Router {
             "/api/v1/orders/{id}",
             get(orders::read).patch(orders::update).delete(orders::delete),
         )
+        .route("/api/v1/users", post(accounts::register))
+        .route("/api/v1/users/me", delete(accounts::delete_me))
+        .route("/api/v1/users/{username}/password", put(accounts::change_password))
         .route("/api/v1/admin/stats", get(orders::stats))
         .route("/api/v1/admin/users", get(orders::users))
         .route("/api/v1/preview", get(fetch::preview))
@@ -106,7 +113,7 @@ async fn openapi(_caller: Caller) -> Response {
 async fn jwks(State(api): Shared) -> Response {
     match api.signer.jwks() {
         Some(keys) => Json(keys).into_response(),
-        None => (StatusCode::NOT_FOUND, Json(json!({"error": "not found"}))).into_response(),
+        None => refused(StatusCode::NOT_FOUND, "not found"),
     }
 }
 
@@ -116,12 +123,10 @@ pub fn refused(status: StatusCode, why: &str) -> Response {
 
 async fn login(State(api): Shared, Json(body): Json<Value>) -> Response {
     let field = |name: &str| body.get(name).and_then(Value::as_str).unwrap_or_default();
-    let known = USERS
-        .iter()
-        .find(|(user, password, _)| *user == field("username") && *password == field("password"));
-    let Some((user, ..)) = known else {
+    let user = field("username");
+    if !api.accounts.check(user, field("password")) {
         return refused(StatusCode::UNAUTHORIZED, "invalid credentials");
-    };
+    }
     let session = hex(16);
     let refresh = hex(32);
     let mut sessions = api.sessions.lock().unwrap();
@@ -179,10 +184,10 @@ async fn logout(State(api): Shared, caller: Caller) -> Response {
 }
 
 async fn me(State(api): Shared, caller: Caller) -> Json<Value> {
-    let index = orders::index_of(&caller);
-    let mut record = json!({"id": api.orders.user_id(index), "username": caller.0.user});
+    let user = &caller.0.user;
+    let mut record = json!({"id": api.accounts.id_of(user), "username": user});
     if api.flaws.exposes_role {
-        record["role"] = json!(USERS[index].2);
+        record["role"] = json!(api.accounts.role_of(user));
     }
     Json(record)
 }
@@ -205,7 +210,8 @@ impl Api {
         let live = sessions
             .get(&claims.session)
             .is_some_and(|s| !s.ended && s.user == claims.user);
-        live.then_some(claims)
+        drop(sessions);
+        (live && self.accounts.exists(&claims.user)).then_some(claims)
     }
 }
 
