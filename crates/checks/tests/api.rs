@@ -136,23 +136,34 @@ async fn fixed_api_gives_only_notes() {
     assert_eq!(report.letter_grade, "A");
 }
 
-/// Without `--spec` the scan cannot read the document (it is for signed-in
-/// callers only) but surveys it with the scan's credentials: a description
-/// whose request examples hold a password is not a leak, and the fixed API
-/// still gives nothing above info.
+/// Without `--spec`: anonymous discovery is refused the document (it is for
+/// signed-in callers only), so the scan asks again with its session and
+/// reads it; the document's request examples (a password among them) are no
+/// leak, and the fixed API still gives nothing above info.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_document_for_signed_in_callers_is_no_finding() {
-    let server = api::serve(ApiFlaws::fixed()).await.unwrap();
-    let mut config = ScanConfig::new(Url::parse(&server.url()).unwrap());
-    config.flow = Some(Flow::parse(api::FLOW, "demo-api", &|_| None).unwrap());
-    config.limits.rate = 0;
-    let report = run_scan(&config, CHECKS, &()).await.unwrap();
-    assert!(
-        report.findings.iter().all(|f| f.severity == Severity::Info),
-        "{:#?}",
-        report.findings
-    );
-    assert!(report.stats.errors.is_empty(), "{:?}", report.stats.errors);
+async fn a_document_for_signed_in_callers_is_read_signed_in() {
+    for flaws in [ApiFlaws::fixed(), ApiFlaws::vulnerable()] {
+        let server = api::serve(flaws).await.unwrap();
+        let mut config = ScanConfig::new(Url::parse(&server.url()).unwrap());
+        config.flow = Some(Flow::parse(api::FLOW, "demo-api", &|_| None).unwrap());
+        config.limits.rate = 0;
+        config.selection = ["PROP-001", "PROP-002", "BOLA-002", "SSRF-003"]
+            .map(String::from)
+            .to_vec();
+        let report = run_scan(&config, CHECKS, &()).await.unwrap();
+        let events = &report.stats.events;
+        assert!(
+            events.iter().any(|e| e.contains("served to signed-in users only")),
+            "{events:?}"
+        );
+        assert!(report.stats.errors.is_empty(), "{:?}", report.stats.errors);
+        let fired = fired(&report);
+        assert!(!fired.contains("PROP-001"), "{:#?}", report.findings);
+        // The document's operations were read: the URL inputs and, on the
+        // vulnerable API, the integer order ids.
+        assert!(fired.contains("SSRF-003"), "{fired:?}");
+        assert_eq!(fired.contains("BOLA-002"), flaws == ApiFlaws::vulnerable(), "{fired:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

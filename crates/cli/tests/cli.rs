@@ -82,12 +82,7 @@ fn demo_api_proves_the_api_categories_and_cleans_up() {
     let out = rampart(&["demo", "--api", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report = json(&out);
-    let fired: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["ruleId"].as_str().unwrap())
-        .collect();
+    let fired = fired(&report);
     for rule in [
         "AUTH-005", "BOLA-004", "BOLA-005", "BFLA-002", "SSRF-001", "LLM-004", "SESS-020",
     ] {
@@ -110,7 +105,7 @@ fn demo_api_fixed_keeps_only_its_notes() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report = json(&out);
     let findings = report["findings"].as_array().unwrap();
-    let rules: std::collections::BTreeSet<&str> = findings.iter().map(|f| f["ruleId"].as_str().unwrap()).collect();
+    let rules: std::collections::BTreeSet<&str> = fired(&report).into_iter().collect();
     assert_eq!(rules, ["SESS-013", "SSRF-003"].into(), "{findings:#?}");
     assert!(findings.iter().all(|f| f["severity"] == "info"), "{findings:#?}");
     assert_eq!(report["letterGrade"], "A");
@@ -704,12 +699,7 @@ fn without_a_flow_the_cookie_rules_judge_first_contact() {
     let out = rampart(&["scan", &url, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report = json(&out);
-    let fired: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["ruleId"].as_str().unwrap())
-        .collect();
+    let fired = fired(&report);
     for rule in ["SESS-007", "SESS-008", "SESS-009", "SESS-011"] {
         assert!(fired.contains(&rule), "{rule} not in {fired:?}");
     }

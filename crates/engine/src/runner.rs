@@ -94,6 +94,16 @@ pub async fn run_scan(config: &ScanConfig, checks: &[&dyn Check], progress: &dyn
     let identities = crate::identity::establish(config, &inventory, &layer, &redactor).await?;
     let auth = crate::check::credentials(config, driver.as_ref()).await?;
     if let (Some(auth), Source::Discovery) = (&auth, &inventory.source) {
+        progress.stage("looking for an API description as the signed-in user");
+        if let Some(url) = crate::spec::read_signed_in(&config.target, &layer, &mut inventory, auth).await? {
+            layer.note(format!(
+                "the API description at {url} is served to signed-in users only; read with the scan's credentials"
+            ));
+            leave_out_state_changing(&mut inventory, &layer);
+            leave_out_of_scope(&mut inventory, &layer);
+        }
+    }
+    if let (Some(auth), Source::Discovery) = (&auth, &inventory.source) {
         progress.stage("crawling as the signed-in user");
         let added = crate::spec::crawl_signed_in(&config.target, &layer, &mut inventory, auth).await?;
         leave_out_of_scope(&mut inventory, &layer);

@@ -73,6 +73,11 @@ impl Check for InvalidCredentials {
             ));
         };
         let forms = forms(&headers);
+        // A tampered credential looks like a live one wherever it is shown,
+        // so the report shows it as it shows live tokens: a prefix, redacted.
+        for (_, fake, _) in &forms {
+            credential::token_values(fake).for_each(|token| ctx.redactor.token(token));
+        }
         let mut findings = Vec::new();
         // Only where anonymous requests are refused outright (a 4xx), not merely answered emptily.
         let refused_outright = protected(ctx).filter(|(_, anon, _)| (400..500).contains(&anon.status));

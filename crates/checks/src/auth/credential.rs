@@ -59,6 +59,11 @@ impl JwtCredential {
     }
 }
 
+/// Every value in `headers` that could be a token.
+pub fn token_values(headers: &Headers) -> impl Iterator<Item = &str> {
+    headers.iter().flat_map(|(name, value)| candidates(name, value))
+}
+
 /// The values in one header that could be a token.
 fn candidates<'a>(name: &str, value: &'a str) -> Box<dyn Iterator<Item = &'a str> + 'a> {
     if name.eq_ignore_ascii_case("cookie") {

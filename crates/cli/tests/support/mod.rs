@@ -41,6 +41,12 @@ pub fn json(out: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
+/// The rule ids of a JSON report's findings, in report order.
+pub fn fired(report: &serde_json::Value) -> Vec<&str> {
+    let findings = report["findings"].as_array().map(Vec::as_slice).unwrap_or_default();
+    findings.iter().filter_map(|f| f["ruleId"].as_str()).collect()
+}
+
 /// Assert exit 2 with one line on stderr that contains `needle`, and no panic.
 pub fn assert_error(out: &Output, needle: &str) {
     let err = stderr(out);

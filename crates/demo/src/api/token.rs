@@ -81,7 +81,7 @@ impl Signer {
             return token;
         }
         let signed = format!("{}.{}", encode(&json!({"alg": "HS256", "typ": "JWT"})), encode(&claims));
-        let signature = B64.encode(hmac(&self.key, &signed));
+        let signature = B64.encode(mac(&self.key, &signed).finalize().into_bytes());
         format!("{signed}.{signature}")
     }
 
@@ -106,7 +106,8 @@ impl Signer {
         let genuine = match alg {
             "HS256" => {
                 let key = self.hmac_key(header.get("kid").and_then(Value::as_str))?;
-                B64.decode(signature).is_ok_and(|s| s == hmac(&key, signed))
+                B64.decode(signature)
+                    .is_ok_and(|s| mac(&key, signed).verify_slice(&s).is_ok())
             }
             "RS256" => self.flaws.key_confusion && self.issued.lock().unwrap().contains(token),
             alg => self.flaws.alg_none && alg.eq_ignore_ascii_case("none") && signature.is_empty(),
@@ -151,10 +152,11 @@ fn in_lifetime(claims: &Value) -> bool {
     field("exp").is_none_or(|exp| now < exp) && field("nbf").is_none_or(|nbf| nbf <= now)
 }
 
-fn hmac(key: &[u8], data: &str) -> Vec<u8> {
+/// HMAC-SHA256 of `data` under `key`, to finalize or to verify (in constant time).
+fn mac(key: &[u8], data: &str) -> hmac::Hmac<sha2::Sha256> {
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(data.as_bytes());
-    mac.finalize().into_bytes().to_vec()
+    mac
 }
 
 fn encode(value: &Value) -> String {

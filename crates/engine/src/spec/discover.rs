@@ -116,6 +116,26 @@ fn under(target: &Url, path: &str) -> Url {
     url
 }
 
+/// The first spec document the well-known spec paths under `target` give a
+/// GET with `auth`: for an API that documents itself to signed-in users only.
+pub async fn signed_in(target: &Url, layer: &HttpLayer, auth: &[(String, String)]) -> Result<Option<(Url, Value)>> {
+    let paths = PATHS.iter().filter(|(_, kind)| *kind == DocumentKind::Spec);
+    for (path, _) in paths {
+        let url = under(target, path);
+        let mut req = Request::get(url.clone());
+        req.headers.extend(auth.iter().cloned());
+        let resp = match layer.send_capped(&req, load::MAX_BYTES).await {
+            Ok(resp) => resp,
+            Err(e) if e.is_budget() => return Err(e),
+            Err(_) => continue,
+        };
+        if let Some(value) = (200..300).contains(&resp.status).then(|| spec(&resp, &url)).flatten() {
+            return Ok(Some((url, value)));
+        }
+    }
+    Ok(None)
+}
+
 /// One anonymous GET; `None` when this path alone failed (timeout, reset, breaker).
 async fn get(layer: &HttpLayer, url: Url, large: bool) -> Result<Option<Response>> {
     let req = Request::get(url).anonymous();

@@ -100,6 +100,41 @@ async fn crawled(target: &Url, layer: &HttpLayer, listed: &[String]) -> Result<I
     })
 }
 
+/// Without a spec, look for one again with the scan's credentials: an API
+/// that documents itself to signed-in users only. A document found replaces
+/// the discovered operations (those the spec lacks are kept, after its own);
+/// the well-known documents stay. Returns where the spec was found.
+pub async fn read_signed_in(
+    target: &Url,
+    layer: &HttpLayer,
+    inventory: &mut Inventory,
+    auth: &[(String, String)],
+) -> Result<Option<Url>> {
+    let Some((url, value)) = discover::signed_in(target, layer, auth).await? else {
+        return Ok(None);
+    };
+    let mut found = match from_value(Origin::Url(url.clone()), value, target, layer).await {
+        Ok(found) => found,
+        Err(e) if e.is_budget() => return Err(e),
+        Err(e) => {
+            layer.note(format!("spec at {url} (read signed in) not used: {e}"));
+            return Ok(None);
+        }
+    };
+    for old in inventory.endpoints.drain(..) {
+        let known = found
+            .endpoints
+            .iter()
+            .any(|e| e.method == old.method && e.path == old.path);
+        if !known && found.endpoints.len() < MAX_OPERATIONS {
+            found.endpoints.push(old);
+        }
+    }
+    found.documents = std::mem::take(&mut inventory.documents);
+    *inventory = found;
+    Ok(Some(url))
+}
+
 /// Without a spec, crawl again with the scan's credentials: what only a
 /// signed-in user sees (`GET /orders/` that answered 401, the links to each
 /// order) joins the inventory. Returns how many operations were added.
