@@ -4,6 +4,7 @@
 //! already holds.
 
 use rampart_engine::http::Response;
+use rampart_engine::inventory::{DocumentKind, Source};
 use rampart_engine::{Context, Endpoint as Operation, Request};
 use rampart_model::{Confidence, Endpoint, Exchange, Finding, Rule};
 use serde_json::{Map, Value};
@@ -69,10 +70,26 @@ fn collect(value: &Value, key: &str, depth: usize, out: &mut Vec<(String, String
     }
 }
 
-/// An OpenAPI or Swagger document: its examples and schemas describe data, they are not data.
-pub fn is_api_description(resp: &Response) -> bool {
-    matches!(json(resp), Some(Value::Object(top))
-        if (top.contains_key("openapi") || top.contains_key("swagger")) && top.contains_key("paths"))
+/// Documentation, whose examples describe data and are not data: a spec or
+/// docs page the scan knows (`documentation`), or any answer whose `body` is
+/// an OpenAPI or Swagger document (one found nowhere else).
+pub fn is_documentation(known: &[String], url: &str, body: &[u8]) -> bool {
+    known.iter().any(|u| u == url)
+        || matches!(serde_json::from_slice(body), Ok(Value::Object(top))
+            if (top.contains_key("openapi") || top.contains_key("swagger")) && top.contains_key("paths"))
+}
+
+/// URLs of the spec and documentation pages the scan knows.
+pub fn documentation(ctx: &Context<'_>) -> Vec<String> {
+    let docs = ctx.inventory.documents.iter();
+    let mut urls: Vec<String> = docs
+        .filter(|d| matches!(d.kind, DocumentKind::Spec | DocumentKind::DocsUi))
+        .map(|d| d.url.to_string())
+        .collect();
+    if let Source::Spec { location, .. } = &ctx.inventory.source {
+        urls.push(location.clone());
+    }
+    urls
 }
 
 /// A 2xx answer with a body that is not an error or a login page: the resource itself.

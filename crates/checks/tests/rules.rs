@@ -180,29 +180,19 @@ async fn vulnerable_api_is_proven_with_controls() {
         "{:#?}",
         report.stats.not_applicable
     );
-    for rule in [
-        "SESS-001",
-        "SESS-002",
-        "SESS-003",
-        "SESS-004",
-        "SESS-006",
-        "INPUT-007",
-        "AUTH-011",
-        "CONSUME-002",
-    ] {
-        let f = report
-            .findings
-            .iter()
-            .find(|f| f.rule_id == rule)
-            .unwrap_or_else(|| panic!("{rule} missing"));
-        assert_eq!(f.confidence, Confidence::Confirmed, "{rule}");
-        assert!(
-            f.evidence
-                .iter()
-                .any(|e| e.note.as_deref().unwrap_or_default().contains("control")),
-            "{rule} has no control exchange"
-        );
-    }
+    support::assert_proven_with_controls(
+        &report,
+        &[
+            "SESS-001",
+            "SESS-002",
+            "SESS-003",
+            "SESS-004",
+            "SESS-006",
+            "INPUT-007",
+            "AUTH-011",
+            "CONSUME-002",
+        ],
+    );
     let sql: Vec<(&str, &str)> = report
         .findings
         .iter()

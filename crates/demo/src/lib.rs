@@ -49,10 +49,29 @@ path = "/password"
 form = { current = "correct-horse-7", new = "correct-horse-7" }
 "#;
 
+/// A server task that stops when dropped.
+struct Serving(JoinHandle<()>);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Serve `app` on loopback `port` (0: any free port): its address and the task.
+async fn spawn(app: axum::Router, port: u16) -> std::io::Result<(SocketAddr, Serving)> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    let addr = listener.local_addr()?;
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok((addr, Serving(task)))
+}
+
 /// A running demo server; dropping it stops the server.
 pub struct DemoServer {
     pub addr: SocketAddr,
-    task: JoinHandle<()>,
+    _task: Serving,
     trap: Arc<AtomicU64>,
 }
 
@@ -67,12 +86,6 @@ impl DemoServer {
     }
 }
 
-impl Drop for DemoServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
 /// Serve the demo API with `flaws` on a free loopback port.
 pub async fn serve(flaws: Flaws) -> std::io::Result<DemoServer> {
     serve_on(flaws, 0).await
@@ -80,15 +93,14 @@ pub async fn serve(flaws: Flaws) -> std::io::Result<DemoServer> {
 
 /// Serve the demo API with `flaws` on loopback `port` (0: any free port).
 pub async fn serve_on(flaws: Flaws, port: u16) -> std::io::Result<DemoServer> {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-    let addr = listener.local_addr()?;
     let trap = Arc::new(AtomicU64::new(0));
     let catalog = catalog::Catalog::open(flaws.sql_injection)
         .await
         .map_err(std::io::Error::other)?;
-    let app = app::router(flaws, catalog, trap.clone());
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok(DemoServer { addr, task, trap })
+    let (addr, task) = spawn(app::router(flaws, catalog, trap.clone()), port).await?;
+    Ok(DemoServer {
+        addr,
+        _task: task,
+        trap,
+    })
 }

@@ -24,9 +24,8 @@ pub use keys::{Secret, secrets};
 pub use pii::{emails, ssns};
 pub use trace::stack_trace;
 
-use crate::web::{Observed, observed};
+use crate::web::{self, Observed, observed};
 use rampart_engine::Context;
-use rampart_engine::inventory::{DocumentKind, Source};
 use rampart_model::{Confidence, Exchange, Finding, Rule};
 use std::collections::BTreeSet;
 
@@ -48,7 +47,7 @@ pub(crate) struct Leak {
 /// API descriptions and documentation pages are skipped: their examples are not data.
 pub(crate) fn passive(ctx: &Context<'_>, rule: &Rule, detect: impl Fn(&Observed) -> Option<Leak>) -> Vec<Finding> {
     let mut reported = BTreeSet::new();
-    let documentation = documentation(ctx);
+    let documentation = web::documentation(ctx);
     let mut out = Vec::new();
     for o in observed(ctx) {
         if out.len() >= MAX_FINDINGS {
@@ -56,7 +55,7 @@ pub(crate) fn passive(ctx: &Context<'_>, rule: &Rule, detect: impl Fn(&Observed)
         }
         let endpoint = o.endpoint();
         let key = (endpoint.method.clone(), endpoint.url.clone());
-        if reported.contains(&key) || documentation.contains(&endpoint.url) {
+        if reported.contains(&key) || web::is_documentation(&documentation, &endpoint.url, o.body) {
             continue;
         }
         let Some(leak) = detect(&o) else {
@@ -76,19 +75,6 @@ pub(crate) fn passive(ctx: &Context<'_>, rule: &Rule, detect: impl Fn(&Observed)
         out.push(Finding::new(rule, Confidence::Firm, endpoint, description).with_evidence(vec![evidence]));
     }
     out
-}
-
-/// URLs of the spec and documentation pages the scan knows.
-fn documentation(ctx: &Context<'_>) -> Vec<String> {
-    let docs = ctx.inventory.documents.iter();
-    let mut urls: Vec<String> = docs
-        .filter(|d| matches!(d.kind, DocumentKind::Spec | DocumentKind::DocsUi))
-        .map(|d| d.url.to_string())
-        .collect();
-    if let Source::Spec { location, .. } = &ctx.inventory.source {
-        urls.push(location.clone());
-    }
-    urls
 }
 
 /// The exchange with each found value replaced in the response body.

@@ -81,10 +81,16 @@ impl Check for SensitiveFields {
 
     async fn run(&self, ctx: &Context<'_>) -> Result<Outcome, Error> {
         let mut findings = Vec::new();
+        let documentation = web::documentation(ctx);
         for s in ctx.survey {
             let Some(op) = ctx.inventory.endpoints.get(s.endpoint) else {
                 continue;
             };
+            if s.responses()
+                .any(|r| web::is_documentation(&documentation, op.url.as_str(), &r.body))
+            {
+                continue;
+            }
             let Some((resp, found)) = s.responses().find_map(|r| Some((r, exposed(r)?))) else {
                 continue;
             };
@@ -119,10 +125,9 @@ impl Check for SensitiveFields {
     }
 }
 
-/// The sensitive property names with values in a 2xx JSON answer (not in an
-/// API description, whose request examples name passwords by design).
+/// The sensitive property names with values in a 2xx JSON answer.
 fn exposed(resp: &Response) -> Option<Vec<String>> {
-    if !(200..300).contains(&resp.status) || web::is_api_description(resp) {
+    if !(200..300).contains(&resp.status) {
         return None;
     }
     let mut found: Vec<String> = web::fields(&web::json(resp)?)
@@ -188,8 +193,15 @@ mod tests {
         let example = r#"{"requestBody":{"content":{"application/json":{"example":{"username":"alice","password":"correct-horse-7"}}}}}"#;
         let description =
             format!(r#"{{"openapi":"3.0.3","info":{{"title":"t"}},"paths":{{"/login":{{"post":{example}}}}}}}"#);
-        assert_eq!(exposed(&resp(&description)), None);
-        // The same example outside a description is data.
+        // Both name a password; only the description is documentation (so PROP-001 skips it).
+        assert_eq!(exposed(&resp(&description)).unwrap(), ["password"]);
+        assert!(web::is_documentation(&[], "http://h/schema", description.as_bytes()));
         assert_eq!(exposed(&resp(example)).unwrap(), ["password"]);
+        assert!(!web::is_documentation(&[], "http://h/schema", example.as_bytes()));
+        assert!(web::is_documentation(
+            &["http://h/schema".into()],
+            "http://h/schema",
+            example.as_bytes()
+        ));
     }
 }

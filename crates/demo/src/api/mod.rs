@@ -13,7 +13,6 @@ mod routes;
 mod token;
 
 use std::net::SocketAddr;
-use tokio::task::JoinHandle;
 
 /// The seeded users, their passwords and roles. Alice is the scan's user; Bob
 /// is the second identity; Root is the administrator nobody scans as. Public
@@ -165,7 +164,7 @@ impl ApiFlaws {
 /// A running API server; dropping it stops the server.
 pub struct ApiServer {
     pub addr: SocketAddr,
-    task: JoinHandle<()>,
+    _task: crate::Serving,
     api: std::sync::Arc<routes::Api>,
 }
 
@@ -181,12 +180,6 @@ impl ApiServer {
     }
 }
 
-impl Drop for ApiServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
 /// Serve the API with `flaws` on a free loopback port.
 pub async fn serve(flaws: ApiFlaws) -> std::io::Result<ApiServer> {
     serve_on(flaws, 0).await
@@ -194,12 +187,7 @@ pub async fn serve(flaws: ApiFlaws) -> std::io::Result<ApiServer> {
 
 /// Serve the API with `flaws` on loopback `port` (0: any free port).
 pub async fn serve_on(flaws: ApiFlaws, port: u16) -> std::io::Result<ApiServer> {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-    let addr = listener.local_addr()?;
     let api = routes::state(flaws);
-    let app = routes::router(api.clone());
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok(ApiServer { addr, task, api })
+    let (addr, task) = crate::spawn(routes::router(api.clone()), port).await?;
+    Ok(ApiServer { addr, _task: task, api })
 }
