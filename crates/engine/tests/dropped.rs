@@ -1,6 +1,6 @@
-//! A kept-alive connection the server drops just as it is reused: a safe
-//! request is sent once more on a new connection, anything else fails with the
-//! cause. (No framework drops on demand, hence a raw listener.)
+//! A kept-alive connection the server drops just as it is reused: a safe or
+//! replayable request is sent once more on a new connection, anything else fails
+//! with the cause. (No framework drops on demand, hence a raw listener.)
 
 use rampart_engine::{HttpLayer, Limits, Request};
 use std::sync::Arc;
@@ -86,4 +86,20 @@ async fn a_post_on_a_dropped_connection_is_not_repeated() {
         "the POST reached the server a second time"
     );
     assert!(layer.events().iter().all(|e| !e.contains("sent once more")));
+}
+
+#[tokio::test]
+async fn a_replayable_post_on_a_dropped_connection_is_sent_once_more() {
+    let (url, seen) = dropping_server().await;
+    let layer = HttpLayer::new(&Limits::default(), &url, Vec::new()).unwrap();
+    layer.send(&Request::get(url.clone())).await.unwrap();
+
+    let prompt = Request::new("POST", url.clone())
+        .json(&serde_json::json!({"message": "hello"}))
+        .replayable();
+    let again = layer.send(&prompt).await.unwrap();
+
+    assert_eq!(again.text(), "fresh");
+    assert_eq!(seen.0.load(Ordering::SeqCst), 1);
+    assert!(layer.events().iter().any(|e| e.contains("sent once more")));
 }

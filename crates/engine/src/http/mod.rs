@@ -41,6 +41,9 @@ pub struct Request {
     pub declared: bool,
     /// The form's per-view anti-CSRF field: a fresh token is fetched before sending.
     pub form_token: Option<FormToken>,
+    /// Sent once more on a new connection when the server drops the connection
+    /// before answering, although its method is not safe (see [`Request::replayable`]).
+    pub replayable: bool,
 }
 
 impl Request {
@@ -57,7 +60,18 @@ impl Request {
             anonymous: false,
             declared: false,
             form_token: None,
+            replayable: false,
         }
+    }
+
+    /// A request whose second copy changes nothing a scan has to track (a prompt to a
+    /// chat endpoint): like a safe one, it is sent once more when the server drops a
+    /// kept-alive connection under it before answering. A server that closes the
+    /// connection after an error answer without saying so (uvicorn after an unhandled
+    /// exception) leaves such a connection in the pool for the next request.
+    pub fn replayable(mut self) -> Self {
+        self.replayable = true;
+        self
     }
 
     /// A request the user declared (a flow step), exempt from the state-changing guard.
@@ -307,7 +321,7 @@ impl HttpLayer {
 
     async fn transfer(&self, req: &Request, max_body: usize) -> Result<(u16, Vec<Header>, Vec<u8>, bool)> {
         let mut resp = match self.request(req)?.send().await {
-            Err(e) if classify::dropped_before_answer(&e) && req.is_safe() => {
+            Err(e) if classify::dropped_before_answer(&e) && (req.is_safe() || req.replayable) => {
                 self.note(format!(
                     "{}: the server dropped the connection before answering; sent once more on a new one",
                     req.url
