@@ -3,7 +3,8 @@
 //! (and has no page-size parameter), answers anonymous requests to its
 //! public list, and sets a cookie from a parameter the request supplies.
 //! Nothing here is a flaw of medium severity or above; RATE-003 and
-//! CRYPTO-006 must not fire at all.
+//! CRYPTO-006 must not fire at all. Documented at a versioned address only
+//! its docs page names, the API is still found and still unversioned.
 
 use axum::Router;
 use axum::extract::{Query, Request, State};
@@ -76,16 +77,33 @@ fn secure_headers(headers: &mut HeaderMap) {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }
 
-/// Serve the benign API on loopback; its base URL.
-async fn serve_benign() -> Url {
+/// The Swagger UI page FastAPI serves at `/docs` for its document at `spec`, trimmed.
+fn docs_page(spec: &str) -> String {
+    format!(
+        r##"<!DOCTYPE html><html><head><title>benign - Swagger UI</title></head><body><div id="swagger-ui"></div>
+<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script>const ui = SwaggerUIBundle({{
+    url: '{spec}',
+    "dom_id": "#swagger-ui",
+}})</script></body></html>"##
+    )
+}
+
+/// Serve the benign API on loopback, its document at `spec` and a docs UI at
+/// `/docs` that loads it; its base URL.
+async fn serve_benign(spec: &'static str) -> Url {
     let log: Log = Arc::default();
     let app = Router::new()
         .route("/api/events", get(events))
         .route("/api/products", get(products))
         .route("/api/prefs", get(prefs))
         .route(
-            "/openapi.json",
+            spec,
             get(|| async { ([(header::CONTENT_TYPE, "application/json")], SPEC) }),
+        )
+        .route(
+            "/docs",
+            get(move || async move { axum::response::Html(docs_page(spec)) }),
         )
         .layer(middleware::from_fn_with_state(log.clone(), around))
         .with_state(log);
@@ -107,7 +125,7 @@ fn claims(report: &rampart_model::Report) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_benign_api_gets_no_false_claims() {
-    let mut config = ScanConfig::new(serve_benign().await);
+    let mut config = ScanConfig::new(serve_benign("/openapi.json").await);
     config.limits.rate = 0;
     let report = run_scan(&config, CHECKS, &()).await.unwrap();
     let claims = claims(&report);
@@ -123,7 +141,7 @@ async fn a_benign_api_gets_no_false_claims() {
 /// there proves nothing (AUTH-002 needs an endpoint that refuses anonymous requests).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_a_public_api_ignores_is_no_accepted_forgery() {
-    let mut config = ScanConfig::new(serve_benign().await);
+    let mut config = ScanConfig::new(serve_benign("/openapi.json").await);
     config.limits.rate = 0;
     let header = serde_json::json!({"alg": "HS256", "typ": "JWT"});
     let claims_part = serde_json::json!({"sub": "alice", "exp": 4_102_444_800_u64});
@@ -142,4 +160,25 @@ async fn a_token_a_public_api_ignores_is_no_accepted_forgery() {
         said(&c.ran) || said(&c.not_applicable)
     });
     assert!(judged, "AUTH-002 ran or said why not: {:?}", report.coverage.categories);
+}
+
+/// FastAPI's `openapi_url="/api/v1/openapi.json"`: the document only `/docs` names
+/// supplies the operations, and its own address gives the API no version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_its_docs_page_names_is_read_and_gives_no_version() {
+    let mut config = ScanConfig::new(serve_benign("/api/v1/openapi.json").await);
+    config.limits.rate = 0;
+    let report = run_scan(&config, CHECKS, &()).await.unwrap();
+    let claims = claims(&report);
+    assert!(claims.is_empty(), "wrong claims: {claims:#?}");
+    let public = report
+        .findings
+        .iter()
+        .any(|f| f.rule_id == "INV-005" && f.endpoint.url.ends_with("/api/v1/openapi.json"));
+    assert!(public, "the document was found and read: {:?}", report.stats.events);
+    let unversioned = report.findings.iter().find(|f| f.rule_id == "INV-001");
+    assert!(
+        unversioned.is_some_and(|f| f.description.starts_with("None of the 3 known API paths")),
+        "the spec's three operations, not its own address: {unversioned:?}"
+    );
 }

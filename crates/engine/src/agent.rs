@@ -304,7 +304,6 @@ fn redirect_target(req: &Request, resp: &Response, layer: &HttpLayer) -> Result<
         // The server sends a declared step on: browsers follow it too.
         declared: req.declared,
         form_token: None,
-        replayable: keep && req.replayable,
     }))
 }
 

@@ -102,7 +102,7 @@ async fn discovery_finds_the_public_demo_spec() {
         spec::discover::PATHS.len() + 1,
         "one GET per path and one random path"
     );
-    assert!(spec::discover::PATHS.len() <= 25);
+    assert!(spec::discover::PATHS.len() <= 30);
 }
 
 #[tokio::test]
@@ -193,6 +193,49 @@ async fn a_remote_spec_resolves_relative_refs_as_urls() {
     let e = foreign.unwrap_err().to_string();
     assert!(e.contains("may only refer to its own origin"), "{e}");
     assert_eq!(layer.requests_sent(), 1, "nothing is fetched from another origin");
+}
+
+#[tokio::test]
+async fn a_document_only_its_docs_ui_names_is_found_there_on_the_origin_only() {
+    let addr = serve(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/docs-ui"), false).await;
+    let config = ScanConfig::new(Url::parse(&format!("http://{addr}/")).unwrap());
+    let layer = layer();
+    let inv = spec::inventory(&config, &layer).await.unwrap();
+    let spec_url = format!("http://{addr}/api/v1/openapi.json");
+    assert!(
+        matches!(&inv.source, Source::Spec { location, .. } if *location == spec_url),
+        "{:?}",
+        inv.source
+    );
+    assert_eq!(
+        labels(&inv),
+        [
+            "GET /api/v1/items",
+            "GET /api/v1/items/{id}",
+            "GET /docs",
+            "GET /api/v1/openapi.json"
+        ]
+    );
+    let docs: Vec<_> = inv.documents.iter().map(|d| (d.url.path(), d.kind)).collect();
+    assert_eq!(
+        docs,
+        [
+            ("/docs", DocumentKind::DocsUi),
+            ("/api/v1/openapi.json", DocumentKind::Spec)
+        ]
+    );
+    assert_eq!(
+        layer.requests_sent() as usize,
+        spec::discover::PATHS.len() + 2,
+        "the well-known paths, a random path and the one same-origin document the page names: \
+         neither the metadata address nor another host it names is asked"
+    );
+    assert!(
+        layer
+            .events()
+            .iter()
+            .any(|e| e.contains("found through the documentation UI"))
+    );
 }
 
 #[tokio::test]

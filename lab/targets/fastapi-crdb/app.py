@@ -96,7 +96,8 @@ def set_session_cookie(response: Response, sid: str) -> None:
         response.set_cookie(COOKIE, sid)
 
 
-app = FastAPI(title=f"fastapi-crdb ({VARIANT})")
+# The API description under the API prefix (as in FastAPI's full-stack template); /docs stays put.
+app = FastAPI(title=f"fastapi-crdb ({VARIANT})", openapi_url="/api/v1/openapi.json")
 setup_database()
 
 LOGIN_PAGE = """<!doctype html><html><head><title>Sign in</title></head><body>

@@ -2,7 +2,7 @@
 
 use super::OWASP;
 use super::version::is_version_segment;
-use crate::web::observed;
+use crate::web::{documentation, observed};
 use async_trait::async_trait;
 use rampart_engine::inventory::Location;
 use rampart_engine::{Check, Context, Error, Outcome, ScanConfig};
@@ -43,10 +43,18 @@ static RULE: Rule = Rule {
     }],
 };
 
-/// The API's paths: the spec's operations, else the session flow's steps.
+/// The API's paths: the spec's operations (not its documentation's own
+/// address, which says nothing of the API's: `/api/v1/openapi.json` in front
+/// of unversioned `/login` and `/profile`), else the session flow's steps.
 fn api_paths(ctx: &Context<'_>) -> Vec<String> {
     if ctx.inventory.from_spec() {
-        return ctx.inventory.endpoints.iter().map(|op| op.path.clone()).collect();
+        let docs = documentation(ctx);
+        let ops = ctx
+            .inventory
+            .endpoints
+            .iter()
+            .filter(|op| !docs.iter().any(|d| d == op.url.as_str()));
+        return ops.map(|op| op.path.clone()).collect();
     }
     let Some(d) = ctx.driver else {
         return Vec::new();

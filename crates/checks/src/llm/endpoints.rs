@@ -92,9 +92,7 @@ pub struct Target {
 }
 
 impl Target {
-    /// `POST` of `text` in the declared field, with `auth` headers when given; sent once
-    /// more if the server drops the connection before answering (a prompt writes nothing
-    /// but the conversation, and a lost one would hide the endpoint's answer).
+    /// `POST` of `text` in the declared field, with `auth` headers when given.
     pub fn request(&self, text: &str, auth: Option<&[(String, String)]>) -> Request {
         let mut body = match &self.example {
             Some(Value::Object(map)) => Value::Object(map.clone()),
@@ -104,7 +102,7 @@ impl Target {
             Field::Named(name) => body[name.as_str()] = json!(text),
             Field::Messages => body["messages"] = json!([{"role": "user", "content": text}]),
         }
-        let mut req = Request::new("POST", self.url.clone()).json(&body).replayable();
+        let mut req = Request::new("POST", self.url.clone()).json(&body);
         req.headers.extend(auth.unwrap_or_default().iter().cloned());
         req
     }

@@ -41,9 +41,6 @@ pub struct Request {
     pub declared: bool,
     /// The form's per-view anti-CSRF field: a fresh token is fetched before sending.
     pub form_token: Option<FormToken>,
-    /// Sent once more on a new connection when the server drops the connection
-    /// before answering, although its method is not safe (see [`Request::replayable`]).
-    pub replayable: bool,
 }
 
 impl Request {
@@ -60,18 +57,7 @@ impl Request {
             anonymous: false,
             declared: false,
             form_token: None,
-            replayable: false,
         }
-    }
-
-    /// A request whose second copy changes nothing a scan has to track (a prompt to a
-    /// chat endpoint): like a safe one, it is sent once more when the server drops a
-    /// kept-alive connection under it before answering. A server that closes the
-    /// connection after an error answer without saying so (uvicorn after an unhandled
-    /// exception) leaves such a connection in the pool for the next request.
-    pub fn replayable(mut self) -> Self {
-        self.replayable = true;
-        self
     }
 
     /// A request the user declared (a flow step), exempt from the state-changing guard.
@@ -134,7 +120,12 @@ impl Response {
 
 /// The one HTTP client of a scan, shared by every check.
 pub struct HttpLayer {
+    /// Safe requests (GET, HEAD, OPTIONS), on kept-alive connections.
     client: reqwest::Client,
+    /// Every other request, each on a new connection: a server that closes a
+    /// kept-alive connection without saying so (uvicorn after an unhandled
+    /// exception's 500) can neither swallow a write nor have it sent twice.
+    writes: reqwest::Client,
     limits: Limits,
     permits: Semaphore,
     rate: RateLimiter,
@@ -198,6 +189,24 @@ fn tls_and_proxy(builder: reqwest::ClientBuilder, limits: &Limits) -> Result<req
     Ok(builder)
 }
 
+/// A client under the address policy, `--resolve`, `--insecure`, `--ca-cert`
+/// and `--proxy`, following no redirect, keeping up to `idle` connections per
+/// host alive for reuse.
+fn client(limits: &Limits, policy: &Arc<AddressPolicy>, idle: usize) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder().dns_resolver(policy::Resolver { policy: policy.clone() });
+    for (host, addr) in &limits.resolve {
+        builder = builder.resolve(host, *addr);
+    }
+    tls_and_proxy(builder, limits)?
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("rampart/", env!("CARGO_PKG_VERSION")))
+        .pool_max_idle_per_host(idle)
+        .pool_idle_timeout(IDLE_CONNECTION)
+        .connect_timeout(limits.timeout)
+        .build()
+        .map_err(|e| Error::InvalidRequest(format!("HTTP client: {e}")))
+}
+
 /// Most exchanges a scan keeps for its HAR/log; findings keep their own.
 const LOG_CAP: usize = 20_000;
 const MAX_429_RETRIES: u32 = 2;
@@ -212,20 +221,9 @@ impl HttpLayer {
     /// credentials) go to `home`'s origin only.
     pub fn new(limits: &Limits, home: &Url, default_headers: Vec<(String, String)>) -> Result<Self> {
         let policy = Arc::new(limits.policy.clone());
-        let mut builder = reqwest::Client::builder().dns_resolver(policy::Resolver { policy: policy.clone() });
-        for (host, addr) in &limits.resolve {
-            builder = builder.resolve(host, *addr);
-        }
-        let client = tls_and_proxy(builder, limits)?
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("rampart/", env!("CARGO_PKG_VERSION")))
-            .pool_max_idle_per_host(limits.concurrency)
-            .pool_idle_timeout(IDLE_CONNECTION)
-            .connect_timeout(limits.timeout)
-            .build()
-            .map_err(|e| Error::InvalidRequest(format!("HTTP client: {e}")))?;
         Ok(HttpLayer {
-            client,
+            client: client(limits, &policy, limits.concurrency)?,
+            writes: client(limits, &policy, 0)?,
             permits: Semaphore::new(limits.concurrency.max(1)),
             rate: RateLimiter::new(limits.rate),
             budget: Budget::new(limits.max_requests, limits.max_duration).with_interrupt(limits.interrupt.clone()),
@@ -321,7 +319,7 @@ impl HttpLayer {
 
     async fn transfer(&self, req: &Request, max_body: usize) -> Result<(u16, Vec<Header>, Vec<u8>, bool)> {
         let mut resp = match self.request(req)?.send().await {
-            Err(e) if classify::dropped_before_answer(&e) && (req.is_safe() || req.replayable) => {
+            Err(e) if classify::dropped_before_answer(&e) && req.is_safe() => {
                 self.note(format!(
                     "{}: the server dropped the connection before answering; sent once more on a new one",
                     req.url
@@ -355,7 +353,8 @@ impl HttpLayer {
     fn request(&self, req: &Request) -> Result<reqwest::RequestBuilder> {
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
             .map_err(|_| Error::InvalidRequest(format!("method {}", req.method)))?;
-        let mut builder = self.client.request(method, req.url.clone());
+        let client = if req.is_safe() { &self.client } else { &self.writes };
+        let mut builder = client.request(method, req.url.clone());
         for (name, value) in &req.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }

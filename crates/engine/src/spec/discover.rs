@@ -2,6 +2,8 @@
 //! paths (spec documents, docs UIs, health, debug and admin pages), under the
 //! target's path. A hit is a 2xx answer with content that differs from the
 //! answer to a random path (so a catch-all page is not mistaken for a hit).
+//! Without a spec among them, the document a docs UI page found there loads
+//! is asked for (on the target's origin only).
 
 use super::load;
 use crate::error::Result;
@@ -20,10 +22,14 @@ pub const PATHS: &[(&str, DocumentKind)] = &[
     ("/v2/api-docs", DocumentKind::Spec),
     ("/api-docs", DocumentKind::Spec),
     ("/swagger/v1/swagger.json", DocumentKind::Spec),
+    ("/schema/openapi.json", DocumentKind::Spec),
+    ("/api/schema/", DocumentKind::Spec),
+    ("/openapi/v1.json", DocumentKind::Spec),
     ("/docs", DocumentKind::DocsUi),
     ("/redoc", DocumentKind::DocsUi),
     ("/swagger-ui/", DocumentKind::DocsUi),
     ("/swagger-ui.html", DocumentKind::DocsUi),
+    ("/schema", DocumentKind::DocsUi),
     ("/graphql", DocumentKind::Other),
     ("/health", DocumentKind::Health),
     ("/healthz", DocumentKind::Health),
@@ -40,6 +46,8 @@ pub const PATHS: &[(&str, DocumentKind)] = &[
 
 /// Requests in flight at once during discovery.
 const PARALLEL: usize = 8;
+/// Most documents asked for because a docs UI page names them.
+const MAX_LINKED: usize = 3;
 
 /// What discovery saw.
 #[derive(Debug, Default)]
@@ -69,6 +77,7 @@ pub async fn run(target: &Url, layer: &HttpLayer) -> Result<Found> {
         async move { (url.clone(), kind, get(layer, url, kind == DocumentKind::Spec).await) }
     });
     let mut answers: Vec<_> = futures::stream::iter(probes).buffered(PARALLEL).collect().await;
+    let mut pages = Vec::new();
     for (url, kind, answer) in answers.drain(..) {
         let resp = match answer {
             Ok(Some(resp)) => resp,
@@ -77,6 +86,9 @@ pub async fn run(target: &Url, layer: &HttpLayer) -> Result<Found> {
         };
         if !hit(&resp, baseline.as_ref()) {
             continue;
+        }
+        if kind == DocumentKind::DocsUi {
+            pages.push((url.clone(), resp.text()));
         }
         let kind = match kind {
             DocumentKind::Spec => match spec(&resp, &url) {
@@ -96,7 +108,51 @@ pub async fn run(target: &Url, layer: &HttpLayer) -> Result<Found> {
             status: resp.status,
         });
     }
+    if found.spec.is_none() {
+        if let Err(e) = linked(target, layer, &pages, &mut found).await {
+            return stopped(layer, e, found);
+        }
+    }
     Ok(found)
+}
+
+/// The first API description the docs UI `pages` name, on the target's origin,
+/// that answers like one; it becomes the spec and a document.
+async fn linked(target: &Url, layer: &HttpLayer, pages: &[(Url, String)], found: &mut Found) -> Result<()> {
+    let mut tried: Vec<Url> = PATHS.iter().map(|(path, _)| under(target, path)).collect();
+    let named = pages.iter().flat_map(|(page, text)| {
+        super::docs_link::references(text)
+            .into_iter()
+            .filter_map(|r| page.join(&r).ok())
+    });
+    let candidates: Vec<Url> = named
+        .filter(|u| u.origin() == target.origin())
+        .filter(|u| {
+            let new = !tried.contains(u);
+            tried.push(u.clone());
+            new
+        })
+        .take(MAX_LINKED)
+        .collect();
+    for url in candidates {
+        let Some(resp) = get(layer, url.clone(), true).await? else {
+            continue;
+        };
+        let Some(value) = (200..300).contains(&resp.status).then(|| spec(&resp, &url)).flatten() else {
+            continue;
+        };
+        layer.note(format!(
+            "the API description at {url} was found through the documentation UI that loads it"
+        ));
+        found.spec = Some((url.clone(), value));
+        found.documents.push(Document {
+            url,
+            kind: DocumentKind::Spec,
+            status: resp.status,
+        });
+        break;
+    }
+    Ok(())
 }
 
 fn stopped(layer: &HttpLayer, e: crate::Error, found: Found) -> Result<Found> {

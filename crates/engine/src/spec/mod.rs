@@ -3,6 +3,7 @@
 
 mod crawl;
 pub mod discover;
+mod docs_link;
 mod endpoint;
 mod examples;
 pub mod load;
