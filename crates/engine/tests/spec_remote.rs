@@ -140,7 +140,9 @@ async fn a_given_spec_wins_and_discovered_documents_are_listed() {
     assert_eq!(inv.documents.len(), 1);
 }
 
-/// Serve `dir`'s files (or, with `catch_all`, one page for every path) on loopback.
+/// Serve `dir`'s files (or, with `catch_all`, one page for every path) on
+/// loopback, as static file servers do: a directory's `index.html`, and a
+/// directory named without its trailing slash redirected to it.
 async fn serve(dir: PathBuf, catch_all: bool) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -150,14 +152,22 @@ async fn serve(dir: PathBuf, catch_all: bool) -> SocketAddr {
             let n = stream.read(&mut buf).await.unwrap_or(0);
             let head = String::from_utf8_lossy(&buf[..n]).to_string();
             let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let file = dir.join(path.trim_start_matches('/'));
+            let mut file = dir.join(path.trim_start_matches('/'));
+            let mut location = String::new();
+            if !catch_all && file.is_dir() && path != "/" {
+                match path.ends_with('/') {
+                    true => file = file.join("index.html"),
+                    false => location = format!("Location: {path}/\r\n"),
+                }
+            }
             let (status, body) = match (catch_all, std::fs::read(&file)) {
                 (true, _) => ("200 OK", b"<html>welcome</html>".to_vec()),
+                _ if !location.is_empty() => ("301 Moved Permanently", Vec::new()),
                 (false, Ok(body)) if file.is_file() => ("200 OK", body),
                 _ => ("404 Not Found", b"not found".to_vec()),
             };
             let head = format!(
-                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                "HTTP/1.1 {status}\r\n{location}Content-Length: {}\r\nConnection: close\r\n\r\n",
                 body.len()
             );
             let _ = stream.write_all(head.as_bytes()).await;
@@ -235,6 +245,47 @@ async fn a_document_only_its_docs_ui_names_is_found_there_on_the_origin_only() {
             .events()
             .iter()
             .any(|e| e.contains("found through the documentation UI"))
+    );
+}
+
+/// swagger-ui-express: `/api-docs` redirects to `/api-docs/`, whose page loads
+/// `swagger-ui-init.js`, which holds the document itself.
+#[tokio::test]
+async fn a_document_inline_in_a_docs_ui_script_is_read() {
+    let addr = serve(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/docs-ui-express"),
+        false,
+    )
+    .await;
+    let config = ScanConfig::new(Url::parse(&format!("http://{addr}/")).unwrap());
+    let layer = layer();
+    let inv = spec::inventory(&config, &layer).await.unwrap();
+    let script = format!("http://{addr}/api-docs/swagger-ui-init.js");
+    assert!(
+        matches!(&inv.source, Source::Spec { location, .. } if *location == script),
+        "{:?} {:?} {:?}",
+        inv.source,
+        inv.documents,
+        layer.events()
+    );
+    assert_eq!(
+        labels(&inv),
+        [
+            "GET /api/items",
+            "GET /api/items/{id}",
+            "GET /api-docs/",
+            "GET /api-docs/swagger-ui-init.js"
+        ]
+    );
+    assert_eq!(
+        layer.requests_sent() as usize,
+        spec::discover::PATHS.len() + 3,
+        "the well-known paths, a random path, /api-docs/ after the redirect and the init script"
+    );
+    assert!(
+        layer.events().iter().any(|e| e.contains("written into")),
+        "{:?}",
+        layer.events()
     );
 }
 

@@ -82,8 +82,9 @@ impl PathGuard {
 
     /// The word that makes `url` look state-changing, if any: a word of the
     /// path below the target's (split at anything not a letter or digit, and
-    /// at camelCase humps) that starts with a listed word (`createdb`), or a
-    /// word of the query that is one (`action=purge`, not `sort=created`).
+    /// at camelCase humps) that starts with a listed word (`createdb`), unless
+    /// the path is a static file's (`swagger-ui-init.js`), or a word of the
+    /// query that is one (`action=purge`, not `sort=created`).
     pub fn state_changing(&self, url: &Url) -> Option<&str> {
         let path = url.path();
         let own = if path.to_ascii_lowercase().starts_with(&self.base) {
@@ -101,9 +102,23 @@ impl PathGuard {
             };
             self.words.iter().find(hit).map(String::as_str)
         };
-        let in_path = words(own).find_map(|w| listed(&w, true));
+        let in_path = (!is_static_file(own))
+            .then(|| words(own).find_map(|w| listed(&w, true)))
+            .flatten();
         in_path.or_else(|| words(url.query().unwrap_or_default()).find_map(|w| listed(&w, false)))
     }
+}
+
+/// Extensions of the files a server sends as they are: scripts, styles,
+/// source maps, images and fonts, whose names describe content, not actions.
+const STATIC_FILES: &[&str] = &[".js", ".mjs", ".css", ".map", ".png", ".svg", ".ico", ".woff", ".woff2"];
+
+/// Does `path` name a static file (`/docs/swagger-ui-init.js`)?
+fn is_static_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
+    STATIC_FILES
+        .iter()
+        .any(|ext| name.len() > ext.len() && name.ends_with(ext))
 }
 
 /// The lower-case words of `text`: split at non-alphanumerics and where a
@@ -220,6 +235,8 @@ mod tests {
             ("/db-seed", "seed"),
             ("/jobs?action=purge", "purge"),
             ("/logout", "logout"),
+            ("/init.js/run", "init"),
+            ("/setup.js?action=wipe", "wipe"),
         ] {
             assert_eq!(at(path), Some(word), "{path}");
         }
@@ -230,6 +247,8 @@ mod tests {
             "/settings",
             "/health",
             "/posts?sort=created",
+            "/api-docs/swagger-ui-init.js",
+            "/static/reset.css",
         ] {
             assert_eq!(at(path), None, "{path}");
         }

@@ -2,10 +2,12 @@
 //! paths (spec documents, docs UIs, health, debug and admin pages), under the
 //! target's path. A hit is a 2xx answer with content that differs from the
 //! answer to a random path (so a catch-all page is not mistaken for a hit).
-//! Without a spec among them, the document a docs UI page found there loads
-//! is asked for (on the target's origin only).
+//! A path that redirects below itself (`/api-docs` → `/api-docs/`) is
+//! followed once. Without a spec among them, the document a docs UI page
+//! found there loads is read: inline in the page or its init script, else
+//! asked for (on the target's origin only).
 
-use super::load;
+use super::{docs_link, load};
 use crate::error::Result;
 use crate::http::{HttpLayer, Request, Response};
 use crate::inventory::{Document, DocumentKind};
@@ -48,6 +50,8 @@ pub const PATHS: &[(&str, DocumentKind)] = &[
 const PARALLEL: usize = 8;
 /// Most documents asked for because a docs UI page names them.
 const MAX_LINKED: usize = 3;
+/// Most docs UI init scripts read.
+const MAX_SCRIPTS: usize = 2;
 
 /// What discovery saw.
 #[derive(Debug, Default)]
@@ -72,9 +76,9 @@ pub async fn run(target: &Url, layer: &HttpLayer) -> Result<Found> {
     if let Some((_, routes)) = baseline.as_ref().and_then(|b| super::routes::listed(&b.text())) {
         found.listed = routes;
     }
-    let probes = PATHS.iter().map(|&(path, kind)| {
-        let url = under(target, path);
-        async move { (url.clone(), kind, get(layer, url, kind == DocumentKind::Spec).await) }
+    let probes = PATHS.iter().map(|&(path, kind)| async move {
+        let (url, answer) = get_below(layer, under(target, path), kind).await;
+        (url, kind, answer)
     });
     let mut answers: Vec<_> = futures::stream::iter(probes).buffered(PARALLEL).collect().await;
     let mut pages = Vec::new();
@@ -84,23 +88,22 @@ pub async fn run(target: &Url, layer: &HttpLayer) -> Result<Found> {
             Ok(None) => continue,
             Err(e) => return stopped(layer, e, found),
         };
-        if !hit(&resp, baseline.as_ref()) {
+        if !hit(&resp, baseline.as_ref()) || found.documents.iter().any(|d| d.url == url) {
             continue;
         }
-        if kind == DocumentKind::DocsUi {
-            pages.push((url.clone(), resp.text()));
+        let document = (kind == DocumentKind::Spec).then(|| spec(&resp, &url)).flatten();
+        if matches!(kind, DocumentKind::Spec | DocumentKind::DocsUi) && document.is_none() {
+            pages.push((url.clone(), resp.status, resp.text()));
         }
-        let kind = match kind {
-            DocumentKind::Spec => match spec(&resp, &url) {
-                Some(value) => {
-                    if found.spec.is_none() {
-                        found.spec = Some((url.clone(), value));
-                    }
-                    DocumentKind::Spec
+        let kind = match (kind, document) {
+            (DocumentKind::Spec, Some(value)) => {
+                if found.spec.is_none() {
+                    found.spec = Some((url.clone(), value));
                 }
-                None => DocumentKind::Other,
-            },
-            other => other,
+                DocumentKind::Spec
+            }
+            (DocumentKind::Spec, None) => DocumentKind::Other,
+            (other, _) => other,
         };
         found.documents.push(Document {
             url,
@@ -109,32 +112,44 @@ pub async fn run(target: &Url, layer: &HttpLayer) -> Result<Found> {
         });
     }
     if found.spec.is_none() {
-        if let Err(e) = linked(target, layer, &pages, &mut found).await {
+        if let Err(e) = linked(target, layer, pages, &mut found).await {
             return stopped(layer, e, found);
         }
     }
     Ok(found)
 }
 
-/// The first API description the docs UI `pages` name, on the target's origin,
-/// that answers like one; it becomes the spec and a document.
-async fn linked(target: &Url, layer: &HttpLayer, pages: &[(Url, String)], found: &mut Found) -> Result<()> {
+/// The API description the docs UI `pages` (url, status, text) carry inline,
+/// in the page or in an init script it loads, else the first one they name
+/// that answers like one; on the target's origin only. It becomes the spec
+/// and a document.
+async fn linked(target: &Url, layer: &HttpLayer, pages: Vec<(Url, u16, String)>, found: &mut Found) -> Result<()> {
     let mut tried: Vec<Url> = PATHS.iter().map(|(path, _)| under(target, path)).collect();
-    let named = pages.iter().flat_map(|(page, text)| {
-        super::docs_link::references(text)
-            .into_iter()
-            .filter_map(|r| page.join(&r).ok())
-    });
-    let candidates: Vec<Url> = named
-        .filter(|u| u.origin() == target.origin())
-        .filter(|u| {
-            let new = !tried.contains(u);
-            tried.push(u.clone());
-            new
-        })
-        .take(MAX_LINKED)
-        .collect();
-    for url in candidates {
+    let named = |sources: &[(Url, u16, String)], refs: fn(&str) -> Vec<String>| -> Vec<Url> {
+        let joined = sources
+            .iter()
+            .flat_map(|(url, _, text)| refs(text).into_iter().filter_map(|r| url.join(&r).ok()));
+        joined.filter(|u| u.origin() == target.origin()).collect()
+    };
+    let mut sources = pages;
+    for url in untried(named(&sources, docs_link::init_scripts), &mut tried, MAX_SCRIPTS) {
+        if let Some(resp) = get(layer, url.clone(), true)
+            .await?
+            .filter(|r| (200..300).contains(&r.status))
+        {
+            sources.push((url, resp.status, resp.text()));
+        }
+    }
+    for (url, status, text) in &sources {
+        if let Some(value) = docs_link::inline_document(text) {
+            layer.note(format!(
+                "the API description is written into {url}, the documentation UI's own code"
+            ));
+            record(found, url.clone(), *status, value);
+            return Ok(());
+        }
+    }
+    for url in untried(named(&sources, docs_link::references), &mut tried, MAX_LINKED) {
         let Some(resp) = get(layer, url.clone(), true).await? else {
             continue;
         };
@@ -144,15 +159,64 @@ async fn linked(target: &Url, layer: &HttpLayer, pages: &[(Url, String)], found:
         layer.note(format!(
             "the API description at {url} was found through the documentation UI that loads it"
         ));
-        found.spec = Some((url.clone(), value));
-        found.documents.push(Document {
-            url,
-            kind: DocumentKind::Spec,
-            status: resp.status,
-        });
+        record(found, url, resp.status, value);
         break;
     }
     Ok(())
+}
+
+/// Up to `max` of `urls` not in `tried`, which then holds them.
+fn untried(urls: Vec<Url>, tried: &mut Vec<Url>, max: usize) -> Vec<Url> {
+    let mut out = Vec::new();
+    for url in urls {
+        if out.len() < max && !tried.contains(&url) {
+            tried.push(url.clone());
+            out.push(url);
+        }
+    }
+    out
+}
+
+/// `value`, read at `url`, is the spec; `url` is a spec document.
+fn record(found: &mut Found, url: Url, status: u16, value: Value) {
+    found.documents.retain(|d| d.url != url);
+    found.spec = Some((url.clone(), value));
+    found.documents.push(Document {
+        url,
+        kind: DocumentKind::Spec,
+        status,
+    });
+}
+
+/// GET of a well-known `url`; a spec or docs UI path that redirects below
+/// itself on its origin (`/api-docs` → `/api-docs/`, as static file servers
+/// send a directory) is followed once, and the answer is that page's.
+async fn get_below(layer: &HttpLayer, url: Url, kind: DocumentKind) -> (Url, Result<Option<Response>>) {
+    let large = kind == DocumentKind::Spec;
+    let answer = get(layer, url.clone(), large).await;
+    let below = match &answer {
+        Ok(Some(resp)) if matches!(kind, DocumentKind::Spec | DocumentKind::DocsUi) => moved_below(&url, resp),
+        _ => None,
+    };
+    match below {
+        Some(next) => (next.clone(), get(layer, next, large).await),
+        None => (url, answer),
+    }
+}
+
+/// Where a redirect answer to `url` points when that stays below `url`'s path
+/// on its origin: never a login page elsewhere.
+fn moved_below(url: &Url, resp: &Response) -> Option<Url> {
+    if !resp.is_redirect() {
+        return None;
+    }
+    let next = url.join(resp.header("location")?).ok()?;
+    let base = if url.path().ends_with('/') {
+        url.path().to_string()
+    } else {
+        format!("{}/", url.path())
+    };
+    (next.origin() == url.origin() && next.path().starts_with(&base)).then_some(next)
 }
 
 fn stopped(layer: &HttpLayer, e: crate::Error, found: Found) -> Result<Found> {
