@@ -73,11 +73,17 @@ fn collect(value: &Value, key: &str, depth: usize, out: &mut Vec<(String, String
 /// Documentation, whose examples describe data and are not data: a spec or
 /// docs page the scan knows (`documentation`), or any answer whose `body` is
 /// an OpenAPI or Swagger document (one found nowhere else).
+///
+/// Each body is parsed only when it holds a `"paths"` key at all: the rules ask
+/// this of every answer the scan saw.
 pub fn is_documentation(known: &[String], url: &str, body: &[u8]) -> bool {
     known.iter().any(|u| u == url)
-        || matches!(serde_json::from_slice(body), Ok(Value::Object(top))
-            if (top.contains_key("openapi") || top.contains_key("swagger")) && top.contains_key("paths"))
+        || body.windows(PATHS_KEY.len()).any(|w| w == PATHS_KEY)
+            && matches!(serde_json::from_slice(body), Ok(Value::Object(top))
+                if (top.contains_key("openapi") || top.contains_key("swagger")) && top.contains_key("paths"))
 }
+
+const PATHS_KEY: &[u8] = b"\"paths\"";
 
 /// URLs of the spec and documentation pages the scan knows.
 pub fn documentation(ctx: &Context<'_>) -> Vec<String> {

@@ -113,6 +113,12 @@ async fn serve_benign(spec: &'static str) -> Url {
     Url::parse(&format!("http://{addr}/")).unwrap()
 }
 
+/// Every check's report on `config`, unpaced.
+async fn scan(mut config: ScanConfig) -> rampart_model::Report {
+    config.limits.rate = 0;
+    run_scan(&config, CHECKS, &()).await.unwrap()
+}
+
 /// Findings of medium severity or above, and RATE-003 and CRYPTO-006 at any severity.
 fn claims(report: &rampart_model::Report) -> Vec<String> {
     report
@@ -125,9 +131,7 @@ fn claims(report: &rampart_model::Report) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_benign_api_gets_no_false_claims() {
-    let mut config = ScanConfig::new(serve_benign("/openapi.json").await);
-    config.limits.rate = 0;
-    let report = run_scan(&config, CHECKS, &()).await.unwrap();
+    let report = scan(ScanConfig::new(serve_benign("/openapi.json").await)).await;
     let claims = claims(&report);
     assert!(claims.is_empty(), "wrong claims on a benign API: {claims:#?}");
     let cors = report.findings.iter().find(|f| f.rule_id == "INPUT-001");
@@ -142,7 +146,6 @@ async fn a_benign_api_gets_no_false_claims() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_a_public_api_ignores_is_no_accepted_forgery() {
     let mut config = ScanConfig::new(serve_benign("/openapi.json").await);
-    config.limits.rate = 0;
     let header = serde_json::json!({"alg": "HS256", "typ": "JWT"});
     let claims_part = serde_json::json!({"sub": "alice", "exp": 4_102_444_800_u64});
     let b64 = |v: &serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
@@ -152,7 +155,7 @@ async fn a_token_a_public_api_ignores_is_no_accepted_forgery() {
         b64(&claims_part)
     );
     config.headers = vec![("Authorization".into(), format!("Bearer {token}"))];
-    let report = run_scan(&config, CHECKS, &()).await.unwrap();
+    let report = scan(config).await;
     let claims = claims(&report);
     assert!(claims.is_empty(), "wrong claims with an ignored token: {claims:#?}");
     let judged = report.coverage.categories.values().any(|c| {
@@ -166,9 +169,7 @@ async fn a_token_a_public_api_ignores_is_no_accepted_forgery() {
 /// supplies the operations, and its own address gives the API no version.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_document_its_docs_page_names_is_read_and_gives_no_version() {
-    let mut config = ScanConfig::new(serve_benign("/api/v1/openapi.json").await);
-    config.limits.rate = 0;
-    let report = run_scan(&config, CHECKS, &()).await.unwrap();
+    let report = scan(ScanConfig::new(serve_benign("/api/v1/openapi.json").await)).await;
     let claims = claims(&report);
     assert!(claims.is_empty(), "wrong claims: {claims:#?}");
     let public = report

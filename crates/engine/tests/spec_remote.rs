@@ -205,18 +205,30 @@ async fn a_remote_spec_resolves_relative_refs_as_urls() {
     assert_eq!(layer.requests_sent(), 1, "nothing is fetched from another origin");
 }
 
-#[tokio::test]
-async fn a_document_only_its_docs_ui_names_is_found_there_on_the_origin_only() {
-    let addr = serve(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/docs-ui"), false).await;
+/// Discovery's inventory of the files under `fixture` (a path in this crate),
+/// served on loopback, and the layer that asked.
+async fn discover_in(fixture: &str) -> (SocketAddr, Inventory, Arc<HttpLayer>) {
+    let addr = serve(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(fixture), false).await;
     let config = ScanConfig::new(Url::parse(&format!("http://{addr}/")).unwrap());
     let layer = layer();
     let inv = spec::inventory(&config, &layer).await.unwrap();
-    let spec_url = format!("http://{addr}/api/v1/openapi.json");
+    (addr, inv, layer)
+}
+
+fn assert_spec_at(inv: &Inventory, layer: &HttpLayer, location: &str) {
     assert!(
-        matches!(&inv.source, Source::Spec { location, .. } if *location == spec_url),
-        "{:?}",
-        inv.source
+        matches!(&inv.source, Source::Spec { location: at, .. } if at == location),
+        "{:?} {:?} {:?}",
+        inv.source,
+        inv.documents,
+        layer.events()
     );
+}
+
+#[tokio::test]
+async fn a_document_only_its_docs_ui_names_is_found_there_on_the_origin_only() {
+    let (addr, inv, layer) = discover_in("tests/docs-ui").await;
+    assert_spec_at(&inv, &layer, &format!("http://{addr}/api/v1/openapi.json"));
     assert_eq!(
         labels(&inv),
         [
@@ -252,22 +264,8 @@ async fn a_document_only_its_docs_ui_names_is_found_there_on_the_origin_only() {
 /// `swagger-ui-init.js`, which holds the document itself.
 #[tokio::test]
 async fn a_document_inline_in_a_docs_ui_script_is_read() {
-    let addr = serve(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/docs-ui-express"),
-        false,
-    )
-    .await;
-    let config = ScanConfig::new(Url::parse(&format!("http://{addr}/")).unwrap());
-    let layer = layer();
-    let inv = spec::inventory(&config, &layer).await.unwrap();
-    let script = format!("http://{addr}/api-docs/swagger-ui-init.js");
-    assert!(
-        matches!(&inv.source, Source::Spec { location, .. } if *location == script),
-        "{:?} {:?} {:?}",
-        inv.source,
-        inv.documents,
-        layer.events()
-    );
+    let (addr, inv, layer) = discover_in("tests/docs-ui-express").await;
+    assert_spec_at(&inv, &layer, &format!("http://{addr}/api-docs/swagger-ui-init.js"));
     assert_eq!(
         labels(&inv),
         [

@@ -153,7 +153,7 @@ async fn linked(target: &Url, layer: &HttpLayer, pages: Vec<(Url, u16, String)>,
         let Some(resp) = get(layer, url.clone(), true).await? else {
             continue;
         };
-        let Some(value) = (200..300).contains(&resp.status).then(|| spec(&resp, &url)).flatten() else {
+        let Some(value) = spec(&resp, &url) else {
             continue;
         };
         layer.note(format!(
@@ -242,14 +242,10 @@ pub async fn signed_in(target: &Url, layer: &HttpLayer, auth: &[(String, String)
     let paths = PATHS.iter().filter(|(_, kind)| *kind == DocumentKind::Spec);
     for (path, _) in paths {
         let url = under(target, path);
-        let mut req = Request::get(url.clone());
-        req.headers.extend(auth.iter().cloned());
-        let resp = match layer.send_capped(&req, load::MAX_BYTES).await {
-            Ok(resp) => resp,
-            Err(e) if e.is_budget() => return Err(e),
-            Err(_) => continue,
-        };
-        if let Some(value) = (200..300).contains(&resp.status).then(|| spec(&resp, &url)).flatten() {
+        if let Some(value) = get_with(layer, url.clone(), true, auth)
+            .await?
+            .and_then(|r| spec(&r, &url))
+        {
             return Ok(Some((url, value)));
         }
     }
@@ -258,7 +254,16 @@ pub async fn signed_in(target: &Url, layer: &HttpLayer, auth: &[(String, String)
 
 /// One anonymous GET; `None` when this path alone failed (timeout, reset, breaker).
 async fn get(layer: &HttpLayer, url: Url, large: bool) -> Result<Option<Response>> {
-    let req = Request::get(url).anonymous();
+    get_with(layer, url, large, &[]).await
+}
+
+/// [`get`] with `auth`, the scan's credentials, when it holds any.
+async fn get_with(layer: &HttpLayer, url: Url, large: bool, auth: &[(String, String)]) -> Result<Option<Response>> {
+    let mut req = Request::get(url);
+    match auth {
+        [] => req = req.anonymous(),
+        _ => req.headers.extend(auth.iter().cloned()),
+    }
     let cap = if large {
         load::MAX_BYTES
     } else {
@@ -279,9 +284,9 @@ fn hit(resp: &Response, baseline: Option<&Response>) -> bool {
     !baseline.is_some_and(|b| (200..300).contains(&b.status) && b.body == resp.body)
 }
 
-/// The parsed document when the answer is an OpenAPI or Swagger document.
+/// The parsed document when the answer is a 2xx OpenAPI or Swagger document.
 fn spec(resp: &Response, url: &Url) -> Option<Value> {
-    if resp.truncated {
+    if resp.truncated || !(200..300).contains(&resp.status) {
         return None;
     }
     let value = load::parse(&resp.body, url.as_str()).ok()?;
